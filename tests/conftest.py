@@ -1,0 +1,55 @@
+"""Shared test fixtures.
+
+Tests use the real data mirror (ANALYSIS_DATA_MIRROR, default ../shared/data) and an isolated
+cache per session so they never disturb an analyst's build cache.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MIRROR = Path(os.environ.get("ANALYSIS_DATA_MIRROR", ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    if not MIRROR.is_dir():
+        pytest.fail(f"The data mirror {MIRROR} is missing: set ANALYSIS_DATA_MIRROR or place ../shared/data.")
+    return MIRROR
+
+
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory) -> Path:
+    """A cache folder shared by the tests of one session (derived tables, executed notebooks)."""
+    d = tmp_path_factory.mktemp("analysis-cache")
+    return d
+
+
+@pytest.fixture(scope="session")
+def run_chapter(session_cache):
+    """Execute one chapter notebook for one ICB with papermill; return (entry_dir, headline dict).
+
+    Usage: entry, head = run_chapter("population", "QGH")
+    """
+    from analysis import build
+
+    os.environ["ANALYSIS_CACHE_DIR"] = str(session_cache)
+    book = build.load_book_spec()
+    specs = {c.id: c for c in book.chapters}
+    done: dict = {}
+
+    def _run(chapter_id: str, icb: str = "QGH", imd_version: int = 2019):
+        key = (chapter_id, icb, imd_version)
+        if key not in done:
+            params = build.validate_params(icb, imd_version)
+            res = build.execute_chapter(specs[chapter_id], params)
+            head_path = res.entry / "data" / chapter_id / "headline.json"
+            head = json.loads(head_path.read_text()) if head_path.exists() else {}
+            done[key] = (res.entry, head)
+        return done[key]
+
+    return _run
