@@ -128,3 +128,83 @@ def _unknown_message(q: str) -> str:
 #: (ODS code -> the ODS codes of the ICBs they replace, which end in March 2026). Filled in by
 #: the waiting-list loaders from the data; kept here so that every chapter explains them alike.
 MERGED_ICBS_2026: dict[str, tuple[str, ...]] = {}
+
+
+# ----------------------------------------------------------------------------- LSOA lookups
+
+_LSOA_COLS = {
+    2011: ("lookup_lsoa11_icb", "lsoa11_geography_lookup_2022.csv", "11", "22"),
+    2021: ("lookup_lsoa21_icb", "lsoa21_geography_lookup_2024.csv", "21", "24"),
+}
+
+
+def _lsoa_lookup_loader(vintage: int):
+    from .load._base import cached_table
+
+    ds, fname, lsoa_y, geo_y = _LSOA_COLS[vintage]
+
+    @cached_table(f"lsoa{lsoa_y}_lookup", [(ds, fname)])
+    def _load() -> pd.DataFrame:
+        cols = {
+            f"LSOA{lsoa_y}CD": "lsoa_code", f"LSOA{lsoa_y}NM": "lsoa_name",
+            f"LAD{geo_y}CD": "lad_code", f"LAD{geo_y}NM": "lad_name",
+            f"UTLA{geo_y}CD": "utla_code", f"UTLA{geo_y}NM": "utla_name",
+            f"RGN{geo_y}CD": "region_code", f"RGN{geo_y}NM": "region_name",
+            f"SICBL{geo_y}CD": "sicbl_code", f"SICBL{geo_y}CDH": "sicbl_ods_code", f"SICBL{geo_y}NM": "sicbl_name",
+            f"ICB{geo_y}CD": "icb_ons_code", f"ICB{geo_y}CDH": "icb_ods_code", f"ICB{geo_y}NM": "icb_name",
+            f"NHSER{geo_y}CD": "nhser_code", f"NHSER{geo_y}NM": "nhser_name",
+        }
+        schema = pa.DataFrameSchema(
+            {
+                "lsoa_code": pa.Column(str, pa.Check.str_matches(r"^E01\d{6}$"), unique=True),
+                "lad_code": pa.Column(str, pa.Check.str_matches(r"^E0[6789]\d{6}$")),
+                "utla_code": pa.Column(str, pa.Check.str_matches(r"^E(06|08|09|10|11)\d{6}$")),
+                "sicbl_code": pa.Column(str, pa.Check.str_matches(r"^E38\d{6}$")),
+                "icb_ons_code": pa.Column(str, pa.Check.str_matches(r"^E54\d{6}$")),
+                "icb_ods_code": pa.Column(str, pa.Check.str_matches(r"^[A-Z0-9]{3}$")),
+            },
+            strict=False,
+        )
+        df = read_csv(ds, fname, required=list(cols), rename=cols, schema=schema, dtype=str,
+                      usecols=list(cols))
+        expected = 32844 if vintage == 2011 else 33755
+        if len(df) != expected:
+            raise LoaderError(f"dataset {ds!r}, file {fname!r} has {len(df)} LSOAs; expected {expected}.")
+        return df
+
+    return _load
+
+
+def lsoa_lookup(vintage: int = 2011) -> pd.DataFrame:
+    """LSOA -> LAD -> UTLA -> region -> sub-ICB -> ICB -> NHS region, for 2011 or 2021 LSOAs.
+
+    2011 LSOAs use the July 2022 geography (LAD22, ICB22 codes); 2021 LSOAs the April 2024
+    geography (LAD24, ICB24 codes). Never join the two on LSOA code alone.
+    """
+    if vintage not in _LSOA_COLS:
+        raise ValueError(f"LSOA vintage must be 2011 or 2021, got {vintage!r}")
+    return _lsoa_lookup_loader(vintage)()
+
+
+def icb_lsoas(icb: ICB | str, vintage: int = 2011) -> pd.DataFrame:
+    """The LSOAs of an ICB (by ODS code, which did not change in 2024)."""
+    icb = icb if isinstance(icb, ICB) else find_icb(icb)
+    df = lsoa_lookup(vintage)
+    out = df[df["icb_ods_code"] == icb.ods_code]
+    if out.empty:
+        raise LoaderError(f"No {vintage} LSOAs found for ICB {icb.ods_code} in the lookup.")
+    return out.reset_index(drop=True)
+
+
+def icb_local_authorities(icb: ICB | str, vintage: int = 2021) -> pd.DataFrame:
+    """Local authorities (lower and upper tier) overlapping an ICB, with the share of each LA's
+    LSOAs that lie in the ICB. Columns: lad_code, lad_name, utla_code, utla_name, n_lsoas,
+    share_of_la (0-1). LAs are 2024 (vintage 2021) or 2022 (vintage 2011) codes."""
+    icb = icb if isinstance(icb, ICB) else find_icb(icb)
+    df = lsoa_lookup(vintage)
+    la_total = df.groupby("lad_code").size()
+    sub = df[df["icb_ods_code"] == icb.ods_code]
+    out = (sub.groupby(["lad_code", "lad_name", "utla_code", "utla_name"]).size()
+           .rename("n_lsoas").reset_index())
+    out["share_of_la"] = out["n_lsoas"] / out["lad_code"].map(la_total)
+    return out.sort_values(["utla_name", "lad_name"]).reset_index(drop=True)
