@@ -35,7 +35,9 @@ def _provenance(folder: Path) -> dict:
         if m and len(_clean(m.group(2))) > 3:
             period = _clean(m.group(2))[:240]
             break
-    return {"title": title, "period": period or title}
+    urls = [u.rstrip(").,;`*") for u in re.findall(r"https://[^\s)>\]]+", "\n".join(lines))]
+    page = next((u for u in urls if "nationalarchives.gov.uk" not in u and "github" not in u), "")
+    return {"title": title, "period": period or title, "page": page}
 
 
 def _index_periods(mirror: Path) -> dict[str, dict]:
@@ -50,6 +52,19 @@ def _index_periods(mirror: Path) -> dict[str, dict]:
             out[cells[0]] = {"holds": cells[1], "geography": cells[2], "period": cells[3],
                              "caveat": cells[5]}
     return out
+
+
+#: Official pages for datasets whose catalogue rows and PROVENANCE name none.
+OFFICIAL_PAGES = {
+    "boundaries_lsoa11": "https://geoportal.statistics.gov.uk/",
+    "boundaries_sicbl": "https://geoportal.statistics.gov.uk/",
+    "lookup_lad_utla_region": "https://geoportal.statistics.gov.uk/",
+    "fingertips_le_by_deprivation_decile": "https://fingertips.phe.org.uk/profile/public-health-outcomes-framework",
+    "fingertips_practice_smoking_qof": "https://fingertips.phe.org.uk/profile/general-practice",
+    "fingertips_smi_cyp_mental_health": "https://fingertips.phe.org.uk/profile-group/mental-health",
+    "heec_practice_deprivation_quintile_summaries": "https://github.com/HealthEquityEvidenceCentre/HEEC",
+    "reference_phe_methods": "https://github.com/ukhsa-collaboration/PHEindicatormethods",
+}
 
 
 def main(mirror: Path) -> None:
@@ -79,7 +94,8 @@ def main(mirror: Path) -> None:
         out[ds] = {
             "title": title,
             "publisher": "; ".join(d["publishers"]),
-            "official_page": d["pages"][0] if d["pages"] else "",
+            "official_page": (d["pages"][0] if d["pages"] else "") or prov.get("page", "")
+            or OFFICIAL_PAGES.get(ds, ""),
             "licence": "; ".join(d["licences"]),
             "period": idx.get("period") or prov.get("period", ""),
             "geography": idx.get("geography", ""),

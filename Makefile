@@ -1,0 +1,52 @@
+# Two commands do everything (see README.md):
+#   make book   -> set up the environment, resolve the data, run the chapters, build the HTML
+#   make test   -> set up the environment (plus test tools and headless Chromium), run the tests
+# Options: make book ICB=QHL IMD=2025 JOBS=2
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+ICB ?= QGH
+IMD ?= 2019
+JOBS ?= 2
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
+
+.PHONY: book test setup setup-test browser bench check all-books clean
+
+book: $(STAMP)
+	$(PY) -m analysis build --icb $(ICB) --imd-version $(IMD) --jobs $(JOBS)
+
+test: $(STAMP).test browser
+	bash tools/run_tests.sh
+
+setup: $(STAMP)
+
+$(STAMP):
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]' 
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -c constraints.txt -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (evidence book)" >/dev/null
+	@rm -f $(VENV)/.installed-*; touch $@
+
+$(STAMP).test: $(STAMP)
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	@touch $@
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing headless Chromium from Debian (for the browser tests) ..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version
+
+bench: $(STAMP)
+	$(PY) -m analysis bench --icb $(ICB)
+
+check: $(STAMP)
+	$(PY) -m analysis check
+
+all-books: $(STAMP)
+	$(PY) -m analysis build --all --jobs $(JOBS)
+
+clean:
+	rm -rf _build data/cache
