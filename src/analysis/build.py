@@ -217,14 +217,21 @@ def _postprocess(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def _cell_of_error(nb_path: Path) -> tuple[int | None, str]:
     try:
         nb = nbformat.read(nb_path, as_version=4)
     except Exception:
         return None, ""
-    code_i = 0
+    code_i = 0  # numbered as in the source notebook: papermill's injected cell is not counted
     for cell in nb.cells:
-        if cell.cell_type != "code":
+        if cell.cell_type != "code" or "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             continue
         code_i += 1
         for out in cell.get("outputs", []):
@@ -263,7 +270,7 @@ def execute_chapter(chapter: ChapterSpec, params: Params, attempt_retry: bool = 
                 cell, first_line = _cell_of_error(out_nb)
                 where = f"code cell {cell} (starting {first_line!r})" if cell else f"cell {exc.exec_count}"
                 raise BuildError(
-                    f"Chapter {chapter.id!r} ({chapter.notebook.relative_to(ROOT)}) failed in {where}:\n"
+                    f"Chapter {chapter.id!r} ({_rel(chapter.notebook)}) failed in {where}:\n"
                     f"  {exc.ename}: {exc.evalue}\n  executed copy kept for inspection: {out_nb}"
                 ) from None
             except (RuntimeError, TimeoutError) as exc:
