@@ -38,7 +38,7 @@ from filelock import FileLock, Timeout
 
 from . import __version__, geography, sources
 from .load._base import code_fingerprint
-from .paths import BOOK_DIR, BUILD_DIR, CACHE_DIR, ROOT
+from .paths import BOOK_DIR, CACHE_DIR, ROOT
 
 IMD_VERSIONS = (2019, 2025)
 DEFAULT_IMD_VERSION = 2019
@@ -154,6 +154,12 @@ def current_input_shas(labels: Iterable[str]) -> dict[str, str] | None:
 
 def full_key(pre: str, inputs: dict[str, str]) -> str:
     return _sha(pre, json.dumps(sorted(inputs.items())))[:24]
+
+
+def build_dir() -> Path:
+    from . import paths
+
+    return Path(os.environ.get("ANALYSIS_BUILD_DIR", paths.BUILD_DIR))
 
 
 def notebook_cache_dir() -> Path:
@@ -497,8 +503,8 @@ class BuildReport:
 
 
 def build_lock() -> FileLock:
-    BUILD_DIR.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(BUILD_DIR / ".build.lock"))
+    build_dir().mkdir(parents=True, exist_ok=True)
+    return FileLock(str(build_dir() / ".build.lock"))
 
 
 def build_books(params_list: list[Params], *, targets: dict[str, Path], n_jobs: int = 2,
@@ -515,32 +521,36 @@ def build_books(params_list: list[Params], *, targets: dict[str, Path], n_jobs: 
     try:
         t0 = time.perf_counter()
         results = run_chapters(book, params_list, n_jobs, log, force=force)
-        reports = []
-        for params in params_list:
+
+        def compile_one(params: Params) -> BuildReport:
             code = params.icb.ods_code
-            stage = BUILD_DIR / "stage" / f"{code}-imd{params.imd_version}"
+            stage = build_dir() / "stage" / f"{code}-imd{params.imd_version}"
             assemble(book, params, results, stage)
             key = site_key_for(results, book, params, stage)
             target = targets[code]
             info = target / "build-info.json"
             executed = sum(1 for ch in book.chapters if results[(code, ch.id)].executed)
+            cached = len(book.chapters) - executed
             if target.exists() and info.exists() and json.loads(info.read_text()).get("site_key") == key:
                 log(f"{params.icb.short_name}: the book is up to date.")
-                reports.append(BuildReport(target, executed, len(book.chapters) - executed,
-                                           time.perf_counter() - t0, False))
-                continue
+                return BuildReport(target, executed, cached, time.perf_counter() - t0, False)
             log(f"{params.icb.short_name}: compiling the book ...")
-            html = jupyter_book_build(stage, BUILD_DIR / "jb" / f"{code}-imd{params.imd_version}", log)
+            html = jupyter_book_build(stage, build_dir() / "jb" / f"{code}-imd{params.imd_version}", log)
             publish(html, results, book, params, target, key)
-            reports.append(BuildReport(target, executed, len(book.chapters) - executed,
-                                       time.perf_counter() - t0, True))
-        return reports
+            return BuildReport(target, executed, cached, time.perf_counter() - t0, True)
+
+        if len(params_list) == 1:
+            return [compile_one(params_list[0])]
+        # Jupyter Book is single-threaded: compile several ICBs' books at once.
+        with cf.ThreadPoolExecutor(max_workers=max(1, n_jobs)) as pool:
+            futures = [pool.submit(compile_one, p) for p in params_list]
+            return [f.result() for f in futures]
     finally:
         lock.release()
 
 
 def default_target() -> Path:
-    return BUILD_DIR / "html"
+    return build_dir() / "html"
 
 
 __all__ = [

@@ -208,3 +208,16 @@ def icb_local_authorities(icb: ICB | str, vintage: int = 2021) -> pd.DataFrame:
            .rename("n_lsoas").reset_index())
     out["share_of_la"] = out["n_lsoas"] / out["lad_code"].map(la_total)
     return out.sort_values(["utla_name", "lad_name"]).reset_index(drop=True)
+
+
+def load_merged_icbs_2026() -> dict[str, tuple[str, ...]]:
+    """Fill :data:`MERGED_ICBS_2026` from the RTT data (merged ICB ODS code -> the ODS codes of the
+    ICBs it replaces, which end in March 2026) and return a copy. Some replaced ICBs were split
+    between successors, so a merged ICB may cover only part of an ICB it lists; see
+    :func:`analysis.load.waiting.merged_icbs_2026`."""
+    from .load.waiting import merged_icbs_2026
+
+    mapping = merged_icbs_2026()
+    MERGED_ICBS_2026.clear()
+    MERGED_ICBS_2026.update(mapping)
+    return dict(MERGED_ICBS_2026)

@@ -1,0 +1,190 @@
+"""Benchmarks that print figures (never timed tests): ``python -m analysis bench``.
+
+For the default ICB it measures, each in a fresh process and an isolated cache/build folder
+(so an analyst's own cache is untouched):
+
+1. a cold build (empty caches): time and notebooks executed;
+2. a no-op rebuild: time and notebooks executed (target: under 5 s, zero executed);
+3. a rebuild after one input file changes (a CSV re-published with identical content but
+   different bytes, through a temporary mirror and manifest): which chapters re-executed;
+4. the same notebooks built by Jupyter Book's own execution (``execute_notebooks: force``,
+   serial), for reference, and the ratio to the cold build.
+
+``--all`` times the all-ICB build and how it grows with the number of ICBs.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from . import build, geography, sources
+from .paths import ROOT
+
+
+def _run(args: list[str], env: dict) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "analysis", *args], env=env, capture_output=True,
+                          text=True, cwd=ROOT)
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(args)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return dt, proc.stdout
+
+
+def _executed(out: str) -> int:
+    return sum(int(n) for n in re.findall(r"(\d+) chapter\(s\) executed", out))
+
+
+def _executed_names(out: str) -> list[str]:
+    return re.findall(r"\] \S+ (\S+): executed", out)
+
+
+def _bench_env(base: Path) -> dict:
+    env = dict(os.environ)
+    env["ANALYSIS_CACHE_DIR"] = str(base / "cache")
+    env["ANALYSIS_BUILD_DIR"] = str(base / "build")
+    env.pop("ANALYSIS_INPUTS_LOG", None)
+    return env
+
+
+def _pick_input_to_change(cache: Path) -> tuple[str, list[str]]:
+    """The CSV input read by the fewest chapters (but at least one)."""
+    readers: dict[str, set[str]] = {}
+    for meta in cache.glob("notebooks/*/*/*/meta.json"):
+        doc = json.loads(meta.read_text())
+        for label in doc["inputs"]:
+            readers.setdefault(label, set()).add(doc["chapter"])
+    csvs = [(len(ch), label) for label, ch in readers.items() if label.endswith(".csv")]
+    if not csvs:
+        raise SystemExit("benchmark: no CSV inputs were recorded by the cold build")
+    csvs.sort()
+    label = csvs[0][1]
+    return label, sorted(readers[label])
+
+
+def _changed_mirror(base: Path, label: str) -> dict:
+    """A temporary mirror (symlinks) and manifest in which ``label`` has new bytes."""
+    mirror = sources.mirror_dir()
+    if mirror is None:
+        raise SystemExit("benchmark needs the data mirror (ANALYSIS_DATA_MIRROR or ../shared/data)")
+    ds, _, fname = label.partition("/")
+    new_mirror = base / "mirror"
+    if new_mirror.exists():
+        shutil.rmtree(new_mirror)
+    for d in mirror.iterdir():
+        if d.is_dir():
+            (new_mirror / d.name).mkdir(parents=True)
+            for f in d.rglob("*"):
+                if f.is_file():
+                    target = new_mirror / d.name / f.relative_to(d)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.symlink_to(f)
+    target = new_mirror / ds / fname
+    target.unlink()
+    data = (mirror / ds / fname).read_bytes()
+    data = data + (b"" if data.endswith(b"\n") else b"\n") + b"\n"  # a blank line: same table, new bytes
+    target.write_bytes(data)
+    manifest = yaml.safe_load(sources.manifest_path().read_text())
+    manifest["datasets"][ds]["files"][fname]["sha256"] = hashlib.sha256(data).hexdigest()
+    mpath = base / "sources.yml"
+    mpath.write_text(yaml.safe_dump(manifest, sort_keys=False))
+    return {"ANALYSIS_DATA_MIRROR": str(new_mirror), "ANALYSIS_SOURCES": str(mpath)}
+
+
+def _reference_build(base: Path, icb: str, env: dict) -> tuple[float, int]:
+    """The same notebooks, parameters injected, executed by Jupyter Book itself (serially)."""
+    import papermill as pm
+
+    from . import frontmatter
+
+    params = build.validate_params(icb)
+    book = build.load_book_spec()
+    stage = base / "jb-reference"
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    for ch in book.chapters:
+        pm.execute_notebook(str(ch.notebook), str(stage / f"{ch.id}.ipynb"),
+                            parameters=params.for_chapter(ch), prepare_only=True, progress_bar=False)
+    front = frontmatter.render_pages(book, params, {}, commit="benchmark")
+    for name, text in front.items():
+        (stage / f"{name}.md").write_text(text)
+    (stage / "_toc.yml").write_text(yaml.safe_dump(frontmatter.toc(book, front), sort_keys=False))
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text())
+    cfg["execute"] = {"execute_notebooks": "force", "timeout": 600}
+    (stage / "_config.yml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    shutil.copytree(ROOT / "book" / "_static", stage / "_static")
+    exe = Path(sys.executable).with_name("jupyter-book")
+    renv = dict(env)
+    renv["ANALYSIS_CACHE_DIR"] = str(base / "cache-reference")  # cold, like the cold build
+    t0 = time.perf_counter()
+    proc = subprocess.run([str(exe), "build", str(stage), "--path-output", str(base / "jb-reference-out"),
+                           "--quiet"], env=renv, capture_output=True, text=True, cwd=stage)
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        print(f"  (reference build exited {proc.returncode}; its time is still reported)\n"
+              + "\n".join(proc.stdout.splitlines()[-10:]))
+    return dt, len(book.chapters)
+
+
+def bench_default(icb: str = geography.DEFAULT_ICB, n_jobs: int = 2, skip_reference: bool = False) -> int:
+    params = build.validate_params(icb)
+    base = build.build_dir() / "bench"
+    if base.exists():
+        shutil.rmtree(base)
+    base.mkdir(parents=True)
+    env = _bench_env(base)
+    args = ["build", "--icb", params.icb.ods_code, "--jobs", str(n_jobs)]
+    n_chapters = len(build.load_book_spec().chapters)
+    print(f"Benchmark: {params.icb.name} ({params.icb.ods_code}), {n_chapters} chapters, "
+          f"{n_jobs} jobs, {os.cpu_count()} cores")
+    rows = []
+    t, out = _run(args, env)
+    rows.append(("cold build (empty caches)", t, _executed(out), ""))
+    t, out = _run(args, env)
+    rows.append(("no-op rebuild", t, _executed(out), ""))
+    label, readers = _pick_input_to_change(base / "cache")
+    cenv = dict(env)
+    cenv.update(_changed_mirror(base, label))
+    t, out = _run(args, cenv)
+    rows.append((f"one input changed ({label})", t, _executed(out),
+                 f"re-ran {', '.join(_executed_names(out)) or 'none'}; readers of that file: {', '.join(readers)}"))
+    if not skip_reference:
+        t, n = _reference_build(base, params.icb.ods_code, env)
+        rows.append(("Jupyter Book's own execution (force, serial)", t, n, ""))
+    print(f"\n{'step':<60}{'seconds':>9}{'notebooks executed':>20}")
+    for name, t, n, note in rows:
+        print(f"{name:<60}{t:>9.1f}{n:>20}")
+        if note:
+            print(f"    {note}")
+    if not skip_reference:
+        print(f"\nratio, Jupyter Book's own execution / our cold build: {rows[-1][1] / rows[0][1]:.2f}x")
+    return 0
+
+
+def bench_all(limit: int | None = None, n_jobs: int = 2) -> int:
+    base = build.build_dir() / "bench-all"
+    if base.exists():
+        shutil.rmtree(base)
+    base.mkdir(parents=True)
+    env = _bench_env(base)
+    icbs = geography.all_icbs()
+    sizes = sorted({n for n in (1, 3, 10, len(icbs)) if limit is None or n <= limit} | ({limit} if limit else set()))
+    print(f"Benchmark: all-ICB build, {n_jobs} jobs, {os.cpu_count()} cores; sizes {sizes}")
+    print(f"\n{'ICBs':>5}{'seconds':>10}{'per ICB':>10}{'notebooks executed':>20}")
+    for n in sizes:
+        shutil.rmtree(base / "cache", ignore_errors=True)
+        shutil.rmtree(base / "build", ignore_errors=True)
+        t, out = _run(["build", "--all", "--jobs", str(n_jobs), "--limit", str(n)], env)
+        ex = len(re.findall(r": executed in", out))
+        print(f"{n:>5}{t:>10.1f}{t / n:>10.1f}{ex:>20}")
+    return 0
