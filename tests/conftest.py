@@ -53,3 +53,26 @@ def run_chapter(session_cache):
         return done[key]
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """Build the default ICB's book once per test session (real data, real build command).
+
+    Returns a dict with html (the published site folder), stdout, and the build/cache folders.
+    Tests that use it should be marked ``pytest.mark.xdist_group("book")`` so that one worker
+    builds it once.
+    """
+    import subprocess
+    import sys
+
+    base = tmp_path_factory.mktemp("book")
+    env = dict(os.environ)
+    env["ANALYSIS_BUILD_DIR"] = str(base / "build")
+    env["ANALYSIS_CACHE_DIR"] = str(base / "cache")
+    env.pop("ANALYSIS_INPUTS_LOG", None)
+    proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--icb", "QGH", "--jobs", "2"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0:
+        pytest.fail(f"the default book did not build:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    return {"html": base / "build" / "html", "stdout": proc.stdout, "base": base, "env": env}

@@ -128,9 +128,11 @@ def test_dsr_matches_fixture(multiplier: int) -> None:
     sheets = _xlsx("testdata_DSR_ISR.xlsx", None)
     # one age band of testdata_tiny has no count; PHEindicatormethods counts it as 0 events
     data = sheets["testdata_multiarea"].fillna({"count": 0})
-    expected = sheets["testresults_DSR"].query("statistic.str.endswith(@f'per {multiplier}') "
-                                               "or statistic.str.startswith('dsr NA')")
-    expected = expected[expected["area"].isin(data["area"])].drop_duplicates("area")
+    results = sheets["testresults_DSR"]
+    # the fixture lists the multiarea results per 10,000 (rows 1-3) then per 100,000 (rows 5-7)
+    block = results.iloc[0:3] if multiplier == 10000 else results.iloc[4:7]
+    assert block["statistic"].str.contains(f"per {multiplier}|count < 10").all()
+    expected = block
     got = S.dsr(data, "count", "pop", "ageband", group_by="area",
                 confidence=(0.95, 0.998), multiplier=multiplier).set_index("area")
     got = got.loc[expected["area"]]
@@ -274,6 +276,8 @@ def test_sii_matches_fixture(sii_fixture: pd.DataFrame, rows: tuple[int, int], k
     for ours, theirs in exact:  # deterministic: must match
         np.testing.assert_allclose(got[ours], expected[theirs], rtol=1e-6, err_msg=ours)
     for ours, theirs in simulated:  # Monte Carlo: numpy's draws are not R's
+        if expected[theirs].isna().all():  # quintile case: the reference gives the SII only
+            continue
         np.testing.assert_allclose(got[ours], expected[theirs], rtol=0.03, err_msg=ours)
     assert (got["lower_ci"] <= got["upper_ci"]).all()
 

@@ -215,7 +215,14 @@ def _check_multiplier(multiplier: float, func: str, *, integer: bool = False) ->
     return float(multiplier)
 
 
+def _plain(values: object) -> list[object]:
+    """Python scalars for messages (numpy 2 reprs ``np.int64(6)`` otherwise)."""
+    return [v.item() if isinstance(v, np.generic) else v for v in values]  # type: ignore[union-attr]
+
+
 def _group_label(key: object) -> str:
+    if isinstance(key, tuple):
+        key = tuple(_plain(key))
     return repr(key[0]) if isinstance(key, tuple) and len(key) == 1 else repr(key)
 
 
@@ -251,10 +258,10 @@ def _check_complete(work: pd.DataFrame, groups: list[str], column: str, expected
     for label, part in (work.groupby(groups, sort=True) if groups else [((), work)]):
         where = f"group {_group_label(label)}" if groups else "the data"
         counts = part[column].value_counts()
-        repeated = sorted(counts[counts > 1].index.tolist())
+        repeated = sorted(_plain(counts[counts > 1].index))
         if repeated:
             raise _fail(func, f"{where} has duplicated {what} {repeated}; give one row per {what}")
-        missing = sorted(expected_set - set(part[column]))
+        missing = sorted(_plain(expected_set - set(part[column])))
         if missing:
             raise _fail(func, f"{where} is missing {what} {missing}; {requirement}")
 
@@ -507,10 +514,10 @@ def dsr(
         if std.isna().any() or (std < 0).any():
             raise _fail(func, "standard_population must be non-negative with no missing values")
         std.index = std.index.astype("int64")
-        unknown = sorted(set(starts) - set(std.index))
+        unknown = sorted(_plain(set(starts) - set(std.index)))
         if unknown:
             raise _fail(func, f"age bands starting {unknown} in {age_band!r} are not in the "
-                              f"standard population (bands start {list(std.index)})")
+                              f"standard population (bands start {_plain(std.index)})")
         work["_std"] = std.reindex(starts).to_numpy()
         _check_complete(work, groups, "_band", list(std.index), func, "age bands starting",
                         f"every group needs all {len(std)} standard population bands")
@@ -649,9 +656,6 @@ def sii(
         se_in = None
         lo_in = _numeric(df, lower_cl, func, "lower confidence limit", minimum=None)
         hi_in = _numeric(df, upper_cl, func, "upper confidence limit", minimum=None)
-        if (lo_in > hi_in).any():
-            raise _fail(func, f"lower_cl {lower_cl!r} is above upper_cl {upper_cl!r} in "
-                              f"{int((lo_in > hi_in).sum())} row(s)")
     if value_type == 1:
         if (val <= 0).any() or (lo_in is not None and ((lo_in <= 0).any() or (hi_in <= 0).any())):
             raise _fail(func, f"value_type 1 (rate) needs {value!r} and its limits above zero (log scale)")
@@ -661,6 +665,9 @@ def sii(
                               "give proportions, not percentages")
         if lo_in is not None and (((lo_in <= 0) | (lo_in >= 1)).any() or ((hi_in <= 0) | (hi_in >= 1)).any()):
             raise _fail(func, "value_type 2 (proportion) needs lower_cl and upper_cl strictly between 0 and 1")
+    if lo_in is not None and (lo_in > hi_in).any():
+        raise _fail(func, f"lower_cl {lower_cl!r} is above upper_cl {upper_cl!r} in "
+                          f"{int((lo_in > hi_in).sum())} row(s)")
     q_raw = df[quantile]
     if q_raw.isna().any():
         raise _fail(func, f"column {quantile!r} (quantile) has missing values")
@@ -668,7 +675,7 @@ def sii(
     # --- each group must hold every quantile exactly once --------------------------------
     work = df[groups].reset_index(drop=True).copy() if groups else pd.DataFrame(index=range(len(df)))
     work["_q"] = q_raw.to_numpy()
-    all_q = sorted(pd.unique(work["_q"]))
+    all_q = sorted(_plain(pd.unique(work["_q"])))
     k = len(all_q) if n_quantiles is None else int(n_quantiles)
     if len(all_q) != k:
         raise _fail(func, f"expected {k} quantiles but the data hold {len(all_q)} distinct values {all_q}")
@@ -830,7 +837,7 @@ def life_expectancy(
     work = df.reset_index(drop=True).copy()
     work["_band"], work["_d"], work["_p"] = starts, d, p
     expected = set(LIFE_TABLE_AGE_BANDS)
-    unknown = sorted(set(starts) - expected)
+    unknown = sorted(_plain(set(starts) - expected))
     if unknown:
         raise _fail(func, f"age bands starting {unknown} in {age_band!r} are not life table bands; "
                           f"expected {list(LIFE_TABLE_AGE_BANDS)} (90 = 90 and over)")

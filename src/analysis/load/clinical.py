@@ -123,7 +123,8 @@ def smi_health_checks() -> pd.DataFrame:
     df["count"], df["blank"] = to_number(df["Answer"], dataset=SMI_PHC, filename=_SMI_FILE, column="Answer",
                                          markers=[""])
     wide = df.pivot(index=["Period", "CCG Code"], columns="Question", values="count").reset_index()
-    blank = df.groupby(["Period", "CCG Code"])["blank"].any().reset_index(drop=True)
+    blank = df.groupby(["Period", "CCG Code"], as_index=False)["blank"].any()
+    wide = wide.merge(blank, on=["Period", "CCG Code"], how="left", validate="one_to_one")
     missing_q = [q for q in SMI_QUESTIONS if q not in wide.columns]
     if missing_q:
         raise LoaderError(f"dataset {SMI_PHC!r}, file {_SMI_FILE!r}: questions missing: {missing_q}.")
@@ -142,7 +143,7 @@ def smi_health_checks() -> pd.DataFrame:
     })
     for c in SMI_QUESTIONS:
         out[c] = wide[c].astype("float64")
-    out["suppressed"] = blank.to_numpy()
+    out["suppressed"] = wide["blank"].to_numpy(dtype=bool)
     ok = out.dropna(subset=SMI_QUESTIONS)
     if (ok[SMI_QUESTIONS[1:]].gt(ok["SMIRegister"], axis=0)).any().any():
         raise LoaderError(f"dataset {SMI_PHC!r}, file {_SMI_FILE!r}: a check count exceeds the SMI register.")
@@ -198,8 +199,9 @@ def msds_proportions(indicators: list[str], org_levels: tuple[str, ...] = ("Nati
     """
     m = msds_measures()
     m = m[m["indicator"].isin(indicators) & m["org_level"].isin(org_levels)]
-    wide = m.pivot_table(index=["org_level", "org_code", "org_name", "indicator", "period_start"], columns="currency",
-                         values="value", aggfunc="first", dropna=False).reset_index()
+    wide = (m.set_index(["org_level", "org_code", "org_name", "indicator", "period_start", "currency"])["value"]
+            .unstack("currency").reset_index())
+    wide.columns.name = None
     for c in ("Numerator", "Denominator", "Rate"):
         if c not in wide:
             wide[c] = np.nan
