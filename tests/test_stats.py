@@ -22,7 +22,17 @@ from analysis.stats import StatsInputError
 DATA = Path(os.environ.get("ANALYSIS_DATA_MIRROR",
                            Path(__file__).resolve().parents[1].parent / "shared" / "data"))
 REF = DATA / "reference_phe_methods"
-needs_fixtures = pytest.mark.skipif(not REF.is_dir(), reason=f"reference fixtures not found at {REF}")
+
+
+@pytest.fixture(scope="module")
+def ref_dir() -> Path:
+    # fail, not skip: a validation suite that silently skips proves nothing
+    if not REF.is_dir():
+        pytest.fail(f"reference fixtures not found at {REF}: set ANALYSIS_DATA_MIRROR")
+    return REF
+
+
+needs_fixtures = pytest.mark.usefixtures("ref_dir")
 
 
 def _xlsx(name: str, sheet: str | int | None = 0):
@@ -244,9 +254,7 @@ SII_GROUPS = ["Area", "Grouping1", "Grouping2"]
 
 
 @pytest.fixture(scope="module")
-def sii_fixture() -> pd.DataFrame:
-    if not REF.is_dir():
-        pytest.skip(f"reference fixtures not found at {REF}")
+def sii_fixture(ref_dir: Path) -> pd.DataFrame:
     return _xlsx("testdata_SII.xlsx")
 
 
@@ -446,9 +454,7 @@ def test_life_expectancy_names_the_group_missing_a_band() -> None:
 # --------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def quantile_fixture() -> pd.DataFrame:
-    if not REF.is_dir():
-        pytest.skip(f"reference fixtures not found at {REF}")
+def quantile_fixture(ref_dir: Path) -> pd.DataFrame:
     # keep_default_na=False: GroupSet "None" is a label, not a missing value
     q = pd.read_excel(REF / "testdata_Quantiles.xlsx", keep_default_na=False, na_values=[""])
     # as the package's data preparation: "Low is good" -> invert (highest value in quantile 1)

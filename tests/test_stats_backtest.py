@@ -23,8 +23,14 @@ LE_FILE = DATA / "fingertips_le_by_deprivation_decile" / "LE_testdata.csv"
 PUBLISHED = DATA / "fingertips_inequality_life_expectancy"
 COUNTY_UA = PUBLISHED / "slope_index_of_inequality_county_ua_2010-12_to_2015-17.csv"
 DISTRICT_UA_EARLY = PUBLISHED / "inequality_life_expectancy_district_ua_2010-12_to_2018-20.csv"
-pytestmark = pytest.mark.skipif(not (LE_FILE.is_file() and COUNTY_UA.is_file()),
-                                reason=f"backtest data not found under {DATA}")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _data_present() -> None:
+    missing = [str(p) for p in (LE_FILE, COUNTY_UA, DISTRICT_UA_EARLY) if not p.is_file()]
+    if missing:
+        pytest.fail(f"backtest data missing: {missing}; set ANALYSIS_DATA_MIRROR")
+
 
 AREAS = {"England": "E92000001", "E06000019": "E06000019", "E10000034": "E10000034"}
 SEX = {1: "Male", 2: "Female"}
@@ -64,8 +70,6 @@ def test_sii_matches_published_fingertips_92901(computed: pd.DataFrame, publishe
 
 def test_two_published_extractions_agree_for_2014_16(published: pd.DataFrame) -> None:
     # the district/UA extraction (file 3) is an independent download of the same indicator
-    if not DISTRICT_UA_EARLY.is_file():
-        pytest.skip("district/UA extraction not present")
     other = pd.read_csv(DISTRICT_UA_EARLY)
     other = other[(other["period"] == "2014 - 16") & other["area_code"].isin(AREAS.values())]
     merged = published.merge(other.rename(columns={"inequality": "group"}),

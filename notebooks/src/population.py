@@ -7,13 +7,350 @@ imd_version = 2019
 data_dir = "data/population"
 
 # %%
-from analysis import geography
-from analysis.report import Chapter, count, esc
+from analysis import deprivation as dep
+from analysis import figures, geography
+from analysis.chapters import population as pop
+from analysis.report import Chapter, count, esc, num, ordinal, pct
 
 icb = geography.find_icb(icb_code)
 ch = Chapter("population", data_dir, icb=icb)
-ch.md(f"This chapter describes who lives in **{esc(icb.name)}** ({icb.ods_code}).")
+figures.style()
+
+v = int(imd_version)
+other = 2025 if v == 2019 else 2019
+IMD, OTHER = dep.imd_label(v), dep.imd_label(other)
+SRC = pop.source(v)
+period = dep.POPULATION_PERIOD[v]
+name = esc(icb.short_name)
+
+head = pop.headline_figures(icb.ods_code, v)
+eng = dep.england_summary(v)
+ages = pop.age_summary(icb, v)
+places = pop.by_place(icb, v, "lad")
+subicb = pop.by_place(icb, v, "sicbl")
+deciles = pop.decile_profile(icb, v, 10)
+quintiles = pop.decile_profile(icb, v, 5)
+ranking = pop.icb_ranking(v)
+domains = pop.domain_profile(icb, v)
+rural = pop.rurality_profile(icb, v)
+worst = pop.most_deprived_lsoas(icb, v)
+local = pop.local_deciles(icb, v)
+compare = pop.vintage_comparison(icb)
+other_row = compare["summary"].set_index("imd").loc[OTHER]
 
 # %%
-ch.headline("n_icbs", len(geography.all_icbs()), label="ICBs in England", unit="count", lo=42, hi=42)
+ch.note(
+    dep.imd_note(v) + f" Under {OTHER} ({other_row['lsoa_boundaries']} neighbourhoods, "
+    f"{esc(other_row['population_vintage'])}), {count(other_row['core20_population'])} people "
+    f"({pct(other_row['core20_share'])}) in {name} would be counted in the Core20, "
+    f"{ordinal(other_row['rank'])} of the 42 ICBs; under {IMD} it is "
+    f"{count(head['core20_population'])} ({pct(head['core20_share'])}), {ordinal(head['core20_rank'])}.",
+    title=f"This edition uses {IMD}", kind="important",
+)
+
+# %%
+with_d1 = places[places["decile1_lsoas"] > 0].sort_values("decile1_lsoas", ascending=False)
+if head["decile1_lsoas"] > 0:
+    top_la = with_d1.iloc[0]
+    d1_text = (f"{count(head['decile1_lsoas'])} of the ICB's {count(head['n_lsoas'])} neighbourhoods "
+               f"({pct(head['decile1_lsoa_share'])}) are among the most deprived 10% in England; the most "
+               f"({count(top_la['decile1_lsoas'])}) are in {esc(top_la['name'])}.")
+else:
+    d1_text = (f"None of the ICB's {count(head['n_lsoas'])} neighbourhoods is among the most deprived 10% in "
+               f"England.")
+avail = domains[domains["available"]].sort_values("share", ascending=False)
+top_dom = avail.iloc[0]
+urban_all = rural.set_index("ruc_name").loc["All urban"] if "All urban" in set(rural["ruc_name"]) else None
+rural_all = rural.set_index("ruc_name").loc["All rural"] if "All rural" in set(rural["ruc_name"]) else None
+side = "more" if head["core20_share"] > eng["core20_share"] else "less"
+findings = [
+    f"**{count(head['population'])} people** live in {name} ({esc(dep.population_label(v))}).",
+    f"**{count(head['core20_population'])} people ({pct(head['core20_share'])})** live in Core20 "
+    f"neighbourhoods, the most deprived 20% in England by {IMD}: {side} than England's "
+    f"{pct(eng['core20_share'])}. That ranks {name} **{ordinal(head['core20_rank'])} of the 42 ICBs** "
+    f"(1st = highest share).",
+    d1_text,
+    f"The most common kind of deprivation is **{esc(top_dom['domain_name'].lower())}**: "
+    f"{pct(top_dom['share'])} of neighbourhoods are in England's most deprived 10% for it (England: 10%).",
+]
+if rural_all is not None and urban_all is not None:
+    findings.append(
+        f"{pct(rural_all['population_share'])} of residents live in rural neighbourhoods, where "
+        f"{pct(rural_all['core20_share'])} live in the Core20, against {pct(urban_all['core20_share'])} in "
+        f"urban neighbourhoods.")
+c = compare["counts"]
+findings.append(
+    f"Between IMD 2019 and IMD 2025 (same 2021 neighbourhoods and Census 2021 population), "
+    f"{count(c['moved_in_lsoas'])} neighbourhoods ({count(c['moved_in_population'])} people) moved into "
+    f"the Core20 and {count(c['moved_out_lsoas'])} ({count(c['moved_out_population'])} people) moved out.")
+ch.findings(findings)
+
+# %% [markdown]
+# ## Who lives here
+
+# %%
+ch.md(
+    f"{name} has **{count(head['population'])} residents** in {count(head['n_lsoas'])} neighbourhoods "
+    f"(lower-layer super output areas, LSOAs; {count(head['population'] / head['n_lsoas'])} residents on "
+    f"average), counted by the "
+    f"{esc(dep.population_label(v))} ({period}). {pct(ages['icb_young'])} are aged "
+    f"{ages['young_label']} (England {pct(ages['eng_young'])}) and {pct(ages['icb_65plus'])} are 65 or "
+    f"over (England {pct(ages['eng_65plus'])}).")
+age = pop.age_profile(icb, v)
+big = age.loc[age["difference"].abs().idxmax()]
+ch.figure(
+    pop.figure_age(icb, v), "age_profile",
+    alt=(f"Horizontal bar chart of the share of {icb.short_name} residents in each age band, with England "
+         f"marked. The largest difference from England is in the {big['age_band']} band: "
+         f"{big['icb_share']:.1f}% against {big['england_share']:.1f}%. {ages['icb_65plus']:.1f}% are 65 or "
+         f"over (England {ages['eng_65plus']:.1f}%)."),
+    caption=f"Residents by age band, {period}: {icb.short_name} (bars) against England (black marks). "
+            f"Persons; estimates by sex are not available for neighbourhoods in this edition's data.",
+    source=SRC)
+ch.table(age, "age_profile", f"Residents by age band, {period}", source=SRC,
+         formats={"icb_population": "{:,.0f}", "england_population": "{:,.0f}", "icb_share": "{:.1f}",
+                  "england_share": "{:.1f}", "difference": "{:+.1f}"},
+         notes="Shares are percentages of all residents; difference is in percentage points.")
+
+# %%
+n_la, n_sub = len(places), len(subicb)
+ch.md(f"The ICB covers {count(n_la)} local authority district{'s' if n_la > 1 else ''} and {count(n_sub)} "
+      f"sub-ICB location{'s' if n_sub > 1 else ''}. The largest local authority population here is {esc(places.iloc[0]['name'])} "
+      f"({count(places.iloc[0]['population'])}).")
+part = places[~places["whole_la"]]
+ch.table(places.drop(columns=["code"]).rename(columns={"name": "local_authority"}), "population_by_local_authority",
+         f"Residents and Core20 population by local authority ({IMD}, {period})", source=SRC,
+         formats={"population": "{:,.0f}", "population_share": "{:.1f}", "core20_population": "{:,.0f}",
+                  "core20_share": "{:.1f}", "imd_average_score": "{:.1f}"},
+         notes=("whole_la is False where only part of the local authority lies in the ICB; figures cover that "
+                "part only. Shares are percentages; imd_average_score is population-weighted."))
+ch.table(subicb.drop(columns=["code"]).rename(columns={"name": "sub_icb_location"}), "population_by_sub_icb",
+         f"Residents and Core20 population by sub-ICB location ({IMD}, {period})", source=SRC,
+         formats={"population": "{:,.0f}", "population_share": "{:.1f}", "core20_population": "{:,.0f}",
+                  "core20_share": "{:.1f}", "imd_average_score": "{:.1f}"})
+if len(part):
+    ch.note(f"{count(len(part))} local authorities lie only partly in {name}; their rows describe the part "
+            f"inside the ICB.")
+
+# %% [markdown]
+# ## How deprived the ICB is
+
+# %%
+q1 = quintiles.iloc[0]
+ch.md(
+    f"By {IMD}, {pct(q1['share'])} of {name}'s residents live in the most deprived fifth of neighbourhoods "
+    f"in England (the **Core20**), against {pct(eng['core20_share'])} of England's residents. "
+    f"{pct(deciles.iloc[0]['share'])} live in the most deprived tenth (England {pct(deciles.iloc[0]['england_share'])}) "
+    f"and {pct(deciles.iloc[-1]['share'])} in the least deprived tenth (England {pct(deciles.iloc[-1]['england_share'])}).")
+ch.figure(
+    pop.figure_deciles(icb, v), "imd_deciles",
+    alt=(f"Bar chart of the share of {icb.short_name} residents living in each national {IMD} decile, with "
+         f"England marked. Decile 1 (most deprived): {deciles.iloc[0]['share']:.1f}% against England "
+         f"{deciles.iloc[0]['england_share']:.1f}%; decile 10 (least deprived): {deciles.iloc[-1]['share']:.1f}% "
+         f"against {deciles.iloc[-1]['england_share']:.1f}%."),
+    caption=(f"Residents by national {IMD} decile (1 = most deprived 10% of neighbourhoods in England), "
+             f"{period}. England's deciles each hold 10% of neighbourhoods; their share of residents varies "
+             f"a little because neighbourhoods differ in size."),
+    source=SRC)
+dq = deciles.rename(columns={"quantile": "decile"})
+ch.table(dq, "imd_deciles", f"Residents by national {IMD} decile", source=SRC,
+         formats={"population": "{:,.0f}", "share": "{:.1f}", "england_population": "{:,.0f}",
+                  "england_share": "{:.1f}", "england_lsoa_share": "{:.1f}"},
+         notes="1 = most deprived. Shares are percentages of residents (england_lsoa_share: of neighbourhoods).")
+ch.table(quintiles.rename(columns={"quantile": "quintile"}), "imd_quintiles", f"Residents by national {IMD} quintile",
+         source=SRC, formats={"population": "{:,.0f}", "share": "{:.1f}", "england_population": "{:,.0f}",
+                              "england_share": "{:.1f}", "england_lsoa_share": "{:.1f}"},
+         notes="1 = most deprived; quintile 1 is the Core20.")
+
+# %%
+me = ranking.set_index("icb_ods_code").loc[icb.ods_code]
+ch.md(f"Among the 42 ICBs, {name} has the {ordinal(me['rank'])} highest Core20 share "
+      f"({pct(me['core20_share'])}); the highest is {esc(ranking.iloc[0]['icb_name'])} "
+      f"({pct(ranking.iloc[0]['core20_share'])}) and the lowest {esc(ranking.iloc[-1]['icb_name'])} "
+      f"({pct(ranking.iloc[-1]['core20_share'])}).")
+ch.figure(
+    pop.figure_icb_ranking(icb, v), "icb_core20_ranking",
+    alt=(f"Horizontal bar chart of the Core20 share of all 42 ICBs. {icb.short_name} is highlighted at "
+         f"{me['core20_share']:.1f}%, rank {int(me['rank'])} of 42; England is {eng['core20_share']:.1f}%; the "
+         f"range is {ranking['core20_share'].min():.1f}% to {ranking['core20_share'].max():.1f}%."),
+    caption=f"Share of residents living in Core20 neighbourhoods ({IMD}), every ICB in England, {period}.",
+    source=SRC)
+ch.table(ranking[["rank", "icb_name", "region_name", "population", "core20_population", "core20_share",
+                  "decile1_lsoa_share", "imd_average_score"]],
+         "icb_core20_ranking", f"Core20 population of the 42 ICBs ({IMD}, {period})", source=SRC,
+         formats={"population": "{:,.0f}", "core20_population": "{:,.0f}", "core20_share": "{:.1f}",
+                  "decile1_lsoa_share": "{:.1f}", "imd_average_score": "{:.1f}"},
+         notes=("rank 1 = highest Core20 share. decile1_lsoa_share: % of the ICB's neighbourhoods in the most "
+                "deprived 10% nationally. imd_average_score: population-weighted mean IMD score."))
+
+# %% [markdown]
+# ## Map of neighbourhood deprivation
+
+# %%
+ch.md(f"Each of the {count(head['n_lsoas'])} neighbourhoods of {name} shaded by its national {IMD} decile: "
+      f"the darker, the more deprived.")
+d1, d10 = deciles.iloc[0], deciles.iloc[-1]
+ch.figure(
+    pop.figure_map(icb, v), "imd_map",
+    alt=(f"Map of the {int(head['n_lsoas'])} neighbourhoods (LSOAs) of {icb.short_name}, each shaded by national "
+         f"{IMD} decile from darkest (1, most deprived) to palest (10, least deprived), with local authority "
+         f"outlines and names and a thick ICB boundary. {int(d1['lsoas'])} neighbourhoods are in decile 1 and "
+         f"{int(d10['lsoas'])} in decile 10."
+         + (f" The most deprived-decile neighbourhoods are concentrated in {with_d1.iloc[0]['name']}"
+            f" ({int(with_d1.iloc[0]['decile1_lsoas'])})." if len(with_d1) else "")),
+    caption=(f"Neighbourhoods (LSOA {dep.lsoa_vintage(v)}) by national {IMD} decile; thin lines: local "
+             f"authorities; thick line: the ICB. The decile table above gives the same information as text."),
+    source=SRC + "; ONS LSOA and local authority boundaries (super/ultra generalised); OS data © Crown "
+                 "copyright and database right")
+
+# %% [markdown]
+# ## Deprivation within the ICB: local deciles
+
+# %%
+ch.md(f"National deciles compare {name} with England. To compare neighbourhoods within the ICB, they are "
+      f"also split into **local** tenths of the ICB's population by {IMD} score. The most deprived local "
+      f"tenth ({count(local.iloc[0]['population'])} people) spans national deciles "
+      f"{int(local.iloc[0]['national_decile_min'])} to {int(local.iloc[0]['national_decile_max'])}.")
+ch.table(local, "local_deciles", f"Local population-weighted {IMD} deciles of {icb.short_name}", source=SRC,
+         formats={"population": "{:,.0f}", "share": "{:.1f}", "score_min": "{:.1f}", "score_max": "{:.1f}"},
+         notes=("Local decile 1 = the most deprived tenth of the ICB's residents (population-weighted, "
+                "analysis.stats.population_weighted_quantiles); neighbourhoods are not split, so each "
+                "tenth holds about, not exactly, 10%."))
+
+# %% [markdown]
+# ## Which kinds of deprivation drive it
+
+# %%
+ch.md(f"The IMD combines seven domains. In {name}, the domain with most neighbourhoods in England's most "
+      f"deprived 10% is {esc(top_dom['domain_name'].lower())} ({pct(top_dom['share'])}, "
+      f"{count(top_dom['lsoas'])} neighbourhoods); if deprivation were spread as in England each would be 10%.")
+ch.figure(
+    pop.figure_domains(icb, v), "imd_domains",
+    alt=(f"Horizontal bar chart of the share of {icb.short_name} neighbourhoods in the national most deprived "
+         f"decile of each deprivation domain, with a 10% England reference line. Highest: "
+         f"{top_dom['domain_name']} at {top_dom['share']:.1f}%; lowest: {avail.iloc[-1]['domain_name']} at "
+         f"{avail.iloc[-1]['share']:.1f}%."),
+    caption=f"Share of neighbourhoods in each {IMD} domain's most deprived 10% in England (dashed line: 10%).",
+    source=SRC)
+ch.table(domains[domains["available"]].drop(columns=["domain", "available"]), "imd_domains",
+         f"Neighbourhoods in each domain's national most deprived decile ({IMD})", source=SRC,
+         formats={"lsoas": "{:,.0f}", "share": "{:.1f}", "population": "{:,.0f}", "population_share": "{:.1f}",
+                  "england_share": "{:.1f}"},
+         notes="share: % of the ICB's neighbourhoods; population_share: % of its residents.")
+if not domains["available"].all():
+    ch.note("The supplementary indices of income deprivation affecting children (IDACI) and older people "
+            "(IDAOPI) of IMD 2025, and the IoD2025 population denominators, are not in this book's data; "
+            "they are shown in the IMD 2019 edition.", kind="note")
+else:
+    ch.md("IDACI and IDAOPI are the income domain's supplementary indices for children (0-15) and older "
+          "people (60+).")
+
+# %% [markdown]
+# ## Rural and urban neighbourhoods
+
+# %%
+cls = "2011" if v == 2019 else "2021"
+if rural_all is not None and urban_all is not None:
+    ch.md(f"By the ONS rural-urban classification ({cls}), {pct(rural_all['population_share'])} of residents "
+          f"live in rural neighbourhoods. {pct(rural_all['core20_share'])} of rural residents and "
+          f"{pct(urban_all['core20_share'])} of urban residents live in the Core20; the average {IMD} score is "
+          f"{num(rural_all['imd_average_score'])} in rural and {num(urban_all['imd_average_score'])} in urban "
+          f"neighbourhoods. Rural deprivation is often missed by area measures because deprived households "
+          f"are spread among less deprived ones.")
+else:
+    only = rural.iloc[-1]
+    ch.md(f"By the ONS rural-urban classification ({cls}), all neighbourhoods of {name} are "
+          f"{esc(only['ruc_broad'].lower())}.")
+ch.table(rural, "rurality", f"Deprivation by rural-urban classification ({cls}, {IMD})",
+         source=SRC + f"; ONS rural-urban classification {cls} of LSOAs",
+         formats={"population": "{:,.0f}", "population_share": "{:.1f}", "core20_population": "{:,.0f}",
+                  "core20_share": "{:.1f}", "imd_average_score": "{:.1f}", "england_core20_share": "{:.1f}"},
+         notes="core20_share: % of the class's residents in the Core20; england_core20_share: the same class in England.")
+
+# %% [markdown]
+# ## The most deprived neighbourhoods
+
+# %%
+if len(worst):
+    ch.md(f"{count(len(worst))} neighbourhoods of {name}, home to {count(worst['population'].sum())} people, are "
+          f"in the most deprived 10% in England. The most deprived, {esc(worst.iloc[0]['lsoa_name'])}, ranks "
+          f"{count(worst.iloc[0]['imd_rank'])} of {count(eng['n_lsoas'])} in England (1 = most deprived).")
+    ch.table(worst, "most_deprived_neighbourhoods",
+             f"Neighbourhoods in the national most deprived {IMD} decile, most deprived first", source=SRC,
+             formats={"population": "{:,.0f}", "imd_rank": "{:,.0f}", "imd_score": "{:.1f}"},
+             notes=("decile1_domains: the domains in whose national most deprived 10% the neighbourhood also "
+                    "lies. LSOA names are ONS's (local authority and a number), not local place names."))
+else:
+    nearest = pop.least_ranked_lsoas(icb, v)
+    ch.md(f"No neighbourhood of {name} is in the most deprived 10% in England. The ten most deprived are "
+          f"listed instead; the most deprived, {esc(nearest.iloc[0]['lsoa_name'])}, is in national decile "
+          f"{int(nearest.iloc[0]['imd_decile'])}.")
+    ch.table(nearest, "most_deprived_neighbourhoods", f"The ten most deprived neighbourhoods ({IMD})",
+             source=SRC, formats={"population": "{:,.0f}", "imd_rank": "{:,.0f}", "imd_score": "{:.1f}"})
+
+# %% [markdown]
+# ## IMD 2019 and IMD 2025
+
+# %%
+s = compare["summary"]
+s19, s25 = s.iloc[0], s.iloc[1]
+BOTH_SRC = pop.source(2019) + "; " + pop.source(2025)
+ch.md(
+    f"As each is used in this book, IMD 2019 puts {count(s19['core20_population'])} people "
+    f"({pct(s19['core20_share'])}) of {name} in the Core20 and IMD 2025 puts {count(s25['core20_population'])} "
+    f"({pct(s25['core20_share'])}). Part of that difference is the population count and the redrawn 2021 "
+    f"neighbourhoods. On the same 2021 neighbourhoods and Census 2021 residents, IMD 2019 gives "
+    f"{pct(c['core20_2019_on_2021_share'])} and IMD 2025 {pct(c['core20_2025_share'])}: "
+    f"{count(c['moved_in_lsoas'])} neighbourhoods ({count(c['moved_in_population'])} people) move into the "
+    f"Core20 and {count(c['moved_out_lsoas'])} ({count(c['moved_out_population'])} people) move out.")
+ch.table(s, "imd_versions_core20", "The Core20 under IMD 2019 and IMD 2025, each with its own neighbourhoods and "
+         "population", source=BOTH_SRC,
+         formats={"lsoas": "{:,.0f}", "core20_lsoas": "{:,.0f}", "population": "{:,.0f}",
+                  "core20_population": "{:,.0f}", "core20_share": "{:.1f}"},
+         notes="rank: among the 42 ICBs, 1 = highest Core20 share.")
+ch.table(compare["movement"], "imd_versions_movement",
+         "Neighbourhoods moving in and out of the Core20 between IMD 2019 and IMD 2025 (2021 neighbourhoods, "
+         "Census 2021 residents)", source=BOTH_SRC + "; ONS LSOA (2011) to LSOA (2021) lookup",
+         formats={"population": "{:,.0f}", "population_share": "{:.1f}"})
+ch.note(
+    "IMD 2019 was published for 2011 neighbourhoods. To compare like with like it is carried to 2021 "
+    "neighbourhoods with the ONS LSOA 2011 to 2021 lookup: unchanged and split neighbourhoods keep their "
+    "2011 decile; a neighbourhood merged from several 2011 ones takes the status of those holding most of "
+    f"their residents ({count(c['mixed_lsoas'])} neighbourhoods here had 2011 parts of differing status). "
+    "The two indices use different years of data (IMD 2019 mostly 2015/16; IMD 2025 more recent years), so a "
+    "move can reflect real change here, change elsewhere in England (ranks are relative) or changes of method.")
+
+# %% [markdown]
+# ## About the data
+
+# %%
+ch.note(
+    "The IMD 2019 score is derived from MHCLG's published exponentially transformed domain scores "
+    "(File 9) with the official weights (income and employment 22.5% each, education and health 13.5% each, "
+    "crime, barriers and living environment 9.3% each); ranks and deciles are MHCLG's published ones. "
+    "National deciles split England's neighbourhoods, not its people, into ten equal groups, so the Core20 "
+    "holds about, not exactly, 20% of England's residents. "
+    "IMD 2019 is paired with ONS mid-2020 small-area estimates (the latest on 2011 neighbourhoods); IMD 2025 "
+    "with Census 2021 usual residents (there are no mid-year estimates for 2021 neighbourhoods in this "
+    "book's data). Neighbourhood populations are for persons only: no split by sex is available, so the age "
+    "chart is not a sex pyramid. ICB boundaries: July 2022 for the IMD 2019 edition, April 2024 for IMD 2025 "
+    "(only Surrey Heartlands and Sussex differ, by 4 neighbourhoods).",
+    title="Methods and caveats", kind="note")
+
+# %%
+R = pop.HEADLINE_RANGES
+labels = {
+    "population": ("Residents", "people"),
+    "n_lsoas": ("Neighbourhoods (LSOAs)", "count"),
+    "core20_population": ("Residents in Core20 neighbourhoods", "people"),
+    "core20_share": ("Share of residents in Core20 neighbourhoods", "%"),
+    "core20_rank": ("Rank of Core20 share among 42 ICBs (1 = highest)", "rank"),
+    "decile1_lsoas": ("Neighbourhoods in the most deprived 10% nationally", "count"),
+    "decile1_lsoa_share": ("Share of neighbourhoods in the most deprived 10% nationally", "%"),
+    "imd_average_score": ("Population-weighted average IMD score", "score"),
+    "england_core20_share": ("England: share of residents in Core20 neighbourhoods", "%"),
+}
+for key, (label, unit) in labels.items():
+    ch.headline(key, head[key], label=label, unit=unit, period=f"{IMD}; {period}", source=SRC,
+                lo=R[key][0], hi=R[key][1])
 ch.save()

@@ -312,8 +312,20 @@ def execute_chapter(chapter: ChapterSpec, params: Params, attempt_retry: bool = 
 
 
 def _run_one(args: tuple[ChapterSpec, Params]) -> ChapterResult:
+    """Worker-process entry point. The kernel's own stderr (start-up chatter such as ipykernel's
+    transport warning) goes to a log file, not the build's progress output; anything a cell
+    prints is captured in the notebook itself."""
     chapter, params = args
-    return execute_chapter(chapter, params)
+    log_dir = notebook_cache_dir() / ".logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    saved = os.dup(2)
+    with open(log_dir / f"{chapter.id}-{params.icb.ods_code}.stderr.log", "w") as fh:
+        os.dup2(fh.fileno(), 2)
+        try:
+            return execute_chapter(chapter, params)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _prepare(names: Iterable[str], log: Callable[[str], None]) -> None:

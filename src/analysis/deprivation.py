@@ -171,7 +171,10 @@ def icb_lsoa_deprivation(icb: geography.ICB | str, imd_version: int) -> pd.DataF
     return out
 
 
-def _summarise(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+def summarise(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Aggregate rows of an LSOA table by ``by``: n_lsoas, core20_lsoas, decile1_lsoas, population,
+    core20_population, core20_share (0-100), decile1_lsoa_share (0-100), imd_average_score
+    (population-weighted)."""
     g = df.assign(
         core20_population=df["population"].where(df["core20"], 0),
         decile1_lsoas=(df["imd_decile"] == 1).astype("int64"),
@@ -201,7 +204,7 @@ def icb_deprivation_summary(imd_version: int) -> pd.DataFrame:
     """
     v = _check_version(imd_version)
     df = lsoa_deprivation(v)
-    out = _summarise(df, ["icb_ods_code"])
+    out = summarise(df, ["icb_ods_code"])
     icbs = geography.icb_table()[["ICB24CDH", "ICB24CD", "ICB24NM", "NHSER24NM"]]
     icbs.columns = ["icb_ods_code", "icb_ons_code", "icb_name", "region_name"]
     out = icbs.merge(out, on="icb_ods_code", how="left", validate="one_to_one")
@@ -217,7 +220,7 @@ def england_summary(imd_version: int) -> dict[str, float]:
     """England totals: n_lsoas, population, core20_population, core20_share (0-100),
     imd_average_score (population-weighted)."""
     df = lsoa_deprivation(imd_version)
-    row = _summarise(df.assign(_all="England"), ["_all"]).iloc[0]
+    row = summarise(df.assign(_all="England"), ["_all"]).iloc[0]
     return {k: float(row[k]) for k in ("n_lsoas", "population", "core20_population", "core20_share",
                                        "imd_average_score", "decile1_lsoa_share")}
 
@@ -281,6 +284,6 @@ def warm() -> None:
 
 __all__ = [
     "IMD_VERSIONS", "LSOA_COLUMNS", "POPULATION_VINTAGE", "england_summary", "icb_deprivation_summary",
-    "icb_lsoa_deprivation", "imd_label", "imd_note", "lsoa_deprivation", "lsoa_deprivation_bridged",
+    "icb_lsoa_deprivation", "imd_label", "summarise", "imd_note", "lsoa_deprivation", "lsoa_deprivation_bridged",
     "lsoa_vintage", "population_label", "warm",
 ]

@@ -188,6 +188,13 @@ def _confidence_levels(confidence: ConfidenceArg, func: str) -> tuple[float, ...
     return tuple(out)
 
 
+def _single_level(confidence: float, func: str) -> float:
+    levels = _confidence_levels(confidence, func)
+    if len(levels) != 1:
+        raise _fail(func, f"give one confidence level here, got {levels}")
+    return levels[0]
+
+
 def _level_label(level: float) -> str:
     return f"{level * 100:.10g}".replace(".", "_")
 
@@ -280,7 +287,7 @@ def wilson_ci(x: ArrayLike, n: ArrayLike, confidence: float = 0.95) -> tuple[np.
     Raises :class:`StatsInputError` for negative counts, non-positive ``n`` or ``x > n``.
     """
     func = "wilson_ci"
-    (level,) = _confidence_levels(confidence, func)
+    level = _single_level(confidence, func)
     x_arr = np.asarray(x, dtype="float64")
     n_arr = np.asarray(n, dtype="float64")
     if np.isnan(x_arr).any() or np.isnan(n_arr).any():
@@ -307,7 +314,7 @@ def byars_ci(x: ArrayLike, confidence: float = 0.95) -> tuple[np.ndarray, np.nda
     counts below 10.
     """
     func = "byars_ci"
-    (level,) = _confidence_levels(confidence, func)
+    level = _single_level(confidence, func)
     x_arr = np.asarray(x, dtype="float64")
     if np.isnan(x_arr).any() or (x_arr < 0).any():
         raise _fail(func, "x (the observed count) must be zero or more with no missing values")
@@ -325,7 +332,7 @@ def exact_poisson_ci(x: ArrayLike, confidence: float = 0.95) -> tuple[np.ndarray
     The lower limit for a count of zero is zero.
     """
     func = "exact_poisson_ci"
-    (level,) = _confidence_levels(confidence, func)
+    level = _single_level(confidence, func)
     x_arr = np.asarray(x, dtype="float64")
     if np.isnan(x_arr).any() or (x_arr < 0).any():
         raise _fail(func, "x (the observed count) must be zero or more with no missing values")
@@ -749,7 +756,10 @@ def sii(
                 y1_lo = _untransform(mid[g] + s_lo / 2, value_type)
                 y0_hi = _untransform(mid[g] - s_hi / 2, value_type)
                 y1_hi = _untransform(mid[g] + s_hi / 2, value_type)
-                if m < 0:  # a negative multiplier swaps which draw gives the lower limit
+                # a negative multiplier swaps which draw gives the lower limit. (phe_sii tests
+                # `multiplier < 1` here for rates but `< 0` for proportions, which would swap
+                # the rate limits for a multiplier in (0, 1); `< 0` is used for both.)
+                if m < 0:
                     ci[lo][g], ci[hi][g] = (y1_hi - y0_hi) * m, (y1_lo - y0_lo) * m
                     ci[rlo][g], ci[rhi][g] = y0_hi / y1_hi, y0_lo / y1_lo
                 else:
@@ -969,8 +979,7 @@ def assign_quantiles(
         warnings.warn(f"{func}: {int(quantile_out.isna().sum())} row(s) are in groups with fewer "
                       f"than {n_quantiles} areas and have no quantile", UserWarning, stacklevel=2)
     out = df.copy()
-    out["quantile"] = pd.array(quantile_out.to_numpy(), dtype="Int64") \
-        if not quantile_out.isna().all() else quantile_out.to_numpy()
+    out["quantile"] = pd.array(quantile_out.to_numpy(), dtype="Int64")  # <NA> where unassigned
     return out
 
 
@@ -1008,10 +1017,9 @@ def population_weighted_quantiles(
     work = df[groups].reset_index(drop=True).copy() if groups else pd.DataFrame(index=range(len(df)))
     work["_order"] = -sc if higher_is_more_deprived else sc
     work["_pop"] = pop
-    gkeys = groups if groups else None
     # one block per distinct score within a group, so tied areas cannot be split
     block = work.groupby((groups or []) + ["_order"], sort=True)["_pop"].sum().rename("_block_pop").reset_index()
-    if gkeys:
+    if groups:
         total = block.groupby(groups)["_block_pop"].transform("sum")
         cum = block.groupby(groups)["_block_pop"].cumsum()
     else:
@@ -1274,9 +1282,12 @@ def spc(
     upl, lpl = mean + 3 * sigma, mean - 3 * sigma
     unl, lnl = mean + 2 * sigma, mean - 2 * sigma
 
-    above_limit, below_limit = x > upl, x < lpl
+    # the mean of equal floats need not equal them exactly (e.g. nine copies of 233016.929...),
+    # so differences within floating-point noise of the data's scale count as "on the line"
+    tol = 1e-12 * max(float(np.abs(x).max()), np.finfo("float64").tiny)
+    above_limit, below_limit = x - upl > tol, lpl - x > tol
 
-    side = np.sign(x - mean).astype("int64")
+    side = np.where(np.abs(x - mean) > tol, np.sign(x - mean), 0).astype("int64")
     starts, lengths, vals = _runs(side)
     keep = (vals != 0) & (lengths >= run_length)
     run_up = _mark(n, starts[keep & (vals > 0)], lengths[keep & (vals > 0)])
@@ -1288,7 +1299,7 @@ def spc(
     trend_up = _mark(n, t_starts[keep & (t_vals > 0)], t_lengths[keep & (t_vals > 0)] + 1)
     trend_down = _mark(n, t_starts[keep & (t_vals < 0)], t_lengths[keep & (t_vals < 0)] + 1)
 
-    near_up, near_down = x > unl, x < lnl
+    near_up, near_down = x - unl > tol, lnl - x > tol
     two3_up = np.zeros(n, dtype=bool)
     two3_down = np.zeros(n, dtype=bool)
     if n >= 3:

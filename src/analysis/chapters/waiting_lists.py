@@ -376,3 +376,199 @@ HEADLINE_RANGES = {
     "wlmds_pct18_gap_pp": (-40, 40),
     "wlmds_pct18_sii_pp": (-40, 40),
 }
+
+
+# =========================================================================== figures
+# Drawing only: every value plotted comes from the tables above.
+
+def _spc_axis(ax, pts: pd.DataFrame, *, ylabel: str, targets: dict[str, float] | None = None,
+              percent: bool = False, title: str = "") -> None:
+    from .. import figures
+
+    for seg, g in pts.groupby("segment", sort=False):
+        ax.plot(g["month"], g["value"], color=figures.NHS_DARK_GREY, lw=1.2, zorder=2)
+        ax.plot(g["month"], g["mean"], color=figures.NHS_BLACK, lw=1, zorder=1)
+        ax.plot(g["month"], g["upper_process_limit"], color=figures.NHS_DARK_GREY, lw=0.9, ls="--", zorder=1)
+        ax.plot(g["month"], g["lower_process_limit"], color=figures.NHS_DARK_GREY, lw=0.9, ls="--", zorder=1)
+    kinds = (("common", ~pts["special_cause_improvement"] & ~pts["special_cause_concern"], "Common cause"),
+             ("improvement", pts["special_cause_improvement"], "Special cause: improvement"),
+             ("concern", pts["special_cause_concern"], "Special cause: concern"))
+    for key, mask, label in kinds:
+        if mask.any():
+            st = figures.SPC[key]
+            ax.scatter(pts.loc[mask, "month"], pts.loc[mask, "value"], color=st["colour"], marker=st["marker"],
+                       s=28, edgecolor=figures.NHS_DARK_GREY, linewidth=0.4, zorder=3, label=label)
+    ax.axvline(waiting.RTT_SERIES_BREAK, color=figures.NHS_MID_GREY, lw=1, ls=":")
+    ax.annotate("Series break\n(Feb 2024)", xy=(waiting.RTT_SERIES_BREAK, 1), xycoords=("data", "axes fraction"),
+                xytext=(3, -2), textcoords="offset points", fontsize=7.5, va="top", color=figures.NHS_DARK_GREY)
+    for label, value in (targets or {}).items():
+        ax.axhline(value, color=figures.NHS_ORANGE, lw=1.1, ls="-.")
+        ax.annotate(label, xy=(1, value), xycoords=("axes fraction", "data"), xytext=(-2, 2),
+                    textcoords="offset points", ha="right", fontsize=7.5, color=figures.NHS_BLACK)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=10.5)
+    if percent:
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0f}%")
+    else:
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    ax.tick_params(axis="x", labelsize=8)
+
+
+def plot_spc_panels(panels: list[dict], ncols: int = 2, height: float = 3.2):
+    """Small multiples of SPC charts. Each panel: dict(points=, ylabel=, title=, targets=, percent=)."""
+    import matplotlib.pyplot as plt
+
+    n = len(panels)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(9, min(6, height * nrows + 0.6)), squeeze=False)
+    for ax, p in zip(axes.ravel(), panels):
+        _spc_axis(ax, p["points"], ylabel=p.get("ylabel", ""), targets=p.get("targets"),
+                  percent=p.get("percent", False), title=p.get("title", ""))
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    handles, labels = {}, {}
+    for ax in axes.ravel()[:n]:
+        for h, l in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(l, h)
+    fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=3, fontsize=8,
+               bbox_to_anchor=(0.5, -0.02))
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def plot_decile_gradient(view: pd.DataFrame, org_codes: list[str] | None = None):
+    """% within 18 weeks and % over 52 weeks by IMD decile with 95% CIs, one marker per organisation."""
+    import matplotlib.pyplot as plt
+
+    from .. import figures
+
+    v = view[view["imd_decile"].notna()].copy()
+    orgs = v.drop_duplicates("org_code")[["level", "org_code", "org_name"]]
+    if org_codes:
+        orgs = orgs[orgs["org_code"].isin(org_codes)]
+    styles = {"England": (figures.NHS_MID_GREY, "s"), "Region": (figures.NHS_AQUA_GREEN, "D"),
+              "ICB (providers)": (figures.HIGHLIGHT, "o")}
+    trust_markers = ["^", "v", "P", "X", "<", ">", "h", "*"]
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4.4))
+    n = len(orgs)
+    offsets = np.linspace(-0.3, 0.3, n) if n > 1 else [0]
+    for k, (off, org) in enumerate(zip(offsets, orgs.itertuples())):
+        g = v[v["org_code"] == org.org_code].sort_values("imd_decile")
+        if org.level in styles:
+            colour, marker = styles[org.level]
+        else:
+            colour, marker = figures.NHS_ORANGE, trust_markers[k % len(trust_markers)]
+        label = org.org_name if org.level != "Region" else f"{org.org_name} region"
+        for ax, m in zip(axes, ("pct_within_18_weeks", "pct_over_52_weeks")):
+            ok = g[m].notna()
+            x = g.loc[ok, "imd_decile"].astype(float) + off
+            ax.errorbar(x, g.loc[ok, m], yerr=[g.loc[ok, m] - g.loc[ok, f"{m}_lower_ci"],
+                                               g.loc[ok, f"{m}_upper_ci"] - g.loc[ok, m]],
+                        fmt=marker, color=colour, ms=5, lw=0.9, capsize=0, label=label,
+                        mec=figures.NHS_DARK_GREY, mew=0.4)
+    axes[0].set_title("% waiting under 18 weeks")
+    axes[1].set_title("% waiting over 52 weeks")
+    for ax in axes:
+        ax.set_xticks(range(1, 11))
+        ax.set_xlabel("IMD 2019 decile (1 = most deprived)")
+        ax.yaxis.set_major_formatter(lambda val, _: f"{val:.0f}%")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)), fontsize=8, bbox_to_anchor=(0.5, -0.08))
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+def plot_icb_comparison(comp: pd.DataFrame, highlight: str):
+    """Ranked dot plot of the SII in % within 18 weeks for the 42 ICBs, with 95% CIs."""
+    import matplotlib.pyplot as plt
+
+    from .. import figures
+
+    c = comp[comp["sii"].notna()].sort_values("sii").reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8.5, 6))
+    y = np.arange(len(c))
+    other = c["org_code"] != highlight
+    ax.errorbar(c.loc[other, "sii"], y[other], xerr=[c.loc[other, "sii"] - c.loc[other, "sii_lower_ci"],
+                                                      c.loc[other, "sii_upper_ci"] - c.loc[other, "sii"]],
+                fmt="o", color=figures.CONTEXT, ecolor=figures.CONTEXT, ms=4, lw=1, label="Other ICBs")
+    h = ~other
+    ax.errorbar(c.loc[h, "sii"], y[h], xerr=[c.loc[h, "sii"] - c.loc[h, "sii_lower_ci"],
+                                              c.loc[h, "sii_upper_ci"] - c.loc[h, "sii"]],
+                fmt="D", color=figures.HIGHLIGHT, ms=7, lw=1.8, label="This ICB")
+    ax.axvline(0, color=figures.NHS_DARK_GREY, lw=0.8)
+    ax.set_yticks(y)
+    ax.set_yticklabels(c["org_name"], fontsize=6.5)
+    for t, code in zip(ax.get_yticklabels(), c["org_code"]):
+        if code == highlight:
+            t.set_fontweight("bold")
+            t.set_color(figures.HIGHLIGHT)
+    ax.set_xlabel("Slope index of inequality, percentage points\n(positive = less deprived patients more often "
+                  "seen within 18 weeks)")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_per_1000(rates: pd.DataFrame):
+    """Waiting list per 1,000 residents by national IMD decile, England, with 95% CIs."""
+    import matplotlib.pyplot as plt
+
+    from .. import figures
+
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    r = rates.sort_values("imd_decile")
+    ax.bar(r["imd_decile"], r["value"], color=[figures.DECILE_COLOURS[d - 1] for d in r["imd_decile"]],
+           edgecolor=figures.NHS_DARK_GREY, linewidth=0.5)
+    ax.errorbar(r["imd_decile"], r["value"], yerr=[r["value"] - r["lower_ci"], r["upper_ci"] - r["value"]],
+                fmt="none", ecolor=figures.NHS_BLACK, lw=1, capsize=3)
+    for d, v in zip(r["imd_decile"], r["value"]):
+        ax.annotate(f"{v:.0f}", xy=(d, v), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=8)
+    ax.set_xticks(range(1, 11))
+    ax.set_xlabel("National IMD 2019 decile of the patient's neighbourhood (1 = most deprived)")
+    ax.set_ylabel("Pathways on the list per 1,000 residents")
+    fig.tight_layout()
+    return fig
+
+
+def plot_groups(views: dict[str, pd.DataFrame], icb_label: str):
+    """% within 18 weeks by ethnic group, age band and sex: the ICB (providers) against England,
+    with 95% CIs; a category whose count is suppressed is labelled 'suppressed', never drawn at 0."""
+    import matplotlib.pyplot as plt
+
+    from .. import figures
+
+    rows = []
+    for dim, v in views.items():
+        for cat in v["category"].drop_duplicates():
+            rows.append((dim, cat))
+    fig, ax = plt.subplots(figsize=(8.5, 6))
+    y = np.arange(len(rows))[::-1]
+    for (dim, cat), yy in zip(rows, y):
+        v = views[dim]
+        for level, colour, marker, off in (("England", figures.NHS_MID_GREY, "s", 0.18),
+                                           ("ICB (providers)", figures.HIGHLIGHT, "o", -0.18)):
+            r = v[(v["level"] == level) & (v["category"] == cat)]
+            if r.empty:
+                continue
+            r = r.iloc[0]
+            if pd.isna(r["pct_within_18_weeks"]):
+                ax.annotate(r["pct_within_18_weeks_status"], xy=(0.01, yy + off), xycoords=("axes fraction", "data"),
+                            fontsize=6.5, va="center", color=colour, style="italic")
+                continue
+            ax.errorbar(r["pct_within_18_weeks"], yy + off,
+                        xerr=[[r["pct_within_18_weeks"] - r["pct_within_18_weeks_lower_ci"]],
+                              [r["pct_within_18_weeks_upper_ci"] - r["pct_within_18_weeks"]]],
+                        fmt=marker, color=colour, ms=4, lw=1,
+                        label=icb_label if level != "England" else "England")
+    ax.set_yticks(y)
+    ax.set_yticklabels([c for _, c in rows], fontsize=7)
+    ax.xaxis.set_major_formatter(lambda val, _: f"{val:.0f}%")
+    ax.set_xlabel("% of the waiting list waiting under 18 weeks (95% confidence interval)")
+    ax.grid(axis="y", visible=False)
+    handles, labels = ax.get_legend_handles_labels()
+    uniq = dict(zip(labels, handles))
+    ax.legend(uniq.values(), uniq.keys(), loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
