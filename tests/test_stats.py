@@ -732,6 +732,7 @@ def test_spc_uses_series_index_as_periods() -> None:
     ([1.0, 2.0, 3.0], {"run_length": 2}, "run_length"),
     ([1.0, 2.0, 3.0], {"periods": ["a"]}, "periods has 1"),
     (["a", "b"], {}, "must be numbers"),
+    ([1.0, 2.0, 3.0], {"target": "high"}, "target must be a finite number"),
 ])
 def test_spc_rejects_bad_input(values, kwargs: dict, message: str) -> None:
     with pytest.raises(StatsInputError, match=message):

@@ -56,8 +56,8 @@ if head["decile1_lsoas"] > 0:
                f"({pct(head['decile1_lsoa_share'])}) are among the most deprived 10% in England; the most "
                f"({count(top_la['decile1_lsoas'])}) are in {esc(top_la['name'])}.")
 else:
-    d1_text = (f"None of the ICB's {count(head['n_lsoas'])} neighbourhoods is among the most deprived 10% in "
-               f"England.")
+    d1_text = (f"No neighbourhood of the {count(head['n_lsoas'])} in the ICB is among the most deprived 10% "
+               f"in England.")
 avail = domains[domains["available"]].sort_values("share", ascending=False)
 top_dom = avail.iloc[0]
 urban_all = rural.set_index("ruc_name").loc["All urban"] if "All urban" in set(rural["ruc_name"]) else None
@@ -93,7 +93,7 @@ ch.md(
     f"{name} has **{count(head['population'])} residents** in {count(head['n_lsoas'])} neighbourhoods "
     f"(lower-layer super output areas, LSOAs; {count(head['population'] / head['n_lsoas'])} residents on "
     f"average), counted by the "
-    f"{esc(dep.population_label(v))} ({period}). {pct(ages['icb_young'])} are aged "
+    f"{esc(dep.population_label(v))}. {pct(ages['icb_young'])} are aged "
     f"{ages['young_label']} (England {pct(ages['eng_young'])}) and {pct(ages['icb_65plus'])} are 65 or "
     f"over (England {pct(ages['eng_65plus'])}).")
 age = pop.age_profile(icb, v)
@@ -138,7 +138,7 @@ if len(part):
 # %%
 q1 = quintiles.iloc[0]
 ch.md(
-    f"By {IMD}, {pct(q1['share'])} of {name}'s residents live in the most deprived fifth of neighbourhoods "
+    f"By {IMD}, {pct(q1['share'])} of the residents of {name} live in the most deprived fifth of neighbourhoods "
     f"in England (the **Core20**), against {pct(eng['core20_share'])} of England's residents. "
     f"{pct(deciles.iloc[0]['share'])} live in the most deprived tenth (England {pct(deciles.iloc[0]['england_share'])}) "
     f"and {pct(deciles.iloc[-1]['share'])} in the least deprived tenth (England {pct(deciles.iloc[-1]['england_share'])}).")
@@ -164,9 +164,10 @@ ch.table(quintiles.rename(columns={"quantile": "quintile"}), "imd_quintiles", f"
 
 # %%
 me = ranking.set_index("icb_ods_code").loc[icb.ods_code]
-ch.md(f"Among the 42 ICBs, {name} has the {ordinal(me['rank'])} highest Core20 share "
-      f"({pct(me['core20_share'])}); the highest is {esc(ranking.iloc[0]['icb_name'])} "
-      f"({pct(ranking.iloc[0]['core20_share'])}) and the lowest {esc(ranking.iloc[-1]['icb_name'])} "
+short = lambda n: geography.find_icb(n).short_name  # noqa: E731
+ch.md(f"By Core20 share, {name} ranks {ordinal(me['rank'])} of the 42 ICBs (1st = highest share: "
+      f"{pct(me['core20_share'])}). The highest is {esc(short(ranking.iloc[0]['icb_ods_code']))} "
+      f"({pct(ranking.iloc[0]['core20_share'])}) and the lowest {esc(short(ranking.iloc[-1]['icb_ods_code']))} "
       f"({pct(ranking.iloc[-1]['core20_share'])}).")
 ch.figure(
     pop.figure_icb_ranking(icb, v), "icb_core20_ranking",
@@ -209,8 +210,11 @@ ch.figure(
 # %%
 ch.md(f"National deciles compare {name} with England. To compare neighbourhoods within the ICB, they are "
       f"also split into **local** tenths of the ICB's population by {IMD} score. The most deprived local "
-      f"tenth ({count(local.iloc[0]['population'])} people) spans national deciles "
-      f"{int(local.iloc[0]['national_decile_min'])} to {int(local.iloc[0]['national_decile_max'])}.")
+      f"tenth ({count(local.iloc[0]['population'])} people) "
+      + (f"spans national deciles {int(local.iloc[0]['national_decile_min'])} to "
+         f"{int(local.iloc[0]['national_decile_max'])}."
+         if local.iloc[0]['national_decile_min'] != local.iloc[0]['national_decile_max']
+         else f"is all in national decile {int(local.iloc[0]['national_decile_min'])}."))
 ch.table(local, "local_deciles", f"Local population-weighted {IMD} deciles of {icb.short_name}", source=SRC,
          formats={"population": "{:,.0f}", "share": "{:.1f}", "score_min": "{:.1f}", "score_max": "{:.1f}"},
          notes=("Local decile 1 = the most deprived tenth of the ICB's residents (population-weighted, "
@@ -316,7 +320,8 @@ ch.note(
     "IMD 2019 was published for 2011 neighbourhoods. To compare like with like it is carried to 2021 "
     "neighbourhoods with the ONS LSOA 2011 to 2021 lookup: unchanged and split neighbourhoods keep their "
     "2011 decile; a neighbourhood merged from several 2011 ones takes the status of those holding most of "
-    f"their residents ({count(c['mixed_lsoas'])} neighbourhoods here had 2011 parts of differing status). "
+    f"their residents ({count(c['mixed_lsoas'])} neighbourhood{'' if c['mixed_lsoas'] == 1 else 's'} here "
+    f"had 2011 parts of differing status). "
     "The two indices use different years of data (IMD 2019 mostly 2015/16; IMD 2025 more recent years), so a "
     "move can reflect real change here, change elsewhere in England (ranks are relative) or changes of method.")
 

@@ -82,15 +82,15 @@ ch.findings([
     f"March 2026 ambition was under {pct(T['rtt_over_52_share_march_2026'], dp=0)}) and {count(li['over_65_weeks'])} over "
     f"65 weeks. Waits over 65 weeks were meant to be eliminated by March 2024; in March 2024 there were "
     f"{count(mar24['over_65_weeks'])}.",
-    f"Patients from the most deprived neighbourhoods wait longer. At the acute trusts located in the ICB (week ending "
-    f"25 January 2026), {pct(gi['pct18_d1'])} of those from the most deprived tenth of neighbourhoods in England had waited "
-    f"under 18 weeks, against {pct(gi['pct18_d10'])} from the least deprived tenth: a gap of "
-    f"{num(abs(gi['pct18_gap_pp']))} percentage points ({gap_words(gi['pct18_gap_pp'])} for the most deprived). "
-    f"In England the figures are {pct(ge['pct18_d1'])} and {pct(ge['pct18_d10'])}."
-    if gi["pct18_gap_pp"] > 0 else
-    f"At the acute trusts located in the ICB (week ending 25 January 2026), {pct(gi['pct18_d1'])} of patients from the "
-    f"most deprived tenth of neighbourhoods had waited under 18 weeks, against {pct(gi['pct18_d10'])} from the least "
-    f"deprived tenth. In England the most deprived wait longer: {pct(ge['pct18_d1'])} against {pct(ge['pct18_d10'])}.",
+    f"In England, patients from the most deprived tenth of neighbourhoods are less often seen within 18 weeks than "
+    f"those from the least deprived tenth ({pct(ge['pct18_d1'])} against {pct(ge['pct18_d10'])}, week ending 25 "
+    f"January 2026). At the acute trusts located in the ICB the figures are {pct(gi['pct18_d1'])} and "
+    f"{pct(gi['pct18_d10'])}, a gap of {num(abs(gi['pct18_gap_pp']))} percentage points "
+    f"({gap_words(gi['pct18_gap_pp'])} for the most deprived)."
+    if ge["pct18_gap_pp"] > 0 else
+    f"In England, {pct(ge['pct18_d1'])} of patients from the most deprived tenth of neighbourhoods had waited under "
+    f"18 weeks against {pct(ge['pct18_d10'])} from the least deprived tenth (week ending 25 January 2026). At the "
+    f"acute trusts located in the ICB the figures are {pct(gi['pct18_d1'])} and {pct(gi['pct18_d10'])}.",
     f"Across all ten deprivation deciles the slope index of inequality for the ICB's trusts is "
     f"{num(gi['sii'])} percentage points (95% CI {num(gi['sii_lower_ci'])} to {num(gi['sii_upper_ci'])}), "
     f"{sig_words(gi['sii_lower_ci'], gi['sii_upper_ci'])}; it ranks {ordinal(int(ci['rank']))} of {n_icbs} ICBs "
@@ -129,7 +129,7 @@ ch.md(
     f"{esc(li['month'])}, against {pct(yr)} a year earlier. Since the February 2024 series break the monthly "
     f"share has averaged {pct(post18['mean'].iloc[0])}, and the latest month shows "
     f"{variation_words[post18['variation'].iloc[0]]}. The whole process range since then is below the 92% standard, "
-    "so the standard is not met in any month." if post18["assurance"].iloc[0] == "consistently_fails" else
+    "so the standard will not be met unless the process changes." if post18["assurance"].iloc[0] == "consistently_fails" else
     f"For the ICB's patients, the share waiting under 18 weeks was {pct(li['pct_within_18_weeks'])} in "
     f"{esc(li['month'])}, against {pct(yr)} a year earlier. Since the February 2024 series break the monthly share "
     f"has averaged {pct(post18['mean'].iloc[0])}, and the latest month shows "
@@ -394,8 +394,8 @@ ch.table(ctab, "wlmds_icb_comparison", "All ICBs (acute trusts located in each I
                   "SII upper 95% CI": "{:.1f}", "RII": "{:.3f}"})
 ch.note(
     "NHS England does not publish which trusts make up each WLMDS ICB row. The book reconstructs it from the data: "
-    "the acute trusts whose published counts add up to the ICB row in every cell, within rounding. Trusts are listed "
-    "in the downloadable table of the RTT section.")
+    "the acute trusts whose published counts add up to the ICB row in every cell, within rounding. This ICB's "
+    "trusts are those in the table of the latest RTT month above.")
 
 # %%
 ch.save()

@@ -53,7 +53,7 @@ POPULATION_VINTAGE = {
     2019: "ONS mid-2020 LSOA population estimates",
     2025: "Census 2021 usual residents",
 }
-POPULATION_PERIOD = {2019: "mid-2020", 2025: "Census 2021 (21 March 2021)"}
+POPULATION_PERIOD = {2019: "mid-2020", 2025: "Census day, 21 March 2021"}
 MID_YEAR_FOR_2019 = 2020
 
 

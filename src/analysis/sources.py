@@ -54,7 +54,8 @@ def manifest_path() -> Path:
 def _load_manifest(path: str, mtime_ns: int) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh)
+            # The C loader when available: same safe subset of YAML, several times faster.
+            doc = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError as exc:
         raise DataSourceError(f"The data manifest {path} does not exist.") from exc
     except yaml.YAMLError as exc:

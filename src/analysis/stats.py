@@ -1268,8 +1268,13 @@ def spc(
         baseline = len(x)
     if isinstance(baseline, bool) or not isinstance(baseline, (int, np.integer)) or not 2 <= baseline <= len(x):
         raise _fail(func, f"baseline must be a whole number of points between 2 and {len(x)}, got {baseline!r}")
-    if target is not None and (isinstance(target, bool) or not np.isfinite(float(target))):
-        raise _fail(func, f"target must be a finite number or None, got {target!r}")
+    if target is not None:
+        try:
+            ok = not isinstance(target, bool) and np.isfinite(float(target))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise _fail(func, f"target must be a finite number or None, got {target!r}")
     if periods is not None and len(periods) != len(x):
         raise _fail(func, f"periods has {len(periods)} entries but values has {len(x)}")
 

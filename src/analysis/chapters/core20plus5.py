@@ -381,6 +381,7 @@ def smi_subicb_funnel(icb: ICB | str) -> tuple[pd.DataFrame, pd.DataFrame]:
     s["in_icb"] = s["icb_ods_code"] == icb.ods_code
     s = stats.funnel_significance(s, "All6PHC", "SMIRegister", statistic="proportion")
     s["value"] = stats.proportion(s, "All6PHC", "SMIRegister")["value"]
+    s["denominator"] = s["SMIRegister"]
     lim = stats.funnel_limits(s, "All6PHC", "SMIRegister", statistic="proportion", multiplier=100)
     return s, lim
 
@@ -557,3 +558,73 @@ __all__ = [
     "prevalence_by_practice_quintile", "prevalence_sii", "qof_funnel_limits", "qof_indicator",
     "qof_indicator_all_icbs", "qof_prevalence", "self_harm_areas", "smi_checks", "smi_subicb_funnel",
 ]
+
+
+# ----------------------------------------------------------------------------- figures
+
+def _fig(figsize=(8, 4.5)):
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=figsize)
+
+
+def plot_funnel(points: pd.DataFrame, limits: pd.DataFrame, highlight: pd.Series, *, xlabel: str, ylabel: str,
+                title: str, target: float | None = None, label_highlight: str = ""):
+    """Funnel plot: points (value, denominator, significance), 95% and 99.8% limits, the
+    highlighted organisation(s) drawn large with a label; significance by marker and colour."""
+    from .. import figures
+
+    fig, ax = _fig()
+    ax.plot(limits["denominator"], limits["baseline"], color=figures.NHS_DARK_GREY, lw=1, label="Average of all")
+    ax.plot(limits["denominator"], limits["lower_95_limit"], color=figures.NHS_MID_GREY, ls="--", lw=1,
+            label="95% limits")
+    ax.plot(limits["denominator"], limits["upper_95_limit"], color=figures.NHS_MID_GREY, ls="--", lw=1)
+    ax.plot(limits["denominator"], limits["lower_99_8_limit"], color=figures.NHS_MID_GREY, ls=":", lw=1.2,
+            label="99.8% limits")
+    ax.plot(limits["denominator"], limits["upper_99_8_limit"], color=figures.NHS_MID_GREY, ls=":", lw=1.2)
+    sig = points["significance"].astype(str)
+    cats = {"High": ("^", figures.NHS_BRIGHT_BLUE, "Above the 99.8% limit"),
+            "Low": ("v", figures.NHS_ORANGE, "Below the 99.8% limit"),
+            "Not": ("o", figures.CONTEXT, "Within the limits (or 95% only)")}
+    kind = np.where(sig.str.startswith("High (0.001)"), "High",
+                    np.where(sig.str.startswith("Low (0.001)"), "Low", "Not"))
+    for k, (mk, col, lab) in cats.items():
+        sel = kind == k
+        if sel.any():
+            ax.scatter(points.loc[sel, "denominator"], points.loc[sel, "value"], marker=mk, color=col, s=28,
+                       edgecolor="white", linewidth=0.4, label=lab, zorder=3)
+    h = points[highlight.to_numpy()]
+    ax.scatter(h["denominator"], h["value"], marker="D", s=70, facecolor=figures.HIGHLIGHT, edgecolor="white",
+               zorder=4, label=label_highlight or "This ICB")
+    if target is not None:
+        ax.axhline(target, color=figures.NHS_BLACK, lw=1, ls="-.", label=f"Ambition {target:.0f}%")
+    ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    lo = float(min(points["value"].min(), limits["lower_99_8_limit"].iloc[-1], target or 100)) - 3
+    hi = float(max(points["value"].max(), limits["upper_99_8_limit"].iloc[-1], target or 0)) + 3
+    ax.set_ylim(max(lo, 0), min(hi, 100))
+    ax.legend(fontsize=8, loc="best")
+    return fig
+
+
+def plot_quintile_prevalence(df: pd.DataFrame, group_code: str, icb_name: str, title: str):
+    """Recorded prevalence by national practice-deprivation quintile (1 = most deprived) for the ICB
+    and England, with 95% CIs; quintiles with no ICB practice are absent (said in the caption)."""
+    from .. import figures
+
+    d = df[df["group_code"] == group_code]
+    fig, ax = _fig((7.5, 4))
+    styles = {icb_name: (figures.HIGHLIGHT, "D", -0.12), "England": (figures.NHS_MID_GREY, "o", 0.12)}
+    for area, (col, mk, off) in styles.items():
+        s = d[d["area"] == area].sort_values("practice_quintile")
+        x = s["practice_quintile"].astype(float) + off
+        ax.errorbar(x, s["value"], yerr=[s["value"] - s["lower_ci"], s["upper_ci"] - s["value"]], fmt=mk, color=col,
+                    capsize=3, ms=7, label=area, lw=1.2)
+    ax.set_xticks([1, 2, 3, 4, 5], ["1\nmost\ndeprived", "2", "3", "4", "5\nleast\ndeprived"])
+    ax.set_xlabel("National practice deprivation quintile (IMD 2019, patient-weighted)")
+    ax.set_ylabel("Recorded prevalence (%)")
+    ax.set_title(title)
+    ax.legend(fontsize=9)
+    return fig

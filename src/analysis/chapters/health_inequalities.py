@@ -447,8 +447,8 @@ def fig_le_trend(le: pd.DataFrame):
         ax.set_title(sex)
         ax.set_ylabel("Life expectancy at birth (years)")
     h, lab = axes[0].get_legend_handles_labels()
-    fig.legend(h, lab, loc="lower center", ncol=min(4, len(lab)), fontsize=8, bbox_to_anchor=(0.5, -0.02 - 0.035 * (len(lab) // 4)))
-    fig.tight_layout(rect=(0, 0.08 + 0.035 * (len(lab) // 4), 1, 1))
+    fig.tight_layout()
+    fig.legend(h, lab, loc="upper center", ncol=min(4, len(lab)), fontsize=8, bbox_to_anchor=(0.5, 0.0))
     return fig
 
 
@@ -457,7 +457,7 @@ def fig_hle(hle_latest: pd.DataFrame, le_latest: pd.DataFrame):
     plt, F = _fig_imports()
     names = list(hle_latest.drop_duplicates("area_name").sort_values(
         ["kind"], key=lambda s: s.map({"england": 0, "county": 1, "unitary": 2, "district": 3}))["area_name"])
-    fig, axes = plt.subplots(1, 2, figsize=(9, 0.9 + 0.45 * max(len(names), 3)), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 1.4 + 0.5 * max(len(names), 3)), sharey=True)
     y = {n: i for i, n in enumerate(reversed(names))}
     for ax, sex in zip(axes, ["Male", "Female"]):
         h = hle_latest[hle_latest["sex"] == sex]
@@ -476,8 +476,9 @@ def fig_hle(hle_latest: pd.DataFrame, le_latest: pd.DataFrame):
         ax.set_yticks(list(y.values()), list(y.keys()))
         ax.set_title(sex)
         ax.set_xlabel("Years")
-    axes[0].legend(loc="lower center", bbox_to_anchor=(1.0, -0.35 - 0.02 * len(names)), ncol=2, fontsize=8.5)
+    h, lab = axes[0].get_legend_handles_labels()
     fig.tight_layout()
+    fig.legend(h, lab, loc="upper center", ncol=2, fontsize=8.5, bbox_to_anchor=(0.5, 0.0))
     return fig
 
 
@@ -508,8 +509,8 @@ def fig_sii_trend(sii: pd.DataFrame):
         ax.set_ylabel("Slope index of inequality (years)")
         ax.set_ylim(bottom=0)
     h, lab = axes[0].get_legend_handles_labels()
-    fig.legend(h, lab, loc="lower center", ncol=min(4, len(lab)), fontsize=8.5, bbox_to_anchor=(0.5, -0.03))
-    fig.tight_layout(rect=(0, 0.08 + 0.03 * (len(lab) // 4), 1, 1))
+    fig.tight_layout()
+    fig.legend(h, lab, loc="upper center", ncol=min(4, len(lab)), fontsize=8.5, bbox_to_anchor=(0.5, 0.0))
     return fig
 
 
@@ -526,8 +527,8 @@ def fig_sii_latest(latest: pd.DataFrame, england: dict[str, float]):
     ax.set_yticks(list(y.values()), list(y.keys()))
     ax.set_xlabel("Slope index of inequality in life expectancy (years)")
     ax.set_xlim(left=min(0, float(latest["value"].min()) - 0.5))
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.55 if len(names) < 5 else -0.25), ncol=4, fontsize=8.5)
     fig.tight_layout()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, fontsize=8.5)
     return fig
 
 
@@ -565,7 +566,7 @@ def fig_premature(u75: pd.DataFrame, cvd: pd.DataFrame):
     """Latest under-75 preventable and preventable CVD mortality per area, England line, marker
     and colour by comparison with England (words in the legend)."""
     plt, F = _fig_imports()
-    names = sorted(set(u75["area_name"]) | set(cvd["area_name"]) - {"England"})
+    names = sorted((set(u75["area_name"]) | set(cvd["area_name"])) - {"England"})
     y = {n: i for i, n in enumerate(reversed(names))}
     fig, axes = plt.subplots(1, 2, figsize=(9, 1.4 + 0.42 * max(len(names), 3)), sharey=True)
     for ax, d, title in ((axes[0], u75, "All preventable causes"), (axes[1], cvd, "Preventable cardiovascular disease")):
@@ -581,15 +582,15 @@ def fig_premature(u75: pd.DataFrame, cvd: pd.DataFrame):
                         color=st["colour"], markeredgecolor=F.NHS_DARK_GREY, label=st["label"])
         ax.axvline(eng, color=F.NHS_BLACK, ls="--", lw=1.2, label="England")
         ax.set_title(title, fontsize=11)
-        ax.set_xlabel("Deaths under 75 per 100,000 (age-standardised)")
+        ax.set_xlabel("Deaths under 75 per 100,000\n(age-standardised)")
         ax.set_yticks(list(y.values()), list(y.keys()))
     hs, ls = {}, {}
     for ax in axes:
         for h, l in zip(*ax.get_legend_handles_labels()):
             hs.setdefault(l, h)
-    fig.legend(list(hs.values()), list(hs.keys()), loc="lower center", ncol=4, fontsize=8.5,
-               bbox_to_anchor=(0.5, -0.02))
-    fig.tight_layout(rect=(0, 0.09 if len(names) > 4 else 0.16, 1, 1))
+    fig.tight_layout()
+    fig.legend(list(hs.values()), list(hs.keys()), loc="upper center", ncol=4, fontsize=8.5,
+               bbox_to_anchor=(0.5, 0.0))
     return fig
 
 
@@ -612,9 +613,9 @@ def fig_practices(df: pd.DataFrame, summary: pd.DataFrame, icb_label: str):
             ax.plot(s["quintile"].map(qmid), s[col], lw=2, ms=6, markeredgecolor="white",
                     label=f"{'England' if scope == 'England' else icb_label}: weighted mean by quintile", **st)
         ax.set_title(sex)
-        ax.set_xlabel("Practice deprivation score (IMD 2019; higher = more deprived)")
+        ax.set_xlabel("Practice IMD 2019 score\n(higher = more deprived)")
         ax.set_ylabel("Practice-population life expectancy (years)")
     h, lab = axes[0].get_legend_handles_labels()
-    fig.legend(h, lab, loc="lower center", ncol=2, fontsize=8.5, bbox_to_anchor=(0.5, -0.06))
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.tight_layout()
+    fig.legend(h, lab, loc="upper center", ncol=2, fontsize=8.5, bbox_to_anchor=(0.5, 0.0))
     return fig

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .. import geography, stats
 from ..load import waiting
+from ..load._base import cached_table
 
 # --------------------------------------------------------------------------- targets
 #: Where each target comes from (quoted in the chapter text as well).
@@ -92,7 +93,8 @@ def icb_acute_trusts(icb_code: str) -> pd.DataFrame:
 
 
 def rtt_series(icb_code: str) -> pd.DataFrame:
-    """RTT monthly series from April 2022 for the ICB as commissioner, its acute trusts and England.
+    """RTT monthly series from April 2022 to the ICB's last month, for the ICB as commissioner, its
+    acute trusts and England.
 
     Columns: role ("ICB (commissioner)", "Acute trust", "England"), org_code, org_name, month,
     the RTT counts, pct_within_18_weeks, pct_over_52_weeks (0-100), after_series_break.
@@ -107,7 +109,9 @@ def rtt_series(icb_code: str) -> pd.DataFrame:
     parts.append(p)
     parts.append(waiting.rtt_england().assign(role="England", org_name="England"))
     out = pd.concat(parts, ignore_index=True)
-    out = out[out["month"] >= START]
+    # everything over the ICB's own months: an ICB that closed in March 2026 is compared with
+    # England and its trusts up to March 2026
+    out = out[(out["month"] >= START) & (out["month"] <= c["month"].max())]
     cols = ["role", "org_code", "org_name", "month", *waiting.RTT_COUNT_COLUMNS, "pct_within_18_weeks",
             "pct_over_52_weeks", "after_series_break"]
     return out[cols].reset_index(drop=True)
@@ -274,8 +278,12 @@ def deprivation_gaps(view: pd.DataFrame, reps: int = 100_000) -> pd.DataFrame:
         work["p"] = complete["pct_within_18_weeks"] / 100
         work["lo"] = complete["pct_within_18_weeks_lower_ci"] / 100
         work["hi"] = complete["pct_within_18_weeks_upper_ci"] / 100
-        res = stats.sii(work, "p", "total_waiting", "imd_decile", group_by="org_code", lower_cl="lo",
-                        upper_cl="hi", value_type=2, rii=True, multiplier=100, reps=reps, seed=1)
+        # one call per organisation with the same seed, so an organisation's confidence interval is
+        # the same whichever other organisations are in the table
+        res = pd.concat([
+            stats.sii(g.drop(columns="org_code"), "p", "total_waiting", "imd_decile", lower_cl="lo", upper_cl="hi",
+                      value_type=2, rii=True, multiplier=100, reps=reps, seed=1).assign(org_code=code)
+            for code, g in work.groupby("org_code", sort=False)], ignore_index=True)
         res = res.set_index("org_code")
         for c_out, c_in in (("sii", "value"), ("sii_lower_ci", "lower_ci"), ("sii_upper_ci", "upper_ci"),
                             ("rii", "rii"), ("rii_lower_ci", "rii_lower_ci"), ("rii_upper_ci", "rii_upper_ci")):
@@ -283,9 +291,12 @@ def deprivation_gaps(view: pd.DataFrame, reps: int = 100_000) -> pd.DataFrame:
     return gaps
 
 
-def icb_comparison(reps: int = 20_000) -> pd.DataFrame:
+@cached_table("waiting_lists_icb_comparison", inputs=[
+    (waiting.WLMDS_DATASET, waiting.WLMDS_FILE), ("lookup_lsoa21_icb", "ICB24_NHSER24_derived.csv")])
+def icb_comparison(reps: int = 100_000) -> pd.DataFrame:
     """All 42 ICBs (WLMDS, provider basis): % within 18 weeks in decile 1 and 10, the gap, and
     the SII with 95% CIs, ranked by the SII (largest gap against the most deprived first).
+    Cached as a table (the simulation for 42 ICBs takes a few seconds); call with keywords only.
     """
     w = waiting.wlmds("imd_decile")
     icbs = w[w["org_type"] == "INTEGRATED CARE BOARD"].assign(level="ICB (providers)")
@@ -352,7 +363,7 @@ def headline_figures(icb_code: str, imd_version: int = 2019) -> dict[str, float]
     view = _with_proportions(
         waiting.wlmds("imd_decile").query("org_code == @icb.ods_code and org_type == 'INTEGRATED CARE BOARD'")
         .assign(level="ICB (providers)"))
-    gaps = deprivation_gaps(view, reps=20_000).iloc[0]
+    gaps = deprivation_gaps(view).iloc[0]
     return {
         "rtt_total_waiting": float(last["total_waiting"]),
         "rtt_pct_within_18_weeks": float(last["pct_within_18_weeks"]),
@@ -403,8 +414,9 @@ def _spc_axis(ax, pts: pd.DataFrame, *, ylabel: str, targets: dict[str, float] |
                 xytext=(3, -2), textcoords="offset points", fontsize=7.5, va="top", color=figures.NHS_DARK_GREY)
     for label, value in (targets or {}).items():
         ax.axhline(value, color=figures.NHS_ORANGE, lw=1.1, ls="-.")
-        ax.annotate(label, xy=(1, value), xycoords=("axes fraction", "data"), xytext=(-2, 2),
-                    textcoords="offset points", ha="right", fontsize=7.5, color=figures.NHS_BLACK)
+        ax.annotate(label, xy=(0, value), xycoords=("axes fraction", "data"), xytext=(3, 3),
+                    textcoords="offset points", ha="left", fontsize=7.5, color=figures.NHS_BLACK,
+                    bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title, fontsize=10.5)
@@ -412,6 +424,10 @@ def _spc_axis(ax, pts: pd.DataFrame, *, ylabel: str, targets: dict[str, float] |
         ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0f}%")
     else:
         ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[4]))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("Apr\n%Y"))
     ax.tick_params(axis="x", labelsize=8)
 
 
@@ -469,10 +485,10 @@ def plot_decile_gradient(view: pd.DataFrame, org_codes: list[str] | None = None)
                         mec=figures.NHS_DARK_GREY, mew=0.4)
     axes[0].set_title("% waiting under 18 weeks")
     axes[1].set_title("% waiting over 52 weeks")
-    for ax in axes:
+    for ax, dp in zip(axes, (0, 1)):
         ax.set_xticks(range(1, 11))
         ax.set_xlabel("IMD 2019 decile (1 = most deprived)")
-        ax.yaxis.set_major_formatter(lambda val, _: f"{val:.0f}%")
+        ax.yaxis.set_major_formatter(lambda val, _, dp=dp: f"{val:.{dp}f}%")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)), fontsize=8, bbox_to_anchor=(0.5, -0.08))
     fig.tight_layout(rect=(0, 0.06, 1, 1))
@@ -541,7 +557,10 @@ def plot_groups(views: dict[str, pd.DataFrame], icb_label: str):
 
     rows = []
     for dim, v in views.items():
-        for cat in v["category"].drop_duplicates():
+        cats = list(v["category"].drop_duplicates())
+        # recording gaps ("Z: Not stated", "99: Not known") after the groups
+        cats = [c for c in cats if not c.startswith(("Z:", "99:"))] + [c for c in cats if c.startswith(("Z:", "99:"))]
+        for cat in cats:
             rows.append((dim, cat))
     fig, ax = plt.subplots(figsize=(8.5, 6))
     y = np.arange(len(rows))[::-1]
@@ -569,6 +588,6 @@ def plot_groups(views: dict[str, pd.DataFrame], icb_label: str):
     ax.grid(axis="y", visible=False)
     handles, labels = ax.get_legend_handles_labels()
     uniq = dict(zip(labels, handles))
-    ax.legend(uniq.values(), uniq.keys(), loc="lower right", fontsize=8)
+    ax.legend(uniq.values(), uniq.keys(), loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=8)
     fig.tight_layout()
     return fig

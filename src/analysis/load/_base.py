@@ -12,14 +12,17 @@ same table twice or read a half-written one.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import re
 import warnings
+import zlib
 from functools import wraps
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from filelock import FileLock
@@ -55,18 +58,90 @@ def read_csv(
     ``required`` columns are checked (with a "did you mean" for renamed columns) before
     ``rename`` is applied; ``schema`` is validated after renaming.
     """
+    required = list(required)
     path = sources.resolve(dataset, filename)
     if path.stat().st_size == 0:
         raise LoaderError(f"{_where(dataset, filename)} is empty (0 bytes) at {path}.")
     kwargs.setdefault("encoding", "utf-8-sig")  # several publishers' CSVs start with a BOM
     kwargs.setdefault("low_memory", False)
+    _check_not_truncated(path, dataset, filename, kwargs)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pd.errors.DtypeWarning)
             df = pd.read_csv(path, **kwargs)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise LoaderError(f"{_where(dataset, filename)} could not be parsed as CSV: {exc}") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError,
+            EOFError, OSError, zlib.error, csv.Error, OverflowError, TypeError) as exc:
+        # EOFError / OSError / zlib.error: a truncated or damaged compressed file.
+        # A column named in usecols that is missing: say which, with a "renamed?" hint.
+        if isinstance(exc, ValueError) and "usecols" in str(exc).lower():
+            _explain_usecols(path, dataset, filename, required, kwargs)
+        raise LoaderError(
+            f"{_where(dataset, filename)} could not be parsed as CSV: {type(exc).__name__}: {exc}"
+        ) from exc
     return _finish(df, dataset, filename, required, schema, rename)
+
+
+_COMPRESSED_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst", ".tar")
+
+
+def _check_not_truncated(path: Path, dataset: str, filename: str, kwargs: dict) -> None:
+    """Refuse a plain-text CSV that was cut off part-way through a row.
+
+    A download or copy that stopped early leaves a last line without its newline and with
+    fewer fields than the header; pandas would quietly fill the missing fields with NaN. Some
+    publishers omit the final newline of a complete file, so only a short last line counts.
+    (Compressed files are checked by their decompressor: a truncated stream raises EOFError.)
+    """
+    compression = kwargs.get("compression", "infer")
+    if compression not in (None, "infer") or (
+            compression == "infer" and str(path).lower().endswith(_COMPRESSED_SUFFIXES)):
+        return
+    if any(kwargs.get(k) is not None for k in ("skiprows", "skipfooter", "comment", "nrows")):
+        return
+    if kwargs.get("header", "infer") not in ("infer", 0, None):
+        return
+    sep = kwargs.get("sep", kwargs.get("delimiter", ","))
+    if not isinstance(sep, str) or len(sep) != 1:
+        return
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.readline(1 << 20)
+        fh.seek(max(0, size - (1 << 16)))
+        tail = fh.read()
+    if tail.endswith((b"\n", b"\r")) or b"\n" not in tail or len(head) >= size:
+        return
+    last = tail.rsplit(b"\n", 1)[1]
+    enc = kwargs.get("encoding") or "utf-8"
+
+    def n_fields(raw: bytes) -> int:
+        text = raw.decode(enc, errors="replace").lstrip("\ufeff").rstrip("\r\n")
+        try:
+            return len(next(csv.reader([text], delimiter=sep), []))
+        except csv.Error:
+            return 0
+
+    n_head, n_last = n_fields(head), n_fields(last)
+    if n_last < n_head:
+        raise LoaderError(
+            f"{_where(dataset, filename)} appears truncated: its last line has {n_last} of the header's "
+            f"{n_head} fields and no final newline (the file was cut off part-way through a row): "
+            f"{last[:80].decode(enc, errors='replace')!r}."
+        )
+
+
+def _explain_usecols(path: Path, dataset: str, filename: str, required: Iterable[str], kwargs: dict) -> None:
+    """Turn pandas' 'Usecols do not match columns' into the usual missing-column message."""
+    head_kw = {k: v for k, v in kwargs.items() if k in ("sep", "delimiter", "encoding", "compression",
+                                                       "skiprows", "header")}
+    try:
+        header = pd.read_csv(path, nrows=0, **head_kw)
+    except Exception:
+        return
+    header.columns = [str(c).strip() for c in header.columns]
+    usecols = kwargs.get("usecols")
+    usecols = list(usecols) if isinstance(usecols, (list, tuple, set)) else []
+    wanted = list(required) + [c for c in usecols if isinstance(c, str) and c not in set(required)]
+    require_columns(header, wanted, dataset, filename)
 
 
 def read_excel(
@@ -124,13 +199,20 @@ def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, dataset: str, filenam
         for (col, check), grp in fc.groupby(["column", "check"], dropna=False, sort=False):
             examples = grp["failure_case"].astype(str).head(5).tolist()
             rows = grp["index"].dropna().head(5).tolist() if "index" in grp else []
-            row_txt = f" at row(s) {', '.join(str(int(r) + 2) for r in rows)} of the file" if rows else ""
+            row_txt = f" at row(s) {', '.join(_file_row(r) for r in rows)} of the file" if rows else ""
             lines.append(f"column {col!r}: failed {check}{row_txt}; e.g. {examples}")
             if len(lines) >= 8:
                 break
         raise LoaderError(
             f"{_where(dataset, filename)} does not match its expected schema:\n  - " + "\n  - ".join(lines)
         ) from exc
+
+
+def _file_row(index_value: Any) -> str:
+    """Line number in the file of a default RangeIndex label (header is line 1); else the label."""
+    if isinstance(index_value, (int, float)) and not isinstance(index_value, bool) and float(index_value).is_integer():
+        return str(int(index_value) + 2)
+    return repr(index_value)
 
 
 def to_number(series: pd.Series, *, dataset: str, filename: str, column: str,
@@ -142,16 +224,17 @@ def to_number(series: pd.Series, *, dataset: str, filename: str, column: str,
     """
     s = series.astype("string").str.strip().str.replace(",", "", regex=False)
     marker_set = set(markers)
-    suppressed = s.isin(marker_set) | s.isna()
-    num = pd.to_numeric(s.where(~suppressed), errors="coerce")
-    bad = num.isna() & ~suppressed
+    suppressed = (s.isin(marker_set) | s.isna()).astype(bool)
+    num = pd.to_numeric(s.where(~suppressed), errors="coerce").astype("float64")
+    # "inf", "1e999" and the like are not published figures: refuse them with the rest.
+    bad = (num.isna() | np.isinf(num)) & ~suppressed
     if bad.any():
         examples = series[bad].astype(str).unique()[:5].tolist()
         raise LoaderError(
             f"{_where(dataset, filename)}, column {column!r}: expected numbers or suppression markers "
             f"({', '.join(repr(m) for m in sorted(marker_set) if m)}), found {examples}."
         )
-    return num.astype("float64"), suppressed
+    return num.where(~suppressed), suppressed
 
 
 def check_unique(df: pd.DataFrame, keys: list[str], dataset: str, filename: str) -> None:
