@@ -11,7 +11,6 @@ import csv
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from analysis import deprivation as dep

@@ -159,7 +159,8 @@ rows.append(("cancer", f"{pct(cs_latest['value'].min())} to {pct(cs_latest['valu
              f"(local authorities)", str(cs_year), pct(cs_eng["value"]), "Not held by deprivation",
              "Local authority only; no ICB or deprivation split"))
 rows.append(("hypertension", f"{pct(hyp_icb['value'])} treated to target", "2024-25", pct(hyp_eng["value"]),
-             "England SII {0} pp (CVDPREVENT)".format(num(cvd_hyp_sii["value"], dp=2, lo=-30, hi=30)),
+             "England: {0} in the most deprived quintile vs {1} in the least (CVDPREVENT)".format(
+                 pct(cvd_hyp.loc[1, "value"]), pct(cvd_hyp.loc[5, "value"])),
              "Good (QOF); deprivation split England only"))
 rows.append(("asthma", f"{pct(prev_val('AST', icb.short_name), hi=20)} recorded prevalence (aged 6+)", "2024-25",
              pct(prev_val("AST", "England"), hi=20), fmt_sii("AST") + " (2022-23)",
@@ -372,8 +373,8 @@ ch.figure(fig, "hypertension_funnel",
                   "treated to target), with 95% and 99.8% funnel limits.", source=S["qof2425"])
 ch.md(f"Across England, the gap by deprivation is clear: {pct(cvd_hyp.loc[1, 'value'])} treated to the "
       f"appropriate threshold in the most deprived fifth of neighbourhoods against {pct(cvd_hyp.loc[5, 'value'])} "
-      f"in the least deprived, a slope index of inequality of {num(cvd_hyp_sii['value'], dp=2, lo=-30, hi=30)} "
-      f"percentage points (95% CI {num(cvd_hyp_sii['lower_ci'], dp=2, lo=-30, hi=30)} to "
+      f"in the least deprived, a slope index of inequality (least minus most deprived) of "
+      f"{num(cvd_hyp_sii['value'], dp=2, lo=-30, hi=30)} percentage points (95% CI {num(cvd_hyp_sii['lower_ci'], dp=2, lo=-30, hi=30)} to "
       f"{num(cvd_hyp_sii['upper_ci'], dp=2, lo=-30, hi=30)}).")
 fig, axes = plt.subplots(1, 2, figsize=(9, 4))
 for ax, code, title in [(axes[0], "CVDP007HYP", "Hypertension treated to threshold"),

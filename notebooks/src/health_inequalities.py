@@ -84,10 +84,13 @@ if len(g_lat):
     findings.append(
         f"Men in {esc(gm['area_name'])} can expect to live {years(gm['poor_health_years'], what='poor health', lo=0, hi=40)} "
         f"of their lives in less than good health ({esc(gm['period'])}; England {years(ge['poor_health_years'], what='poor health', lo=0, hi=40)}).")
+_iq = qsum[(qsum["scope"] == "ICB") & qsum["le_male"].notna()]
+_trend = ("lower" if _iq["le_male"].iloc[0] < _iq["le_male"].iloc[-1] else "not lower") if len(_iq) > 1 else "not comparable"
 findings.append(
     f"Across the ICB's GP practices, life expectancy of the registered population averages "
     f"{years(head['practice_le_male'], what='practice LE male')} for men and {years(head['practice_le_female'], what='practice LE female')} "
-    f"for women (weighted by list size), and is lower where practices serve more deprived populations.")
+    f"for women (weighted by list size); for men it is {_trend} in the ICB's most deprived practice quintile "
+    f"({years(_iq['le_male'].iloc[0])}) than in its least deprived ({years(_iq['le_male'].iloc[-1])}).")
 ch.findings(findings)
 
 # %%
@@ -120,8 +123,7 @@ if missing_le:
     ch.note(f"Life expectancy is published here for districts and unitary authorities only: no figure for "
             f"{names(missing_le)} as a whole is in this file, and averaging its districts would not reproduce it.")
 ch.note(f"The {esc(le_latest_period)} figures are the newest in the extract and may be provisional; values for earlier "
-        f"periods are revised when ONS revises population estimates (for example England 2018-20 was first published as "
-        f"79.4 years for men). Figures are rounded to one decimal place and the extract has no confidence intervals.",
+        f"periods are revised when ONS revises population estimates. Figures are rounded to one decimal place and the extract has no confidence intervals.",
         kind="warning")
 
 # %%
@@ -159,12 +161,11 @@ if icb.ods_code == "QGH":
     w = plan[plan["area_name"] == "Worcestershire"].iloc[0]
     h = plan[plan["area_code"] == "E06000019"].iloc[0]
     ch.note(f"The Herefordshire and Worcestershire plan: \"the range of years of life expectancy across the social gradient at "
-            f"birth is 7.8 years in Worcestershire and 4.9 in Herefordshire\". These are the published male slope indices of "
-            f"inequality for {esc(hi.PLAN_PERIOD)}: {years(w['sii_2011_13'], what='SII')} in Worcestershire and "
-            f"{years(h['sii_2011_13'], what='SII')} in Herefordshire. The latest published values are "
+            f"birth is {num(w['sii_2011_13'], what='SII')} years in Worcestershire and {num(h['sii_2011_13'], what='SII')} in "
+            f"Herefordshire\". These are the published male slope indices of inequality for {esc(hi.PLAN_PERIOD)}. The latest published values are "
             f"{years(h['sii_latest'], what='SII')} in Herefordshire ({esc(h['latest_period'])}) and, for Worcestershire as a "
             f"whole, {years(w['sii_latest'], what='SII')} in {esc(w['latest_period'])}, the last period published for the county "
-            f"in this data (later values exist only for its six districts).", title="What the plan said")
+            f"in this data (later values exist only for its {count(int((areas['kind'] == 'district').sum()))} districts).", title="What the plan said")
 ch.md("The slope index of inequality (SII) is the modelled gap in life expectancy between the most and the least deprived "
       "ends of each area's own deprivation gradient. A larger SII means a steeper social gradient.")
 ch.table(plan, "sii_plan_period", f"Male slope index of inequality in life expectancy (years): {hi.PLAN_PERIOD} as first published, and latest",
@@ -198,9 +199,11 @@ counties = areas[areas["kind"] == "county"]
 if len(counties):
     ch.note(f"For {names(counties['area_name'])} the county-wide SII is available here only to 2015-17 (county and unitary "
             f"extraction); later periods are published for its districts, and a county SII cannot be derived from district SIIs.")
-ch.note("Fingertips re-published the whole SII series in later releases (revised population estimates and a newer deprivation "
-        "vintage for the deciles): for the same area and period, values differ between extractions by a median of 0.3 years "
-        "and up to several years for small districts. The series above joins the 2024 extraction (to 2014-16) to the latest one "
+rev = hi.sii_revision_summary()
+ch.note(f"Fingertips re-published the whole SII series in later releases (revised population estimates and a newer deprivation "
+        f"vintage for the deciles): over the {count(rev['n'])} values in both extractions, the later one differs by a median "
+        f"of {years(rev['median'], what='revision', lo=0, hi=10)} and by up to {years(rev['max'], what='revision', lo=0, hi=20)} "
+        f"for small districts. The series above joins the 2024 extraction (to 2014-16) to the latest one "
         "(from 2015-17); compare trends across the join with care. District SIIs have wide uncertainty.", kind="warning")
 
 # %% [markdown]
@@ -313,7 +316,7 @@ ch.table(ptab.sort_values("imd_score", ascending=False), "practice_le",
          f"Practices of {icb.short_name}: deprivation score, national quintile (1 = most deprived), list size and life expectancy",
          source=S["practice"], formats={"imd_score": "{:.1f}", "list_size": "{:,.0f}", "le_male": "{:.1f}", "le_female": "{:.1f}"})
 ch.note(f"Practice life expectancy is the practice-level Fingertips estimate (MSOA-based, pooled over several years; the file "
-        f"labels the latest period {count(prac_info['year'])}); practice deprivation is the IMD 2019 score of where patients "
+        f"labels the latest period {esc(prac_info['year'])}); practice deprivation is the IMD 2019 score of where patients "
         f"live; list sizes are from QOF 2022-23. Practices that had closed by 2023 have no list size and are left out of the "
         f"weighted means ({count(prac_info['england_no_list_size'])} in England, {count(prac_info['icb_no_list_size'])} "
         f"in this ICB). The ICB a practice belongs to is the Health Equity Evidence Centre's assignment by ICB name. Quintiles "

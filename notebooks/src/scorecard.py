@@ -9,7 +9,7 @@ data_dir = "data/scorecard"
 # %%
 from analysis import figures, geography
 from analysis.chapters import scorecard as sc_mod
-from analysis.report import Chapter, count, esc, num, pct
+from analysis.report import Chapter, count, esc, num, ordinal, pct
 
 icb = geography.find_icb(icb_code)
 ch = Chapter("scorecard", data_dir, icb=icb)
@@ -33,7 +33,7 @@ def value_text(key, value=None):
 
 
 def objective_names(keys):
-    return ", ".join(esc(sc_mod.MEASURES[k].label.replace(" (%)", "")) for k in keys)
+    return "; ".join(esc(sc_mod.MEASURES[k].label.replace(" (%)", "")) for k in keys)
 
 
 measured = T[T["measured"]]
@@ -59,7 +59,8 @@ for key, hkey in sc_mod._HEADLINE_KEYS.items():
 findings = [
     f"Of the 31 national objectives for 2023/24, {count(sc.n_measured)} can be measured for "
     f"**{esc(icb.short_name)}** from the published data in this edition; {count(sc.n_with_target)} of those "
-    f"have a numeric target, and {count(sc.n_met)} of them met it in the latest period"
+    f"have a numeric target and data from the objective period, and {count(sc.n_met)} of them met it in the "
+    "latest period"
     + (f" ({objective_names(met)})." if met else "."),
     f"A&E: {value_text('ae_4h')} of attendances were seen within 4 hours in {esc(S['ae_4h'].period_label)} "
     f"(target 76%; England {pct(S['ae_4h'].england)}).",
@@ -187,11 +188,13 @@ ch.figure(sc_mod.comparison_figure(comp, icb, keys), "icb_comparison",
           alt=f"Dot charts of the 42 ICBs in rank order for eight measures, {esc(icb.short_name)} highlighted. "
               + "; ".join(alt_parts) + ".",
           caption=f"{icb.short_name} (diamond) among the 42 ICBs (grey dots) in rank order, best on the left; "
-                  "dashed line England, dotted line the target.",
+                  "dashed line England (not drawn for counts), dotted line the target.",
           source="as in the scorecard", dpi=100)
-ch.md(f"Among the 42 ICBs, {esc(icb.short_name)} ranks best on {esc(best['Measure'])} "
-      f"({count(best['Rank among ICBs (1 = best)'])} of {count(best['ICBs ranked'])}) and worst on "
-      f"{esc(worst['Measure'])} ({count(worst['Rank among ICBs (1 = best)'])} of {count(worst['ICBs ranked'])}).")
+ch.md(f"Among the ICBs, {esc(icb.short_name)} ranks highest on {esc(best['Measure'].replace(' (%)', ''))} "
+      f"({ordinal(best['Rank among ICBs (1 = best)'])} of {count(best['ICBs ranked'])}) and lowest on "
+      f"{esc(worst['Measure'].replace(' (%)', ''))} ({ordinal(worst['Rank among ICBs (1 = best)'])} of "
+      f"{count(worst['ICBs ranked'])}). Ranks compare values only: a difference of a fraction of a point can "
+      "separate several places.")
 
 # %% [markdown]
 # ## About the data

@@ -32,7 +32,6 @@ Public functions: :func:`imd_label`, :func:`imd_note`, :func:`population_label`,
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from . import geography

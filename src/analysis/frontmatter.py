@@ -1,13 +1,22 @@
 """Pages around the chapters: introduction, key findings, methods, data sources, glossary.
 
 Generated for each build from the same manifest the code reads (``data/sources.yml``), the
-statistics module's documented methods, and the chapters' headline figures, so what the book
-says about its data and methods cannot drift from what the code does.
+statistics module's documented methods (its public functions and their docstrings), and the
+chapters' headline figures (``headline.json``), so what the book says about its data and
+methods cannot drift from what the code does.
+
+Pages are MyST Markdown. Where a page needs markup Markdown cannot express (the key-findings
+tables carry the raw value of each figure in ``data-*`` attributes, which the tests compare
+with ``headline.json``), it is written as an HTML block with every data-derived string escaped.
 """
 from __future__ import annotations
 
 import datetime as dt
 import html
+import inspect
+import json
+import math
+import re
 from pathlib import Path
 
 import yaml
@@ -15,141 +24,440 @@ import yaml
 from . import sources
 from .paths import BOOK_DIR
 
+# ----------------------------------------------------------------------------- escaping
+
 
 def _h(text) -> str:
+    """Escape for HTML (element text or attribute)."""
     return html.escape(str(text), quote=True)
 
 
 def _md_escape(text) -> str:
-    import re
+    """Escape for inline Markdown: characters that would start markup stay literal."""
+    return re.sub(r"([*_`\[\]\\|<>{}$])", r"\\\1", str(text))
 
-    return re.sub(r"([*_`\[\]\\|<>])", r"\\\1", str(text))
+
+def _md_table_cell(text) -> str:
+    return _md_escape(text).replace("\n", " ")
+
+
+# ----------------------------------------------------------------------------- numbers
+
+_COUNT_UNITS = {"people", "persons", "residents", "count", "lsoas", "pathways", "practices", "patients",
+                "deaths", "referrals", "attendances", "admissions"}
 
 
 def _fmt_value(h: dict) -> str:
-    v = h["value"]
-    unit = h.get("unit", "")
+    """A headline figure as a reader sees it: thousands separators, units, sensible rounding.
+
+    The test of the summary page parses these strings back and compares them with
+    ``headline.json`` to the precision shown.
+    """
+    v = float(h["value"])
+    unit = str(h.get("unit") or "").strip()
+    lunit = unit.lower()
+    if math.isnan(v) or math.isinf(v):
+        return "not available"
     if unit == "%":
         return f"{v:,.1f}%"
-    if unit in ("people", "count", "LSOAs", "pathways", "practices"):
-        return f"{v:,.0f} {unit}" if unit not in ("count",) else f"{v:,.0f}"
-    if unit == "years":
+    if lunit in _COUNT_UNITS:
+        text = f"{v:,.0f}"
+        return text if lunit == "count" else f"{text} {unit}"
+    if lunit == "rank":
+        of = h.get("extra", {}).get("of") or h.get("hi")
+        return f"{v:,.0f} of {int(of)}" if of else f"{v:,.0f}"
+    if lunit in ("years", "year"):
         return f"{v:,.1f} years"
-    if unit == "rank":
-        return f"{int(v)} of 42"
-    return f"{v:,.2f}{(' ' + unit) if unit else ''}"
+    if lunit in ("percentage points", "pp", "percentage point"):
+        return f"{v:,.1f} percentage points"
+    if lunit.startswith("per "):
+        return f"{v:,.1f} {unit}"
+    if lunit in ("ratio", "rii"):
+        return f"{v:,.2f}"
+    if float(v).is_integer() and abs(v) >= 10:
+        return f"{v:,.0f}{(' ' + unit) if unit else ''}"
+    return f"{v:,.1f}{(' ' + unit) if unit else ''}"
 
 
-def used_datasets(headlines: dict) -> list[str]:
-    return sorted(sources.manifest())
+def _pretty_date(d: dt.date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def chapter_inputs(book, params) -> dict[str, list[str]]:
+    """Datasets each chapter read the last time it ran with these parameters.
+
+    Read from the execution cache (``inputs.json`` beside each chapter's cache entries, which
+    :mod:`analysis.build` writes after every run). A chapter with no record maps to [].
+    """
+    from . import build
+
+    out: dict[str, list[str]] = {}
+    for ch in book.chapters:
+        found: set[str] = set()
+        try:
+            pre = build.pre_key(ch, params)
+            path = build.notebook_cache_dir() / ch.id / pre / "inputs.json"
+            labels = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+            found = {str(label).split("/", 1)[0] for label in labels}
+        except (OSError, ValueError, AttributeError):
+            found = set()
+        out[ch.id] = sorted(found)
+    return out
+
+
+def used_datasets(inputs: dict[str, list[str]]) -> list[str]:
+    """Datasets used by any chapter of this edition, in manifest order."""
+    used = {ds for dss in inputs.values() for ds in dss}
+    return [ds for ds in sources.manifest() if ds in used]
+
+
+# ----------------------------------------------------------------------------- pages
 
 
 def render_pages(book, params, headlines: dict, commit: str) -> dict[str, str]:
+    """Every generated page of one ICB's book, as {page name: MyST Markdown}."""
+    inputs = chapter_inputs(book, params)
+    return {
+        "index": render_intro(book, params, headlines, commit, inputs),
+        "summary": render_summary(book, params, headlines),
+        "methods": render_methods(params, inputs),
+        "data_sources": render_sources(book, inputs),
+        "glossary": render_glossary(),
+    }
+
+
+def render_intro(book, params, headlines: dict, commit: str, inputs: dict[str, list[str]]) -> str:
     icb = params.icb
-    today = dt.date.today().isoformat()
-    titles = {c.id: c.title for c in book.chapters}
-    chapter_list = "\n".join(f"- [{_md_escape(c.title)}]({c.id}.ipynb)" for c in book.chapters)
-    intro = f"""# {_md_escape(icb.short_name)}: health inequalities evidence book
+    built = _pretty_date(dt.date.today())
+    manifest = sources.manifest()
+    chapter_lines = []
+    for n, c in enumerate(book.chapters, 1):
+        chapter_lines.append(f"{n}. [{_md_escape(c.title)}]({c.id}.ipynb)")
+    used = used_datasets(inputs)
+    if used:
+        rows = ["| Data | Publisher | Period covered |", "|---|---|---|"]
+        for ds in used:
+            meta = manifest[ds]
+            rows.append(f"| {_ref(meta.get('title', ds), ds)} | "
+                        f"{_md_table_cell(meta.get('publisher', ''))} | {_md_table_cell(meta.get('period', 'see source'))} |")
+        vintages = ("The chapters of this edition read these published datasets. Figures are only as "
+                    "current as these files; each is pinned by checksum.\n\n" + "\n".join(rows))
+    else:
+        vintages = ("The datasets and their periods are listed on the [data sources](data_sources.md) page.")
+    return f"""# {_md_escape(icb.short_name)}: health inequalities evidence book
+
+:::{{tip}}
+**Start with the [key findings](summary.md)**: the headline figures of every chapter on one page,
+each linked to the evidence behind it.
+:::
 
 This book brings together published national data on health inequalities for
-**{_md_escape(icb.name)}** (ODS code {icb.ods_code}, ONS code {icb.ons_code}), in the
+**{_md_escape(icb.name)}** (ODS code {_h(icb.ods_code)}, ONS code {_h(icb.ons_code)}), in the
 {_md_escape(icb.region_name)} region. It answers the questions the local plans ask: who lives here and
 where the most deprived neighbourhoods are; how long people live and how that differs across the
 social gradient; who waits longest for planned care; how the system is doing on the Core20PLUS5
 clinical areas; and where it stands against the NHS national objectives.
 
 Every number is computed from published data by the open-source code that built this book, with
-the methods that OHID and NHS England use. The [key findings](summary.md) page collects the
-headline figures; each chapter starts with its own findings, then the evidence, then the caveats.
-The [methods](methods.md) and [data sources](data_sources.md) pages say how and from what.
+the methods that OHID and NHS England use. Each chapter starts with its findings, then gives the
+evidence (charts and tables, each table downloadable as CSV), then the caveats. The
+[methods](methods.md), [data sources](data_sources.md) and [glossary](glossary.md) pages say how,
+from what, and what the terms mean.
 
-```{{admonition}} About this edition
+:::{{admonition}} About this edition
 :class: note
-- **Place:** {_md_escape(icb.name)} ({icb.ods_code} / {icb.ons_code}).
+- **Integrated Care Board:** {_md_escape(icb.name)} ({_h(icb.ods_code)} / {_h(icb.ons_code)}).
 - **Deprivation measure used throughout:** English Indices of Deprivation {params.imd_version}
-  (IMD {params.imd_version}); chapters that depend on it say so at the top.
-- **Built:** {today}, from commit `{_md_escape(commit)}` of the code.
-- **Data:** published national datasets pinned by checksum; each dataset's period is listed on
-  the [data sources](data_sources.md) page. Figures are only as current as those files.
-```
+  (IMD {params.imd_version}); chapters that depend on it say so.
+- **Built:** {built}, from commit `{_md_escape(commit)}` of the code.
+- **Data:** published national datasets pinned by checksum; periods below and on the
+  [data sources](data_sources.md) page.
+:::
 
 ## Chapters
-{chapter_list}
+
+{chapter_lines and chr(10).join(chapter_lines)}
+
+## Data in this edition
+
+{vintages}
+
+## Using this book
+
+- Every chart has a text description and a caption; every table can be downloaded as CSV.
+- The book works without JavaScript, on a phone, with a screen reader, and prints cleanly
+  (use your browser's print command; menus and navigation are left out of the printout).
+- Numbers are rounded for reading; the CSV files keep full precision.
 """
-    # ---- summary (key findings across chapters)
+
+
+def _ref(text: str, ds: str) -> str:
+    """A cross-reference to a dataset's section on the data sources page (checked by Sphinx)."""
+    clean = re.sub(r"[`<>]", "", str(text)).replace("\n", " ")
+    return f"{{ref}}`{clean} <{_anchor(ds)}>`"
+
+
+def _anchor(text: str) -> str:
+    """The HTML id Sphinx gives a heading (lower case, non-alphanumerics to hyphens)."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+def summary_rows(book, headlines: dict) -> list[dict]:
+    """The rows of the key-findings page: one per headline figure a chapter marks for it."""
     rows = []
-    for cid, doc in headlines.items():
-        for key, h in doc.get("headlines", {}).items():
-            if not h.get("extra", {}).get("summary", True):
+    for c in book.chapters:
+        doc = headlines.get(c.id) or {}
+        for key, h in (doc.get("headlines") or {}).items():
+            extra = h.get("extra") or {}
+            if extra.get("summary", True) is False:
                 continue
-            period = f" ({_md_escape(h['period'])})" if h.get("period") else ""
-            rows.append(
-                f"| [{_md_escape(titles.get(cid, cid))}]({cid}.ipynb) | {_md_escape(h['label'])}{period} | "
-                f"{_md_escape(_fmt_value(h))} |"
+            anchor = extra.get("section") or ""
+            if not anchor and extra.get("evidence"):
+                ev = str(extra["evidence"])
+                kinds = {o.get("name"): o.get("kind") for o in doc.get("outputs", [])}
+                anchor = f"{kinds.get(ev, 'figure')}-{ev}" if not ev.startswith(("figure-", "table-")) else ev
+            rows.append({"chapter": c.id, "chapter_title": c.title, "key": key, "label": h.get("label", key),
+                         "value": h["value"], "text": _fmt_value(h), "period": h.get("period") or "",
+                         "source": h.get("source") or "", "anchor": re.sub(r"[^A-Za-z0-9_\-]", "", str(anchor))})
+    return rows
+
+
+def render_summary(book, params, headlines: dict) -> str:
+    icb = params.icb
+    parts = [f"""# Key findings
+
+The headline figures of each chapter for {_md_escape(icb.short_name)}, computed in this build from the
+same data and code as the chapters. Each row links to the chapter that gives the evidence, the
+method and the caveats.
+"""]
+    rows = summary_rows(book, headlines)
+    if not rows:
+        parts.append("No chapter reported headline figures in this build.\n")
+    for c in book.chapters:
+        mine = [r for r in rows if r["chapter"] == c.id]
+        parts.append(f"## {_md_escape(c.title)}\n")
+        if not mine:
+            parts.append(f"This chapter reports no headline figures. [Read the chapter]({c.id}.ipynb).\n")
+            continue
+        body = []
+        for r in mine:
+            href = f"{c.id}.html" + (f"#{r['anchor']}" if r["anchor"] else "")
+            period = _h(r["period"]) if r["period"] else "&ndash;"
+            body.append(
+                f'<tr data-chapter="{_h(c.id)}" data-key="{_h(r["key"])}" data-value="{_h(repr(float(r["value"])))}">'
+                f'<th scope="row">{_h(r["label"])}</th>'
+                f'<td class="summary-value">{_h(r["text"])}</td>'
+                f"<td>{period}</td>"
+                f'<td><a href="{_h(href)}">Evidence<span class="visually-hidden">: {_h(r["label"])}</span></a></td></tr>'
             )
-    if rows:
-        table = "| Chapter | Finding | Value |\n|---|---|---|\n" + "\n".join(rows)
-    else:
-        table = "No chapter reported headline figures in this build."
-    summary = f"""# Key findings
-
-The headline figures of each chapter for {_md_escape(icb.short_name)}, computed in this build. Each links to
-the chapter that gives the evidence, the method and the caveats.
-
-{table}
-
-Every headline figure is also available as JSON for each chapter:
-{", ".join(f'<a href="data/{c.id}/headline.json">{_h(c.title)}</a>' for c in book.chapters)}.
-"""
-    pages = {"index": intro, "summary": summary, "methods": render_methods(params),
-             "data_sources": render_sources(), "glossary": render_glossary()}
-    return pages
+        cap = f"Headline figures: {_h(c.title)}."
+        parts.append(
+            f'<div class="table-scroll"><table class="table summary-table" id="summary-{_h(c.id)}">'
+            f"<caption>{cap}</caption>"
+            '<thead><tr><th scope="col">Finding</th><th scope="col">Value</th><th scope="col">Period</th>'
+            '<th scope="col">Chapter</th></tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>\n'
+        )
+        parts.append(f"[Read the chapter: {_md_escape(c.title)}]({c.id}.ipynb) · "
+                     f"<a href=\"data/{_h(c.id)}/headline.json\">these figures as JSON</a>\n")
+    return "\n".join(parts)
 
 
-def render_sources() -> str:
+# ----------------------------------------------------------------------------- data sources
+
+
+def _fmt_bytes(n) -> str:
+    try:
+        n = int(n)
+    except (TypeError, ValueError):
+        return "&ndash;"
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:,.1f} {unit}"
+    return f"{n:,} bytes"
+
+
+def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
+    out = [f"({_anchor(ds)})=", f"### {_md_escape(meta.get('title', ds))}", ""]
+    fields = [("Publisher", _md_escape(meta.get("publisher", "")))]
+    if meta.get("official_page"):
+        fields.append(("Official page", f"<{meta['official_page']}>"))
+    fields.append(("Licence", _md_escape(meta.get("licence", "not stated"))))
+    fields.append(("Period", _md_escape(meta.get("period", "not stated"))))
+    if meta.get("geography"):
+        fields.append(("Geography", _md_escape(meta["geography"])))
+    if meta.get("caveat"):
+        fields.append(("Main caveat", _md_escape(meta["caveat"])))
+    if used_by:
+        fields.append(("Used in", ", ".join(used_by)))
+    fields.append(("Dataset id", f"`{ds}`"))
+    for k, v in fields:
+        out.append(f"- **{k}:** {v}")
+    out.append("")
+    files = meta.get("files", {}) or {}
+    out.append(f":::{{dropdown}} Files, checksums and download links ({len(files)} file{'s' if len(files) != 1 else ''})")
+    out.append("| File | Size | SHA-256 checksum | Exact bytes |")
+    out.append("|---|---:|---|---|")
+    for fname, f in files.items():
+        url = f.get("url")
+        link = f"[download]({url})" if url else "from the official page"
+        out.append(f"| {_md_table_cell(fname)} | {_fmt_bytes(f.get('bytes'))} | "
+                   f"<code class=\"checksum\">{_h(f.get('sha256', ''))}</code> | {link} |")
+    out.append(":::")
+    out.append("")
+    return out
+
+
+def render_sources(book=None, inputs: dict[str, list[str]] | None = None) -> str:
+    manifest = sources.manifest()
+    inputs = inputs or {}
+    titles = {c.id: c.title for c in book.chapters} if book is not None else {}
+    users: dict[str, list[str]] = {}
+    for cid, dss in inputs.items():
+        for ds in dss:
+            users.setdefault(ds, []).append(f"[{_md_escape(titles.get(cid, cid))}]({cid}.ipynb)")
+    used = used_datasets(inputs)
     out = ["# Data sources", "",
-           "Every dataset the code can read, generated from the project's manifest `data/sources.yml`. "
-           "Each file is pinned by its SHA-256 checksum: the build refuses a file whose bytes differ. "
-           "Where a public URL for the exact bytes exists it is given; otherwise the official page.", ""]
-    for ds, meta in sources.manifest().items():
-        out.append(f"## {_md_escape(meta.get('title', ds))}")
-        out.append("")
-        out.append(f"- **Dataset id:** `{ds}`")
-        out.append(f"- **Publisher:** {_md_escape(meta.get('publisher', ''))}")
-        if meta.get("official_page"):
-            out.append(f"- **Official page:** <{meta['official_page']}>")
-        out.append(f"- **Licence:** {_md_escape(meta.get('licence', ''))}")
-        if meta.get("period"):
-            out.append(f"- **Period:** {_md_escape(meta['period'])}")
-        if meta.get("geography"):
-            out.append(f"- **Geography:** {_md_escape(meta['geography'])}")
-        if meta.get("caveat"):
-            out.append(f"- **Main caveat:** {_md_escape(meta['caveat'])}")
-        out.append("")
-        out.append("| File | Bytes | SHA-256 | Download |")
-        out.append("|---|---:|---|---|")
-        for fname, f in meta.get("files", {}).items():
-            url = f.get("url")
-            link = f"[exact bytes]({url})" if url else "official page"
-            out.append(f"| {_md_escape(fname)} | {f.get('bytes', 0):,} | `{f['sha256'][:16]}…` | {link} |")
-        out.append("")
+           "Every dataset the book's code can read, generated from the project's manifest "
+           "`data/sources.yml`. Each file is pinned by its SHA-256 checksum: the build refuses a file "
+           "whose bytes differ. Where a public address for the exact bytes exists it is given; "
+           "otherwise the file comes from the publisher's official page. Contains public sector "
+           "information licensed under the Open Government Licence v3.0 unless a dataset says otherwise.",
+           ""]
+    if used:
+        out += ["## Used in this edition", "",
+                f"The chapters of this edition read these {len(used)} datasets.", ""]
+        for ds in used:
+            out += _dataset_section(ds, manifest[ds], users.get(ds, []))
+    rest = [ds for ds in manifest if ds not in used]
+    if rest:
+        out += ["## Other datasets the code can read" if used else "## Datasets", "",
+                "Listed for completeness: the code can read these, but no chapter of this edition did."
+                if used else "", ""]
+        for ds in rest:
+            out += _dataset_section(ds, manifest[ds], [])
     return "\n".join(out)
 
 
-def render_methods(params) -> str:
+# ----------------------------------------------------------------------------- methods
+
+
+def _rst_to_md(text: str) -> str:
+    """The little reStructuredText the statistics docstrings use, as MyST Markdown."""
+    text = re.sub(r":(?:func|class|data|mod):`~?([^`]+)`", r"`\1`", text)
+    text = text.replace("``", "`")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _module_method_bullets(doc: str) -> list[tuple[str, str]]:
+    """(topic, text) for each bullet of the statistics module's "Methods and references"."""
+    m = re.search(r"Methods and references\s*\n(.*?)(?:\n\S|\Z)", doc, flags=re.S)
+    if not m:
+        return []
+    bullets = re.split(r"\n\s*\*\s+", "\n" + m.group(1))
+    out = []
+    for b in bullets:
+        b = b.strip()
+        if not b:
+            continue
+        topic, _, rest = b.partition(":")
+        out.append((topic.strip(), _rst_to_md(rest)))
+    return out
+
+
+def statistical_methods() -> list[dict]:
+    """The statistics module's methods: public functions grouped under its documented methods.
+
+    Each entry: title, text (method and references, from the module docstring) and functions
+    [(name, one-line summary)]. Functions the module docstring does not cover get an entry of
+    their own with their docstring's first paragraph.
+    """
+    from . import stats
+
+    public = [n for n in getattr(stats, "__all__", dir(stats)) if not n.startswith("_")]
+    funcs = {n: getattr(stats, n) for n in public
+             if inspect.isfunction(getattr(stats, n, None))}
+    first_lines = {n: (inspect.getdoc(f) or "").strip().split("\n\n")[0] for n, f in funcs.items()}
+    bullets = _module_method_bullets(inspect.getdoc(stats) or "")
+    entries = [{"title": t[:1].upper() + t[1:], "text": text, "functions": []} for t, text in bullets]
+    placed = set()
+    for n, line in first_lines.items():
+        low = line.lower()
+        tokens = set(re.findall(r"phe?_[a-z_]+", low))
+        best = None
+        for e, (topic, text) in zip(entries, bullets):
+            tlow = text.lower()
+            lead = " ".join(re.findall(r"[a-z']+", low)[:2])
+            if (n in re.findall(r"[a-z_]+", tlow) or (tokens & set(re.findall(r"phe?_[a-z_]+", tlow)))
+                    or topic.lower().rstrip("s") in low or (lead and lead in tlow)):
+                best = e
+                break
+        if best is not None:
+            best["functions"].append((n, _rst_to_md(line)))
+            placed.add(n)
+    for n, line in first_lines.items():
+        if n not in placed:
+            entries.append({"title": _rst_to_md(line.split(". ")[0]).rstrip("."), "text": _rst_to_md(line),
+                            "functions": [(n, _rst_to_md(line))]})
+    return entries
+
+
+def render_statistical_methods() -> str:
+    out = []
+    for e in statistical_methods():
+        out.append(f"### {_md_escape(e['title'])}")
+        out.append("")
+        if e["text"]:
+            out.append(f"**Method and references:** {e['text']}")
+            out.append("")
+        if e["functions"]:
+            out.append("In the code (`analysis.stats`):")
+            out.append("")
+            for n, line in e["functions"]:
+                out.append(f"- `{n}`: {line}")
+            out.append("")
+    return "\n".join(out)
+
+
+def render_methods(params, inputs: dict[str, list[str]] | None = None) -> str:
     path = BOOK_DIR / "methods.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Methods\n"
-    return text.replace("{{imd_version}}", str(params.imd_version))
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Methods\n\n{{statistical_methods}}\n"
+    manifest = sources.manifest()
+    caveats = []
+    for ds in used_datasets(inputs or {}) or []:
+        meta = manifest[ds]
+        if meta.get("caveat"):
+            caveats.append(f"- **{_md_escape(meta.get('title', ds))}** ({_md_escape(meta.get('period', ''))}): "
+                           f"{_md_escape(meta['caveat'])}.")
+    caveat_text = ("\n".join(caveats) if caveats else
+                   "See each dataset's caveat on the [data sources](data_sources.md) page.")
+    return (text.replace("{{imd_version}}", str(params.imd_version))
+                .replace("{{statistical_methods}}", render_statistical_methods())
+                .replace("{{dataset_caveats}}", caveat_text))
+
+
+# ----------------------------------------------------------------------------- glossary
+
+
+def glossary_terms() -> dict[str, str]:
+    path = BOOK_DIR / "glossary.yml"
+    terms = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {str(k): " ".join(str(v).split()) for k, v in (terms or {}).items()}
 
 
 def render_glossary() -> str:
-    path = BOOK_DIR / "glossary.yml"
-    terms = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    out = ["# Glossary", ""]
-    for term in sorted(terms, key=str.lower):
-        out.append(f"**{_md_escape(term)}**")
-        out.append(f": {terms[term]}")
+    terms = glossary_terms()
+    out = ["# Glossary", "",
+           "Plain-English meanings of the terms and abbreviations used in this book.", "",
+           "```{glossary}", ":sorted:", ""]
+    for term, definition in terms.items():
+        out.append(term)
+        out.append(f"  {definition}")
         out.append("")
+    out.append("```")
     return "\n".join(out)
 
 
@@ -164,5 +472,3 @@ def toc(book, front: dict) -> dict:
                                                   {"file": "glossary"}]},
         ],
     }
-
-

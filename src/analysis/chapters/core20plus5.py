@@ -575,6 +575,8 @@ def plot_funnel(points: pd.DataFrame, limits: pd.DataFrame, highlight: pd.Series
     from .. import figures
 
     fig, ax = _fig()
+    # show the limits over the range of the data only (they start at a denominator of 1)
+    limits = limits[limits["denominator"] >= float(points["denominator"].min()) * 0.7]
     ax.plot(limits["denominator"], limits["baseline"], color=figures.NHS_DARK_GREY, lw=1, label="Average of all")
     ax.plot(limits["denominator"], limits["lower_95_limit"], color=figures.NHS_MID_GREY, ls="--", lw=1,
             label="95% limits")
@@ -602,10 +604,10 @@ def plot_funnel(points: pd.DataFrame, limits: pd.DataFrame, highlight: pd.Series
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    lo = float(min(points["value"].min(), limits["lower_99_8_limit"].iloc[-1], target or 100)) - 3
-    hi = float(max(points["value"].max(), limits["upper_99_8_limit"].iloc[-1], target or 0)) + 3
+    lo = float(min(points["value"].min(), target or 100)) - 3
+    hi = float(max(points["value"].max(), target or 0)) + 3
     ax.set_ylim(max(lo, 0), min(hi, 100))
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return fig
 
 

@@ -619,3 +619,13 @@ def fig_practices(df: pd.DataFrame, summary: pd.DataFrame, icb_label: str):
     fig.tight_layout()
     fig.legend(h, lab, loc="upper center", ncol=2, fontsize=8.5, bbox_to_anchor=(0.5, 0.0))
     return fig
+
+
+def sii_revision_summary() -> dict[str, float]:
+    """How much the latest 92901 extraction revised the earlier one, over every (area, period,
+    sex) in both: median and maximum absolute difference (years), and the number compared."""
+    a = mort.sii_district_ua_earlier()
+    b = mort.sii_district_ua()
+    j = a.merge(b, on=["area_code", "period", "sex"], suffixes=("_a", "_b")).dropna(subset=["value_a", "value_b"])
+    d = (j["value_a"] - j["value_b"]).abs()
+    return {"median": float(d.median()), "max": float(d.max()), "n": float(len(d))}

@@ -337,6 +337,7 @@ def figure_age(icb: geography.ICB | str, imd_version: int):
     ax.set_xlabel("Share of all residents (%)")
     ax.set_ylabel("Age (years)")
     ax.grid(axis="y", visible=False)
+    ax.set_axisbelow(True)
     ax.legend(loc="lower right")
     ax.set_title(f"Age profile: {icb.short_name} against England")
     return fig
@@ -363,6 +364,7 @@ def figure_deciles(icb: geography.ICB | str, imd_version: int):
     ax.set_xlabel(f"National {dep.imd_label(imd_version)} decile")
     ax.set_ylabel("Share of residents (%)")
     ax.grid(axis="x", visible=False)
+    ax.set_axisbelow(True)
     ax.legend(loc="upper center", ncols=2)
     ax.set_title("Residents by national deprivation decile")
     return fig
@@ -393,6 +395,7 @@ def figure_icb_ranking(icb: geography.ICB | str, imd_version: int):
     ax.set_ylabel("The 42 ICBs, lowest to highest share")
     ax.set_xlabel("Share of residents living in Core20 neighbourhoods (%)")
     ax.grid(axis="y", visible=False)
+    ax.set_axisbelow(True)
     ax.set_title("Core20 share of every ICB in England")
     return fig
 
@@ -418,6 +421,7 @@ def figure_domains(icb: geography.ICB | str, imd_version: int):
     ax.set_xlim(0, max(15.0, float(d["share"].max()) * 1.2))
     ax.set_xlabel("Share of the ICB's neighbourhoods in the most deprived 10% in England (%)")
     ax.grid(axis="y", visible=False)
+    ax.set_axisbelow(True)
     ax.set_title("Which kinds of deprivation are most common here")
     return fig
 

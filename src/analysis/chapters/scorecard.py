@@ -177,6 +177,8 @@ class Series:
     england: float | None  # England value for the same period
     notes: list[str] = field(default_factory=list)
     spc: stats.SPCResult | None = None
+    #: data from before the objective period (ambulance): shown, but not counted as met / not met
+    context_only: bool = False
 
     @property
     def latest(self) -> float:
@@ -189,7 +191,7 @@ class Series:
     @property
     def met(self) -> bool | None:
         t = self.spec.target
-        if t is None:
+        if t is None or self.context_only:
             return None
         return self.latest >= t if self.spec.improvement == "increase" else self.latest <= t
 
@@ -346,7 +348,7 @@ def _series_ambulance(icb: geography.ICB) -> Series:
             f"period; shown as context. Ambulance services are not split by ICB: the value is for the "
             f"{icb.region_name} region ({'; '.join(names)}).")
     return Series(MEASURES["ambulance_c2"], data, f"{icb.region_name} region ambulance services",
-                  _month_label(last), float(e["value"].iloc[0]), [note])
+                  _month_label(last), float(e["value"].iloc[0]), [note], context_only=True)
 
 
 def _series_beds(icb: geography.ICB) -> Series:
@@ -541,7 +543,8 @@ def scorecard(icb_code: str) -> Scorecard:
             "value": s.latest, "value_text": _fmt(s.latest, s.spec.unit),
             "england": s.england, "england_text": _fmt(s.england, s.spec.unit) if s.england is not None else "–",
             "met": met,
-            "met_text": "No numeric target" if met is None else ("✔ Met" if met else "✖ Not met"),
+            "met_text": ("Not assessed: data end before 2023/24" if s.context_only else "No numeric target")
+            if met is None else ("✔ Met" if met else "✖ Not met"),
             "variation": var,
             "variation_text": f"{VARIATION_ICON[var]} {VARIATION_WORDS[var]}" if var else "Too few points for SPC",
             "assurance": ass,
@@ -713,7 +716,9 @@ def spc_figure(series: list[Series], ncols: int = 2):
         ax.text(0, 1.0, reading, transform=ax.transAxes, fontsize=7.5, va="bottom", color=figures.NHS_DARK_GREY)
         ax.set_title(s.spec.label + "\n", fontsize=10, loc="left")
         ax.set_ylabel(_value_axis_label(s.spec), fontsize=8.5)
-        loc = mdates.AutoDateLocator(minticks=3, maxticks=6)
+        span = (d["month"].max() - d["month"].min()).days / 30.4
+        step = next(m for m in (1, 3, 6, 12, 24) if span / m <= 6)
+        loc = mdates.MonthLocator(bymonth=range(1, 13, min(step, 12))) if step <= 12 else mdates.YearLocator(2)
         ax.xaxis.set_major_locator(loc)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
         ax.tick_params(labelsize=7.5)
@@ -754,12 +759,13 @@ def comparison_figure(comp: pd.DataFrame, icb: geography.ICB, measures: list[str
         if not me.empty:
             ax.scatter(me["rank"], me["value"], color=figures.HIGHLIGHT, marker="D", s=46, zorder=3,
                        label=icb.short_name)
-            ax.annotate(f"{icb.short_name}: {_fmt(me['value'].iloc[0], spec.unit)} "
-                        f"({int(me['rank'].iloc[0])} of {int(me['n_ranked'].iloc[0])})",
-                        xy=(me["rank"].iloc[0], me["value"].iloc[0]), xytext=(0, 8), textcoords="offset points",
-                        fontsize=7.5, ha="center", color=figures.HIGHLIGHT)
+            rk, nr = int(me["rank"].iloc[0]), int(me["n_ranked"].iloc[0])
+            ax.annotate(f"{icb.short_name}: {_fmt(me['value'].iloc[0], spec.unit)} ({rk} of {nr})",
+                        xy=(rk, me["value"].iloc[0]), xytext=(0, 8), textcoords="offset points",
+                        fontsize=7.5, ha="right" if rk > nr * 0.6 else ("left" if rk < nr * 0.4 else "center"),
+                        color=figures.HIGHLIGHT)
         eng = c[c["is_england"]]
-        if not eng.empty:
+        if not eng.empty and spec.unit != "count":  # an England count is not comparable with an ICB's
             ax.axhline(eng["value"].iloc[0], color=figures.NHS_DARK_GREY, ls="--", lw=1, label="England")
         if spec.target is not None:
             ax.axhline(spec.target, color=figures.NHS_RED, ls=":", lw=1.2, label="Target")
