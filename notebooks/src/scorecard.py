@@ -39,8 +39,9 @@ def objective_names(keys):
 measured = T[T["measured"]]
 met = measured[measured["met"] == True]["measure"].tolist()  # noqa: E712
 missed = measured[measured["met"] == False]["measure"].tolist()  # noqa: E712
-improving = measured[measured["variation"] == "special_cause_improvement"]["measure"].tolist()
-concern = measured[measured["variation"] == "special_cause_concern"]["measure"].tolist()
+current = measured[[not S[k].context_only for k in measured["measure"]]]  # ambulance data end in 2021
+improving = current[current["variation"] == "special_cause_improvement"]["measure"].tolist()
+concern = current[current["variation"] == "special_cause_concern"]["measure"].tolist()
 
 hf = sc_mod.headline_figures(icb.ods_code, imd_version)
 R = sc_mod.HEADLINE_RANGES
@@ -83,6 +84,13 @@ else:
     findings.append("Statistical process control shows only common-cause variation in the latest month of every "
                     "charted measure: no sign of real change either way.")
 ch.findings(findings)
+ended = sorted({n for s in S.values() for n in s.notes if "April 2026" in n})
+if ended:
+    ch.note(f"{esc(icb.short_name)} ICB closed on 1 April 2026, when NHS England merged ICBs: its waiting-list "
+            "and cancer series stop in March 2026 and are not joined to the merged ICB, which covers a "
+            "different population.", kind="warning")
+ch.note("Ambulance response times in this edition end in January 2021, before the objective period; they are "
+        "shown for context and are not counted as met or missed.")
 
 # %% [markdown]
 # ## The scorecard

@@ -74,6 +74,10 @@ def _fmt_value(h: dict) -> str:
         return f"{v:,.1f} {unit}"
     if lunit in ("ratio", "rii"):
         return f"{v:,.2f}"
+    if lunit in ("score", "index"):
+        return f"{v:,.1f}"
+    if lunit in ("", "year") and v.is_integer() and 1900 <= v <= 2100 and "year" in str(h.get("key", "")).lower():
+        return f"{v:.0f}"  # a calendar year, not a quantity: no thousands separator
     if float(v).is_integer() and abs(v) >= 10:
         return f"{v:,.0f}{(' ' + unit) if unit else ''}"
     return f"{v:,.1f}{(' ' + unit) if unit else ''}"

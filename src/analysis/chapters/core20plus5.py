@@ -280,7 +280,7 @@ def prevalence_by_practice_quintile(icb: ICB | str, groups: list[str]) -> pd.Dat
     return res.rename(columns={"national_quintile": "practice_quintile"})
 
 
-def prevalence_sii(icb: ICB | str, groups: list[str], reps: int = 20_000) -> pd.DataFrame:
+def prevalence_sii(icb: ICB | str, groups: list[str], reps: int = 10_000) -> pd.DataFrame:
     """Slope index of inequality in recorded prevalence across practice-deprivation quintiles, as
     **most deprived minus least deprived** (percentage points; positive = higher recorded prevalence
     among patients of the most deprived practices). England on national quintiles; the ICB on its
@@ -323,7 +323,7 @@ BP_HEEC = ("Last BP reading of patients (<80 yrs, with hypertension), in the las
 
 # ----------------------------------------------------------------------------- CVDPREVENT (England)
 
-def cvdprevent_gradient(reps: int = 20_000) -> tuple[pd.DataFrame, pd.DataFrame]:
+def cvdprevent_gradient(reps: int = 10_000) -> tuple[pd.DataFrame, pd.DataFrame]:
     """CVDPREVENT England by IMD quintile (1 = most deprived) and the SII for each indicator
     (least minus most deprived, percentage points, as ``phe_sii``)."""
     c = clinical.cvdprevent_quintiles()

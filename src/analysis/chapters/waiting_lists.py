@@ -360,10 +360,12 @@ def headline_figures(icb_code: str, imd_version: int = 2019) -> dict[str, float]
     icb = geography.find_icb(icb_code)
     s = waiting.rtt_commissioner_series(icb.ods_code).sort_values("month")
     last = s.iloc[-1]
-    view = _with_proportions(
-        waiting.wlmds("imd_decile").query("org_code == @icb.ods_code and org_type == 'INTEGRATED CARE BOARD'")
-        .assign(level="ICB (providers)"))
-    gaps = deprivation_gaps(view).iloc[0]
+    # the WLMDS figures come from the all-ICB comparison table, so they are identical to the
+    # chapter's (same simulation for the SII confidence limits)
+    comp = icb_comparison().set_index("org_code")
+    if icb.ods_code not in comp.index:
+        raise ValueError(f"WLMDS has no ICB row for {icb.ods_code}")
+    gaps = comp.loc[icb.ods_code]
     return {
         "rtt_total_waiting": float(last["total_waiting"]),
         "rtt_pct_within_18_weeks": float(last["pct_within_18_weeks"]),

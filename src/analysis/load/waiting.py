@@ -90,6 +90,11 @@ def rtt_incomplete() -> pd.DataFrame:
     ``after_series_break`` (True from February 2024), ``former_org`` (True for the ICBs that closed
     on 1 April 2026), ``closed_date``, ``successor_codes`` (";"-separated ODS codes).
     """
+    return _rtt_tidy().copy()
+
+
+@lru_cache(maxsize=1)
+def _rtt_tidy() -> pd.DataFrame:
     df = _rtt_raw().copy()
     pct = 100 * df["within_18_weeks"] / df["total_waiting"].where(df["total_waiting"] > 0)
     # the conversion recomputed the fraction to 6 dp; check it agrees with the counts
