@@ -249,21 +249,20 @@ method and the caveats.
         body = []
         for r in mine:
             href = f"{c.id}.html" + (f"#{r['anchor']}" if r["anchor"] else "")
-            period = _h(r["period"]) if r["period"] else "&ndash;"
+            period = _h(r["period"]) if r["period"] else '<span aria-hidden="true">&ndash;</span><span class="visually-hidden">not stated</span>'
             body.append(
                 f'<tr data-chapter="{_h(c.id)}" data-key="{_h(r["key"])}" data-value="{_h(repr(float(r["value"])))}">'
-                f'<th scope="row">{_h(r["label"])}</th>'
+                f'<th scope="row"><a href="{_h(href)}">{_h(r["label"])}</a></th>'
                 f'<td class="summary-value">{_h(r["text"])}</td>'
-                f"<td>{period}</td>"
-                f'<td><a href="{_h(href)}">Evidence<span class="visually-hidden">: {_h(r["label"])}</span></a></td></tr>'
+                f'<td class="summary-period">{period}</td></tr>'
             )
-        cap = f"Headline figures: {_h(c.title)}."
         parts.append(
-            f'<div class="table-scroll"><table class="table summary-table" id="summary-{_h(c.id)}">'
-            f"<caption>{cap}</caption>"
+            f'<div class="table-scroll" tabindex="0" role="region" aria-labelledby="summary-cap-{_h(c.id)}">'
+            f'<table class="table summary-table" id="summary-{_h(c.id)}">'
+            f'<caption id="summary-cap-{_h(c.id)}">Headline figures: {_h(c.title)}. '
+            "Each finding links to its evidence in the chapter.</caption>"
             '<thead><tr><th scope="col">Finding</th><th scope="col">Value</th><th scope="col">Period</th>'
-            '<th scope="col">Chapter</th></tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>\n'
+            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>\n'
         )
         parts.append(f"[Read the chapter: {_md_escape(c.title)}]({c.id}.ipynb) · "
                      f"<a href=\"data/{_h(c.id)}/headline.json\">these figures as JSON</a>\n")
