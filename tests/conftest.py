@@ -25,8 +25,16 @@ def mirror() -> Path:
 @pytest.fixture(scope="session")
 def session_cache(tmp_path_factory) -> Path:
     """A cache folder shared by the tests of one session (derived tables, executed notebooks)."""
-    d = tmp_path_factory.mktemp("analysis-cache")
-    return d
+    # Shared by the xdist workers of one run: the execution and table caches are safe for
+    # concurrent use (atomic renames, file locks), so a notebook executed by one test is reused.
+    uid = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if uid:
+        import tempfile
+
+        d = Path(tempfile.gettempdir()) / f"analysis-test-cache-{uid}"
+        d.mkdir(exist_ok=True)
+        return d
+    return tmp_path_factory.mktemp("analysis-cache")
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +64,7 @@ def run_chapter(session_cache):
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory):
+def built_book(tmp_path_factory, session_cache):
     """Build the default ICB's book once per test session (real data, real build command).
 
     Returns a dict with html (the published site folder), stdout, and the build/cache folders.
@@ -69,7 +77,7 @@ def built_book(tmp_path_factory):
     base = tmp_path_factory.mktemp("book")
     env = dict(os.environ)
     env["ANALYSIS_BUILD_DIR"] = str(base / "build")
-    env["ANALYSIS_CACHE_DIR"] = str(base / "cache")
+    env["ANALYSIS_CACHE_DIR"] = str(session_cache)
     env.pop("ANALYSIS_INPUTS_LOG", None)
     proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--icb", "QGH", "--jobs", "2"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)

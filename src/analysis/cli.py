@@ -34,8 +34,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.all:
         from . import compare
 
+        only = [x for x in (args.icbs or "").split(",") if x.strip()] or None
         return compare.build_all(imd_version=args.imd_version, n_jobs=_jobs(args.jobs), log=_log,
-                                 force=args.force, limit=args.limit)
+                                 force=args.force, limit=args.limit, only=only)
     params = b.validate_params(args.icb, args.imd_version)
     target = Path(args.out) if args.out else b.default_target()
     _log(f"Building the evidence book for {params.icb.name} ({params.icb.ods_code}), "
@@ -70,6 +71,8 @@ def parser() -> argparse.ArgumentParser:
     pb.add_argument("--icb", default=geography.DEFAULT_ICB,
                     help="ODS code (QGH), ONS code (E54000019) or unambiguous name; see list-icbs")
     pb.add_argument("--all", action="store_true", help="build every ICB's book and a comparison landing page")
+    pb.add_argument("--icbs", default=None,
+                    help="with --all: a comma-separated subset of ICBs (codes or names), e.g. QGH,QHL,QXU")
     pb.add_argument("--imd-version", default=b.DEFAULT_IMD_VERSION,
                     help=f"deprivation measure used throughout: {' or '.join(map(str, b.IMD_VERSIONS))}")
     pb.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: cores, max 4)")

@@ -34,8 +34,11 @@ def all_root() -> Path:
 
 
 def build_all(imd_version: int | str = build.DEFAULT_IMD_VERSION, n_jobs: int = 2,
-              log: Callable[[str], None] = print, force: bool = False, limit: int | None = None) -> int:
+              log: Callable[[str], None] = print, force: bool = False, limit: int | None = None,
+              only: list[str] | None = None) -> int:
     icbs = geography.all_icbs()
+    if only:
+        icbs = [geography.find_icb(q) for q in only]
     if limit:
         # Put the default ICB first so that a limited run still covers it.
         icbs = sorted(icbs, key=lambda i: i.ods_code != geography.DEFAULT_ICB)[:limit]
@@ -159,6 +162,7 @@ def check_all(log: Callable[[str], None] = print, imd_version: int | str = build
     v = build.validate_params(geography.DEFAULT_ICB, imd_version).imd_version
     codes = icbs or [i.ods_code for i in geography.all_icbs()]
     problems: list[str] = []
+    gaps: list[str] = []
     n_values = 0
     t0 = time.perf_counter()
     for cid, mod in chapter_modules():
@@ -171,12 +175,23 @@ def check_all(log: Callable[[str], None] = print, imd_version: int | str = build
                 continue
             if not figures:
                 problems.append(f"{cid} / {code}: no headline figures returned")
+            ranges = getattr(mod, "HEADLINE_RANGES", {})
+            documented = getattr(mod, "NOT_AVAILABLE", {})
             for key, val in figures.items():
                 n_values += 1
                 if val is None or not isinstance(val, (int, float)) or math.isnan(val) or math.isinf(val):
-                    problems.append(f"{cid} / {code}: {key} is missing ({val!r})")
+                    if key in documented:
+                        gaps.append(f"{cid} / {code}: {key} not available: {documented[key]}")
+                    else:
+                        problems.append(f"{cid} / {code}: {key} is missing ({val!r})")
+                    continue
+                lo, hi = ranges.get(key, (None, None))
+                if (lo is not None and val < lo) or (hi is not None and val > hi):
+                    problems.append(f"{cid} / {code}: {key} = {val} is outside its plausible range [{lo}, {hi}]")
         log(f"  {cid}: {len(codes)} ICBs checked in {time.perf_counter() - t1:.1f}s")
     log(f"Checked {n_values} headline values for {len(codes)} ICBs in {time.perf_counter() - t0:.1f}s.")
+    if gaps:
+        log(f"{len(gaps)} value(s) documented as not available in the source data:\n  " + "\n  ".join(gaps))
     if n_values == 0:
         problems.append("no chapter computed any headline figure: nothing was checked")
     if problems:

@@ -148,7 +148,9 @@ def render_intro(book, params, headlines: dict, commit: str, inputs: dict[str, l
             rows.append(f"| {_ref(meta.get('title', ds), ds)} | "
                         f"{_md_table_cell(meta.get('publisher', ''))} | {_md_table_cell(meta.get('period', 'see source'))} |")
         vintages = ("The chapters of this edition read these published datasets. Figures are only as "
-                    "current as these files; each is pinned by checksum.\n\n" + "\n".join(rows))
+                    "current as these files; each is pinned by checksum.\n\n"
+                    ":::{table} Published datasets read by this edition, with the period each covers.\n"
+                    ":name: data-vintages\n" + "\n".join(rows) + "\n:::")
     else:
         vintages = ("The datasets and their periods are listed on the [data sources](data_sources.md) page.")
     return f"""# {_md_escape(icb.short_name)}: health inequalities evidence book
@@ -301,7 +303,8 @@ def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
         out.append(f"- **{k}:** {v}")
     out.append("")
     files = meta.get("files", {}) or {}
-    out.append(f":::{{dropdown}} Files, checksums and download links ({len(files)} file{'s' if len(files) != 1 else ''})")
+    out.append(f"::::{{dropdown}} Files, checksums and download links ({len(files)} file{'s' if len(files) != 1 else ''})")
+    out.append(f":::{{table}} Files of {_md_escape(meta.get('title', ds))}, with their SHA-256 checksums.")
     out.append("| File | Size | SHA-256 checksum | Exact bytes |")
     out.append("|---|---:|---|---|")
     for fname, f in files.items():
@@ -310,6 +313,7 @@ def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
         out.append(f"| {_md_table_cell(fname)} | {_fmt_bytes(f.get('bytes'))} | "
                    f"<code class=\"checksum\">{_h(f.get('sha256', ''))}</code> | {link} |")
     out.append(":::")
+    out.append("::::")
     out.append("")
     return out
 
