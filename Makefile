@@ -33,11 +33,14 @@ $(STAMP).test: $(STAMP)
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
 	@touch $@
 
+# Headless Chromium (Debian's) and axe-core (pinned, from npm, into tools/node/) for
+# tests/test_browser.py. Idempotent: installs only what is missing.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing headless Chromium from Debian (for the browser tests) ..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
-	@chromium --version
+	@chromium --version 2>/dev/null | head -n1
+	@bash tools/install_axe.sh
 
 bench: $(STAMP)
 	$(PY) -m analysis bench --icb $(ICB)

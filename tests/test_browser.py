@@ -10,7 +10,7 @@ The book's own content (the ``article`` element) must have no serious or critica
 theme's chrome (header, sidebars, footer) must have none either, except those listed in
 ``THEME_EXCEPTIONS`` below, each documented with its reason in docs/accessibility.md.
 
-CI output, under ci-artifacts/ (git-ignored): screenshots/<page>.png (full page, 1280 px wide),
+CI output, under ci-artifacts/ (git-ignored; ANALYSIS_CI_ARTIFACTS to put it elsewhere): screenshots/<page>.png (full page, 1280 px wide),
 screenshots/phone/<page>.png (390 px wide), screenshots/nojs-<chapter>.png (JavaScript off),
 screenshots/print-<chapter>.png and print/<chapter>.pdf (print stylesheet), browser-report.json.
 """
@@ -38,7 +38,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("book")]
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE_JS = ROOT / "tools" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "ci-artifacts"
+ARTIFACTS = Path(os.environ.get("ANALYSIS_CI_ARTIFACTS", ROOT / "ci-artifacts"))
 SHOTS = ARTIFACTS / "screenshots"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -158,8 +158,9 @@ def crawl(server, playwright_api, tmp_path_factory):
     page.on("response", lambda resp: bad_responses.append(
         {"page": current["name"], "url": resp.url, "status": resp.status}) if resp.status >= 400 else None)
 
-    queue: deque[str] = deque([server + "index.html"])
-    seen_pages: set[str] = {server + "index.html"}
+    # Every page reachable from index.html, plus the search page (reached through a form).
+    queue: deque[str] = deque([server + "index.html", server + "search.html"])
+    seen_pages: set[str] = set(queue)
     pages: dict[str, dict] = {}
     links: list[tuple[str, str]] = []  # (from page, absolute internal URL)
     external = set()

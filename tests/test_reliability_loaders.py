@@ -276,9 +276,15 @@ def baseline(loader: str, tmp_path_factory, monkeypatch) -> Baseline:
         t0 = time.perf_counter()
         try:
             result, reads = _run_recording(LOADERS[loader])
+            seconds = time.perf_counter() - t0
+            if seconds > SLOW_BASELINE:  # the first call may include imports: time a warm one
+                _clear_caches()
+                t0 = time.perf_counter()
+                LOADERS[loader]()
+                seconds = time.perf_counter() - t0
         finally:
             _clear_caches()
-        _BASELINES[loader] = Baseline(result, time.perf_counter() - t0, reads)
+        _BASELINES[loader] = Baseline(result, seconds, reads)
     return _BASELINES[loader]
 
 
@@ -296,8 +302,9 @@ NUMBER = re.compile(r"^\s*-?[\d,]*\.?\d+(?:[eE][-+]?\d+)?\s*$")
 
 def _csv_line(fields: list[str]) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="").writerow(fields)
-    return buf.getvalue()
+    # The terminator must contain "\n" so that fields holding newlines are quoted.
+    csv.writer(buf, lineterminator="\n").writerow(fields)
+    return buf.getvalue()[:-1]
 
 
 def _csv_fields(line: str) -> list[str]:
@@ -309,7 +316,7 @@ class Table:
     """A CSV file as a header and raw data lines (parsed only where a fault touches them).
 
     Files are up to ~150 MB decompressed, so whole-file operations work on lines, not on
-    parsed rows. Quoted fields with embedded newlines do not occur in the published files.
+    parsed rows; files with newlines inside quoted fields are split into records instead.
     """
     header: list[str]
     lines: list[str]
@@ -327,10 +334,16 @@ class Table:
         lines = text.split(newline)
         if lines and lines[-1] == "":
             lines.pop()
+        if '"' in text and any(line.count('"') % 2 for line in lines):
+            # Quoted fields with newlines inside: one entry per record, not per physical line.
+            rows = [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+            return cls(rows[0], [_csv_line(r) for r in rows[1:]], newline, gz, bom)
         return cls(_csv_fields(lines[0]), lines[1:], newline, gz, bom)
 
     def dump(self) -> bytes:
-        text = self.newline.join([_csv_line(self.header), *self.lines]) + self.newline
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator=self.newline).writerow(self.header)
+        text = buf.getvalue() + self.newline.join(self.lines) + self.newline
         raw = (b"\xef\xbb\xbf" if self.bom else b"") + text.encode("utf-8")
         return gzip.compress(raw, compresslevel=1, mtime=0) if self.gz else raw
 
@@ -360,14 +373,13 @@ class Table:
 
     def drop_column(self, i: int) -> None:
         self.header.pop(i)
-        quoted = any('"' in line for line in self.lines)
-        out = []
-        for line in self.lines:
-            f = _csv_fields(line) if quoted else line.split(",")
+        rows = list(csv.reader(self.lines))
+        for f in rows:
             if i < len(f):
                 f.pop(i)
-            out.append(_csv_line(f) if quoted else ",".join(f))
-        self.lines = out
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        self.lines = buf.getvalue().split("\n")[:-1]
 
 
 def _required_in_file(t: Table, read: Read) -> list[str]:
@@ -520,6 +532,8 @@ def only_went_missing(base: Any, got: Any) -> tuple[bool, str]:
             continue
         if pd.api.types.is_bool_dtype(y):
             continue  # a suppression flag
+        if pd.api.types.is_numeric_dtype(x) and not pd.api.types.is_numeric_dtype(y):
+            return False, f"column {c!r} is no longer numeric ({y.dtype}): the markers stayed as text"
         both_na = x.isna() & y.isna()
         same = (x.astype(object) == y.astype(object)) | both_na
         changed = ~same.astype(bool)
@@ -597,6 +611,10 @@ def test_loader_fault(loader, fault, tmp_path, tmp_path_factory, monkeypatch, mi
         geography.MERGED_ICBS_2026.update(saved_merged)
     if tried == 0:
         pytest.skip(f"{fault} does not apply to the files {loader} reads: {'; '.join(not_applicable)}")
+    if problems and os.environ.get("RELIABILITY_REPORT"):
+        import json  # one JSON line per finding, to review or to refresh KNOWN_GAPS
+        with open(os.environ["RELIABILITY_REPORT"], "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"loader": loader, "fault": fault, "problems": problems}) + "\n")
     assert not problems, f"{loader}, fault {fault!r} ({f.what}):\n  - " + "\n  - ".join(problems)
 
 

@@ -107,8 +107,8 @@ ch.note(
     "age and sex, but its ICB rows are the **NHS acute trusts located in the ICB** (provider basis), whoever their "
     "patients are, not the ICB's residents; below England level it covers NHS acute trusts only. WLMDS is management "
     "information and its counts are rounded to 5; cells NHS England suppressed are shown as suppressed, never as zero. "
-    "WLMDS uses **IMD 2019** deciles (1 = most deprived), fixed by the publisher: this edition's "
-    f"`imd_version = {int(imd_version)}` does not change them.",
+    "WLMDS uses **IMD 2019** deciles (1 = most deprived), fixed by the publisher: this edition's choice of "
+    f"IMD {int(imd_version)} for the rest of the book does not change them.",
     title="Which data, and whose waiting list")
 
 # %% [markdown]

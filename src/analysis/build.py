@@ -19,6 +19,7 @@ The build, for one ICB:
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import hashlib
 import json
 import os
@@ -69,7 +70,10 @@ class BookSpec:
 
 
 def load_book_spec(path: Path | None = None) -> BookSpec:
-    path = path or BOOK_DIR / "chapters.yml"
+    """The chapters of the book: ``book/chapters.yml``, or the file named by ANALYSIS_BOOK_SPEC
+    (tests use it to build a tiny book through the real command line)."""
+    env = os.environ.get("ANALYSIS_BOOK_SPEC")
+    path = path or (Path(env) if env else BOOK_DIR / "chapters.yml")
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     chapters = []
     for c in doc.get("chapters", []):
@@ -257,6 +261,9 @@ def execute_chapter(chapter: ChapterSpec, params: Params, attempt_retry: bool = 
     root.mkdir(parents=True, exist_ok=True)
     work = notebook_cache_dir() / ".work" / f"{chapter.id}-{uuid.uuid4().hex[:8]}"
     (work / "data" / chapter.id).mkdir(parents=True)
+    # Who owns this folder: a build killed part-way leaves it behind, and the next build
+    # removes it once its owner is gone (see clean_stale_work).
+    (work / OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="utf-8")
     log = work / "inputs.log"
     log.touch()
     os.environ["ANALYSIS_INPUTS_LOG"] = str(log)
@@ -273,6 +280,7 @@ def execute_chapter(chapter: ChapterSpec, params: Params, attempt_retry: bool = 
                 )
                 break
             except pm.PapermillExecutionError as exc:
+                (work / OWNER_FILE).write_text("failed\n", encoding="utf-8")  # keep for inspection
                 cell, first_line = _cell_of_error(out_nb)
                 where = f"code cell {cell} (starting {first_line!r})" if cell else f"cell {exc.exec_count}"
                 raise BuildError(
@@ -301,6 +309,7 @@ def execute_chapter(chapter: ChapterSpec, params: Params, attempt_retry: bool = 
     }, indent=2), encoding="utf-8")
     key = full_key(pre, inputs)
     entry = root / key
+    (work / OWNER_FILE).unlink(missing_ok=True)
     if entry.exists():
         shutil.rmtree(work, ignore_errors=True)  # another build got there first; same key, same content
     else:
@@ -309,6 +318,67 @@ def execute_chapter(chapter: ChapterSpec, params: Params, attempt_retry: bool = 
     tmp.write_text(json.dumps(sorted(inputs)), encoding="utf-8")
     os.replace(tmp, root / "inputs.json")
     return ChapterResult(chapter, entry, True, seconds)
+
+
+OWNER_FILE = ".owner"
+#: A work folder is removed once it is this old (seconds) whatever its owner file says (a
+#: failed chapter's executed copy is kept this long for inspection).
+STALE_WORK_AGE = 24 * 3600
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (a zombie left by a killed parent is not)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
+
+
+def clean_stale_work(log: Callable[[str], None] | None = None) -> list[Path]:
+    """Remove work folders left by builds that were killed part-way (SIGKILL, power loss).
+
+    A chapter runs in ``<cache>/notebooks/.work/<chapter>-<id>/`` and is moved into the cache
+    with one atomic rename only when it has finished, so a leftover work folder is never read;
+    this only reclaims the space. A folder is stale when the process that wrote its owner file
+    is no longer running, or when it is older than STALE_WORK_AGE (a failed chapter's folder,
+    whose owner file says "failed", is kept that long for inspection).
+    """
+    base = notebook_cache_dir() / ".work"
+    removed: list[Path] = []
+    if not base.is_dir():
+        return removed
+    now = time.time()
+    for work in base.iterdir():
+        try:
+            owner = work / OWNER_FILE
+            text = owner.read_text(encoding="utf-8").strip() if owner.exists() else ""
+            stale = now - work.stat().st_mtime > STALE_WORK_AGE
+            if text.isdigit() and not _pid_alive(int(text)):
+                stale = True  # its build was killed
+        except (OSError, ValueError):
+            continue
+        if stale:
+            shutil.rmtree(work, ignore_errors=True)
+            removed.append(work)
+    # Half-written inputs.json files from an interrupted rename.
+    for tmp in notebook_cache_dir().glob("*/*/inputs.json.*"):
+        try:
+            if now - tmp.stat().st_mtime > 60:
+                tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+    if removed and log:
+        log(f"  removed {len(removed)} work folder(s) left by an interrupted build")
+    return removed
 
 
 def _run_one(args: tuple[ChapterSpec, Params]) -> ChapterResult:
@@ -404,6 +474,24 @@ def git_commit() -> str:
         return "unknown"
 
 
+_MARKUP_LOOKALIKES = str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d", "`": "\u2018"})
+
+
+def plain_text(text: str) -> str:
+    """Text from data with the characters that could open a tag or an attribute replaced by
+    look-alikes (< > " ` become ‹ › ” ‘). For page and book titles only: the theme
+    (pydata / sphinx-book-theme) writes them into the sidebar, the logo and the print header
+    without escaping. Everywhere else names are escaped (report.esc, esc_html)."""
+    return str(text).translate(_MARKUP_LOOKALIKES)
+
+
+def display_params(params: Params) -> Params:
+    """``params`` with the ICB's names made safe for titles (codes are from closed lists)."""
+    icb = params.icb
+    safe = dataclasses.replace(icb, name=plain_text(icb.name), region_name=plain_text(icb.region_name))
+    return params if safe == icb else Params(safe, params.imd_version)
+
+
 def assemble(book: BookSpec, params: Params, results: dict, stage: Path) -> list[str]:
     """Write the Jupyter Book source for one ICB into ``stage``; return the page names."""
     from . import frontmatter
@@ -418,6 +506,9 @@ def assemble(book: BookSpec, params: Params, results: dict, stage: Path) -> list
         if hp.exists():
             headlines[ch.id] = json.loads(hp.read_text(encoding="utf-8"))
         pages.append(ch.id)
+    # Names from data reach page titles, which the theme writes into the sidebar and the print
+    # header without escaping: give the front matter and the book title markup-free names.
+    params = display_params(params)
     front = frontmatter.render_pages(book, params, headlines, commit=git_commit())
     for name, text in front.items():
         _write_if_changed(stage / f"{name}.md", text.encode("utf-8"))
@@ -532,6 +623,7 @@ def build_books(params_list: list[Params], *, targets: dict[str, Path], n_jobs: 
         lock.acquire(timeout=3600)
     try:
         t0 = time.perf_counter()
+        clean_stale_work(log)
         results = run_chapters(book, params_list, n_jobs, log, force=force)
 
         def compile_one(params: Params) -> BuildReport:
@@ -573,6 +665,7 @@ __all__ = [
     "Params",
     "build_books",
     "cache_lookup",
+    "clean_stale_work",
     "default_target",
     "load_book_spec",
     "pre_key",

@@ -93,8 +93,8 @@ def imd_note(imd_version: int) -> str:
         what = ("the English Indices of Deprivation 2025 (**IMD 2025**, MHCLG) on 2021 neighbourhoods "
                 "(LSOAs), with Census 2021 usual residents as the population")
     return (f"Deprivation in this edition uses {what}. Deprivation deciles and the Core20 (the most "
-            f"deprived 20% of neighbourhoods in England) follow that choice; the edition built with "
-            f"`imd_version = {other}` uses IMD {other} instead.")
+            f"deprived 20% of neighbourhoods in England) follow that choice; an edition built on IMD "
+            f"{other} uses IMD {other} instead.")
 
 
 # ----------------------------------------------------------------------------- LSOA tables

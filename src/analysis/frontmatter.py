@@ -254,8 +254,11 @@ method and the caveats.
             period = _h(r["period"]) if r["period"] else '<span aria-hidden="true">&ndash;</span><span class="visually-hidden">not stated</span>'
             body.append(
                 f'<tr data-chapter="{_h(c.id)}" data-key="{_h(r["key"])}" data-value="{_h(repr(float(r["value"])))}">'
-                f'<th scope="row"><a href="{_h(href)}">{_h(r["label"])}</a></th>'
-                f'<td class="summary-value">{_h(r["text"])}</td>'
+                f'<th scope="row"><a href="{_h(href)}">{_h(r["label"])}</a>'
+                # the period again, shown under the finding only on narrow screens (CSS), where
+                # the period column is hidden; never both, so a screen reader hears it once
+                + (f'<span class="summary-period-inline">{_h(r["period"])}</span>' if r["period"] else "")
+                + f'</th><td class="summary-value">{_h(r["text"])}</td>'
                 f'<td class="summary-period">{period}</td></tr>'
             )
         parts.append(
@@ -263,7 +266,7 @@ method and the caveats.
             f'<table class="table summary-table" id="summary-{_h(c.id)}">'
             f'<caption id="summary-cap-{_h(c.id)}">Headline figures: {_h(c.title)}. '
             "Each finding links to its evidence in the chapter.</caption>"
-            '<thead><tr><th scope="col">Finding</th><th scope="col">Value</th><th scope="col">Period</th>'
+            '<thead><tr><th scope="col">Finding</th><th scope="col">Value</th><th scope="col" class="summary-period">Period</th>'
             f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>\n'
         )
         parts.append(f"[Read the chapter: {_md_escape(c.title)}]({c.id}.ipynb) · "

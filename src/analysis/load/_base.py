@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import os
 import re
 import warnings
@@ -105,18 +106,19 @@ def _check_not_truncated(path: Path, dataset: str, filename: str, kwargs: dict) 
         return
     size = path.stat().st_size
     with open(path, "rb") as fh:
-        head = fh.readline(1 << 20)
+        head = fh.read(1 << 20)
         fh.seek(max(0, size - (1 << 16)))
         tail = fh.read()
-    if tail.endswith((b"\n", b"\r")) or b"\n" not in tail or len(head) >= size:
+    if tail.endswith((b"\n", b"\r")) or b"\n" not in tail or size <= len(head) and head.count(b"\n") < 1:
         return
     last = tail.rsplit(b"\n", 1)[1]
     enc = kwargs.get("encoding") or "utf-8"
 
     def n_fields(raw: bytes) -> int:
-        text = raw.decode(enc, errors="replace").lstrip("\ufeff").rstrip("\r\n")
+        # The first record of ``raw`` (a header can span lines inside quotes).
+        text = raw.decode(enc, errors="replace").lstrip("\ufeff")
         try:
-            return len(next(csv.reader([text], delimiter=sep), []))
+            return len(next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), []))
         except csv.Error:
             return 0
 
