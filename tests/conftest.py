@@ -27,14 +27,7 @@ def session_cache(tmp_path_factory) -> Path:
     """A cache folder shared by the tests of one session (derived tables, executed notebooks)."""
     # Shared by the xdist workers of one run: the execution and table caches are safe for
     # concurrent use (atomic renames, file locks), so a notebook executed by one test is reused.
-    uid = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    if uid:
-        import tempfile
-
-        d = Path(tempfile.gettempdir()) / f"analysis-test-cache-{uid}"
-        d.mkdir(exist_ok=True)
-        return d
-    return tmp_path_factory.mktemp("analysis-cache")
+    return _shared_dir(tmp_path_factory, "cache")
 
 
 @pytest.fixture(scope="session")
@@ -63,24 +56,48 @@ def run_chapter(session_cache):
     return _run
 
 
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory, session_cache):
-    """Build the default ICB's book once per test session (real data, real build command).
+def _shared_dir(tmp_path_factory, name: str) -> Path:
+    """A folder shared by every xdist worker of one test run (or private without xdist)."""
+    uid = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if uid:
+        import tempfile
 
-    Returns a dict with html (the published site folder), stdout, and the build/cache folders.
-    Tests that use it should be marked ``pytest.mark.xdist_group("book")`` so that one worker
-    builds it once.
+        d = Path(tempfile.gettempdir()) / f"analysis-test-{name}-{uid}"
+        d.mkdir(exist_ok=True)
+        return d
+    return tmp_path_factory.mktemp(name)
+
+
+@pytest.fixture(scope="session")
+def book_lock(tmp_path_factory):
+    """A lock shared by the workers: hold it while building or rebuilding the shared book."""
+    from filelock import FileLock
+
+    return FileLock(str(_shared_dir(tmp_path_factory, "book-lock") / "lock"))
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory, session_cache, book_lock):
+    """Build the default ICB's book once per test run (real data, real build command).
+
+    Shared across xdist workers through a file lock: the first worker to ask builds it, the
+    others wait and reuse it (pytest-xdist's ``xdist_group`` is not honoured with pytest 9).
+    Returns a dict with html (the published site folder), stdout, base and env.
     """
     import subprocess
     import sys
 
-    base = tmp_path_factory.mktemp("book")
+    base = _shared_dir(tmp_path_factory, "book")
     env = dict(os.environ)
     env["ANALYSIS_BUILD_DIR"] = str(base / "build")
     env["ANALYSIS_CACHE_DIR"] = str(session_cache)
     env.pop("ANALYSIS_INPUTS_LOG", None)
-    proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--icb", "QGH", "--jobs", "2"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
-    if proc.returncode != 0:
-        pytest.fail(f"the default book did not build:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
-    return {"html": base / "build" / "html", "stdout": proc.stdout, "base": base, "env": env}
+    done = base / "stdout.txt"
+    with book_lock:
+        if not done.exists():
+            proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--icb", "QGH", "--jobs", "2"],
+                                  cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+            if proc.returncode != 0:
+                pytest.fail(f"the default book did not build:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+            done.write_text(proc.stdout)
+    return {"html": base / "build" / "html", "stdout": done.read_text(), "base": base, "env": env}

@@ -11,7 +11,8 @@ theme's chrome (header, sidebars, footer) must have none either, except those li
 ``THEME_EXCEPTIONS`` below, each documented with its reason in docs/accessibility.md.
 
 CI output, under ci-artifacts/ (git-ignored; ANALYSIS_CI_ARTIFACTS to put it elsewhere): screenshots/<page>.png (full page, 1280 px wide),
-screenshots/phone/<page>.png (390 px wide), screenshots/nojs-<chapter>.png (JavaScript off),
+screenshots/phone/<page>.png (390 px wide), screenshots/dark/<page>.png (dark colour mode, top of
+page), screenshots/nojs-<chapter>.png (JavaScript off),
 screenshots/print-<chapter>.png and print/<chapter>.pdf (print stylesheet), browser-report.json.
 """
 from __future__ import annotations
@@ -133,8 +134,7 @@ def _run_axe(page, axe_source: str) -> list[dict]:
     return page.evaluate(_AXE_RUN, [AXE_TAGS, CONTENT])
 
 
-@pytest.fixture(scope="module")
-def crawl(server, playwright_api, tmp_path_factory):
+def _crawl(server, playwright_api, tmp_path_factory):
     """Open every page of the site once; return everything the tests below check."""
     t0 = time.perf_counter()
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -205,9 +205,23 @@ def crawl(server, playwright_api, tmp_path_factory):
         phone[name] = {"violations": _run_axe(page, axe_source),
                        "overflow": page.evaluate("document.documentElement.scrollWidth - window.innerWidth")}
 
+    # Dark colour mode (readers can switch to it): the same pages, checked again.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    dark = {}
+    for name in ("summary", _chapters()[0]):
+        current["name"] = f"dark/{name}"
+        page.goto(server + f"{name}.html", wait_until="load")
+        page.evaluate("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark')")
+        page.reload(wait_until="load")
+        page.evaluate(_EAGER_IMAGES)
+        (SHOTS / "dark").mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "dark" / f"{name}.png"), full_page=False)
+        dark[name] = {"violations": _run_axe(page, axe_source),
+                      "mode": page.evaluate("document.documentElement.dataset.theme")}
+        page.evaluate("localStorage.removeItem('mode'); localStorage.removeItem('theme')")
+
     # Print: the first chapter through the print stylesheet, as PDF and as a print-media screenshot.
     chapter = _chapters()[0]
-    page.set_viewport_size({"width": 1280, "height": 900})
     current["name"] = f"print/{chapter}"
     page.goto(server + f"{chapter}.html", wait_until="load")
     page.evaluate(_EAGER_IMAGES)
@@ -233,7 +247,7 @@ def crawl(server, playwright_api, tmp_path_factory):
     ctx.close()
 
     result = {"pages": pages, "links": links, "external": sorted(external), "console": console,
-              "bad_responses": bad_responses, "phone": phone, "pdf": pdf_path,
+              "bad_responses": bad_responses, "phone": phone, "dark": dark, "pdf": pdf_path,
               "hidden_in_print": hidden_in_print, "nojs": nojs, "seconds": time.perf_counter() - t0,
               "crawl_seconds": crawl_seconds}
     report = {
@@ -243,6 +257,7 @@ def crawl(server, playwright_api, tmp_path_factory):
                   for p in pages.values()},
         "phone": {k: {"overflow_px": v["overflow"], "violations": [x["id"] for x in v["violations"]]}
                   for k, v in phone.items()},
+        "dark": {k: {"violations": [x["id"] for x in v["violations"]]} for k, v in dark.items()},
         "console_errors": console, "bad_responses": bad_responses, "internal_links": len(links),
         "external_links_not_checked": len(external), "seconds": round(result["seconds"], 1),
     }
@@ -250,7 +265,7 @@ def crawl(server, playwright_api, tmp_path_factory):
     return result
 
 
-def test_every_page_of_the_book_is_reached_and_loads(crawl):
+def _check_every_page_of_the_book_is_reached_and_loads(crawl):
     names = {p["name"] for p in crawl["pages"].values()}
     for page in ["index", "summary", "methods", "data_sources", "glossary", *_chapters()]:
         assert page in names, f"{page}.html is not reachable from index.html (reached: {sorted(names)})"
@@ -260,7 +275,7 @@ def test_every_page_of_the_book_is_reached_and_loads(crawl):
         assert (SHOTS / f"{name}.png").stat().st_size > 5000, f"no screenshot of {name}"
 
 
-def test_no_console_errors_or_failed_requests(crawl):
+def _check_no_console_errors_or_failed_requests(crawl):
     errors = [e for e in crawl["console"]
               if not any(re.search(rx, e["text"]) for rx in CONSOLE_EXCEPTIONS)]
     assert not errors, "console errors:\n" + "\n".join(f"{e['page']}: {e['text']} ({e['where']})" for e in errors)
@@ -268,7 +283,7 @@ def test_no_console_errors_or_failed_requests(crawl):
         f"{r['page']}: {r['status']} {r['url']}" for r in crawl["bad_responses"])
 
 
-def test_no_broken_internal_links_anchors_or_downloads(crawl, server):
+def _check_no_broken_internal_links_anchors_or_downloads(crawl, server):
     by_url = {url: p for url, p in crawl["pages"].items()}
     status_cache: dict[str, int | str] = {}
     broken = []
@@ -298,7 +313,7 @@ def test_no_broken_internal_links_anchors_or_downloads(crawl, server):
     assert any(t.endswith("headline.json") for t in downloads), "no headline JSON link was found"
 
 
-def test_every_image_loads_and_has_alt_text(crawl):
+def _check_every_image_loads_and_has_alt_text(crawl):
     problems = []
     n = 0
     for p in crawl["pages"].values():
@@ -326,41 +341,47 @@ def _blocking(violations, *, content: bool, page: str) -> list[str]:
     return out
 
 
-def test_axe_finds_no_serious_or_critical_wcag22_aa_violations_in_the_books_content(crawl):
+def _check_axe_finds_no_serious_or_critical_wcag22_aa_violations_in_the_books_content(crawl):
     problems = []
     for p in crawl["pages"].values():
         problems += _blocking(p["violations"], content=True, page=p["name"])
     for name, ph in crawl["phone"].items():
         problems += _blocking(ph["violations"], content=True, page=f"{name} (390 px wide)")
+    for name, dk in crawl["dark"].items():
+        assert dk["mode"] == "dark", f"{name}: could not switch to the dark colour mode"
+        problems += _blocking(dk["violations"], content=True, page=f"{name} (dark mode)")
     assert not problems, "axe-core (WCAG 2.2 AA) in the book's content:\n" + "\n".join(problems)
 
 
-def test_axe_finds_no_undocumented_serious_or_critical_violations_in_the_theme(crawl):
+def _check_axe_finds_no_undocumented_serious_or_critical_violations_in_the_theme(crawl):
     problems = []
     for p in crawl["pages"].values():
         problems += _blocking(p["violations"], content=False, page=p["name"])
     for name, ph in crawl["phone"].items():
         problems += _blocking(ph["violations"], content=False, page=f"{name} (390 px wide)")
+    for name, dk in crawl["dark"].items():
+        assert dk["mode"] == "dark", f"{name}: could not switch to the dark colour mode"
+        problems += _blocking(dk["violations"], content=False, page=f"{name} (dark mode)")
     assert not problems, ("axe-core (WCAG 2.2 AA) in the theme's chrome; fix it (book.css, "
                           "src/analysis/sphinx_a11y) or document it in docs/accessibility.md and "
                           "THEME_EXCEPTIONS:\n" + "\n".join(problems))
 
 
-def test_pages_fit_a_phone_screen(crawl):
+def _check_pages_fit_a_phone_screen(crawl):
     wide = {k: v["overflow"] for k, v in crawl["phone"].items() if v["overflow"] > 1}
     assert not wide, f"pages scroll sideways at 390 px (WCAG 1.4.10 reflow): {wide}"
     for name in crawl["phone"]:
         assert (SHOTS / "phone" / f"{name}.png").stat().st_size > 5000
 
 
-def test_a_chapter_prints_without_the_site_navigation(crawl):
+def _check_a_chapter_prints_without_the_site_navigation(crawl):
     assert crawl["hidden_in_print"], "the print stylesheet does not hide the navigation"
     data = crawl["pdf"].read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 20_000, "the printed chapter (PDF) is empty"
     assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 1
 
 
-def test_a_chapter_is_readable_without_javascript(crawl):
+def _check_a_chapter_is_readable_without_javascript(crawl):
     nojs = crawl["nojs"]
     assert nojs["text"] > 500, "the chapter shows (almost) no text without JavaScript"
     assert nojs["images"], "the chapter has no figures"
@@ -368,5 +389,37 @@ def test_a_chapter_is_readable_without_javascript(crawl):
     assert not unloaded, f"figures that do not show without JavaScript: {unloaded}"
 
 
-def test_the_browser_check_is_quick(crawl):
+def _check_the_browser_check_is_quick(crawl):
     assert crawl["seconds"] < 240, f"the browser test took {crawl['seconds']:.0f}s"
+
+
+CHECKS = [
+    _check_every_page_of_the_book_is_reached_and_loads,
+    _check_no_console_errors_or_failed_requests,
+    _check_no_broken_internal_links_anchors_or_downloads,
+    _check_every_image_loads_and_has_alt_text,
+    _check_axe_finds_no_serious_or_critical_wcag22_aa_violations_in_the_books_content,
+    _check_axe_finds_no_undocumented_serious_or_critical_violations_in_the_theme,
+    _check_pages_fit_a_phone_screen,
+    _check_a_chapter_prints_without_the_site_navigation,
+    _check_a_chapter_is_readable_without_javascript,
+    _check_the_browser_check_is_quick,
+]
+
+
+def test_the_book_in_headless_chromium(server, playwright_api, tmp_path_factory):
+    """One crawl of the site, then every check on it; all failures are reported together.
+
+    (One test rather than one per check: the crawl takes most of a minute and must run once;
+    pytest-xdist's ``loadgroup`` does not keep a module's tests on one worker with pytest 9.)
+    """
+    crawl = _crawl(server, playwright_api, tmp_path_factory)
+    failures = []
+    for check in CHECKS:
+        params = check.__code__.co_varnames[: check.__code__.co_argcount]
+        try:
+            check(*[{"crawl": crawl, "server": server}[p] for p in params])
+        except AssertionError as exc:
+            failures.append(f"--- {check.__name__[7:]}:\n{exc}")
+    assert not failures, (f"{len(failures)} of {len(CHECKS)} browser checks failed "
+                          f"(screenshots and report in {ARTIFACTS}):\n" + "\n".join(failures))

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import build, geography, sources
+from analysis import build, sources
 from analysis.load import _base
 
 pytestmark = pytest.mark.xdist_group("faults")

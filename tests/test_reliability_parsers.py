@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import sources

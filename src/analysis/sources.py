@@ -75,7 +75,19 @@ def manifest() -> dict:
     return _load_manifest(str(p), mtime)
 
 
+def _safe_name(kind: str, name: str, *, subfolders: bool = False) -> None:
+    """Dataset and file names become paths under the mirror and the cache: refuse anything that
+    could leave them (``..``, absolute paths, backslashes). Files may sit in sub-folders."""
+    parts = name.split("/") if isinstance(name, str) and subfolders else [name]
+    if (not isinstance(name, str) or "\\" in name or "\0" in name or name.startswith("~")
+            or any(p in ("", ".", "..") or "/" in p for p in parts)):
+        raise DataSourceError(f"Refusing {kind} name {name!r}: it must be a plain file name "
+                              f"(relative, no '..'), not a path that leaves the data folder.")
+
+
 def file_spec(dataset: str, filename: str) -> FileSpec:
+    _safe_name("dataset", dataset)
+    _safe_name("file", filename, subfolders=True)
     datasets = manifest()
     if dataset not in datasets:
         raise DataSourceError(

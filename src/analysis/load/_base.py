@@ -249,7 +249,8 @@ def check_unique(df: pd.DataFrame, keys: list[str], dataset: str, filename: str)
 
 
 def check_codes(series: pd.Series, pattern: str, *, dataset: str, filename: str, column: str) -> None:
-    bad = ~series.astype("string").str.fullmatch(pattern).fillna(False)
+    # ASCII: a \d in a code pattern must not accept other scripts' digits (e.g. "E0100000\u0660").
+    bad = ~series.astype("string").str.fullmatch(pattern, flags=re.ASCII).fillna(False).astype(bool)
     if bad.any():
         ex = series[bad].astype(str).unique()[:5].tolist()
         raise LoaderError(
@@ -260,11 +261,20 @@ def check_codes(series: pd.Series, pattern: str, *, dataset: str, filename: str,
 
 # --------------------------------------------------------------------------- table cache
 
+#: Package modules that no chapter notebook runs (the build's command line, benchmark, landing
+#: page, front matter and Sphinx extension): editing them must not re-run every chapter.
+#: ``build.py`` stays in: its post-processing shapes the cached notebooks.
+_NOT_READ_BY_CHAPTERS = {"cli.py", "bench.py", "compare.py", "frontmatter.py", "__main__.py", "sphinx_a11y"}
+
+
 def _code_fingerprint() -> str:
     """Hash of the package source: a change to any loader invalidates derived tables."""
     h = hashlib.sha256()
     pkg = Path(__file__).resolve().parents[1]
     for p in sorted(pkg.rglob("*.py")):
+        rel = p.relative_to(pkg)
+        if rel.parts[0] in _NOT_READ_BY_CHAPTERS:
+            continue
         h.update(p.relative_to(pkg).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
@@ -326,8 +336,9 @@ def cached_table(name: str, inputs: list[tuple[str, str]]) -> Callable:
                 tmp = target.with_suffix(f".tmp{os.getpid()}")
                 df.to_parquet(tmp, index=False)
                 os.replace(tmp, target)  # atomic: readers see the whole table or none
-                for old in folder.glob(f"{name}-*.parquet"):
-                    if old != target:
+                # Older versions of this table (other inputs or code) are no longer needed.
+                for old in folder.glob(f"{name}-*.parquet*"):
+                    if old.name not in (target.name, target.name + ".lock"):
                         old.unlink(missing_ok=True)
             memo[key] = df
             return df.copy()
