@@ -286,7 +286,9 @@ def test_sii_matches_fixture(sii_fixture: pd.DataFrame, rows: tuple[int, int], k
     for ours, theirs in simulated:  # Monte Carlo: numpy's draws are not R's
         if expected[theirs].isna().all():  # quintile case: the reference gives the SII only
             continue
-        np.testing.assert_allclose(got[ours], expected[theirs], rtol=0.03, err_msg=ours)
+        # PHEindicatormethods' own testSII.R compares its simulated limits at 5% relative
+        # tolerance (they differ run to run); the same tolerance applies to ours.
+        np.testing.assert_allclose(got[ours], expected[theirs], rtol=0.05, err_msg=ours)
     assert (got["lower_ci"] <= got["upper_ci"]).all()
 
 

@@ -108,3 +108,23 @@ def test_life_expectancy_falls_when_deaths_rise(band: int, extra: int) -> None:
     before, after = le(base), le(more)
     assert after["value"] < before["value"]
     assert after["lower_ci"] <= after["value"] <= after["upper_ci"]
+
+
+def test_sii_interval_of_a_group_does_not_depend_on_the_other_groups():
+    """Each group's simulation has its own seeded stream, so one ICB's SII interval is the same
+    in a one-ICB call and in an all-ICB call."""
+    import pandas as pd
+
+    from analysis import stats
+
+    rows = []
+    for area, slope in (("A", 1.0), ("B", 2.0), ("C", -0.5)):
+        for q in range(1, 11):
+            rows.append({"area": area, "quantile": q, "value": 70 + slope * q, "population": 1000 + 10 * q,
+                         "se": 0.5})
+    df = pd.DataFrame(rows)
+    all_groups = stats.sii(df, "value", "population", "quantile", group_by=["area"], se="se", reps=2000)
+    only_b = stats.sii(df[df["area"] == "B"], "value", "population", "quantile", group_by=["area"], se="se",
+                       reps=2000)
+    b = all_groups[all_groups["area"] == "B"].iloc[0]
+    assert b["lower_ci"] == only_b.iloc[0]["lower_ci"] and b["upper_ci"] == only_b.iloc[0]["upper_ci"]

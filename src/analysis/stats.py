@@ -42,6 +42,7 @@ the reason is given next to the code.
 """
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -731,7 +732,16 @@ def sii(
     if m < 0:
         rii_val = 1 / rii_val
 
-    rng = np.random.default_rng(seed)
+    # One random stream per group, seeded by (seed, the group's own key): a group's simulated
+    # interval is then the same whichever other groups are in the call, so a figure computed
+    # for one ICB matches the same ICB in an all-ICB table.
+    if groups:
+        keys = work[groups].iloc[::k].astype(str).agg("\x1f".join, axis=1).tolist()
+    else:
+        keys = [""]
+    rngs = [np.random.default_rng(None if seed is None else
+                                  [int(seed), int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")])
+            for key in keys]
     cols = _ci_names(levels)
     rii_cols = _ci_names(levels, prefix="rii_")
     ci = {name: np.empty(n_groups) for _, lo, hi in cols + rii_cols for name in (lo, hi)}
@@ -742,7 +752,7 @@ def sii(
         positions.append((int(round(reps * (1 - upper_p))) - 1, int(round(reps * upper_p)) - 1))
     kth = sorted({p for pair in positions for p in pair})
     for g in range(n_groups):
-        draws = Vt[g] + SE[g] * rng.standard_normal((reps, k))
+        draws = Vt[g] + SE[g] * rngs[g].standard_normal((reps, k))
         if not transform:
             draws = _untransform(draws, value_type)
         params = (draws * sqrt_a[g]) @ H[g].T  # (reps, 2): fitted c and slope for each draw
