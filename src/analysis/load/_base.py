@@ -259,6 +259,19 @@ def check_codes(series: pd.Series, pattern: str, *, dataset: str, filename: str,
         )
 
 
+def check_member(series: pd.Series, reference: Iterable[str], *, dataset: str, filename: str, column: str,
+                 reference_name: str) -> None:
+    """Every code in ``series`` must be one of ``reference`` (e.g. the 42 ICBs of the lookup)."""
+    ref = set(reference)
+    bad = ~series.isin(ref)
+    if bad.any():
+        ex = sorted(series[bad].astype(str).unique())[:5]
+        raise LoaderError(
+            f"{_where(dataset, filename)}, column {column!r}: {int(bad.sum())} value(s) are not among the "
+            f"{len(ref)} codes of {reference_name}; e.g. {ex}."
+        )
+
+
 # --------------------------------------------------------------------------- table cache
 
 #: Package modules that no chapter notebook runs (the build's command line, benchmark, landing
@@ -359,6 +372,7 @@ __all__ = [
     "SUPPRESSION_MARKERS",
     "cached_table",
     "check_codes",
+    "check_member",
     "check_unique",
     "read_csv",
     "read_excel",

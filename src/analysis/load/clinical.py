@@ -90,9 +90,16 @@ def cancer_stage() -> pd.DataFrame:
         "upper_ci": hi.where(~suppressed),
         "suppressed": suppressed | val.isna(),
     })
+    for c, src in (("value", "observation"), ("lower_ci", "lci_95"), ("upper_ci", "uci_95")):
+        bad = (out[c] < 0) | (out[c] > 100)
+        if bad.any():
+            raise LoaderError(f"dataset {CANCER_STAGE!r}, file {_STAGE_FILE!r}, column {src!r}: percentages must be "
+                              f"0-100, found {out.loc[bad, c].head(3).tolist()} at row(s) "
+                              f"{[int(i) + 2 for i in out.index[bad][:3]]} of the file.")
     ok = out.dropna(subset=["value"])
-    if ((ok.value < 0) | (ok.value > 100) | (ok.lower_ci > ok.value) | (ok.upper_ci < ok.value)).any():
-        raise LoaderError(f"dataset {CANCER_STAGE!r}, file {_STAGE_FILE!r}: values outside 0-100 or CIs not bracketing.")
+    if ((ok.lower_ci > ok.value) | (ok.upper_ci < ok.value)).any():
+        raise LoaderError(f"dataset {CANCER_STAGE!r}, file {_STAGE_FILE!r}: confidence intervals (lci_95, uci_95) "
+                          "do not bracket the value.")
     return out.reset_index(drop=True)
 
 
@@ -246,11 +253,16 @@ def child_oral_health() -> pd.DataFrame:
 MH_OLD = "fingertips_smi_cyp_mental_health"
 
 
-def _fingertips_reshaped(filename: str) -> pd.DataFrame:
+def _fingertips_reshaped(filename: str, value_range: tuple[float, float]) -> pd.DataFrame:
     req = ["area_code", "area_name", "period", "value", "indicator", "measure", "significance"]
     df = read_csv(MH_OLD, filename, required=req, dtype={"value": str}, keep_default_na=False)
     check_unique(df, ["area_code", "period"], MH_OLD, filename)
     val, supp = to_number(df["value"], dataset=MH_OLD, filename=filename, column="value", markers=["NA", ""])
+    lo, hi = value_range
+    bad = (val < lo) | (val > hi)
+    if bad.any():
+        raise LoaderError(f"dataset {MH_OLD!r}, file {filename!r}, column 'value': expected {lo:g}-{hi:g}, found "
+                          f"{val[bad].head(3).tolist()} at row(s) {[int(i) + 2 for i in val.index[bad][:3]]} of the file.")
     return pd.DataFrame({
         "area_code": df["area_code"], "area_name": df["area_name"], "period": df["period"], "value": val,
         "indicator": df["indicator"], "measure": df["measure"], "compared_to_england": df["significance"],
@@ -261,13 +273,14 @@ def _fingertips_reshaped(filename: str) -> pd.DataFrame:
 def self_harm_admissions_10_24() -> pd.DataFrame:
     """Fingertips 90813: hospital admissions for self-harm, ages 10-24, directly standardised rate
     per 100,000; England and counties/UAs (pre-2019 codes), 2011/12-2017/18. Old series."""
-    return _fingertips_reshaped("admissions_self_harm_10_24_county_ua.csv")
+    return _fingertips_reshaped("admissions_self_harm_10_24_county_ua.csv", (0, 100_000))  # per 100,000
 
 
 def smi_excess_mortality() -> pd.DataFrame:
     """Fingertips 91096: excess under-75 mortality in adults with SMI (ratio x 100), England and
     counties/UAs, 2009/10-2014/15. Old series."""
-    return _fingertips_reshaped("mortality_serious_mental_illness_county_ua.csv")
+    # a ratio x 100: 100 = no excess; the published range is about 120-600
+    return _fingertips_reshaped("mortality_serious_mental_illness_county_ua.csv", (0, 10_000))
 
 
 __all__ = [

@@ -32,7 +32,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .. import sources
-from ._base import LoaderError, cached_table, check_codes, check_unique, read_csv, snake
+from ._base import (LoaderError, cached_table, check_codes, check_member, check_unique, read_csv, snake,
+                    validate)
 
 # --------------------------------------------------------------------------- constants
 
@@ -120,7 +121,7 @@ def _check_rows(df: pd.DataFrame, expected: int, dataset: str, filename: str, wh
 def _rank_decile_schema(cols: list[str], n: int) -> pa.DataFrameSchema:
     spec = {}
     for c in cols:
-        if c.endswith("_rank"):
+        if c.endswith(("_rank", "_rank_f3")):
             spec[c] = pa.Column("int64", pa.Check.in_range(1, n))
         elif c.endswith("_decile"):
             spec[c] = pa.Column("int64", pa.Check.isin(list(range(1, 11))))
@@ -202,21 +203,21 @@ def imd2019_file1() -> pd.DataFrame:
     """IoD2019 File 1 as published: lsoa_code, lsoa_name, lad19_code, lad19_name, imd_rank, imd_decile."""
     df = _read_imd19(F1, _F1_COLS, thousands=",", dtype={k: str for k in list(_F1_COLS)[:4]})
     df = _as_int(df, ["imd_rank", "imd_decile"], IMD19, F1)
-    return _rank_decile_schema(["imd_rank", "imd_decile"], N_LSOA11).validate(df)
+    return validate(df, _rank_decile_schema(["imd_rank", "imd_decile"], N_LSOA11), IMD19, F1)
 
 
 def imd2019_file2() -> pd.DataFrame:
     """IoD2019 File 2: IMD and the seven domain ranks and deciles (``<domain>_rank``, ``<domain>_decile``)."""
     df = _read_imd19(F2, _F2_COLS, dtype={"LSOA code (2011)": str})
     df = _as_int(df, [c for c in df.columns if c != "lsoa_code"], IMD19, F2)
-    return _rank_decile_schema(list(df.columns), N_LSOA11).validate(df)
+    return validate(df, _rank_decile_schema(list(df.columns), N_LSOA11), IMD19, F2)
 
 
 def imd2019_file3() -> pd.DataFrame:
     """IoD2019 File 3: IDACI and IDAOPI ranks and deciles (published as '29199.00')."""
     df = _read_imd19(F3, _F3_COLS, dtype={"LSOA code (2011)": str})
     df = _as_int(df, [c for c in df.columns if c != "lsoa_code"], IMD19, F3)
-    return _rank_decile_schema(list(df.columns), N_LSOA11).validate(df)
+    return validate(df, _rank_decile_schema(list(df.columns), N_LSOA11), IMD19, F3)
 
 
 def imd2019_file6() -> pd.DataFrame:
@@ -232,7 +233,7 @@ def imd2019_file9() -> pd.DataFrame:
     """IoD2019 File 9: the seven exponentially transformed domain scores (0-100, higher = more deprived)."""
     df = _read_imd19(F9, _F9_COLS, dtype={"LSOA code (2011)": str})
     spec = {c: pa.Column(float, pa.Check.in_range(0, 100), coerce=True) for c in df.columns if c != "lsoa_code"}
-    return pa.DataFrameSchema(spec, strict=False).validate(df)
+    return validate(df, pa.DataFrameSchema(spec, strict=False), IMD19, F9)
 
 
 def derive_imd2019_score(file9: pd.DataFrame, decimals: int | None = 3) -> pd.Series:
@@ -283,7 +284,29 @@ def imd2019_combined_check() -> pd.DataFrame:
     df = read_csv(IMD19, COMBINED, required=["lsoa11cd", "imd_score_derived", "imd_rank", "imd_decile"],
                   dtype={"lsoa11cd": str})
     _check_rows(df, N_LSOA11, IMD19, COMBINED)
+    check_codes(df["lsoa11cd"], _LSOA, dataset=IMD19, filename=COMBINED, column="lsoa11cd")
+    check_unique(df, ["lsoa11cd"], IMD19, COMBINED)
+    df = validate(df, _combined_schema(df.columns), IMD19, COMBINED)
     return df.rename(columns={"lsoa11cd": "lsoa_code", "lsoa11nm": "lsoa_name"})
+
+
+def _combined_schema(columns) -> pa.DataFrameSchema:
+    """Types and ranges of the numeric columns of the combined IoD2019 table (whatever it holds)."""
+    spec = {}
+    for c in columns:
+        if c.endswith("_rank"):
+            spec[c] = pa.Column("int64", pa.Check.in_range(1, N_LSOA11))
+        elif c.endswith("_decile"):
+            spec[c] = pa.Column("int64", pa.Check.in_range(1, 10))
+        elif c.endswith("_quintile"):
+            spec[c] = pa.Column("int64", pa.Check.in_range(1, 5))
+        elif c.endswith("_score_exp") or c == "imd_score_derived":
+            spec[c] = pa.Column(float, pa.Check.in_range(0, 100))
+        elif c.endswith("_score"):  # income, IDACI, IDAOPI: rates 0-1
+            spec[c] = pa.Column(float, pa.Check.in_range(0, 1))
+        elif c.startswith("pop_"):
+            spec[c] = pa.Column("int64", pa.Check.ge(0))
+    return pa.DataFrameSchema(spec, strict=False)
 
 
 #: File 10 sheets (lower-tier LA summaries) available as CSV in the mirror.
@@ -344,11 +367,48 @@ def imd2025_lsoa21() -> pd.DataFrame:
     check_codes(df["lsoa_code"], _LSOA, dataset=IMD25, filename=IMD25_FILE, column="lsoa21_code")
     check_unique(df, ["lsoa_code"], IMD25, IMD25_FILE)
     df = _as_int(df, [c for c in df.columns if c.endswith(("_rank", "_decile"))], IMD25, IMD25_FILE)
-    df = _rank_decile_schema(list(df.columns), N_LSOA21).validate(df)
+    df = validate(df, _rank_decile_schema(list(df.columns), N_LSOA21), IMD25, IMD25_FILE)
     score_cols = [c for c in df.columns if c.endswith("_score")]
     if df[score_cols].isna().any().any():
         raise LoaderError(f"dataset {IMD25!r}, file {IMD25_FILE!r}: missing scores.")
     return df[["lsoa_code"] + [c for c in cols.values() if c != "lsoa_code"]]
+
+
+#: Domain prefixes of the IoD2025 summaries whose average score is a rate (0-1) or a
+#: standardised score centred on 0 (health, crime); the others are 0-100 scores.
+_RATE_DOMAINS = ("income", "employment")
+_Z_DOMAINS = ("health_deprivation_and_disability", "crime")
+
+
+def _area_summary_schema(columns, n_areas: int) -> pa.DataFrameSchema:
+    """Types and plausible ranges of the IoD2025 area-summary measures (File 10 / File 13).
+
+    Average ranks and local concentration are LSOA ranks (1..33,755); "rank of ..." columns rank
+    the areas (1..``n_areas``); proportions and extent are fractions; scales are counts of people.
+    """
+    spec = {}
+    for c in columns:
+        if c.endswith(("_code", "_name")):
+            continue
+        if "rank_of" in c:
+            chk = pa.Check.in_range(1, n_areas)
+        elif c.endswith(("_average_rank", "_local_concentration")):
+            chk = pa.Check.in_range(1, N_LSOA21)
+        elif "proportion_of" in c or c.endswith("_extent"):
+            chk = pa.Check.in_range(0, 1)
+        elif c.endswith("_scale"):
+            chk = pa.Check.ge(0)
+        elif c.endswith("_average_score"):
+            if c.startswith(_RATE_DOMAINS):
+                chk = pa.Check.in_range(0, 1)
+            elif c.startswith(_Z_DOMAINS):
+                chk = pa.Check.in_range(-10, 10)
+            else:
+                chk = pa.Check.in_range(0, 100)
+        else:
+            chk = None
+        spec[c] = pa.Column(float, [chk] if chk is not None else [], coerce=True)
+    return pa.DataFrameSchema(spec, strict=False)
 
 
 def imd2025_icb_summary() -> pd.DataFrame:
@@ -361,7 +421,11 @@ def imd2025_icb_summary() -> pd.DataFrame:
     _check_rows(df, 42, IMD25_AREAS, IMD25_ICB, "ICBs")
     check_codes(df["icb_ons_code"], r"^E54\d{6}$", dataset=IMD25_AREAS, filename=IMD25_ICB, column="icb24_code")
     check_unique(df, ["icb_ons_code"], IMD25_AREAS, IMD25_ICB)
-    return df
+    from ..geography import icb_table
+
+    check_member(df["icb_ons_code"], icb_table()["ICB24CD"], dataset=IMD25_AREAS, filename=IMD25_ICB,
+                 column="icb24_code", reference_name="the 42 ICBs (2024 ONS codes) of lookup_lsoa21_icb")
+    return validate(df, _area_summary_schema(df.columns, 42), IMD25_AREAS, IMD25_ICB)
 
 
 def imd2025_lad_summary() -> pd.DataFrame:
@@ -369,8 +433,9 @@ def imd2025_lad_summary() -> pd.DataFrame:
     df = read_csv(IMD25_AREAS, IMD25_LAD, required=["ltla24_code", "imd_average_score"],
                   dtype={"ltla24_code": str}, rename={"ltla24_code": "lad_code", "ltla24_name": "lad_name"})
     _check_rows(df, 296, IMD25_AREAS, IMD25_LAD, "LADs")
+    check_codes(df["lad_code"], _LAD, dataset=IMD25_AREAS, filename=IMD25_LAD, column="ltla24_code")
     check_unique(df, ["lad_code"], IMD25_AREAS, IMD25_LAD)
-    return df
+    return validate(df, _area_summary_schema(df.columns, 296), IMD25_AREAS, IMD25_LAD)
 
 
 # --------------------------------------------------------------------------- population
@@ -423,6 +488,8 @@ def census2021_lsoa21() -> pd.DataFrame:
         raise LoaderError(f"dataset {POP!r}, file {CENSUS_FILE!r}: unexpected age groups {sorted(unknown)}.")
     check_unique(df, ["lsoa21_code", "age_group"], POP, CENSUS_FILE)
     df = _as_int(df.copy(), ["usual_residents"], POP, CENSUS_FILE)
+    df = validate(df, pa.DataFrameSchema({"usual_residents": pa.Column("int64", pa.Check.ge(0))}, strict=False),
+                  POP, CENSUS_FILE)
     wide = df.pivot(index=["lsoa21_code", "lsoa21_name"], columns="age_group", values="usual_residents")
     if wide.isna().any().any():
         raise LoaderError(f"dataset {POP!r}, file {CENSUS_FILE!r}: some LSOAs lack an age group.")

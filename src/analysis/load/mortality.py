@@ -30,7 +30,7 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
-from ._base import LoaderError, check_codes, check_unique, read_csv, to_number
+from ._base import LoaderError, check_codes, check_unique, read_csv, to_number, validate
 
 LE_DS = "fingertips_life_expectancy"
 HLE_DS = "ons_healthy_life_expectancy"
@@ -110,7 +110,7 @@ def life_expectancy() -> pd.DataFrame:
     df = read_csv(LE_DS, f, required=cols, dtype=str, usecols=cols)
     df = df.rename(columns={"inequality": "sex", "compared_to_England": "compared_to_england"})
     df = _values(_periods(df, "period", LE_DS, f), "value", LE_DS, f)
-    df = LE_SCHEMA.validate(df)
+    df = validate(df, LE_SCHEMA, LE_DS, f)
     check_unique(df, ["area_code", "period", "sex"], LE_DS, f)
     return df.reset_index(drop=True)
 
@@ -152,10 +152,21 @@ def healthy_life_expectancy() -> pd.DataFrame:
     df = _values(df, "observation", HLE_DS, f)
     df = _values(df, "lci_95", HLE_DS, f, out="lower_ci")
     df = _values(df, "uci_95", HLE_DS, f, out="upper_ci")
-    df = HLE_SCHEMA.validate(df)
+    df = validate(df, HLE_SCHEMA, HLE_DS, f)
     check_unique(df, ["area_code", "period", "sex"], HLE_DS, f)
     return df[["area_code", "area_name", "geography", "period", "period_start", "sex",
                "value", "lower_ci", "upper_ci", "suppressed"]].reset_index(drop=True)
+
+
+HLE_FINGERTIPS_SCHEMA = pa.DataFrameSchema(
+    {
+        "area_code": pa.Column(str, pa.Check.str_matches(_AREA_CODE)),
+        "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}$")),
+        "sex": pa.Column(str, pa.Check.isin(["Male", "Female"])),
+        "value": pa.Column(float, pa.Check.in_range(40, 80), nullable=True),  # suppressed: missing
+    },
+    strict=False,
+)
 
 
 def healthy_life_expectancy_fingertips() -> pd.DataFrame:
@@ -164,6 +175,7 @@ def healthy_life_expectancy_fingertips() -> pd.DataFrame:
     cols = ["area_code", "area_name", "area_type", "period", "value", "inequality"]
     df = read_csv(LE_DS, f, required=cols, dtype=str, usecols=cols).rename(columns={"inequality": "sex"})
     df = _values(_periods(df, "period", LE_DS, f), "value", LE_DS, f)
+    df = validate(df, HLE_FINGERTIPS_SCHEMA, LE_DS, f)
     check_unique(df, ["area_code", "period", "sex"], LE_DS, f)
     return df.reset_index(drop=True)
 
@@ -257,10 +269,10 @@ def le_by_decile() -> pd.DataFrame:
         raise LoaderError(f"dataset {DECILE_DS!r}, file {f!r}: Sex must be 1 or 2, found {df.loc[bad, 'sex'].unique()[:5]}")
     df["sex"] = df["sex"].map({1: "Male", 2: "Female"})
     df["area_code"] = df["area_code"].replace({"England": ENGLAND})
+    src = {"population": "Pop", "deaths": "Deaths", "value": "LifeExp", "se": "SE"}
     for c in ["population", "deaths", "value", "se"]:
-        df[c] = df[c].astype(float)
-    from ._base import validate
-
+        # Suppressed cells become missing and then fail the schema (every decile is needed for the SII).
+        df[c], _ = to_number(df[c], dataset=DECILE_DS, filename=f, column=src[c])
     df = validate(df, DECILE_SCHEMA, DECILE_DS, f)
     check_unique(df, ["sex", "area_code", "decile"], DECILE_DS, f)
     return df.reset_index(drop=True)

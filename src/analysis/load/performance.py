@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ._base import LoaderError, cached_table, check_codes, check_unique, read_csv, to_number
+from ._base import LoaderError, cached_table, check_codes, check_member, check_unique, read_csv, to_number
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -46,6 +46,19 @@ _CWT_SCHEMA = pa.DataFrameSchema(
 )
 
 
+def _one_name_per_code(df: pd.DataFrame, code: str, name: str, dataset: str, filename: str,
+                       by: list[str] | None = None) -> None:
+    """Each organisation code carries a single name (within ``by``): a code pasted onto other
+    organisations' rows, or a mistyped code, shows up as one code with several names."""
+    keys = (by or []) + [code]
+    n = df.groupby(keys, dropna=False)[name].nunique()
+    bad = n[n > 1].reset_index()[code].unique()
+    if len(bad):
+        ex = {c: sorted(df.loc[df[code] == c, name].astype(str).unique())[:3] for c in bad[:3]}
+        raise LoaderError(f"dataset {dataset!r}, file {filename!r}, column {code!r}: {len(bad)} code(s) carry "
+                          f"several organisation names (unknown or mistyped codes?); e.g. {ex}.")
+
+
 def cancer_waiting_times() -> pd.DataFrame:
     """Cancer Waiting Times, one row per (level, org_code, standard, month).
 
@@ -59,6 +72,11 @@ def cancer_waiting_times() -> pd.DataFrame:
     df = read_csv(ds, fn, required=list(_CWT_SCHEMA.columns) + ["data_status"],
                   schema=_CWT_SCHEMA, dtype={"org_code": str})
     check_unique(df, ["level", "org_code", "standard", "month"], ds, fn)
+    # Provider and hub codes have no lookup in the mirror (RTT lacks 39 of the CWT providers), so
+    # codes are checked for their form (schema) and for naming one organisation each.
+    if not (df.loc[df["level"] == "national", "org_code"] == "ENG").all():
+        raise LoaderError(f"dataset {ds!r}, file {fn!r}, column 'org_code': national rows must have code 'ENG'.")
+    _one_name_per_code(df, "org_code", "org_name", ds, fn, by=["level"])
     # 145 provider rows have no patients (total 0) yet a performance of 0 or 1: not a rate.
     df["performance"] = df["performance"].where(df["total"] > 0)
     if not (df.loc[df["level"] != "provider", "total"] > 0).all():
@@ -209,8 +227,12 @@ def gp_appointments() -> pd.DataFrame:
         strict=False,
     )
     cols = list(schema.columns)
-    df = read_csv(ds, fn, required=cols, usecols=cols, compression="gzip",
-                  dtype={c: str for c in cols[:-1]} | {"COUNT_OF_APPOINTMENTS": "int64"}, schema=schema)
+    # The published key also has status, staff type and mode (summed over below): read them to
+    # check that no row is repeated (a repeated row would otherwise be counted twice).
+    detail = ["APPT_STATUS", "HCP_TYPE", "APPT_MODE"]
+    df = read_csv(ds, fn, required=cols + detail, usecols=cols + detail, compression="gzip",
+                  dtype={c: str for c in cols[:-1] + detail} | {"COUNT_OF_APPOINTMENTS": "int64"}, schema=schema)
+    check_unique(df, ["SUB_ICB_LOCATION_CODE", "APPOINTMENT_MONTH", *detail, "TIME_BETWEEN_BOOK_AND_APPT"], ds, fn)
     out = (df.groupby(cols[:-1], as_index=False, observed=True)["COUNT_OF_APPOINTMENTS"].sum()
            .rename(columns={"SUB_ICB_LOCATION_CODE": "sicbl_code", "SUB_ICB_LOCATION_ONS_CODE": "sicbl_ons_code",
                             "ICB_ONS_CODE": "icb_ons_code", "TIME_BETWEEN_BOOK_AND_APPT": "lead_time",
@@ -258,7 +280,35 @@ def dementia_diagnosis_rate() -> pd.DataFrame:
     df = read_csv(ds, fn, required=list(_DEM_RENAME), rename=_DEM_RENAME, schema=schema,
                   dtype={"ODS Code": str, "ONS Code": str})
     check_unique(df, ["month", "org_type", "ods_code", "ons_code"], ds, fn)
+    _check_dementia_codes(df, ds, fn)
     return df
+
+
+#: Dementia organisation types whose ONS codes are checked against the April 2024 LSOA21 lookup.
+_DEM_LOOKUP_COLUMNS = {"ICB": "icb_ons_code", "SUB_ICB_LOC": "sicbl_code", "Lower Tier Local Authority": "lad_code",
+                       "Upper Tier Local Authority": "utla_code", "Government Office Region": "region_code"}
+
+
+def _check_dementia_codes(df: pd.DataFrame, ds: str, fn: str) -> None:
+    """ONS codes: England is E92000001 (or ENG), NHS regions have the E40 form (the file carries
+    both the 2020 and the current codes of two regions), and ICBs, sub-ICB locations, local
+    authorities and regions must be in the April 2024 LSOA21 -> ICB lookup."""
+    from ..geography import lsoa_lookup
+
+    known = set(_DEM_LOOKUP_COLUMNS) | {"National", "Region"}
+    bad_type = sorted(set(df["org_type"]) - known)
+    if bad_type:
+        raise LoaderError(f"dataset {ds!r}, file {fn!r}, column 'Type': unknown organisation types {bad_type}.")
+    nat = df["org_type"] == "National"
+    check_member(df.loc[nat, "ons_code"], ["E92000001", "ENG"], dataset=ds, filename=fn, column="ONS Code",
+                 reference_name="England")
+    check_codes(df.loc[df["org_type"] == "Region", "ons_code"], r"E40\d{6}", dataset=ds, filename=fn,
+                column="ONS Code")
+    lookup = lsoa_lookup(2021)
+    for org_type, col in _DEM_LOOKUP_COLUMNS.items():
+        check_member(df.loc[df["org_type"] == org_type, "ons_code"], lookup[col], dataset=ds, filename=fn,
+                     column="ONS Code", reference_name=f"{col} of lookup_lsoa21_icb (for Type {org_type!r})")
+    _one_name_per_code(df, "ons_code", "name", ds, fn, by=["org_type"])
 
 
 # --------------------------------------------------------------------------- ambulance
@@ -281,6 +331,10 @@ def ambsys_response_times_2017_2021() -> pd.DataFrame:
     for c in num:
         df[c], flag = to_number(df[c], dataset=ds, filename=fn, column=c)
         df[f"{c}_not_available"] = flag
+        if (df[c] < 0).any():  # counts and durations (seconds)
+            ex = df.loc[df[c] < 0, c].head(3).tolist()
+            raise LoaderError(f"dataset {ds!r}, file {fn!r}, column {c!r}: negative values {ex} "
+                              "(counts and response times cannot be negative).")
     df["month"] = df["Year"].str.strip() + "-" + df["Month"].str.strip().str.zfill(2)
     check_codes(df["month"], r"\d{4}-(0[1-9]|1[0-2])", dataset=ds, filename=fn, column="Year/Month")
     df = df.drop(columns=["Year", "Month"])

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ._base import LoaderError, cached_table, check_unique, read_csv, to_number
+from ._base import LoaderError, cached_table, check_codes, check_member, check_unique, read_csv, to_number
 
 # ----------------------------------------------------------------------------- QOF 2024-25 (ICB)
 
@@ -147,6 +147,7 @@ def qof_practice_prevalence() -> pd.DataFrame:
                            "SUB_ICB_ONS_CODE": "sub_icb_ons_code", "ICB_ODS_CODE": "icb_ods_code",
                            "ICB_ONS_CODE": "icb_ons_code"}, dtype=str)
     check_unique(geo, ["practice_code"], QOF2223, "MAPPING_NHS_GEOGRAPHIES_2223.csv")
+    _check_qof_geography(geo)
     out = prev.merge(geo[["practice_code", "sub_icb_ods_code", "sub_icb_ons_code", "icb_ods_code", "icb_ons_code"]],
                      on="practice_code", how="left", validate="many_to_one")
     if out["icb_ods_code"].isna().any():
@@ -154,6 +155,32 @@ def qof_practice_prevalence() -> pd.DataFrame:
     out["period"] = "2022-23"
     return out[["practice_code", "group_code", "register", "list_type", "list_size", "register_exceeds_list",
                 "sub_icb_ods_code", "sub_icb_ons_code", "icb_ods_code", "icb_ons_code", "period"]]
+
+
+def _check_qof_geography(geo: pd.DataFrame) -> None:
+    """Sub-ICB and ICB codes of the QOF mapping: ODS/ONS code forms, one ONS code per ODS code,
+    and the ONS codes among the July 2022 LSOA11 -> sub-ICB -> ICB lookup (QOF 2022-23 geography)."""
+    from ..geography import lsoa_lookup
+
+    f = "MAPPING_NHS_GEOGRAPHIES_2223.csv"
+    published = {"sub_icb_ods_code": "SUB_ICB_ODS_CODE", "sub_icb_ons_code": "SUB_ICB_ONS_CODE",
+                 "icb_ods_code": "ICB_ODS_CODE", "icb_ons_code": "ICB_ONS_CODE"}
+    forms = {"sub_icb_ods_code": r"[0-9A-Z]{3,5}", "sub_icb_ons_code": r"E38\d{6}",
+             "icb_ods_code": r"Q[A-Z0-9]{2}", "icb_ons_code": r"E54\d{6}"}
+    for col, pattern in forms.items():
+        check_codes(geo[col], pattern, dataset=QOF2223, filename=f, column=published[col])
+    lookup = lsoa_lookup(2011)
+    check_member(geo["sub_icb_ons_code"], lookup["sicbl_code"], dataset=QOF2223, filename=f,
+                 column="SUB_ICB_ONS_CODE", reference_name="the sub-ICB locations of lookup_lsoa11_icb (July 2022)")
+    check_member(geo["icb_ons_code"], lookup["icb_ons_code"], dataset=QOF2223, filename=f,
+                 column="ICB_ONS_CODE", reference_name="the ICBs of lookup_lsoa11_icb (July 2022)")
+    for ods, ons in (("sub_icb_ods_code", "sub_icb_ons_code"), ("icb_ods_code", "icb_ons_code")):
+        pairs = geo[[ods, ons]].drop_duplicates()
+        for a, b in ((ods, ons), (ons, ods)):
+            n = pairs.groupby(a)[b].nunique()
+            if (n > 1).any():
+                raise LoaderError(f"dataset {QOF2223!r}, file {f!r}, column {published[a]!r}: code(s) "
+                                  f"{n[n > 1].index[:5].tolist()} map to several {published[b]} values.")
 
 
 def qof_subicb_map() -> pd.DataFrame:
@@ -208,18 +235,26 @@ def heec_practice_imd_quintile() -> pd.DataFrame:
     converted to this book's convention: ``practice_imd_quintile`` 1 = MOST deprived.
 
     Columns: practice_code, icb_name, imd_score, practice_imd_quintile, heec_quintile (original,
-    1 = least deprived, kept for traceability).
+    1 = least deprived, kept for traceability), suppressed (IMD score published as a suppression
+    marker: ``imd_score`` missing).
     """
     schema = pa.DataFrameSchema({"IMD_quintile": pa.Column("int64", pa.Check.isin([1, 2, 3, 4, 5]))}, strict=False)
     df = read_csv(PRACTICE_IMD, "imd_icb.csv", required=["Practice.Code", "ICB.NAME", "IMD", "IMD_quintile"],
                   schema=schema, dtype={"Practice.Code": str})
     check_unique(df, ["Practice.Code"], PRACTICE_IMD, "imd_icb.csv")
+    imd, supp = to_number(df["IMD"], dataset=PRACTICE_IMD, filename="imd_icb.csv", column="IMD")
+    out_of_range = (imd < 0) | (imd > 100)
+    if out_of_range.any():
+        raise LoaderError(f"dataset {PRACTICE_IMD!r}, file 'imd_icb.csv', column 'IMD': IMD scores must be 0-100, "
+                          f"found {imd[out_of_range].head(3).tolist()} at row(s) "
+                          f"{[int(i) + 2 for i in imd.index[out_of_range][:3]]} of the file.")
     return pd.DataFrame({
         "practice_code": df["Practice.Code"],
         "icb_name": df["ICB.NAME"],
-        "imd_score": df["IMD"].astype("float64"),
+        "imd_score": imd,  # suppressed: missing, flagged in ``suppressed``
         "practice_imd_quintile": 6 - df["IMD_quintile"],  # HEEC 1 = least deprived -> book 1 = most
         "heec_quintile": df["IMD_quintile"],
+        "suppressed": supp.to_numpy(dtype=bool),
     })
 
 
@@ -245,7 +280,8 @@ def heec_practice_quintile_summaries() -> pd.DataFrame:
     :func:`normalise_icb_name`; ``england`` for England), practice_quintile (``"1-2"`` = the two
     most deprived national quintiles merged, ``"3"``, ``"4"``, ``"5"`` = least deprived),
     median_value, england_median (``avg``: England median over all practices).
-    Empty cells (no practice of the ICB in that quintile) stay missing.
+    Empty cells (no practice of the ICB in that quintile) stay missing; suppression markers
+    (``*``, ``[c]``, ...) also become missing, with ``suppressed`` True.
     Medians are **unweighted** practice medians, not pooled rates.
     """
     schema = pa.DataFrameSchema({"Year": pa.Column("int64", pa.Check.in_range(2010, 2030))}, strict=False)
@@ -255,17 +291,53 @@ def heec_practice_quintile_summaries() -> pd.DataFrame:
     long = df.melt(id_vars=["Year", "Indicator", "ICB.NAME", "avg"], value_vars=list(HEEC_QUINTILE_MAP),
                    var_name="heec_col", value_name="median_value")
     long["practice_quintile"] = long["heec_col"].map(HEEC_QUINTILE_MAP)
+    f = "final_data.csv"
+    for c in HEEC_QUINTILE_MAP:
+        to_number(df[c], dataset=HEEC, filename=f, column=c)  # text other than a marker: error naming the column
+    median, supp = to_number(long["median_value"], dataset=HEEC, filename=f, column="quin_*")
+    england, _ = to_number(long["avg"], dataset=HEEC, filename=f, column="avg")
     out = pd.DataFrame({
         "year": long["Year"].astype("int64"),
         "indicator": long["Indicator"].astype(str),
         "area_name": long["ICB.NAME"].astype(str),
         "area_key": long["ICB.NAME"].map(normalise_icb_name),
         "practice_quintile": long["practice_quintile"],
-        "median_value": pd.to_numeric(long["median_value"], errors="raise").astype("float64"),
-        "england_median": pd.to_numeric(long["avg"], errors="raise").astype("float64"),
+        "median_value": median,
+        "england_median": england,
+        # a suppression marker (not an empty cell, which means no practice in that quintile)
+        "suppressed": (supp & long["median_value"].astype("string").str.strip().ne("").fillna(False)).to_numpy(bool),
     })
+    _check_heec_ranges(out, f, long["heec_col"])
     check_unique(out, ["year", "indicator", "area_key", "practice_quintile"], HEEC, "final_data.csv")
     return out.sort_values(["indicator", "area_key", "year", "practice_quintile"]).reset_index(drop=True)
+
+
+def _heec_range(indicator: str) -> tuple[float, float]:
+    """Plausible range of a HEEC indicator's practice medians, from its name."""
+    low = indicator.lower()
+    if low.startswith("life_expectancy"):
+        return 40, 110
+    if low.endswith("_pct") or low == "cqc_rating":
+        return 0, 1
+    if "prevalence" in low or low.startswith("%") or "screening" in low or "ifcc" in low \
+            or low.startswith("last bp") or low == "child_imms":
+        return 0, 100
+    return 0, np.inf  # counts, rates per population, FTE, payments
+
+
+def _check_heec_ranges(out: pd.DataFrame, filename: str, heec_col: pd.Series) -> None:
+    """``heec_col``: the published column (quin_1 ...) of each row of ``out`` (long format)."""
+    rng = out["indicator"].map(_heec_range)
+    lo = rng.str[0].astype(float)
+    hi = rng.str[1].astype(float)
+    for col in ("median_value", "england_median"):
+        bad = (out[col] < lo) | (out[col] > hi)
+        if bad.any():
+            src = sorted(heec_col[bad].unique()) if col == "median_value" else ["avg"]
+            ex = out.loc[bad, ["year", "indicator", "area_name", col]].head(3).to_dict("records")
+            raise LoaderError(f"dataset {HEEC!r}, file {filename!r}, column(s) {src}: {int(bad.sum())} value(s) outside "
+                              f"the plausible range of their indicator (percentages 0-100, fractions 0-1, counts "
+                              f">= 0, life expectancy 40-110); e.g. {ex}.")
 
 
 # ----------------------------------------------------------------------------- smoking (QOF, Fingertips 91547)
@@ -284,7 +356,11 @@ def practice_smoking_qof() -> pd.DataFrame:
     f = "smok_qof_prev.csv"
     req = ["Indicator ID", "Area Code", "Area Name", "Area Type", "Parent Code", "Time period", "Value",
            "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Count", "Denominator", "Category Type", "Category"]
-    df = read_csv(SMOKING, f, required=req, dtype={"Area Code": str})
+    df = read_csv(SMOKING, f, required=req, dtype={"Area Code": str, "Parent Code": str})
+    # Every area of this extract has England as its parent (practices of 2023/24, appended by
+    # HEEC, have none): any other parent code is an error, not a new grouping.
+    check_member(df["Parent Code"].dropna(), ["E92000001"], dataset=SMOKING, filename=f, column="Parent Code",
+                 reference_name="England (the only parent in this extract)")
     key = ["Area Code", "Area Type", "Parent Code", "Time period", "Category Type", "Category"]
     df = df.drop_duplicates(subset=key + ["Value"])
     check_unique(df, key, SMOKING, f)

@@ -200,6 +200,15 @@ _NAT_COLS = {
 }
 
 
+#: Plausible ranges of the national series: counts of pathways, a percentage, a median in weeks.
+_NAT_RANGES = {
+    **{c: (0, np.inf) for c in ("total_waiting", "within_18_weeks", "over_52_weeks", "over_65_weeks",
+                                "over_78_weeks", "over_104_weeks")},
+    "pct_within_18_weeks_published": (0, 100),
+    "median_wait_weeks": (0, 104),
+}
+
+
 def rtt_national_timeseries() -> pd.DataFrame:
     """NHS England's RTT Overview Timeseries for England (incomplete pathways, without estimates
     for missing trusts), April 2007 onwards; months not yet published (trailing empty rows) and
@@ -218,6 +227,17 @@ def rtt_national_timeseries() -> pd.DataFrame:
             continue
         out[c], _ = to_number(df[c], dataset=NAT_DATASET, filename=NAT_FILE, column=c)
     out["pct_within_18_weeks_published"] = 100 * out["pct_within_18_weeks_published"]
+    for c, (lo, hi) in _NAT_RANGES.items():
+        bad = (out[c] < lo) | (out[c] > hi)
+        if bad.any():
+            src = next(k for k, v in _NAT_COLS.items() if v == c)
+            raise LoaderError(f"dataset {NAT_DATASET!r}, file {NAT_FILE!r}, column {src!r}: expected {lo:g} to {hi:g}, "
+                              f"found {out.loc[bad, c].head(3).tolist()} in month(s) "
+                              f"{df.loc[bad, 'month'].head(3).tolist()}.")
+    over = out["within_18_weeks"] > out["total_waiting"]
+    if over.any():
+        raise LoaderError(f"dataset {NAT_DATASET!r}, file {NAT_FILE!r}: 'No. within 18 weeks' exceeds 'Total waiting' "
+                          f"in month(s) {df.loc[over, 'month'].head(3).tolist()}.")
     out = out[out["total_waiting"].notna()].reset_index(drop=True)
     check_unique(out, ["month"], NAT_DATASET, NAT_FILE)
     return out
@@ -251,6 +271,57 @@ _WLMDS_SCHEMA = pa.DataFrameSchema(
 )
 
 
+#: WLMDS organisation types that belong to England (ENG) and the code form of the others.
+_ENGLAND_TYPES = {"ALL", "NHS ACUTE", "INDEPENDENT SECTOR", "OTHER"}
+_WLMDS_CODE_FORMS = {"REGION": r"Y\d\d", "INTEGRATED CARE BOARD": r"Q[A-Z0-9]{2}", "ACUTE TRUST": r"[A-Z0-9]{3}"}
+
+
+def _check_wlmds_organisations(df: pd.DataFrame) -> None:
+    """Every organisation is named once and has the full grid of cells; codes have their type's form.
+
+    A code that is unknown or mistyped in some rows shows up as a code with several names or
+    types, or as organisations with missing cells (the published file has all 187 cells for
+    each). ICB codes must be among the 42 ICBs; trust codes are checked for their form only (the
+    mirror has no acute-trust list: :func:`wlmds_trust_icb` checks them against the RTT providers).
+    """
+    from ..geography import icb_table
+
+    where = f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}"
+    code = "Organisation Code"
+    names = df.groupby(code)["Organisation Name"].nunique()
+    types = df.groupby(code)["Organisation Type"].agg(lambda t: frozenset(t))
+    bad = sorted(set(names.index[names > 1])
+                 | {c for c, t in types.items() if len(t) > 1 and not (c == "ENG" and t <= _ENGLAND_TYPES)})
+    if bad:
+        ex = {c: sorted(df.loc[df[code] == c, "Organisation Name"].unique())[:3] for c in bad[:3]}
+        raise LoaderError(f"{where}, column {code!r}: code(s) {bad[:10]} carry several organisation names or types "
+                          f"(unknown or mistyped codes?); e.g. {ex}.")
+    eng = df[df["Organisation Type"].isin(_ENGLAND_TYPES)]
+    if not (eng[code] == "ENG").all():
+        raise LoaderError(f"{where}, column {code!r}: England rows (types {sorted(_ENGLAND_TYPES)}) must have code 'ENG', "
+                          f"found {sorted(eng.loc[eng[code] != 'ENG', code].unique())[:5]}.")
+    for org_type, form in _WLMDS_CODE_FORMS.items():
+        check_codes(df.loc[df["Organisation Type"] == org_type, code], form, dataset=WLMDS_DATASET,
+                    filename=WLMDS_FILE, column=code)
+    icbs = df.loc[df["Organisation Type"] == "INTEGRATED CARE BOARD", code]
+    unknown = sorted(set(icbs) - set(icb_table()["ICB24CDH"]))
+    if unknown:
+        raise LoaderError(f"{where}, column {code!r}: ICB code(s) {unknown[:10]} are not among the 42 ICBs "
+                          "(ODS codes) of lookup_lsoa21_icb.")
+    cells = ["dimension", "category", "measure"]
+    grid = df.loc[(df[code] == "ENG") & (df["Organisation Type"] == "ALL"), cells].drop_duplicates()
+    per_org = df.groupby([code, "Organisation Type"]).size()
+    short = per_org[per_org != len(grid)]
+    if len(short):
+        ex = [f"{c} ({t}): {n} of {len(grid)}" for (c, t), n in short.head(5).items()]
+        raise LoaderError(f"{where}, column {code!r}: {len(short)} organisation(s) do not have one row for each of the "
+                          f"{len(grid)} (dimension, category, measure) cells of England; e.g. {ex}.")
+    cross = df[cells].merge(grid, how="left", indicator=True)["_merge"].eq("left_only")
+    if cross.any():
+        raise LoaderError(f"{where}: {int(cross.sum())} rows have a (dimension, category, measure) cell that England "
+                          f"does not have; e.g. {df.loc[cross.to_numpy(), cells].head(3).to_dict('records')}.")
+
+
 @lru_cache(maxsize=1)
 def _wlmds_wide() -> pd.DataFrame:
     df = read_csv(WLMDS_DATASET, WLMDS_FILE, required=["period", "dimension", "Organisation Code",
@@ -259,6 +330,7 @@ def _wlmds_wide() -> pd.DataFrame:
                   schema=_WLMDS_SCHEMA, dtype={"value_raw": str})
     check_unique(df, ["dimension", "Organisation Code", "Organisation Type", "category", "measure"],
                  WLMDS_DATASET, WLMDS_FILE)
+    _check_wlmds_organisations(df)
     if set(df["period"]) != {"week ending 2026-01-25"}:
         raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}: expected the week ending 2026-01-25, "
                           f"found {sorted(set(df['period']))}.")
@@ -351,10 +423,12 @@ def wlmds_trust_icb() -> pd.DataFrame:
     icb_region = icb_table().set_index("ICB24CDH")["NHSER24NM"].str.lower()
     missing = sorted(set(trusts.index) - set(trust_region.index))
     if missing:
-        raise LoaderError(f"WLMDS acute trusts {missing} have no RTT provider rows (needed for their region).")
+        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}: acute trusts {missing} have no provider "
+                          f"rows in dataset {RTT_DATASET!r}, file {RTT_FILE!r} (needed for their region).")
     unknown = sorted(set(icbs.index) - set(icb_region.index))
     if unknown:
-        raise LoaderError(f"WLMDS ICB codes {unknown} are not among the 42 ICBs.")
+        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}: ICB codes {unknown} are not among the "
+                          "42 ICBs.")
 
     rows = []
     for region in sorted(icb_region.unique()):
@@ -383,14 +457,16 @@ def wlmds_trust_icb() -> pd.DataFrame:
                    integrality=np.concatenate([np.ones(nx), np.zeros(2 * nd)]),
                    bounds=Bounds(0, np.concatenate([np.ones(nx), np.full(2 * nd, np.inf)])))
         if not res.success:
-            raise LoaderError(f"could not reconstruct the WLMDS trust -> ICB grouping in {region}: {res.message}")
+            raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}: could not reconstruct the trust -> "
+                              f"ICB grouping in {region}: {res.message}")
         x = res.x[:nx].round().reshape(nt, ni)
         for i, icb in enumerate(I):
             members = [T[t] for t in range(nt) if x[t, i] == 1]
             dev = np.abs(x[:, i] @ V - G[i]).max() if members else np.abs(G[i]).max()
             tol = 2.5 * (len(members) + 1)
             if not members or dev > tol:
-                raise LoaderError(f"WLMDS ICB row {icb}: no set of acute trusts reproduces it within rounding "
+                raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}: ICB row {icb}: no set of acute "
+                                  f"trusts reproduces it within rounding "
                                   f"(best difference {dev:.0f} > {tol}).")
             for m in members:
                 rows.append({"trust_code": m, "trust_name": names[m], "icb_code": icb, "region": region,
