@@ -214,5 +214,5 @@ def test_build_chapter(run_chapter, icb_code):
     for r in sup.itertuples():
         if r.dimension == "imd_decile":
             continue
-        row = by_group[(by_group["level"] == "ICB (providers)") & (by_group["category"] == r.category)]
-        assert (row["over_52_weeks"] == "suppressed").all()
+        row = by_group[(by_group["Level"] == "ICB (providers)") & (by_group["Group"] == r.category)]
+        assert (row["Over 52 weeks"] == "suppressed").all()

@@ -9,6 +9,7 @@ data_dir = "data/core20plus5"
 # %%
 import math
 
+import matplotlib.dates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -50,6 +51,15 @@ lmns_pts, lmns_lim = c5.maternity_lmns_funnel()
 oral = c5.oral_health_areas(icb)
 selfharm = c5.self_harm_areas(icb)
 head = c5.headline_figures(icb_code, imd_version)
+
+
+COND = c5.QOF_GROUP_LABELS  # QOF register group code -> condition name, for tables
+CI = {"lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI"}
+
+
+def suppressed(col):
+    """A published value, or the word 'suppressed' where the publisher withheld it (never 0 or a blank)."""
+    return col.astype(object).where(col.notna(), "suppressed")
 
 
 def area_val(df, area, col="value"):
@@ -183,6 +193,10 @@ rows.append(("cyp_mental_health",
              sh_last["period"].iloc[0] if len(sh_last) else "-",
              num(sh_eng["value"], dp=1, lo=0, hi=3000), "Not held by deprivation",
              "Gap: old proxy only; access data not held"))
+n_gap = sum(1 for r in rows if str(r[5]).startswith("Gap"))
+ch.md(f"For each of the ten clinical areas, the table gives the national ambition, the latest value for {name} "
+      f"against England and, in the 'Data status' column, how well the data held here measure it: for "
+      f"{count(n_gap)} of the ten ('Gap') no dataset here comes close, and for others only a proxy is held.")
 summary = pd.DataFrame([{"Clinical area": amb[k]["area"], "Group": amb[k]["group"], "National ambition": amb[k]["ambition"],
                          f"{icb.short_name}": v, "Period": p, "England": e, "Deprivation gap": g, "Data status": st}
                         for k, v, p, e, g, st in rows])
@@ -222,12 +236,14 @@ ch.figure(fig, "maternity_coc_funnel",
                   "funnel limits around the all-LMNS average.",
           source=S["msds"])
 eng_groups = coc_groups[coc_groups["area"] == "England"]
-tab = coc_groups[["area", "breakdown", "label", "numerator", "denominator", "value", "lower_ci", "upper_ci"]]
+tab = coc_groups[["area", "breakdown", "label", "numerator", "denominator", "value", "lower_ci", "upper_ci"]].rename(
+    columns={"area": "Area", "breakdown": "Breakdown", "label": "Group", "numerator": "Women with a plan by 28 weeks",
+             "denominator": "Women booked", "value": "% with a plan by 28 weeks", **CI})
 ch.table(tab, "maternity_coc_by_group",
          "Continuity-of-carer plan by 28 weeks by the mother's IMD decile (1 = most deprived) and ethnic group, "
          f"England and {icb.short_name}, April 2025.",
-         source=S["msds"], formats={c: "{:.1f}" for c in ["value", "lower_ci", "upper_ci"]} |
-         {"numerator": "{:,.0f}", "denominator": "{:,.0f}"},
+         source=S["msds"], formats={c: "{:.1f}" for c in ["% with a plan by 28 weeks", *CI.values()]} |
+         {"Women with a plan by 28 weeks": "{:,.0f}", "Women booked": "{:,.0f}"},
          notes="Counts rounded to the nearest 5 by the publisher; groups with suppressed counts are left out. "
                "Missing/unknown groups are not shown.")
 sm_i = smk[smk["area"] == icb.short_name]
@@ -258,6 +274,8 @@ for d, col, mk, lab in [(smi_icb, figures.HIGHLIGHT, "D", icb.short_name), (smi_
     ax.fill_between(d["quarter_end"], d["lower_ci"], d["upper_ci"], color=col, alpha=0.15)
 ax.axhline(60, color=figures.NHS_BLACK, ls="-.", lw=1, label="Ambition 60%")
 ax.set_ylabel("All six checks (%)")
+ax.set_xlabel("12 months to the end of each quarter")
+ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b\n%Y"))
 ax.set_title("People with SMI receiving all six physical health checks")
 ax.set_ylim(0, 100)
 ax.legend(fontsize=9)
@@ -275,10 +293,14 @@ ch.figure(fig, "smi_checks_funnel",
                f"{name}'s sub-ICB locations are drawn as diamonds."),
           caption="All six SMI checks in each sub-ICB location, with 95% and 99.8% funnel limits around the "
                   "England average.", source=S["smi"])
-ch.table(smi[["area", "fin_year", "quarter", "quarter_end", "All6PHC", "SMIRegister", "value", "lower_ci", "upper_ci"]],
-         "smi_checks", f"SMI physical health checks, {icb.short_name} and England, by quarter (rolling 12 months).",
-         source=S["smi"], formats={"value": "{:.1f}", "lower_ci": "{:.1f}", "upper_ci": "{:.1f}",
-                                   "All6PHC": "{:,.0f}", "SMIRegister": "{:,.0f}"})
+smi_tab = smi[["area", "fin_year", "quarter", "quarter_end", "All6PHC", "SMIRegister", "value", "lower_ci", "upper_ci"]]
+smi_tab = smi_tab.assign(quarter_end=smi_tab["quarter_end"].dt.strftime("%d %b %Y")).rename(columns={
+    "area": "Area", "fin_year": "Financial year", "quarter": "Quarter", "quarter_end": "12 months to",
+    "All6PHC": "People with all six checks", "SMIRegister": "People on the SMI register",
+    "value": "% with all six checks", **CI})
+ch.table(smi_tab, "smi_checks", f"SMI physical health checks, {icb.short_name} and England, by quarter (rolling 12 months).",
+         source=S["smi"], formats={"% with all six checks": "{:.1f}", "Lower 95% CI": "{:.1f}", "Upper 95% CI": "{:.1f}",
+                                   "People with all six checks": "{:,.0f}", "People on the SMI register": "{:,.0f}"})
 ch.md(f"Recorded SMI prevalence (QOF 2024-25) is {pct(prev_val('MH', icb.short_name), dp=2, hi=5)} in {name} "
       f"against {pct(prev_val('MH', 'England'), dp=2, hi=5)} in England; across practices the SII is "
       f"{sii_text('MH')} (QOF 2022-23, most minus least deprived).")
@@ -340,11 +362,14 @@ ch.figure(fig, "cancer_stage_trend",
                f"{pct(cs_eng_last['value'])} in {int(cs_eng_last['year'])}, all areas below the 75% ambition."),
           caption="Percentage of staged cancers diagnosed at stage 1 or 2, each upper-tier local authority of the "
                   "ICB and England (the 2020 dip reflects the pandemic).", source=S["cancer"])
-ch.table(cancer[["area_code", "area_name", "year", "value", "lower_ci", "upper_ci", "compared_to_england"]],
-         "cancer_stage", "Cancers diagnosed at stage 1 or 2 (%), with 95% confidence intervals.", source=S["cancer"],
-         formats={"value": "{:.1f}", "lower_ci": "{:.1f}", "upper_ci": "{:.1f}"},
-         notes="Compared with England: the area's 95% CI lies wholly above or below England's value. Missing = "
-               "suppressed by the publisher.")
+ch.table(cancer[["area_code", "area_name", "year", "value", "lower_ci", "upper_ci", "compared_to_england"]].assign(
+    value=lambda d: suppressed(d["value"])).rename(columns={
+        "area_code": "Area code", "area_name": "Area", "year": "Year", "value": "% diagnosed at stage 1 or 2", **CI,
+        "compared_to_england": "Compared with England"}),
+    "cancer_stage", "Cancers diagnosed at stage 1 or 2 (%), with 95% confidence intervals.", source=S["cancer"],
+    formats={"% diagnosed at stage 1 or 2": "{:.1f}", "Lower 95% CI": "{:.1f}", "Upper 95% CI": "{:.1f}"},
+    notes="Compared with England: the area's 95% CI lies wholly above or below England's value. 'suppressed': "
+          "withheld by the publisher.")
 g = c5.DATA_GAPS["cancer"]
 ch.note(f"No ICB-level figure and no split by deprivation is held here. Would add: {g['dataset']} "
         f"({g['publisher']}, {g['url']}).", title="Data gap", kind="warning")
@@ -388,9 +413,12 @@ for ax, code, title in [(axes[0], "CVDP007HYP", "Hypertension treated to thresho
     ax.set_xticks([1, 2, 3, 4, 5], ["1\nmost", "2", "3", "4", "5\nleast"])
     ax.set_title(title, fontsize=10.5)
     ax.set_xlabel("IMD 2019 quintile")
+    ax.set_axisbelow(True)
+    ax.grid(axis="x", visible=False)
+    figures.percent_axis(ax)
     lo_ = float(d["value"].min())
     ax.set_ylim(lo_ * 0.9 if lo_ > 10 else 0, float(d["value"].max()) * 1.06)
-axes[0].set_ylabel("%")
+axes[0].set_ylabel("Share of patients")
 cvd5 = cvd[cvd["indicator_code"] == "CVDP005HYP"].set_index("imd_quintile")
 ch.figure(fig, "cvdprevent_quintiles",
           alt=(f"Two bar charts by IMD quintile for England: hypertension treated to threshold rises from "
@@ -400,9 +428,11 @@ ch.figure(fig, "cvdprevent_quintiles",
           caption="CVDPREVENT, England, by IMD 2019 quintile of the patient's neighbourhood (1 = most deprived), "
                   "with 95% confidence intervals; the right panel is a case-finding signal.", source=S["cvdprevent"])
 ch.table(cvd_sii[["indicator_code", "indicator", "value", "lower_ci", "upper_ci"]].rename(
-    columns={"value": "sii_pp"}), "cvdprevent_sii",
+    columns={"indicator_code": "Indicator code", "indicator": "Indicator", "value": "SII (percentage points)", **CI}),
+    "cvdprevent_sii",
     "Slope index of inequality across IMD quintiles, England, CVDPREVENT to March 2026 (least minus most deprived, "
-    "percentage points).", source=S["cvdprevent"], formats={"sii_pp": "{:.2f}", "lower_ci": "{:.2f}", "upper_ci": "{:.2f}"})
+    "percentage points).", source=S["cvdprevent"],
+    formats={"SII (percentage points)": "{:.2f}", "Lower 95% CI": "{:.2f}", "Upper 95% CI": "{:.2f}"})
 if bp_heec["median_value"].notna().any():
     yr = int(bp_heec["year"].iloc[0])
     b_icb = bp_heec[bp_heec["area"] == icb.short_name].dropna(subset=["median_value"])
@@ -411,11 +441,15 @@ if bp_heec["median_value"].notna().any():
           f"between {pct(b_icb['median_value'].min())} and {pct(b_icb['median_value'].max())} of its patients "
           f"across the practice-deprivation quintiles in {yr - 1}/{str(yr)[-2:]}, against "
           f"{pct(b_eng['median_value'].min())} to {pct(b_eng['median_value'].max())} in England.")
-    ch.table(bp_heec[["area", "year", "practice_quintile", "median_value", "england_median"]],
+    ch.table(bp_heec[["area", "year", "practice_quintile", "median_value", "england_median"]].rename(columns={
+        "area": "Area", "year": "Year", "practice_quintile": "Practice deprivation quintile",
+        "median_value": "Median practice blood pressure control (%)",
+        "england_median": "England: median of all practices (%)"}),
              "bp_control_by_practice_quintile",
              "Median practice blood pressure control (HYP008 family, PCAs in the denominator) by national practice "
              "deprivation quintile ('1-2' = the two most deprived, merged by the source; 5 = least deprived).",
-             source=S["heec"], formats={"median_value": "{:.1f}", "england_median": "{:.1f}"},
+             source=S["heec"], formats={"Median practice blood pressure control (%)": "{:.1f}",
+                                        "England: median of all practices (%)": "{:.1f}"},
              notes="Medians of practice percentages, unweighted by list size: a gradient descriptor, not a pooled rate.")
 ch.md(f"Recorded hypertension prevalence is {pct(prev_val('HYP', icb.short_name), hi=40)} in {name} against "
       f"{pct(prev_val('HYP', 'England'), hi=40)} in England; the SII across practices is {sii_text('HYP')}. On lipids, "
@@ -513,11 +547,14 @@ cols = {"Better": figures.SIGNIFICANCE["better"]["colour"], "Similar": figures.S
 ax.barh(ol["area_name"], ol["value"], color=[cols.get(v, figures.CONTEXT) for v in ol["compared_to_england"]],
         edgecolor=figures.NHS_DARK_GREY)
 for y, (v, cmp) in enumerate(zip(ol["value"], ol["compared_to_england"])):
-    ax.annotate(f"{v:.1f}% ({cmp.lower()})", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.annotate(f"{v:.1f}% ({cmp.lower()})", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8,
+                bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.9), zorder=4)
 ax.axvline(oral_eng, color=figures.NHS_BLACK, ls="--", lw=1.2, label=f"England {oral_eng:.1f}%")
 ax.set_xlabel("Five-year-olds with visible tooth decay (%)")
 ax.set_title(f"Tooth decay in five-year-olds, {oral_period}")
-ax.set_xlim(0, float(ol["value"].max()) * 1.35)
+ax.set_xlim(0, max(float(ol["value"].max()), float(oral_eng)) * 1.35)
+ax.set_axisbelow(True)
+ax.grid(axis="y", visible=False)
 ax.legend(fontsize=9, loc="lower right")
 ch.figure(fig, "oral_health",
           alt=(f"Bar chart of the share of five-year-olds with visible decay in {count(len(ol))} local authorities of "
@@ -525,9 +562,13 @@ ch.figure(fig, "oral_health",
                f"{pct(oral_eng)} in England; each bar is labelled better, similar or worse than England."),
           caption="Percentage of five-year-olds with visually obvious dental decay; the comparison with England is "
                   "Fingertips' own (shown in words as well as colour).", source=S["oral"])
-ch.table(oral[["area_code", "area_name", "area_type", "period", "value", "compared_to_england"]], "oral_health",
-         "Five-year-olds with visible tooth decay (%), every survey year.", source=S["oral"],
-         formats={"value": "{:.1f}"}, notes="Missing = suppressed (too few children examined).")
+ch.table(oral[["area_code", "area_name", "area_type", "period", "value", "compared_to_england"]].assign(
+    value=lambda d: suppressed(d["value"])).rename(columns={
+        "area_code": "Area code", "area_name": "Area", "area_type": "Type of area", "period": "Survey year",
+        "value": "% of five-year-olds with visible decay", "compared_to_england": "Compared with England"}),
+    "oral_health", "Five-year-olds with visible tooth decay (%), every survey year.", source=S["oral"],
+    formats={"% of five-year-olds with visible decay": "{:.1f}"},
+    notes="'suppressed': withheld by the publisher (too few children examined).")
 g = c5.DATA_GAPS["oral_health"]
 ch.note(f"The ambition is about hospital tooth extractions, which are not held here; decay in five-year-olds is the "
         f"closest measure. Would add: {g['dataset']} ({g['publisher']}, {g['url']}).", title="Data gap", kind="warning")
@@ -543,9 +584,13 @@ if len(sh_last):
           f"self-harm among 10 to 24 year olds ranged from {num(sh_last['value'].min(), dp=1, lo=0, hi=3000)} to "
           f"{num(sh_last['value'].max(), dp=1, lo=0, hi=3000)} per 100,000 in {name}'s upper-tier local authorities, "
           f"against {num(sh_eng['value'], dp=1, lo=0, hi=3000)} in England.")
-    ch.table(selfharm[["area_code", "area_name", "period", "value", "compared_to_england"]], "self_harm_10_24",
-             "Hospital admissions for self-harm, aged 10-24, directly standardised rate per 100,000.",
-             source=S["self_harm"], formats={"value": "{:.1f}"}, notes="Pre-2019 local authority codes; 1 dp, no CIs.")
+    ch.table(selfharm[["area_code", "area_name", "period", "value", "compared_to_england"]].assign(
+        value=lambda d: suppressed(d["value"])).rename(columns={
+            "area_code": "Area code", "area_name": "Area", "period": "Period",
+            "value": "Admissions per 100,000 aged 10-24 (age-standardised)", "compared_to_england": "Compared with England"}),
+        "self_harm_10_24", "Hospital admissions for self-harm, aged 10-24, directly standardised rate per 100,000.",
+        source=S["self_harm"], formats={"Admissions per 100,000 aged 10-24 (age-standardised)": "{:.1f}"},
+        notes="Local authority codes from before 2019; published to one decimal place without confidence intervals.")
 g = c5.DATA_GAPS["cyp_mental_health"]
 ch.note(f"Access to children and young people's mental health services, the ambition's measure, is not held here. "
         f"Would add: {g['dataset']} ({g['publisher']}, {g['url']}).", title="Data gap", kind="warning")
@@ -581,25 +626,69 @@ ch.md(f"Practice deprivation: each practice's Fingertips deprivation score (IMD 
       "average of all areas; the SII follows the OHID method (PHEindicatormethods phe_sii). "
       "Where a source ranks quintiles the other way (HEEC: 1 = least deprived) it is converted so that 1 is always "
       "the most deprived. QOF uses registered-practice geography, not residence.")
-ch.table(prevalence, "qof_prevalence", f"Recorded prevalence, {icb.short_name} and England, QOF 2024-25.",
-         source=S["qof2425"], formats={"value": "{:.2f}", "lower_ci": "{:.2f}", "upper_ci": "{:.2f}",
-                                       "register": "{:,.0f}", "list_size": "{:,.0f}"})
-ch.table(sii[["group_code", "area", "quintiles", "value", "lower_ci", "upper_ci"]], "prevalence_sii",
-         "Slope index of inequality in recorded prevalence across practice-deprivation quintiles (most minus least "
-         "deprived, percentage points), QOF 2022-23.", source=S["qof2223"],
-         formats={"value": "{:.2f}", "lower_ci": "{:.2f}", "upper_ci": "{:.2f}"})
-ch.table(by_q, "prevalence_by_practice_quintile",
+ch.md("The tables below give the recorded prevalence and its gradient by practice deprivation behind the sections "
+      f"above: for example, recorded hypertension prevalence is {pct(prev_val('HYP', icb.short_name), hi=40)} in {name} "
+      f"and the SII across its practices is {sii_text('HYP')}.")
+PREV = {"group_code": "Condition", "area": "Area", "register": "Patients on the register",
+        "list_size": "Registered patients", "value": "Recorded prevalence (%)", **CI, "period": "QOF year",
+        "practice_quintile": "Practice deprivation quintile (1 = most deprived)", "quintiles": "Quintiles used"}
+PREV_FMT = {"Recorded prevalence (%)": "{:.2f}", "Lower 95% CI": "{:.2f}", "Upper 95% CI": "{:.2f}",
+            "Patients on the register": "{:,.0f}", "Registered patients": "{:,.0f}"}
+
+
+def conditions(df):
+    return df.assign(group_code=df["group_code"].map(COND).fillna(df["group_code"]))
+
+
+ch.table(conditions(prevalence).rename(columns=PREV), "qof_prevalence",
+         f"Recorded prevalence, {icb.short_name} and England, QOF 2024-25.", source=S["qof2425"], formats=PREV_FMT)
+ch.table(conditions(sii[["group_code", "area", "quintiles", "value", "lower_ci", "upper_ci"]]).rename(
+    columns={**PREV, "value": "SII (percentage points)"}), "prevalence_sii",
+    "Slope index of inequality in recorded prevalence across practice-deprivation quintiles (most minus least "
+    "deprived, percentage points), QOF 2022-23.", source=S["qof2223"],
+    formats={"SII (percentage points)": "{:.2f}", "Lower 95% CI": "{:.2f}", "Upper 95% CI": "{:.2f}"})
+ch.table(conditions(by_q).rename(columns=PREV), "prevalence_by_practice_quintile",
          "Recorded prevalence by national practice-deprivation quintile (1 = most deprived), QOF 2022-23.",
-         source=S["qof2223"], formats={"value": "{:.2f}", "lower_ci": "{:.2f}", "upper_ci": "{:.2f}",
-                                       "register": "{:,.0f}", "list_size": "{:,.0f}"})
-ch.table(c5.ambitions_table()[["group", "area", "ambition", "source", "url"]], "ambitions",
-         "The national ambitions used in this chapter and the documents that state them.")
+         source=S["qof2223"], formats=PREV_FMT)
+ch.table(c5.ambitions_table()[["group", "area", "ambition", "source", "url"]].rename(columns={
+    "group": "Group", "area": "Clinical area", "ambition": "National ambition", "source": "Stated in", "url": "Link"}),
+    "ambitions", "The national ambitions used in this chapter and the documents that state them.")
 
 # %%
+QOF_NOW, QOF_THEN = str(prevalence["period"].iloc[0]), str(by_q["period"].iloc[0])
+HEAD = {  # key: (label, unit, period, source, evidence); summary=False: context for the tests, not a finding
+    "hyp_treated_to_target_pct": ("Patients with hypertension whose blood pressure is treated to target", "%",
+                                  str(hyp_icb["period"]), S["qof2425"], "figure-hypertension_funnel"),
+    "smi_all_six_checks_pct": ("People with severe mental illness who had all six physical health checks", "%",
+                               smi_period, S["smi"], "figure-smi_checks_trend"),
+    "copd_prevalence_pct": ("Recorded COPD prevalence", "%", QOF_NOW, S["qof2425"], "table-qof_prevalence"),
+    "asthma_prevalence_pct": ("Recorded asthma prevalence (aged 6 and over)", "%", QOF_NOW, S["qof2425"],
+                              "table-qof_prevalence"),
+    "diabetes_prevalence_pct": ("Recorded diabetes prevalence (aged 17 and over)", "%", QOF_NOW, S["qof2425"],
+                                "table-qof_prevalence"),
+    "epilepsy_prevalence_pct": ("Recorded epilepsy prevalence (aged 18 and over)", "%", QOF_NOW, S["qof2425"],
+                                "table-qof_prevalence"),
+    "smi_register_prevalence_pct": ("Recorded prevalence of severe mental illness", "%", QOF_NOW, S["qof2425"],
+                                    "table-qof_prevalence"),
+    "continuity_of_carer_pct": ("Women with a continuity-of-carer plan by 28 weeks of pregnancy", "%", "April 2025",
+                                S["msds"], "figure-maternity_coc_funnel"),
+    "cancer_early_stage_lowest_la_pct": ("Cancers diagnosed at stage 1 or 2: lowest of the ICB's local authorities",
+                                         "%", str(cs_year), S["cancer"], "figure-cancer_stage_trend"),
+    "cancer_early_stage_year": ("Year of the latest early-stage cancer figures", "", str(cs_year), S["cancer"],
+                                "figure-cancer_stage_trend"),
+    "dental_decay_highest_la_pct": ("Five-year-olds with visible tooth decay: highest of the ICB's local authorities",
+                                    "%", str(oral_period), S["oral"], "figure-oral_health"),
+    "dental_decay_survey_end_year": ("Year the latest dental survey ended", "", str(oral_period), S["oral"],
+                                     "figure-oral_health"),
+    "hyp_prevalence_sii_pp": ("Gap in recorded hypertension prevalence between the ICB's most and least deprived "
+                              "practices (slope index of inequality)", "percentage points", QOF_THEN, S["qof2223"],
+                              "figure-hyp_prevalence_by_quintile"),
+}
 for key, value in head.items():
     lo, hi = c5.HEADLINE_RANGES[key]
     if isinstance(value, float) and math.isnan(value):
         continue  # documented as not available (c5.NOT_AVAILABLE)
-    ch.headline(key, value, label=key.replace("_", " "), unit="%" if key.endswith("pct") else "",
-                lo=lo, hi=hi, source="see chapter")
+    label, unit, period, source, evidence = HEAD[key]
+    ch.headline(key, value, label=label, unit=unit, period=period, lo=lo, hi=hi, source=source, evidence=evidence,
+                summary=not key.endswith("_year"))
 ch.save()

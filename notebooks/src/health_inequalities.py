@@ -34,6 +34,18 @@ qsum = hi.practice_quintile_summary(icb.ods_code)
 head = hi.headline_figures(icb.ods_code, imd_version)
 
 
+KIND = {"england": "England", "county": "County", "unitary": "Unitary authority", "district": "District"}
+AREA_COLS = {"area_code": "Area code", "area_name": "Area", "kind": "Type of area", "sex": "Sex", "period": "Period"}
+
+
+def readable(df):
+    """Plain-English type of area and headers for display (values unchanged)."""
+    out = df.rename_axis(columns=None)
+    if "kind" in out:
+        out = out.assign(kind=out["kind"].map(KIND).fillna(out["kind"]))
+    return out.rename(columns=AREA_COLS)
+
+
 def names(xs):
     xs = [esc(x) for x in xs]
     return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]
@@ -116,8 +128,9 @@ ch.figure(hi.fig_le_trend(le), "le_trend",
           caption="Life expectancy at birth by local authority and sex, 3-year periods. The shaded latest period may be provisional.",
           source=S["le"])
 tab = le.pivot_table(index=["area_name", "kind", "sex"], columns="period", values="value").reset_index()
-ch.table(tab, "life_expectancy", "Life expectancy at birth (years) by local authority, sex and period",
-         source=S["le"], formats={p: "{:.1f}" for p in tab.columns if "-" in str(p)})
+ch.table(readable(tab), "life_expectancy", "Life expectancy at birth (years) by local authority, sex and 3-year period",
+         source=S["le"], formats={p: "{:.1f}" for p in tab.columns if "-" in str(p)},
+         notes="Each period column gives life expectancy in years.")
 missing_le = hi.missing_areas(le, areas, ("county",))
 if missing_le:
     ch.note(f"Life expectancy is published here for districts and unitary authorities only: no figure for "
@@ -141,9 +154,14 @@ ch.figure(hi.fig_hle(hle_lat, le_for_hle), "hle_gap",
                f"{years(hle_lat[(hle_lat['kind'] == 'england') & (hle_lat['sex'] == 'Male')]['value'].iloc[0], what='HLE')}."),
           caption=f"Healthy life expectancy (dots, 95% CI) and life expectancy (diamonds) at birth, {hle_period}; labels give years lived in less than good health.",
           source=f"{S['hle']}; {S['le']}")
-ch.table(gap, "le_hle_gap", "Life expectancy, healthy life expectancy (95% CI) and years in less than good health, by place, sex and period",
+GAP_COLS = {"le": "Life expectancy (years)", "hle": "Healthy life expectancy (years)",
+            "hle_lower_ci": "Healthy life expectancy, lower 95% CI", "hle_upper_ci": "Healthy life expectancy, upper 95% CI",
+            "poor_health_years": "Years in less than good health", "le_provisional": "Life expectancy provisional?"}
+ch.table(readable(gap.assign(le_provisional=gap["le_provisional"].map({True: "Yes", False: "No"}))).rename(columns=GAP_COLS),
+         "le_hle_gap", "Life expectancy, healthy life expectancy (95% CI) and years in less than good health, by place, sex and period",
          source=f"{S['hle']}; {S['le']}",
-         formats={"le": "{:.1f}", "hle": "{:.1f}", "hle_lower_ci": "{:.1f}", "hle_upper_ci": "{:.1f}", "poor_health_years": "{:.1f}"})
+         formats={c: "{:.1f}" for c in list(GAP_COLS.values())[:5]},
+         notes="A dash means the value is not published for that place and period.")
 no_hle = hi.missing_areas(hle, areas, ("district",))
 if no_hle:
     ch.note(f"ONS does not publish healthy life expectancy for shire districts ({names(no_hle)}): healthy life expectancy is "
@@ -157,6 +175,30 @@ ch.note("Healthy life expectancy comes from a survey question on general health 
 # ## The gap in life expectancy across the social gradient
 
 # %%
+pe = plan[plan["kind"] == "england"].iloc[0]
+ch.md("The slope index of inequality (SII) is the modelled gap in life expectancy between the most and the least deprived "
+      "ends of each area's own deprivation gradient. A larger SII means a steeper social gradient. "
+      f"For men in England it was {years(pe['sii_2011_13'], what='SII')} in {esc(hi.PLAN_PERIOD)} (as first published) "
+      f"and {years(pe['sii_latest'], what='SII')} in {esc(pe['latest_period'])}.")
+up = sii[sii["kind"].isin(["county", "unitary", "england"])]
+ch.figure(hi.fig_sii_trend(sii), "sii_trend",
+          alt=(f"Two line charts of the slope index of inequality in life expectancy over time for men and women in "
+               + names(up['area_name'].unique()) + f". England's male SII is {years(sii_eng['Male'], what='SII')} in "
+               f"{esc(sii_lat_period)}."),
+          caption="Slope index of inequality in life expectancy at birth, counties, unitary authorities and England. Filled markers: latest "
+                  "Fingertips extraction; hollow markers: earlier extractions (since revised).",
+          source=S["sii"])
+pl = plan.dropna(subset=["change"])
+ch.md(f"Against the male SII first published for {esc(hi.PLAN_PERIOD)}, the period local plans often quote, the latest "
+      f"published value is wider in {count(int((pl['change'] > 0).sum()))} of the {count(len(pl))} areas in the table "
+      f"(England included).")
+ch.table(readable(plan).rename(columns={
+    "sii_2011_13": f"Male SII {hi.PLAN_PERIOD}, as first published (years)", "latest_period": "Latest period",
+    "sii_latest": "Male SII, latest (years)", "change": "Change (years)",
+    "latest_source": "Fingertips extraction of the latest value"}),
+    "sii_plan_period", f"Male slope index of inequality in life expectancy (years): {hi.PLAN_PERIOD} as first published, and latest",
+    source=S["sii"], formats={f"Male SII {hi.PLAN_PERIOD}, as first published (years)": "{:.1f}",
+                              "Male SII, latest (years)": "{:.1f}", "Change (years)": "{:+.1f}"})
 if icb.ods_code == "QGH":
     w = plan[plan["area_name"] == "Worcestershire"].iloc[0]
     h = plan[plan["area_code"] == "E06000019"].iloc[0]
@@ -166,19 +208,6 @@ if icb.ods_code == "QGH":
             f"{years(h['sii_latest'], what='SII')} in Herefordshire ({esc(h['latest_period'])}) and, for Worcestershire as a "
             f"whole, {years(w['sii_latest'], what='SII')} in {esc(w['latest_period'])}, the last period published for the county "
             f"in this data (later values exist only for its {count(int((areas['kind'] == 'district').sum()))} districts).", title="What the plan said")
-ch.md("The slope index of inequality (SII) is the modelled gap in life expectancy between the most and the least deprived "
-      "ends of each area's own deprivation gradient. A larger SII means a steeper social gradient.")
-ch.table(plan, "sii_plan_period", f"Male slope index of inequality in life expectancy (years): {hi.PLAN_PERIOD} as first published, and latest",
-         source=S["sii"], formats={"sii_2011_13": "{:.1f}", "sii_latest": "{:.1f}", "change": "{:+.1f}"},
-         notes="latest_source names the Fingertips extraction each latest value comes from.")
-up = sii[sii["kind"].isin(["county", "unitary", "england"])]
-ch.figure(hi.fig_sii_trend(sii), "sii_trend",
-          alt=(f"Two line charts of the slope index of inequality in life expectancy over time for men and women in "
-               + names(up['area_name'].unique()) + f". England's male SII is {years(sii_eng['Male'], what='SII')} in "
-               f"{esc(sii_lat_period)}."),
-          caption="Slope index of inequality in life expectancy at birth, counties, unitary authorities and England. Filled markers: latest "
-                  "Fingertips extraction; hollow markers: earlier extractions (since revised).",
-          source=S["sii"])
 ch.md(f"In {esc(sii_lat_period)} the male SII of the districts and unitary authorities ranges from "
       f"{years(sii_m['value'].min(), what='SII', lo=-10)} ({esc(sii_m.iloc[0]['area_name'])}) to "
       f"{years(sii_m['value'].max(), what='SII', lo=-10)} ({esc(sii_m.iloc[-1]['area_name'])}).")
@@ -189,8 +218,9 @@ ch.figure(hi.fig_sii_latest(sii_lat, {"Male": float(sii_eng["Male"]), "Female": 
           caption=f"Slope index of inequality in life expectancy at birth, {sii_lat_period}, districts and unitary authorities.",
           source=S["sii"])
 stab = sii.pivot_table(index=["area_name", "kind", "sex"], columns="period", values="value").reset_index()
-ch.table(stab, "sii_series", "Slope index of inequality in life expectancy (years) by place, sex and period",
-         source=S["sii"], formats={p: "{:.1f}" for p in stab.columns if "-" in str(p)})
+ch.table(readable(stab), "sii_series", "Slope index of inequality in life expectancy (years) by place, sex and 3-year period",
+         source=S["sii"], formats={p: "{:.1f}" for p in stab.columns if "-" in str(p)},
+         notes="Each period column gives the SII in years.")
 missing_sii = hi.missing_areas(sii, areas, ("county", "unitary", "district"))
 if missing_sii:
     ch.note(f"No published SII in these files for {names(missing_sii)} (the area did not exist in the geography of the "
@@ -231,13 +261,23 @@ ch.figure(hi.fig_deciles(dec, dsii), "le_by_decile",
                   "PHOF method); each point sits at the middle of its decile's share of the population. The legend gives the SII and "
                   "its 95% confidence interval.",
           source=S["decile"])
-ch.table(dsii.drop(columns=["intercept"]), "sii_backtest",
+BT = {"value": "SII recomputed here (years)", "lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI",
+      "published": "SII published (years)", "published_source": "Published in (Fingertips extraction)",
+      "difference": "Recomputed minus published (years)",
+      "agrees": f"Agrees within {hi.BACKTEST_TOLERANCE:.2f} years?"}
+bt = dsii.drop(columns=["intercept"])
+bt = bt.assign(agrees=bt["agrees"].map({True: "Yes", False: "No"}).where(bt["published"].notna(), "No published value"))
+ch.table(readable(bt).rename(columns=BT), "sii_backtest",
          f"Slope index of inequality ({hi.DECILE_PERIOD}) recomputed from the decile data, with 95% CI, against the published value",
          source=f"{S['decile']}; {S['sii']}",
-         formats={"value": "{:.2f}", "lower_ci": "{:.2f}", "upper_ci": "{:.2f}", "published": "{:.1f}", "difference": "{:+.2f}"})
-ch.table(dec[["area_name", "sex", "decile", "population", "deaths", "value", "se"]], "le_by_decile",
-         f"Life expectancy by local deprivation decile (1 = most deprived), {hi.DECILE_PERIOD}",
-         source=S["decile"], formats={"population": "{:,.0f}", "deaths": "{:,.0f}", "value": "{:.1f}", "se": "{:.2f}"})
+         formats={BT["value"]: "{:.2f}", BT["lower_ci"]: "{:.2f}", BT["upper_ci"]: "{:.2f}", BT["published"]: "{:.1f}",
+                  BT["difference"]: "{:+.2f}"})
+ch.table(readable(dec[["area_name", "sex", "decile", "population", "deaths", "value", "se"]]).rename(columns={
+    "decile": "Local deprivation decile (1 = most deprived)", "population": "Population", "deaths": "Deaths",
+    "value": "Life expectancy (years)", "se": "Standard error (years)"}), "le_by_decile",
+    f"Life expectancy by local deprivation decile (1 = most deprived), {hi.DECILE_PERIOD}",
+    source=S["decile"], formats={"Population": "{:,.0f}", "Deaths": "{:,.0f}", "Life expectancy (years)": "{:.1f}",
+                                 "Standard error (years)": "{:.2f}"})
 missing_dec = hi.missing_areas(dec, areas, ("county", "unitary", "district"))
 if missing_dec:
     ch.note(f"The decile data use the local authorities of before April 2019; no decile data for {names(missing_dec)}.")
@@ -269,12 +309,16 @@ ch.figure(hi.fig_premature(u75_lat, cvd_lat), "premature_mortality",
           source=f"{S['u75']}; {S['cvd']}")
 u_tab = u75.pivot_table(index=["area_name", "kind"], columns="period", values="value").reset_index()
 u_tab = u_tab.merge(u75_lat[["area_name", "compared_to_england"]].rename(
-    columns={"compared_to_england": f"compared with England, {u75_year}"}), on="area_name", how="left")
-ch.table(u_tab, "u75_preventable", "Under-75 mortality from causes considered preventable, persons, per 100,000 (age-standardised), by year",
-         source=S["u75"], formats={p: "{:.1f}" for p in u_tab.columns if str(p).isdigit()})
+    columns={"compared_to_england": f"Compared with England, {u75_year}"}), on="area_name", how="left")
+ch.table(readable(u_tab), "u75_preventable", "Under-75 mortality from causes considered preventable, persons, per 100,000 (age-standardised), by year",
+         source=S["u75"], formats={p: "{:.1f}" for p in u_tab.columns if str(p).isdigit()},
+         notes="Each year column gives deaths under 75 per 100,000, directly age-standardised.")
 c_tab = cvd[["area_name", "kind", "period", "value", "lower_ci", "upper_ci", "significance"]]
-ch.table(c_tab, "u75_cvd_preventable", "Under-75 mortality from cardiovascular disease considered preventable, persons, per 100,000, with 95% CI",
-         source=S["cvd"], formats={"value": "{:.1f}", "lower_ci": "{:.1f}", "upper_ci": "{:.1f}"})
+CV = {"value": "Deaths under 75 per 100,000 (age-standardised)", "lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI",
+      "significance": "Compared with England"}
+ch.table(readable(c_tab.assign(significance=c_tab["significance"].str.capitalize())).rename(columns=CV),
+         "u75_cvd_preventable", "Under-75 mortality from cardiovascular disease considered preventable, persons, per 100,000, with 95% CI",
+         source=S["cvd"], formats={CV["value"]: "{:.1f}", CV["lower_ci"]: "{:.1f}", CV["upper_ci"]: "{:.1f}"})
 miss_u = hi.missing_areas(u75, areas, ("county",))
 if miss_u:
     ch.note(f"The all-preventable-causes series is published here for districts and unitary authorities only (not for "
@@ -307,14 +351,24 @@ ch.figure(hi.fig_practices(prac, qsum, icb.short_name), "practice_le",
           source=S["practice"])
 qtab = qsum.copy()
 qtab["quintile"] = qtab["quintile"].map(lambda q: f"{q} (most deprived)" if q == 1 else (f"{q} (least deprived)" if q == 5 else str(q)))
-ch.table(qtab, "practice_le_by_quintile",
+PQ = {"scope": "Practices in", "quintile": "National practice deprivation quintile", "practices": "Practices",
+      "registered_patients": "Registered patients", "le_male": "Male life expectancy (years)",
+      "le_female": "Female life expectancy (years)"}
+ch.table(qtab.rename(columns=PQ), "practice_le_by_quintile",
          "Practice-population life expectancy by national practice deprivation quintile (1 = most deprived), weighted by list size",
-         source=S["practice"], formats={"registered_patients": "{:,.0f}", "le_male": "{:.1f}", "le_female": "{:.1f}"},
+         source=S["practice"], formats={"Practices": "{:,.0f}", "Registered patients": "{:,.0f}",
+                                        "Male life expectancy (years)": "{:.1f}", "Female life expectancy (years)": "{:.1f}"},
          notes="A dash means the ICB has no practice in that quintile.")
 ptab = prac[prac["in_icb"]][["practice_code", "practice_name", "imd_score", "practice_quintile", "list_size", "le_male", "le_female"]]
-ch.table(ptab.sort_values("imd_score", ascending=False), "practice_le",
+PL = {"practice_code": "Practice code", "practice_name": "Practice", "imd_score": "Practice IMD 2019 score",
+      "practice_quintile": "National practice deprivation quintile (1 = most deprived)",
+      "list_size": "List size (QOF 2022-23)", "le_male": "Male life expectancy (years)",
+      "le_female": "Female life expectancy (years)"}
+ch.table(ptab.sort_values("imd_score", ascending=False).rename(columns=PL), "practice_le",
          f"Practices of {icb.short_name}: deprivation score, national quintile (1 = most deprived), list size and life expectancy",
-         source=S["practice"], formats={"imd_score": "{:.1f}", "list_size": "{:,.0f}", "le_male": "{:.1f}", "le_female": "{:.1f}"})
+         source=S["practice"], formats={PL["imd_score"]: "{:.1f}", PL["practice_quintile"]: "{:.0f}", PL["list_size"]: "{:,.0f}",
+                                        PL["le_male"]: "{:.1f}", PL["le_female"]: "{:.1f}"},
+         notes="A dash means the value is not published for the practice (or, for list size, that it had closed by 2023).")
 ch.note(f"Practice life expectancy is the practice-level Fingertips estimate (MSOA-based, pooled over several years; the file "
         f"labels the latest period {esc(prac_info['year'])}); practice deprivation is the IMD 2019 score of where patients "
         f"live; list sizes are from QOF 2022-23. Practices that had closed by 2023 have no list size and are left out of the "
@@ -326,8 +380,33 @@ if imd_version != 2019:
             f"with IMD {count(imd_version)}.")
 
 # %%
+LE_P, SII_P, U75_P, PRAC_P = str(le_latest_period), str(sii_lat_period), str(u75_year), str(prac_info["year"])
+HEAD = {  # key: (label, unit, period, source, evidence)
+    "le_male_min_la": ("Male life expectancy at birth: lowest of the ICB's local authorities", "years", LE_P, S["le"],
+                       "figure-le_trend"),
+    "le_male_max_la": ("Male life expectancy at birth: highest of the ICB's local authorities", "years", LE_P, S["le"],
+                       "figure-le_trend"),
+    "le_female_min_la": ("Female life expectancy at birth: lowest of the ICB's local authorities", "years", LE_P, S["le"],
+                         "figure-le_trend"),
+    "le_female_max_la": ("Female life expectancy at birth: highest of the ICB's local authorities", "years", LE_P,
+                         S["le"], "figure-le_trend"),
+    "sii_male_max_la": ("Gap in male life expectancy between most and least deprived (slope index of inequality): "
+                        "widest of the ICB's local authorities", "years", SII_P, S["sii"], "figure-sii_latest"),
+    "sii_male_england": ("Gap in male life expectancy between most and least deprived (slope index of inequality): "
+                         "England", "years", SII_P, S["sii"], "figure-sii_latest"),
+    "sii_female_max_la": ("Gap in female life expectancy between most and least deprived (slope index of inequality): "
+                          "widest of the ICB's local authorities", "years", SII_P, S["sii"], "figure-sii_latest"),
+    "sii_female_england": ("Gap in female life expectancy between most and least deprived (slope index of inequality): "
+                           "England", "years", SII_P, S["sii"], "figure-sii_latest"),
+    "u75_preventable_max_la": ("Deaths under 75 from preventable causes (age-standardised): highest of the ICB's local "
+                               "authorities", "per 100,000", U75_P, S["u75"], "figure-premature_mortality"),
+    "practice_le_male": ("Male life expectancy of GP practice populations (ICB average, weighted by list size)", "years",
+                         PRAC_P, S["practice"], "figure-practice_le"),
+    "practice_le_female": ("Female life expectancy of GP practice populations (ICB average, weighted by list size)",
+                           "years", PRAC_P, S["practice"], "figure-practice_le"),
+}
 for k, v in head.items():
     lo, hi_ = hi.HEADLINE_RANGES[k]
-    ch.headline(k, v, label=k.replace("_", " "), unit="years" if not k.startswith("u75") else "per 100,000",
-                lo=lo, hi=hi_, source="see chapter")
+    label, unit, period, source, evidence = HEAD[k]
+    ch.headline(k, v, label=label, unit=unit, period=period, lo=lo, hi=hi_, source=source, evidence=evidence)
 ch.save()

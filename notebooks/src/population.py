@@ -21,6 +21,7 @@ other = 2025 if v == 2019 else 2019
 IMD, OTHER = dep.imd_label(v), dep.imd_label(other)
 SRC = pop.source(v)
 period = dep.POPULATION_PERIOD[v]
+P = "mid-2020" if v == 2019 else "Census 2021"  # the population count, for column headers
 name = esc(icb.short_name)
 
 head = pop.headline_figures(icb.ods_code, v)
@@ -107,10 +108,14 @@ ch.figure(
     caption=f"Residents by age band, {period}: {icb.short_name} (bars) against England (black marks). "
             f"Persons; estimates by sex are not available for neighbourhoods in this edition's data.",
     source=SRC)
-ch.table(age, "age_profile", f"Residents by age band, {period}", source=SRC,
-         formats={"icb_population": "{:,.0f}", "england_population": "{:,.0f}", "icb_share": "{:.1f}",
-                  "england_share": "{:.1f}", "difference": "{:+.1f}"},
-         notes="Shares are percentages of all residents; difference is in percentage points.")
+ch.table(age.rename(columns={
+    "age_band": "Age band (years)", "icb_population": f"ICB residents ({P})", "icb_share": "ICB share (%)",
+    "england_population": f"England residents ({P})", "england_share": "England share (%)",
+    "difference": "ICB minus England (percentage points)"}),
+    "age_profile", f"Residents by age band, {period}", source=SRC,
+    formats={f"ICB residents ({P})": "{:,.0f}", f"England residents ({P})": "{:,.0f}", "ICB share (%)": "{:.1f}",
+             "England share (%)": "{:.1f}", "ICB minus England (percentage points)": "{:+.1f}"},
+    notes="Shares are percentages of all residents of the ICB or of England.")
 
 # %%
 n_la, n_sub = len(places), len(subicb)
@@ -118,16 +123,24 @@ ch.md(f"The ICB covers {count(n_la)} local authority district{'s' if n_la > 1 el
       f"sub-ICB location{'s' if n_sub > 1 else ''}. The largest local authority population here is {esc(places.iloc[0]['name'])} "
       f"({count(places.iloc[0]['population'])}).")
 part = places[~places["whole_la"]]
-ch.table(places.drop(columns=["code"]).rename(columns={"name": "local_authority"}), "population_by_local_authority",
-         f"Residents and Core20 population by local authority ({IMD}, {period})", source=SRC,
-         formats={"population": "{:,.0f}", "population_share": "{:.1f}", "core20_population": "{:,.0f}",
-                  "core20_share": "{:.1f}", "imd_average_score": "{:.1f}"},
-         notes=("whole_la is False where only part of the local authority lies in the ICB; figures cover that "
-                "part only. Shares are percentages; imd_average_score is population-weighted."))
-ch.table(subicb.drop(columns=["code"]).rename(columns={"name": "sub_icb_location"}), "population_by_sub_icb",
-         f"Residents and Core20 population by sub-ICB location ({IMD}, {period})", source=SRC,
-         formats={"population": "{:,.0f}", "population_share": "{:.1f}", "core20_population": "{:,.0f}",
-                  "core20_share": "{:.1f}", "imd_average_score": "{:.1f}"})
+PLACE_COLS = {"n_lsoas": "Neighbourhoods (LSOAs)", "population": f"Residents ({P})",
+              "population_share": "Share of ICB residents (%)", "core20_lsoas": "Core20 neighbourhoods",
+              "core20_population": f"Core20 residents ({P})", "core20_share": "Core20 share of residents (%)",
+              "decile1_lsoas": "Neighbourhoods in the most deprived 10%",
+              "imd_average_score": f"Average {IMD} score (population-weighted)"}
+PLACE_FMT = {f"Residents ({P})": "{:,.0f}", "Share of ICB residents (%)": "{:.1f}", f"Core20 residents ({P})": "{:,.0f}",
+             "Core20 share of residents (%)": "{:.1f}", f"Average {IMD} score (population-weighted)": "{:.1f}",
+             "Neighbourhoods (LSOAs)": "{:,.0f}", "Core20 neighbourhoods": "{:,.0f}",
+             "Neighbourhoods in the most deprived 10%": "{:,.0f}"}
+la_tab = places.drop(columns=["code"]).assign(whole_la=places["whole_la"].map({True: "Whole", False: "Part only"}))
+ch.table(la_tab.rename(columns={"name": "Local authority", "whole_la": "Whole or part in the ICB", **PLACE_COLS}),
+         "population_by_local_authority",
+         f"Residents and Core20 population by local authority ({IMD}, {period})", source=SRC, formats=PLACE_FMT,
+         notes=("'Part only': only part of the local authority lies in the ICB, and the figures cover that "
+                "part only."))
+ch.table(subicb.drop(columns=["code"]).rename(columns={"name": "Sub-ICB location", **PLACE_COLS}),
+         "population_by_sub_icb",
+         f"Residents and Core20 population by sub-ICB location ({IMD}, {period})", source=SRC, formats=PLACE_FMT)
 if len(part):
     ch.note(f"{count(len(part))} local authorities lie only partly in {name}; their rows describe the part "
             f"inside the ICB.")
@@ -152,15 +165,18 @@ ch.figure(
              f"{period}. England's deciles each hold 10% of neighbourhoods; their share of residents varies "
              f"a little because neighbourhoods differ in size."),
     source=SRC)
-dq = deciles.rename(columns={"quantile": "decile"})
-ch.table(dq, "imd_deciles", f"Residents by national {IMD} decile", source=SRC,
-         formats={"population": "{:,.0f}", "share": "{:.1f}", "england_population": "{:,.0f}",
-                  "england_share": "{:.1f}", "england_lsoa_share": "{:.1f}"},
-         notes="1 = most deprived. Shares are percentages of residents (england_lsoa_share: of neighbourhoods).")
-ch.table(quintiles.rename(columns={"quantile": "quintile"}), "imd_quintiles", f"Residents by national {IMD} quintile",
-         source=SRC, formats={"population": "{:,.0f}", "share": "{:.1f}", "england_population": "{:,.0f}",
-                              "england_share": "{:.1f}", "england_lsoa_share": "{:.1f}"},
-         notes="1 = most deprived; quintile 1 is the Core20.")
+QCOLS = {"lsoas": "ICB neighbourhoods (LSOAs)", "population": f"ICB residents ({P})",
+         "share": "Share of ICB residents (%)", "england_population": f"England residents ({P})",
+         "england_share": "Share of England's residents (%)",
+         "england_lsoa_share": "Share of England's neighbourhoods (%)"}
+QFMT = {"ICB neighbourhoods (LSOAs)": "{:,.0f}", f"ICB residents ({P})": "{:,.0f}", "Share of ICB residents (%)": "{:.1f}",
+        f"England residents ({P})": "{:,.0f}", "Share of England's residents (%)": "{:.1f}",
+        "Share of England's neighbourhoods (%)": "{:.1f}"}
+ch.table(deciles.rename(columns={"quantile": f"National {IMD} decile (1 = most deprived)", **QCOLS}), "imd_deciles",
+         f"Residents by national {IMD} decile", source=SRC, formats=QFMT)
+ch.table(quintiles.rename(columns={"quantile": f"National {IMD} quintile (1 = most deprived)", **QCOLS}),
+         "imd_quintiles", f"Residents by national {IMD} quintile", source=SRC, formats=QFMT,
+         notes="Quintile 1 is the Core20.")
 
 # %%
 me = ranking.set_index("icb_ods_code").loc[icb.ods_code]
@@ -177,12 +193,16 @@ ch.figure(
     caption=f"Share of residents living in Core20 neighbourhoods ({IMD}), every ICB in England, {period}.",
     source=SRC)
 ch.table(ranking[["rank", "icb_name", "region_name", "population", "core20_population", "core20_share",
-                  "decile1_lsoa_share", "imd_average_score"]],
-         "icb_core20_ranking", f"Core20 population of the 42 ICBs ({IMD}, {period})", source=SRC,
-         formats={"population": "{:,.0f}", "core20_population": "{:,.0f}", "core20_share": "{:.1f}",
-                  "decile1_lsoa_share": "{:.1f}", "imd_average_score": "{:.1f}"},
-         notes=("rank 1 = highest Core20 share. decile1_lsoa_share: % of the ICB's neighbourhoods in the most "
-                "deprived 10% nationally. imd_average_score: population-weighted mean IMD score."))
+                  "decile1_lsoa_share", "imd_average_score"]].rename(columns={
+    "rank": "Rank (1 = highest Core20 share)", "icb_name": "ICB", "region_name": "NHS region",
+    "population": f"Residents ({P})", "core20_population": f"Core20 residents ({P})",
+    "core20_share": "Core20 share of residents (%)",
+    "decile1_lsoa_share": "Neighbourhoods in the most deprived 10% (%)",
+    "imd_average_score": f"Average {IMD} score (population-weighted)"}),
+    "icb_core20_ranking", f"Core20 population of the 42 ICBs ({IMD}, {period})", source=SRC,
+    formats={f"Residents ({P})": "{:,.0f}", f"Core20 residents ({P})": "{:,.0f}",
+             "Core20 share of residents (%)": "{:.1f}", "Neighbourhoods in the most deprived 10% (%)": "{:.1f}",
+             f"Average {IMD} score (population-weighted)": "{:.1f}"})
 
 # %% [markdown]
 # ## Map of neighbourhood deprivation
@@ -215,11 +235,17 @@ ch.md(f"National deciles compare {name} with England. To compare neighbourhoods 
          f"{int(local.iloc[0]['national_decile_max'])}."
          if local.iloc[0]['national_decile_min'] != local.iloc[0]['national_decile_max']
          else f"is all in national decile {int(local.iloc[0]['national_decile_min'])}."))
-ch.table(local, "local_deciles", f"Local population-weighted {IMD} deciles of {icb.short_name}", source=SRC,
-         formats={"population": "{:,.0f}", "share": "{:.1f}", "score_min": "{:.1f}", "score_max": "{:.1f}"},
-         notes=("Local decile 1 = the most deprived tenth of the ICB's residents (population-weighted, "
-                "analysis.stats.population_weighted_quantiles); neighbourhoods are not split, so each "
-                "tenth holds about, not exactly, 10%."))
+ch.table(local.rename(columns={
+    "local_decile": "Local decile (1 = most deprived in the ICB)", "lsoas": "Neighbourhoods (LSOAs)",
+    "population": f"Residents ({P})", "share": "Share of ICB residents (%)", "score_min": f"Lowest {IMD} score",
+    "score_max": f"Highest {IMD} score", "national_decile_min": "Most deprived national decile",
+    "national_decile_max": "Least deprived national decile", "core20_lsoas": "Core20 neighbourhoods"}),
+    "local_deciles", f"Local population-weighted {IMD} deciles of {icb.short_name}", source=SRC,
+    formats={f"Residents ({P})": "{:,.0f}", "Share of ICB residents (%)": "{:.1f}", f"Lowest {IMD} score": "{:.1f}",
+             f"Highest {IMD} score": "{:.1f}"},
+    notes=("Local decile 1 = the most deprived tenth of the ICB's residents (population-weighted); "
+           "neighbourhoods are not split, so each tenth holds about, not exactly, 10%. The national decile "
+           "columns give the range of national deciles (1 = most deprived) of the neighbourhoods in each."))
 
 # %% [markdown]
 # ## Which kinds of deprivation drive it
@@ -236,11 +262,14 @@ ch.figure(
          f"{avail.iloc[-1]['share']:.1f}%."),
     caption=f"Share of neighbourhoods in each {IMD} domain's most deprived 10% in England (dashed line: 10%).",
     source=SRC)
-ch.table(domains[domains["available"]].drop(columns=["domain", "available"]), "imd_domains",
-         f"Neighbourhoods in each domain's national most deprived decile ({IMD})", source=SRC,
-         formats={"lsoas": "{:,.0f}", "share": "{:.1f}", "population": "{:,.0f}", "population_share": "{:.1f}",
-                  "england_share": "{:.1f}"},
-         notes="share: % of the ICB's neighbourhoods; population_share: % of its residents.")
+ch.table(domains[domains["available"]].drop(columns=["domain", "available"]).rename(columns={
+    "domain_name": "Domain", "lsoas": "Neighbourhoods in the most deprived 10%",
+    "share": "Share of ICB neighbourhoods (%)", "population": f"Residents of those neighbourhoods ({P})",
+    "population_share": "Share of ICB residents (%)", "england_share": "England: share of neighbourhoods (%)"}),
+    "imd_domains", f"Neighbourhoods in each domain's national most deprived decile ({IMD})", source=SRC,
+    formats={"Neighbourhoods in the most deprived 10%": "{:,.0f}", "Share of ICB neighbourhoods (%)": "{:.1f}",
+             f"Residents of those neighbourhoods ({P})": "{:,.0f}", "Share of ICB residents (%)": "{:.1f}",
+             "England: share of neighbourhoods (%)": "{:.1f}"})
 if not domains["available"].all():
     ch.note("The supplementary indices of income deprivation affecting children (IDACI) and older people "
             "(IDAOPI) of IMD 2025, and the IoD2025 population denominators, are not in this book's data; "
@@ -265,11 +294,17 @@ else:
     only = rural.iloc[-1]
     ch.md(f"By the ONS rural-urban classification ({cls}), all neighbourhoods of {name} are "
           f"{esc(only['ruc_broad'].lower())}.")
-ch.table(rural, "rurality", f"Deprivation by rural-urban classification ({cls}, {IMD})",
-         source=SRC + f"; ONS rural-urban classification {cls} of LSOAs",
-         formats={"population": "{:,.0f}", "population_share": "{:.1f}", "core20_population": "{:,.0f}",
-                  "core20_share": "{:.1f}", "imd_average_score": "{:.1f}", "england_core20_share": "{:.1f}"},
-         notes="core20_share: % of the class's residents in the Core20; england_core20_share: the same class in England.")
+ch.table(rural.rename(columns={
+    "ruc_broad": "Urban or rural", "ruc_name": "Rural-urban class", "lsoas": "Neighbourhoods (LSOAs)",
+    "population": f"Residents ({P})", "population_share": "Share of ICB residents (%)",
+    "core20_population": f"Core20 residents ({P})", "core20_share": "Core20 share of the class's residents (%)",
+    "imd_average_score": f"Average {IMD} score (population-weighted)",
+    "england_core20_share": "England: Core20 share of the class (%)"}),
+    "rurality", f"Deprivation by rural-urban classification ({cls}, {IMD})",
+    source=SRC + f"; ONS rural-urban classification {cls} of LSOAs",
+    formats={"Neighbourhoods (LSOAs)": "{:,.0f}", f"Residents ({P})": "{:,.0f}", "Share of ICB residents (%)": "{:.1f}",
+             f"Core20 residents ({P})": "{:,.0f}", "Core20 share of the class's residents (%)": "{:.1f}",
+             f"Average {IMD} score (population-weighted)": "{:.1f}", "England: Core20 share of the class (%)": "{:.1f}"})
 
 # %% [markdown]
 # ## The most deprived neighbourhoods
@@ -279,18 +314,29 @@ if len(worst):
     ch.md(f"{count(len(worst))} neighbourhoods of {name}, home to {count(worst['population'].sum())} people, are "
           f"in the most deprived 10% in England. The most deprived, {esc(worst.iloc[0]['lsoa_name'])}, ranks "
           f"{count(worst.iloc[0]['imd_rank'])} of {count(eng['n_lsoas'])} in England (1 = most deprived).")
-    ch.table(worst, "most_deprived_neighbourhoods",
-             f"Neighbourhoods in the national most deprived {IMD} decile, most deprived first", source=SRC,
-             formats={"population": "{:,.0f}", "imd_rank": "{:,.0f}", "imd_score": "{:.1f}"},
-             notes=("decile1_domains: the domains in whose national most deprived 10% the neighbourhood also "
-                    "lies. LSOA names are ONS's (local authority and a number), not local place names."))
+    ch.table(worst.rename(columns={
+        "lsoa_code": "LSOA code", "lsoa_name": "LSOA name", "lad_name": "Local authority",
+        "sicbl_name": "Sub-ICB location", "population": f"Residents ({P})",
+        "imd_rank": f"{IMD} rank in England (1 = most deprived)", "imd_score": f"{IMD} score",
+        "ruc_broad": "Urban or rural", "decile1_domains": "Domains in which it is in the most deprived 10%",
+        "n_decile1_domains": "Number of such domains"}),
+        "most_deprived_neighbourhoods",
+        f"Neighbourhoods in the national most deprived {IMD} decile, most deprived first", source=SRC,
+        formats={f"Residents ({P})": "{:,.0f}", f"{IMD} rank in England (1 = most deprived)": "{:,.0f}",
+                 f"{IMD} score": "{:.1f}"},
+        notes="LSOA names are ONS's (local authority and a number), not local place names.")
 else:
     nearest = pop.least_ranked_lsoas(icb, v)
     ch.md(f"No neighbourhood of {name} is in the most deprived 10% in England. The ten most deprived are "
           f"listed instead; the most deprived, {esc(nearest.iloc[0]['lsoa_name'])}, is in national decile "
           f"{int(nearest.iloc[0]['imd_decile'])}.")
-    ch.table(nearest, "most_deprived_neighbourhoods", f"The ten most deprived neighbourhoods ({IMD})",
-             source=SRC, formats={"population": "{:,.0f}", "imd_rank": "{:,.0f}", "imd_score": "{:.1f}"})
+    ch.table(nearest.rename(columns={
+        "lsoa_code": "LSOA code", "lsoa_name": "LSOA name", "lad_name": "Local authority",
+        "population": f"Residents ({P})", "imd_rank": f"{IMD} rank in England (1 = most deprived)",
+        "imd_decile": f"National {IMD} decile", "imd_score": f"{IMD} score"}),
+        "most_deprived_neighbourhoods", f"The ten most deprived neighbourhoods ({IMD})", source=SRC,
+        formats={f"Residents ({P})": "{:,.0f}", f"{IMD} rank in England (1 = most deprived)": "{:,.0f}",
+                 f"{IMD} score": "{:.1f}"})
 
 # %% [markdown]
 # ## IMD 2019 and IMD 2025
@@ -307,15 +353,22 @@ ch.md(
     f"{pct(c['core20_2019_on_2021_share'])} and IMD 2025 {pct(c['core20_2025_share'])}: "
     f"{count(c['moved_in_lsoas'])} neighbourhoods ({count(c['moved_in_population'])} people) move into the "
     f"Core20 and {count(c['moved_out_lsoas'])} ({count(c['moved_out_population'])} people) move out.")
-ch.table(s, "imd_versions_core20", "The Core20 under IMD 2019 and IMD 2025, each with its own neighbourhoods and "
-         "population", source=BOTH_SRC,
-         formats={"lsoas": "{:,.0f}", "core20_lsoas": "{:,.0f}", "population": "{:,.0f}",
-                  "core20_population": "{:,.0f}", "core20_share": "{:.1f}"},
-         notes="rank: among the 42 ICBs, 1 = highest Core20 share.")
-ch.table(compare["movement"], "imd_versions_movement",
-         "Neighbourhoods moving in and out of the Core20 between IMD 2019 and IMD 2025 (2021 neighbourhoods, "
-         "Census 2021 residents)", source=BOTH_SRC + "; ONS LSOA (2011) to LSOA (2021) lookup",
-         formats={"population": "{:,.0f}", "population_share": "{:.1f}"})
+ch.table(s.rename(columns={
+    "imd": "Index", "lsoa_boundaries": "LSOA boundaries", "population_vintage": "Population count",
+    "lsoas": "Neighbourhoods (LSOAs)", "core20_lsoas": "Core20 neighbourhoods", "population": "Residents",
+    "core20_population": "Core20 residents", "core20_share": "Core20 share of residents (%)",
+    "rank": "Rank among 42 ICBs (1 = highest Core20 share)"}),
+    "imd_versions_core20", "The Core20 under IMD 2019 and IMD 2025, each with its own neighbourhoods and "
+    "population", source=BOTH_SRC,
+    formats={"Neighbourhoods (LSOAs)": "{:,.0f}", "Core20 neighbourhoods": "{:,.0f}", "Residents": "{:,.0f}",
+             "Core20 residents": "{:,.0f}", "Core20 share of residents (%)": "{:.1f}"})
+ch.table(compare["movement"].rename(columns={
+    "group": "Core20 status", "lsoas": "Neighbourhoods (2021 LSOAs)", "population": "Residents (Census 2021)",
+    "population_share": "Share of ICB residents (%)"}), "imd_versions_movement",
+    "Neighbourhoods moving in and out of the Core20 between IMD 2019 and IMD 2025 (2021 neighbourhoods, "
+    "Census 2021 residents)", source=BOTH_SRC + "; ONS LSOA (2011) to LSOA (2021) lookup",
+    formats={"Neighbourhoods (2021 LSOAs)": "{:,.0f}", "Residents (Census 2021)": "{:,.0f}",
+             "Share of ICB residents (%)": "{:.1f}"})
 ch.note(
     "IMD 2019 was published for 2011 neighbourhoods. To compare like with like it is carried to 2021 "
     "neighbourhoods with the ONS LSOA 2011 to 2021 lookup: unchanged and split neighbourhoods keep their "
@@ -344,18 +397,20 @@ ch.note(
 
 # %%
 R = pop.HEADLINE_RANGES
-labels = {
-    "population": ("Residents", "people"),
-    "n_lsoas": ("Neighbourhoods (LSOAs)", "count"),
-    "core20_population": ("Residents in Core20 neighbourhoods", "people"),
-    "core20_share": ("Share of residents in Core20 neighbourhoods", "%"),
-    "core20_rank": ("Rank of Core20 share among 42 ICBs (1 = highest)", "rank"),
-    "decile1_lsoas": ("Neighbourhoods in the most deprived 10% nationally", "count"),
-    "decile1_lsoa_share": ("Share of neighbourhoods in the most deprived 10% nationally", "%"),
-    "imd_average_score": ("Population-weighted average IMD score", "score"),
-    "england_core20_share": ("England: share of residents in Core20 neighbourhoods", "%"),
+labels = {  # key: (label, unit, the table or figure that gives the evidence)
+    "population": ("Residents", "people", "table-age_profile"),
+    "n_lsoas": ("Neighbourhoods (LSOAs)", "count", "table-imd_deciles"),
+    "core20_population": ("Residents in Core20 neighbourhoods (most deprived 20% in England)", "people",
+                          "table-imd_quintiles"),
+    "core20_share": ("Share of residents in Core20 neighbourhoods", "%", "table-imd_quintiles"),
+    "core20_rank": ("Rank of the Core20 share among the 42 ICBs (1 = highest)", "rank", "figure-icb_core20_ranking"),
+    "decile1_lsoas": ("Neighbourhoods in the most deprived 10% in England", "count", "table-most_deprived_neighbourhoods"),
+    "decile1_lsoa_share": ("Share of neighbourhoods in the most deprived 10% in England", "%", "table-imd_deciles"),
+    "imd_average_score": (f"Average {IMD} score (population-weighted; higher = more deprived)", "score",
+                          "table-icb_core20_ranking"),
+    "england_core20_share": ("England: share of residents in Core20 neighbourhoods", "%", "table-imd_quintiles"),
 }
-for key, (label, unit) in labels.items():
+for key, (label, unit, evidence) in labels.items():
     ch.headline(key, head[key], label=label, unit=unit, period=f"{IMD}; {period}", source=SRC,
-                lo=R[key][0], hi=R[key][1])
+                lo=R[key][0], hi=R[key][1], evidence=evidence)
 ch.save()

@@ -45,16 +45,25 @@ concern = current[current["variation"] == "special_cause_concern"]["measure"].to
 
 hf = sc_mod.headline_figures(icb.ods_code, imd_version)
 R = sc_mod.HEADLINE_RANGES
-ch.headline("n_measured", hf["n_measured"], label="National objectives measured here (of 31)", unit="count",
-            lo=R["n_measured"][0], hi=R["n_measured"][1], source="this book")
-ch.headline("n_with_target", hf["n_with_target"], label="Measured objectives with a numeric target", unit="count",
-            lo=R["n_with_target"][0], hi=R["n_with_target"][1], source="this book")
-ch.headline("n_met", hf["n_met"], label="Measured objectives meeting their target (latest period)", unit="count",
-            lo=R["n_met"][0], hi=R["n_met"][1], source="this book")
+OBJ_PERIOD = "2023/24 objectives; latest data of each source"
+ch.headline("n_measured", hf["n_measured"], label="National objectives (of 31) that the published data here can measure",
+            unit="count", period=OBJ_PERIOD, lo=R["n_measured"][0], hi=R["n_measured"][1], source="this book",
+            evidence="table-scorecard")
+ch.headline("n_with_target", hf["n_with_target"],
+            label="Objectives measured against a numeric target, with data from the objective period", unit="count",
+            period=OBJ_PERIOD, lo=R["n_with_target"][0], hi=R["n_with_target"][1], source="this book",
+            evidence="table-scorecard")
+ch.headline("n_met", hf["n_met"], label="Of those, objectives met in the latest period", unit="count",
+            period=OBJ_PERIOD, lo=R["n_met"][0], hi=R["n_met"][1], source="this book", evidence="table-scorecard")
+SPC_FIG = {k: "figure-spc_uec_elective_cancer" for k in ("ae_4h", "ambulance_c2", "beds_ga", "rtt_65w", "cancer_fds",
+                                                          "cancer_62")}
+SPC_FIG |= {k: "figure-spc_primary_care_mental_health" for k in ("gp_2weeks", "gp_appointments", "iapt_access",
+                                                                 "dementia")}
 for key, hkey in sc_mod._HEADLINE_KEYS.items():
     s = S[key]
-    ch.headline(hkey, hf[hkey], label=s.spec.label, unit=s.spec.unit, period=s.period_label,
-                source=SRC[key], lo=R[hkey][0], hi=R[hkey][1])
+    ch.headline(hkey, hf[hkey], label=s.spec.label.replace(" (%)", "").replace(" (minutes)", ""), unit=s.spec.unit,
+                period=s.period_label, source=SRC[key], lo=R[hkey][0], hi=R[hkey][1],
+                evidence=SPC_FIG.get(key, "table-scorecard"))
 
 # %%
 findings = [
@@ -104,6 +113,9 @@ ch.note("Ambulance response times in this edition end in January 2021, before th
 # sometimes met (hit and miss).
 
 # %%
+ch.md(f"{count(sc.n_met)} of the {count(sc.n_with_target)} objectives that can be measured against a numeric target "
+      f"with current data were met in the latest period; {count(int((~T['measured']).sum()))} of the 31 cannot be "
+      "measured from the data in this edition.")
 shown = T.rename(columns={
     "no": "No.", "objective": "Objective", "target": "Target", "measured_for": "Measured for",
     "period": "Latest period", "value_text": "Latest value", "england_text": "England",
@@ -143,6 +155,8 @@ def reading(s):
     return text
 
 
+ch.md("The latest reading of each measure, from its statistical process control chart:\n\n"
+      + "\n".join(f"- {reading(s)}." for s in uec))
 ch.figure(sc_mod.spc_figure(uec), "spc_uec_elective_cancer",
           alt="Statistical process control charts for " + esc(icb.short_name) + ". " + "; ".join(reading(s) for s in uec) + ".",
           caption=f"{icb.short_name}: A&E, ambulance, bed occupancy, 65-week waits and cancer standards as XmR "
@@ -156,6 +170,7 @@ ch.figure(sc_mod.spc_figure(uec), "spc_uec_elective_cancer",
 
 # %%
 pc = [S[k] for k in ("gp_2weeks", "gp_appointments", "iapt_access", "dementia")]
+ch.md("The latest reading of each measure:\n\n" + "\n".join(f"- {reading(s)}." for s in pc))
 ch.figure(sc_mod.spc_figure(pc), "spc_primary_care_mental_health",
           alt="Statistical process control charts for " + esc(icb.short_name) + ". " + "; ".join(reading(s) for s in pc) + ".",
           caption=f"{icb.short_name}: GP appointments, NHS Talking Therapies and dementia diagnosis as XmR charts. "
@@ -182,6 +197,20 @@ out["england"] = eng.reindex(out.index)
 out = out.reindex(keys).reset_index(drop=True)
 out = out.rename(columns={"label": "Measure", "period": "Period", "value": f"{icb.short_name}",
                           "england": "England", "rank": "Rank among ICBs (1 = best)", "n_ranked": "ICBs ranked"})
+best = out.loc[out["Rank among ICBs (1 = best)"].idxmin()]
+worst = out.loc[out["Rank among ICBs (1 = best)"].idxmax()]
+alt_parts = [f"{esc(r.Measure)}: rank {count(r._4)} of {count(r._5)}" for r in out.itertuples()]
+ch.md(f"Among the ICBs, {esc(icb.short_name)} ranks highest on {esc(best['Measure'].replace(' (%)', ''))} "
+      f"({ordinal(best['Rank among ICBs (1 = best)'])} of {count(best['ICBs ranked'])}) and lowest on "
+      f"{esc(worst['Measure'].replace(' (%)', ''))} ({ordinal(worst['Rank among ICBs (1 = best)'])} of "
+      f"{count(worst['ICBs ranked'])}). Ranks compare values only: a difference of a fraction of a point can "
+      "separate several places.")
+ch.figure(sc_mod.comparison_figure(comp, icb, keys), "icb_comparison",
+          alt=f"Dot charts of the 42 ICBs in rank order for eight measures, {esc(icb.short_name)} highlighted. "
+              + "; ".join(alt_parts) + ".",
+          caption=f"{icb.short_name} (diamond) among the 42 ICBs (grey dots) in rank order, best on the left; "
+                  "dashed line England (not drawn for counts), dotted line the target.",
+          source="as in the scorecard", dpi=100)
 ch.table(out, "icb_comparison",
          f"{icb.short_name} against England and the 42 ICBs, latest period in which every ICB has data",
          source="as in the scorecard",
@@ -189,20 +218,6 @@ ch.table(out, "icb_comparison",
                   "ICBs ranked": "{:.0f}"},
          notes="Percentages on the 0-100 scale; 65-week waits are counts (best = fewest, not adjusted for "
                "population). Bed occupancy: lower is better.")
-best = out.loc[out["Rank among ICBs (1 = best)"].idxmin()]
-worst = out.loc[out["Rank among ICBs (1 = best)"].idxmax()]
-alt_parts = [f"{esc(r.Measure)}: rank {count(r._4)} of {count(r._5)}" for r in out.itertuples()]
-ch.figure(sc_mod.comparison_figure(comp, icb, keys), "icb_comparison",
-          alt=f"Dot charts of the 42 ICBs in rank order for eight measures, {esc(icb.short_name)} highlighted. "
-              + "; ".join(alt_parts) + ".",
-          caption=f"{icb.short_name} (diamond) among the 42 ICBs (grey dots) in rank order, best on the left; "
-                  "dashed line England (not drawn for counts), dotted line the target.",
-          source="as in the scorecard", dpi=100)
-ch.md(f"Among the ICBs, {esc(icb.short_name)} ranks highest on {esc(best['Measure'].replace(' (%)', ''))} "
-      f"({ordinal(best['Rank among ICBs (1 = best)'])} of {count(best['ICBs ranked'])}) and lowest on "
-      f"{esc(worst['Measure'].replace(' (%)', ''))} ({ordinal(worst['Rank among ICBs (1 = best)'])} of "
-      f"{count(worst['ICBs ranked'])}). Ranks compare values only: a difference of a fraction of a point can "
-      "separate several places.")
 
 # %% [markdown]
 # ## About the data

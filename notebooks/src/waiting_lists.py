@@ -45,18 +45,27 @@ groups = {d: wl.wlmds_view(icb.ods_code, d) for d in ("ethnicity", "age", "sex")
 
 hf = wl.headline_figures(icb.ods_code, imd_version)
 period_rtt = f"{status['last_month']:%B %Y}"
-for key, label, unit, period, source in (
-    ("rtt_total_waiting", "Pathways on the RTT waiting list (ICB as commissioner)", "count", period_rtt, wl.RTT_SOURCE),
-    ("rtt_pct_within_18_weeks", "% of the RTT waiting list waiting under 18 weeks", "%", period_rtt, wl.RTT_SOURCE),
-    ("rtt_over_52_weeks", "Pathways waiting over 52 weeks", "count", period_rtt, wl.RTT_SOURCE),
-    ("rtt_over_65_weeks", "Pathways waiting over 65 weeks", "count", period_rtt, wl.RTT_SOURCE),
-    ("wlmds_pct18_decile1", "% under 18 weeks, most deprived decile (ICB's acute trusts)", "%", "w/e 25 Jan 2026", wl.WLMDS_SOURCE),
-    ("wlmds_pct18_decile10", "% under 18 weeks, least deprived decile (ICB's acute trusts)", "%", "w/e 25 Jan 2026", wl.WLMDS_SOURCE),
-    ("wlmds_pct18_gap_pp", "Gap in % under 18 weeks, least minus most deprived decile", "percentage points", "w/e 25 Jan 2026", wl.WLMDS_SOURCE),
-    ("wlmds_pct18_sii_pp", "Slope index of inequality in % under 18 weeks", "percentage points", "w/e 25 Jan 2026", wl.WLMDS_SOURCE),
+WEEK = "week ending 25 January 2026"
+for key, label, unit, period, source, evidence in (
+    ("rtt_total_waiting", "Waiting list for planned hospital care (RTT pathways, ICB's patients)", "count", period_rtt,
+     wl.RTT_SOURCE, "table-rtt_latest"),
+    ("rtt_pct_within_18_weeks", "Share of the ICB's waiting list waiting under 18 weeks", "%", period_rtt, wl.RTT_SOURCE,
+     "figure-rtt_icb_spc"),
+    ("rtt_over_52_weeks", "Pathways waiting over 52 weeks (ICB's patients)", "count", period_rtt, wl.RTT_SOURCE,
+     "figure-rtt_icb_long_waits_spc"),
+    ("rtt_over_65_weeks", "Pathways waiting over 65 weeks (ICB's patients)", "count", period_rtt, wl.RTT_SOURCE,
+     "figure-rtt_icb_long_waits_spc"),
+    ("wlmds_pct18_decile1", "Share waiting under 18 weeks, patients from the most deprived 10% of neighbourhoods "
+     "(ICB's acute trusts)", "%", WEEK, wl.WLMDS_SOURCE, "figure-wlmds_decile_gradient"),
+    ("wlmds_pct18_decile10", "Share waiting under 18 weeks, patients from the least deprived 10% of neighbourhoods "
+     "(ICB's acute trusts)", "%", WEEK, wl.WLMDS_SOURCE, "figure-wlmds_decile_gradient"),
+    ("wlmds_pct18_gap_pp", "Gap in the share waiting under 18 weeks, least minus most deprived 10% (ICB's acute trusts)",
+     "percentage points", WEEK, wl.WLMDS_SOURCE, "table-wlmds_deprivation_gaps"),
+    ("wlmds_pct18_sii_pp", "Slope index of inequality in the share waiting under 18 weeks, across all ten deprivation "
+     "deciles (ICB's acute trusts)", "percentage points", WEEK, wl.WLMDS_SOURCE, "figure-wlmds_icb_comparison"),
 ):
     lo, hi = wl.HEADLINE_RANGES[key]
-    ch.headline(key, hf[key], label=label, unit=unit, period=period, source=source, lo=lo, hi=hi)
+    ch.headline(key, hf[key], label=label, unit=unit, period=period, source=source, lo=lo, hi=hi, evidence=evidence)
 
 
 def sig_words(lo_ci, hi_ci):
@@ -184,9 +193,19 @@ ch.table(tab, "rtt_latest", "Waiting list in the latest month: the ICB as commis
          formats={"Total waiting": "{:,.0f}", "% under 18 weeks": "{:.1f}", "% under 18 weeks a year earlier": "{:.1f}",
                   "Over 52 weeks": "{:,.0f}", "% over 52 weeks": "{:.2f}", "Over 65 weeks": "{:,.0f}",
                   "Over 78 weeks": "{:,.0f}", "Over 104 weeks": "{:,.0f}"})
-ch.table(series.assign(month=series["month"].dt.strftime("%Y-%m")), "rtt_monthly",
+RTT_M = {"role": "Organisation type", "org_code": "Code", "org_name": "Name", "month": "Month",
+         "total_waiting": "Total waiting", "within_18_weeks": "Under 18 weeks", "over_52_weeks": "Over 52 weeks",
+         "over_65_weeks": "Over 65 weeks", "over_78_weeks": "Over 78 weeks", "over_104_weeks": "Over 104 weeks",
+         "pct_within_18_weeks": "% under 18 weeks", "pct_over_52_weeks": "% over 52 weeks",
+         "after_series_break": "After the February 2024 series break?"}
+monthly = series.assign(month=series["month"].dt.strftime("%Y-%m"),
+                        after_series_break=series["after_series_break"].map({True: "Yes", False: "No"}))
+ch.table(monthly.rename(columns=RTT_M), "rtt_monthly",
          "Monthly RTT waiting list, April 2022 onwards (all rows in the CSV)", source=wl.RTT_SOURCE,
-         formats={"pct_within_18_weeks": "{:.1f}", "pct_over_52_weeks": "{:.2f}"}, max_rows=12)
+         formats={c: "{:,.0f}" for c in ("Total waiting", "Under 18 weeks", "Over 52 weeks", "Over 65 weeks",
+                                          "Over 78 weeks", "Over 104 weeks")}
+         | {"% under 18 weeks": "{:.1f}", "% over 52 weeks": "{:.2f}"}, max_rows=12,
+         notes="Counts are pathways (one person can wait on more than one).")
 ch.note(
     "From February 2024 NHS England stopped counting community-service pathways in RTT, so the list shrank for a "
     "reason unrelated to waiting times; charts show the break and compute SPC limits separately on each side. "
@@ -270,10 +289,20 @@ dtab = dec[["level", "org_code", "org_name", "imd_decile", "total_waiting", "wit
             "pct_over_52_weeks_status"]].copy()
 for c in ("total_waiting", "within_18_weeks", "over_52_weeks"):
     dtab[c] = dtab[c].astype(object).where(dtab[c].notna(), "suppressed")
-ch.table(dtab, "wlmds_by_decile", "Waiting list by IMD 2019 decile (1 = most deprived): counts, % under 18 weeks "
-         "and % over 52 weeks with 95% confidence intervals", source=wl.WLMDS_SOURCE,
-         formats={c: "{:,.0f}" for c in ("total_waiting", "within_18_weeks", "over_52_weeks")}
-         | {c: "{:.1f}" for c in dtab.columns if c.startswith("pct_") and not c.endswith("status")}, max_rows=40)
+WL = {"dimension": "Breakdown", "level": "Level", "org_code": "Code", "org_name": "Name", "category": "Group",
+      "imd_decile": "IMD 2019 decile (1 = most deprived)", "total_waiting": "Total waiting",
+      "within_18_weeks": "Under 18 weeks", "over_52_weeks": "Over 52 weeks",
+      "pct_within_18_weeks": "% under 18 weeks", "pct_within_18_weeks_lower_ci": "% under 18 weeks, lower 95% CI",
+      "pct_within_18_weeks_upper_ci": "% under 18 weeks, upper 95% CI",
+      "pct_within_18_weeks_status": "% under 18 weeks: status",
+      "pct_over_52_weeks": "% over 52 weeks", "pct_over_52_weeks_lower_ci": "% over 52 weeks, lower 95% CI",
+      "pct_over_52_weeks_upper_ci": "% over 52 weeks, upper 95% CI", "pct_over_52_weeks_status": "% over 52 weeks: status"}
+WL_FMT = ({WL[c]: "{:,.0f}" for c in ("total_waiting", "within_18_weeks", "over_52_weeks")}
+          | {WL[c]: "{:.1f}" for c in WL if c.startswith("pct_") and not c.endswith("status")})
+ch.table(dtab.rename(columns=WL), "wlmds_by_decile", "Waiting list by IMD 2019 decile (1 = most deprived): counts, "
+         "% under 18 weeks and % over 52 weeks with 95% confidence intervals", source=wl.WLMDS_SOURCE,
+         formats=WL_FMT, max_rows=40,
+         notes="Counts are pathways, rounded to 5 by NHS England; 'suppressed' marks counts NHS England withheld.")
 ch.note(
     "The slope index of inequality (SII) is the difference in % waiting under 18 weeks between the least and the most "
     "deprived ends of a line fitted across all ten deciles, weighted by the number waiting in each (OHID method); "
@@ -354,10 +383,11 @@ gtab2 = gtab2[gtab2["level"].isin(["England", "Region", "ICB (providers)"])][
      "pct_over_52_weeks", "pct_over_52_weeks_lower_ci", "pct_over_52_weeks_upper_ci", "pct_over_52_weeks_status"]].copy()
 for c in ("total_waiting", "within_18_weeks", "over_52_weeks"):
     gtab2[c] = gtab2[c].astype(object).where(gtab2[c].notna(), "suppressed")
-ch.table(gtab2, "wlmds_by_group", "Waiting list by ethnic category, age band and sex: England, the region and the "
-         "ICB's acute trusts (trust rows in the CSV of the decile table's format)", source=wl.WLMDS_SOURCE,
-         formats={c: "{:,.0f}" for c in ("total_waiting", "within_18_weeks", "over_52_weeks")}
-         | {c: "{:.1f}" for c in gtab2.columns if c.startswith("pct_") and not c.endswith("status")}, max_rows=30)
+gtab2 = gtab2.assign(dimension=gtab2["dimension"].map({"ethnicity": "Ethnic group", "age": "Age band", "sex": "Sex"})
+                     .fillna(gtab2["dimension"]))
+ch.table(gtab2.rename(columns=WL), "wlmds_by_group", "Waiting list by ethnic category, age band and sex: England, "
+         "the region and the ICB's acute trusts", source=wl.WLMDS_SOURCE, formats=WL_FMT, max_rows=30,
+         notes="Counts are pathways, rounded to 5 by NHS England; 'suppressed' marks counts NHS England withheld.")
 ch.note("Ethnic category is as recorded by the provider; 'Z: Not stated' and '99: Not known' are recording gaps, "
         "not groups. Differences by age partly reflect the specialties each age group waits for.")
 

@@ -9,6 +9,7 @@ shape and a text label as well as a colour.
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")  # headless builds; no display needed
 import matplotlib.pyplot as plt  # noqa: E402
@@ -88,6 +89,46 @@ def source_note(ax, text: str) -> None:
     ax.annotate(text, xy=(0, -0.16), xycoords="axes fraction", fontsize=8, color=NHS_DARK_GREY, va="top")
 
 
+class TickFormatter(matplotlib.ticker.Formatter):
+    """Tick labels with thousands separators, a unit suffix and just enough decimals.
+
+    The number of decimals is chosen for the whole axis at once: the fewest (up to ``max_dp``)
+    that show every tick value exactly, so ticks at 52.5 and 55 read "52.5%" and "55.0%", never
+    two labels that repeat after rounding ("55%", "55%").
+    """
+
+    def __init__(self, unit: str = "", max_dp: int = 3):
+        self.unit = unit
+        self.max_dp = max_dp
+        self._dp = 0
+
+    def _choose_dp(self, values) -> int:
+        vals = [float(v) for v in values]
+        for dp in range(self.max_dp + 1):
+            if all(abs(round(v, dp) - v) <= 1e-9 * max(1.0, abs(v)) for v in vals):
+                return dp
+        return self.max_dp
+
+    def format_ticks(self, values):
+        self._dp = self._choose_dp(values)
+        return [self(v) for v in values]
+
+    def __call__(self, x, pos=None):
+        return f"{x:,.{self._dp}f}{self.unit}"
+
+
+def percent_axis(ax, axis: str = "y") -> None:
+    """Label an axis already on the 0-100 scale as percentages, with distinct tick labels."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(TickFormatter("%"))
+
+
+def count_axis(ax, axis: str = "y") -> None:
+    """Label an axis of counts with thousands separators (and decimals only where ticks need them)."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(TickFormatter(""))
+
+
 __all__ = [
     "CONTEXT",
     "DECILE_COLOURS",
@@ -97,6 +138,9 @@ __all__ = [
     "QUINTILE_COLOURS",
     "SIGNIFICANCE",
     "SPC",
+    "TickFormatter",
+    "count_axis",
+    "percent_axis",
     "source_note",
     "style",
 ]

@@ -441,8 +441,10 @@ def fig_le_trend(le: pd.DataFrame):
         prov = d.loc[d["provisional"], "period"].unique()
         for p in prov:
             ax.axvspan(x[p] - 0.4, x[p] + 0.4, color=F.NHS_PALE_GREY, zorder=0)
-            ax.annotate("latest: may be\nprovisional", (x[p], 1.0), xycoords=("data", "axes fraction"),
-                        ha="center", va="top", fontsize=7.5, color=F.NHS_DARK_GREY)
+            # above the plot area (right of the title), never over the latest points
+            ax.annotate("shaded: latest, may be provisional", (x[p] + 0.4, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(0, 3), textcoords="offset points", ha="right", va="bottom", fontsize=7.5,
+                        color=F.NHS_DARK_GREY)
         ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right", fontsize=8.5)
         ax.set_title(sex)
         ax.set_ylabel("Life expectancy at birth (years)")
@@ -541,7 +543,7 @@ def fig_deciles(dec: pd.DataFrame, sii: pd.DataFrame, max_panels: int = 9):
     n = len(order)
     ncol = min(3, n)
     nrow = int(np.ceil(n / ncol))
-    fig, axes = plt.subplots(nrow, ncol, figsize=(9, min(6, 2.6 * nrow + 0.6)), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(9, 3.4 * nrow + 0.4), sharey=True, squeeze=False)
     for ax, r in zip(axes.flat, order.itertuples()):
         for sex, mk, col in (("Male", "o", F.NHS_DARK_BLUE), ("Female", "^", F.NHS_AQUA_GREEN)):
             p = dec[(dec["area_code"] == r.area_code) & (dec["sex"] == sex)]
@@ -553,7 +555,8 @@ def fig_deciles(dec: pd.DataFrame, sii: pd.DataFrame, max_panels: int = 9):
         ax.set_title(r.area_name if len(r.area_name) < 28 else r.area_name[:26] + "…", fontsize=10)
         ax.set_xlim(-0.02, 1.02)
         ax.set_xticks([0, 0.5, 1], ["most\ndeprived", "", "least\ndeprived"], fontsize=8)
-        ax.legend(fontsize=7, loc="lower right")
+        # under the panel, not inside it: the points can fall anywhere in the panel
+        ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.2), handlelength=1.5)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     for ax in axes[:, 0]:

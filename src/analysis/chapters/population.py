@@ -8,6 +8,8 @@ paired population); quantiles from :mod:`analysis.stats`.
 """
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 
@@ -325,6 +327,7 @@ def figure_age(icb: geography.ICB | str, imd_version: int):
     """Horizontal bars: share of the ICB's population in each age band, with England as markers."""
     import matplotlib.pyplot as plt
 
+    from .. import figures
     from ..figures import HIGHLIGHT, NHS_BLACK
 
     icb = _icb(icb)
@@ -334,12 +337,15 @@ def figure_age(icb: geography.ICB | str, imd_version: int):
     ax.barh(y, a["icb_share"], color=HIGHLIGHT, height=0.7, label=icb.short_name)
     ax.scatter(a["england_share"], y, marker="|", s=260, color=NHS_BLACK, linewidths=2.2, zorder=3, label="England")
     ax.set_yticks(y, a["age_band"])  # youngest at the bottom, as in a population pyramid
-    ax.set_xlabel("Share of all residents (%)")
+    ax.set_xlabel("Share of all residents")
     ax.set_ylabel("Age (years)")
     ax.grid(axis="y", visible=False)
     ax.set_axisbelow(True)
-    ax.legend(loc="lower right")
-    ax.set_title(f"Age profile: {icb.short_name} against England")
+    figures.percent_axis(ax, "x")
+    # Legend above the bars, under the title: the bars reach the right edge in every age band,
+    # so inside the axes it would cover data.
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, borderaxespad=0.3)
+    ax.set_title(f"Age profile: {icb.short_name} against England", pad=26)
     return fig
 
 
@@ -414,10 +420,10 @@ def figure_domains(icb: geography.ICB | str, imd_version: int):
     bars = ax.barh(y, d["share"], color=HIGHLIGHT, height=0.65)
     _bar_labels(ax, bars, d["share"])
     ax.axvline(10, color=NHS_BLACK, linestyle="--", linewidth=1)
-    ax.annotate("England: 10%", (10, len(d) - 0.4), xytext=(4, 0), textcoords="offset points", fontsize=8.5,
-                va="center")
     ax.set_yticks(y, d["domain_name"])
-    ax.invert_yaxis()
+    ax.set_ylim(len(d) - 0.5, -1.1)  # inverted (first domain at the top), with room for the label
+    ax.annotate("England: 10%", (10, -0.75), xytext=(4, 0), textcoords="offset points", fontsize=8.5,
+                va="center")
     ax.set_xlim(0, max(15.0, float(d["share"].max()) * 1.2))
     ax.set_xlabel("Share of the ICB's neighbourhoods in the most deprived 10% in England (%)")
     ax.grid(axis="y", visible=False)
@@ -469,7 +475,8 @@ def figure_map(icb: geography.ICB | str, imd_version: int):
         if r.geometry.is_empty:
             continue
         p = r.geometry.representative_point()
-        ax.annotate(r.lad_name, (p.x, p.y), ha="center", va="center", fontsize=8, color=NHS_BLACK,
+        ax.annotate(textwrap.fill(r.lad_name.replace(", County of", ""), 16), (p.x, p.y), ha="center",
+                    va="center", fontsize=8, color=NHS_BLACK, linespacing=0.95,
                     path_effects=[pe.withStroke(linewidth=2.5, foreground="white")])
     handles = [Patch(facecolor=DECILE_COLOURS[i], edgecolor="#999999",
                      label=("1 = most deprived" if i == 0 else ("10 = least deprived" if i == 9 else str(i + 1))))

@@ -710,9 +710,8 @@ def spc_figure(series: list[Series], ncols: int = 2):
             reading = f"{len(d)} point(s): too few for SPC"
         if s.spec.target is not None:
             ax.axhline(s.spec.target, color=figures.NHS_RED, lw=1.2, ls=":", zorder=0)
-            ax.annotate(f"target {_fmt(s.spec.target, s.spec.unit)}", xy=(1, s.spec.target),
-                        xycoords=("axes fraction", "data"), ha="right", va="bottom", fontsize=7.5,
-                        color=figures.NHS_RED)
+            # the target's value goes in the line above the chart, where it can never cover a point
+            reading += f" (target {_fmt(s.spec.target, s.spec.unit)}, dotted line)"
         ax.text(0, 1.0, reading, transform=ax.transAxes, fontsize=7.5, va="bottom", color=figures.NHS_DARK_GREY)
         ax.set_title(s.spec.label + "\n", fontsize=10, loc="left")
         ax.set_ylabel(_value_axis_label(s.spec), fontsize=8.5)
@@ -721,9 +720,11 @@ def spc_figure(series: list[Series], ncols: int = 2):
         loc = mdates.MonthLocator(bymonth=range(1, 13, min(step, 12))) if step <= 12 else mdates.YearLocator(2)
         ax.xaxis.set_major_locator(loc)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
-        ax.tick_params(labelsize=7.5)
-        if s.spec.unit == "count":
-            ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.tick_params(labelsize=8)
+        if s.spec.unit == "%":
+            figures.percent_axis(ax)
+        else:
+            figures.count_axis(ax)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     handles = [Line2D([], [], color=figures.SPC[k]["colour"], marker=figures.SPC[k]["marker"], ls="",
@@ -749,7 +750,7 @@ def comparison_figure(comp: pd.DataFrame, icb: geography.ICB, measures: list[str
 
     n = len(measures)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 2.6 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 2.9 * nrows), squeeze=False)
     for ax, key in zip(axes.ravel(), measures):
         c = comp[comp["measure"] == key]
         spec = MEASURES[key]
@@ -760,20 +761,28 @@ def comparison_figure(comp: pd.DataFrame, icb: geography.ICB, measures: list[str
             ax.scatter(me["rank"], me["value"], color=figures.HIGHLIGHT, marker="D", s=46, zorder=3,
                        label=icb.short_name)
             rk, nr = int(me["rank"].iloc[0]), int(me["n_ranked"].iloc[0])
+            # The label goes in the corner the ranked dots leave empty (top right when values fall
+            # with rank, top left when they rise), with an arrow to the ICB, so it never sits on
+            # the other ICBs' dots or the England line.
+            falling = float(icbs["value"].iloc[0]) >= float(icbs["value"].iloc[-1])
             ax.annotate(f"{icb.short_name}: {_fmt(me['value'].iloc[0], spec.unit)} ({rk} of {nr})",
-                        xy=(rk, me["value"].iloc[0]), xytext=(0, 8), textcoords="offset points",
-                        fontsize=7.5, ha="right" if rk > nr * 0.6 else ("left" if rk < nr * 0.4 else "center"),
-                        color=figures.HIGHLIGHT)
+                        xy=(rk, me["value"].iloc[0]), xytext=(0.98 if falling else 0.02, 0.95),
+                        textcoords="axes fraction", fontsize=8, ha="right" if falling else "left", va="top",
+                        color=figures.HIGHLIGHT,
+                        bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9),
+                        arrowprops=dict(arrowstyle="-", color=figures.HIGHLIGHT, lw=0.8, shrinkB=5))
         eng = c[c["is_england"]]
         if not eng.empty and spec.unit != "count":  # an England count is not comparable with an ICB's
             ax.axhline(eng["value"].iloc[0], color=figures.NHS_DARK_GREY, ls="--", lw=1, label="England")
         if spec.target is not None:
             ax.axhline(spec.target, color=figures.NHS_RED, ls=":", lw=1.2, label="Target")
         ax.set_title(f"{spec.label}\n{c['period'].iloc[0]}", fontsize=9.5, loc="left")
-        ax.set_xlabel("ICBs in rank order (1 = best)", fontsize=8)
-        ax.tick_params(labelsize=7.5)
-        if spec.unit == "count":
-            ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.set_xlabel("ICBs in rank order (1 = best)", fontsize=8.5)
+        ax.tick_params(labelsize=8)
+        if spec.unit == "%":
+            figures.percent_axis(ax)
+        else:
+            figures.count_axis(ax)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     h, lab = axes.ravel()[0].get_legend_handles_labels()

@@ -423,9 +423,9 @@ def _spc_axis(ax, pts: pd.DataFrame, *, ylabel: str, targets: dict[str, float] |
     if title:
         ax.set_title(title, fontsize=10.5)
     if percent:
-        ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0f}%")
+        figures.percent_axis(ax)
     else:
-        ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+        figures.count_axis(ax)
     import matplotlib.dates as mdates
 
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[4]))
@@ -487,10 +487,10 @@ def plot_decile_gradient(view: pd.DataFrame, org_codes: list[str] | None = None)
                         mec=figures.NHS_DARK_GREY, mew=0.4)
     axes[0].set_title("% waiting under 18 weeks")
     axes[1].set_title("% waiting over 52 weeks")
-    for ax, dp in zip(axes, (0, 1)):
+    for ax in axes:
         ax.set_xticks(range(1, 11))
         ax.set_xlabel("IMD 2019 decile (1 = most deprived)")
-        ax.yaxis.set_major_formatter(lambda val, _, dp=dp: f"{val:.{dp}f}%")
+        figures.percent_axis(ax)  # distinct tick labels: never "62%" twice after rounding
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)), fontsize=8, bbox_to_anchor=(0.5, -0.08))
     fig.tight_layout(rect=(0, 0.06, 1, 1))
@@ -504,7 +504,7 @@ def plot_icb_comparison(comp: pd.DataFrame, highlight: str):
     from .. import figures
 
     c = comp[comp["sii"].notna()].sort_values("sii").reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(8.5, 6))
+    fig, ax = plt.subplots(figsize=(8.5, max(6.0, 0.17 * len(c) + 1.2)))
     y = np.arange(len(c))
     other = c["org_code"] != highlight
     ax.errorbar(c.loc[other, "sii"], y[other], xerr=[c.loc[other, "sii"] - c.loc[other, "sii_lower_ci"],
@@ -516,7 +516,8 @@ def plot_icb_comparison(comp: pd.DataFrame, highlight: str):
                 fmt="D", color=figures.HIGHLIGHT, ms=7, lw=1.8, label="This ICB")
     ax.axvline(0, color=figures.NHS_DARK_GREY, lw=0.8)
     ax.set_yticks(y)
-    ax.set_yticklabels(c["org_name"], fontsize=6.5)
+    ax.set_yticklabels(c["org_name"], fontsize=7.5)
+    ax.set_ylim(-0.8, len(c) - 0.2)
     for t, code in zip(ax.get_yticklabels(), c["org_code"]):
         if code == highlight:
             t.set_fontweight("bold")
@@ -557,16 +558,22 @@ def plot_groups(views: dict[str, pd.DataFrame], icb_label: str):
 
     from .. import figures
 
-    rows = []
+    headings = {"ethnicity": "Ethnic group", "age": "Age band", "sex": "Sex"}
+    rows = []  # (dimension, category); category None = the block's heading row
     for dim, v in views.items():
         cats = list(v["category"].drop_duplicates())
         # recording gaps ("Z: Not stated", "99: Not known") after the groups
         cats = [c for c in cats if not c.startswith(("Z:", "99:"))] + [c for c in cats if c.startswith(("Z:", "99:"))]
+        rows.append((dim, None))
         for cat in cats:
             rows.append((dim, cat))
-    fig, ax = plt.subplots(figsize=(8.5, 6))
+    fig, ax = plt.subplots(figsize=(8.5, max(6.0, 0.24 * len(rows) + 1.0)))
     y = np.arange(len(rows))[::-1]
     for (dim, cat), yy in zip(rows, y):
+        if cat is None:
+            if yy != y[0]:
+                ax.axhline(yy + 0.5, color=figures.NHS_MID_GREY, lw=0.6)
+            continue
         v = views[dim]
         for level, colour, marker, off in (("England", figures.NHS_MID_GREY, "s", 0.18),
                                            ("ICB (providers)", figures.HIGHLIGHT, "o", -0.18)):
@@ -576,7 +583,7 @@ def plot_groups(views: dict[str, pd.DataFrame], icb_label: str):
             r = r.iloc[0]
             if pd.isna(r["pct_within_18_weeks"]):
                 ax.annotate(r["pct_within_18_weeks_status"], xy=(0.01, yy + off), xycoords=("axes fraction", "data"),
-                            fontsize=6.5, va="center", color=colour, style="italic")
+                            fontsize=7.5, va="center", color=colour, style="italic")
                 continue
             ax.errorbar(r["pct_within_18_weeks"], yy + off,
                         xerr=[[r["pct_within_18_weeks"] - r["pct_within_18_weeks_lower_ci"]],
@@ -584,8 +591,13 @@ def plot_groups(views: dict[str, pd.DataFrame], icb_label: str):
                         fmt=marker, color=colour, ms=4, lw=1,
                         label=icb_label if level != "England" else "England")
     ax.set_yticks(y)
-    ax.set_yticklabels([c for _, c in rows], fontsize=7)
-    ax.xaxis.set_major_formatter(lambda val, _: f"{val:.0f}%")
+    ax.set_yticklabels([headings.get(d, d) if c is None else c for d, c in rows], fontsize=8)
+    for t, (_, c) in zip(ax.get_yticklabels(), rows):
+        if c is None:
+            t.set_fontweight("bold")
+            t.set_color(figures.NHS_BLACK)
+    ax.set_ylim(y[-1] - 0.7, y[0] + 0.5)
+    figures.percent_axis(ax, "x")
     ax.set_xlabel("% of the waiting list waiting under 18 weeks (95% confidence interval)")
     ax.grid(axis="y", visible=False)
     handles, labels = ax.get_legend_handles_labels()

@@ -329,10 +329,10 @@ def cached_table(name: str, inputs: list[tuple[str, str]]) -> Callable:
             for s in shas:
                 h.update(s.encode())
             key = h.hexdigest()[:20]
-            if key in memo:
-                return memo[key].copy()
             if os.environ.get("ANALYSIS_NO_TABLE_CACHE") == "1":
                 return fn(**kwargs)
+            if key in memo:
+                return memo[key].copy()
             folder = tables_dir()
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"{name}-{key}.parquet"
@@ -356,6 +356,7 @@ def cached_table(name: str, inputs: list[tuple[str, str]]) -> Callable:
             memo[key] = df
             return df.copy()
 
+        wrapper.cache_clear = memo.clear  # type: ignore[attr-defined]  # like functools.lru_cache
         wrapper.inputs = inputs  # type: ignore[attr-defined]
         wrapper.table_name = name  # type: ignore[attr-defined]
         return wrapper
