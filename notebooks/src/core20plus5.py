@@ -115,6 +115,21 @@ cvd_hyp = cvd[cvd["indicator_code"] == "CVDP007HYP"].set_index("imd_quintile")
 cvd_hyp_sii = cvd_sii[cvd_sii["indicator_code"] == "CVDP007HYP"].iloc[0]
 
 # %%
+# How well the data held here measure each area's ambition (shown in the summary table's
+# 'Data status' column; 'Gap' and 'Proxy' mean the ambition itself is not measured).
+DATA_STATUS = {
+    "maternity": "Partial: one month, counts rounded to 5",
+    "smi": "Good to March 2024",
+    "respiratory": "Proxy: vaccine uptake in COPD not held",
+    "cancer": "Local authority only; no ICB or deprivation split",
+    "hypertension": "Good (QOF); deprivation split England only",
+    "asthma": "Proxy: all ages; reliever use and attacks not held",
+    "diabetes": "Gap: no children's diabetes data here",
+    "epilepsy": "Gap: no children's epilepsy data here",
+    "oral_health": "Proxy: decay, not hospital extractions",
+    "cyp_mental_health": "Gap: old proxy only; access data not held",
+}
+
 findings = [
     f"**Hypertension:** {pct(hyp_icb['value'])} of {name}'s patients with hypertension had their blood pressure "
     f"treated to target in 2024-25 (everyone on the register counted), against {pct(hyp_eng['value'])} in England "
@@ -133,9 +148,11 @@ if has_coc:
     findings.insert(1, f"**Maternity:** {pct(area_val(coc, icb.short_name))} of women booked in {name}'s local "
                     f"maternity system had a continuity-of-carer plan by 28 weeks in April 2025, against "
                     f"{pct(area_val(coc, 'England'))} in England; far below the 75% ambition everywhere.")
-findings.append("Five of the ten areas (diabetes, epilepsy, asthma and mental health in children, and vaccine "
-                "uptake in COPD) have no dataset here that measures the ambition itself: each section names the "
-                "publication that would fill the gap.")
+_unmeasured = [a["area"].lower() + (" in children" if a["group"].startswith("Children") else "")
+               for a in c5.AMBITIONS if DATA_STATUS[a["key"]].startswith(("Gap", "Proxy"))]
+findings.append(f"For {count(len(_unmeasured))} of the ten areas ({', '.join(_unmeasured)}) no dataset here measures "
+                "the ambition itself (only a proxy, or nothing): each section names the publication that would "
+                "fill the gap.")
 ch.findings(findings)
 
 # %% [markdown]
@@ -159,31 +176,31 @@ rows.append(("maternity", f"{fmt_pct(area_val(coc, icb.short_name))} continuity-
              "England: decile 1 {0} vs decile 10 {1}".format(
                  pct(coc_groups[(coc_groups['area'] == 'England') & (coc_groups['imd_decile'] == 1)]['value'].iloc[0]),
                  pct(coc_groups[(coc_groups['area'] == 'England') & (coc_groups['imd_decile'] == 10)]['value'].iloc[0])),
-             "Partial: one month, counts rounded to 5"))
+             DATA_STATUS["maternity"]))
 rows.append(("smi", f"{pct(smi_last['value'])} all six checks", smi_period, pct(smi_last_eng["value"]),
-             "Not published by deprivation", "Good to March 2024"))
+             "Not published by deprivation", DATA_STATUS["smi"]))
 rows.append(("respiratory", f"{pct(prev_val('COPD', icb.short_name), hi=20)} COPD recorded prevalence", "2024-25",
              pct(prev_val("COPD", "England"), hi=20), fmt_sii("COPD") + " (2022-23)",
-             "Proxy: vaccine uptake in COPD not held"))
+             DATA_STATUS["respiratory"]))
 rows.append(("cancer", f"{pct(cs_latest['value'].min())} to {pct(cs_latest['value'].max())} at stage 1-2 "
              f"(local authorities)", str(cs_year), pct(cs_eng["value"]), "Not held by deprivation",
-             "Local authority only; no ICB or deprivation split"))
+             DATA_STATUS["cancer"]))
 rows.append(("hypertension", f"{pct(hyp_icb['value'])} treated to target", "2024-25", pct(hyp_eng["value"]),
              "England: {0} in the most deprived quintile vs {1} in the least (CVDPREVENT)".format(
                  pct(cvd_hyp.loc[1, "value"]), pct(cvd_hyp.loc[5, "value"])),
-             "Good (QOF); deprivation split England only"))
+             DATA_STATUS["hypertension"]))
 rows.append(("asthma", f"{pct(prev_val('AST', icb.short_name), hi=20)} recorded prevalence (aged 6+)", "2024-25",
              pct(prev_val("AST", "England"), hi=20), fmt_sii("AST") + " (2022-23)",
-             "Proxy: all ages; reliever use and attacks not held"))
+             DATA_STATUS["asthma"]))
 rows.append(("diabetes", f"{pct(prev_val('DM', icb.short_name), hi=20)} recorded prevalence (aged 17+)", "2024-25",
              pct(prev_val("DM", "England"), hi=20), fmt_sii("DM") + " (2022-23)",
-             "Gap: no children's diabetes data here"))
+             DATA_STATUS["diabetes"]))
 rows.append(("epilepsy", f"{pct(prev_val('EP', icb.short_name), hi=20)} recorded prevalence (aged 18+)", "2024-25",
              pct(prev_val("EP", "England"), hi=20), fmt_sii("EP") + " (2022-23)",
-             "Gap: no children's epilepsy data here"))
+             DATA_STATUS["epilepsy"]))
 rows.append(("oral_health", f"up to {pct(oral_latest['value'].max())} of five-year-olds with decay",
              oral_period, pct(oral_eng), "Not held by deprivation",
-             "Proxy: decay, not hospital extractions"))
+             DATA_STATUS["oral_health"]))
 sh_icb = selfharm[(selfharm["area_code"] != "E92000001")].dropna(subset=["value"])
 sh_last = sh_icb[sh_icb["period"] == sh_icb["period"].max()] if len(sh_icb) else sh_icb
 sh_eng = selfharm[(selfharm["area_code"] == "E92000001")].sort_values("period").iloc[-1]
@@ -192,7 +209,7 @@ rows.append(("cyp_mental_health",
               "self-harm admissions per 100,000 aged 10-24") if len(sh_last) else "not available",
              sh_last["period"].iloc[0] if len(sh_last) else "-",
              num(sh_eng["value"], dp=1, lo=0, hi=3000), "Not held by deprivation",
-             "Gap: old proxy only; access data not held"))
+             DATA_STATUS["cyp_mental_health"]))
 n_gap = sum(1 for r in rows if str(r[5]).startswith("Gap"))
 ch.md(f"For each of the ten clinical areas, the table gives the national ambition, the latest value for {name} "
       f"against England and, in the 'Data status' column, how well the data held here measure it: for "
