@@ -54,14 +54,16 @@ def names(xs):
 le_latest_period = le["period"].max()
 le_lat = le[(le["period"] == le_latest_period)]
 le_eng = le_lat[le_lat["kind"] == "england"].set_index("sex")["value"]
-le_la = le_lat[le_lat["kind"] != "england"]
+# Suppressed values (e.g. City of London, Isles of Scilly: too few deaths) stay missing and are
+# left out of rankings; the tables still list them as suppressed.
+le_la = le_lat[(le_lat["kind"] != "england") & le_lat["value"].notna()]
 sii_lat_period = sii[sii["source"] == "district_ua_2026"]["period"].max()
-sii_lat = sii[(sii["period"] == sii_lat_period) & (sii["kind"].isin(["unitary", "district"]))]
+sii_lat = sii[(sii["period"] == sii_lat_period) & (sii["kind"].isin(["unitary", "district"])) & sii["value"].notna()]
 sii_eng = sii[(sii["period"] == sii_lat_period) & (sii["kind"] == "england")].set_index("sex")["value"]
 hle_period = hle["period"].max()
 hle_lat = hle[hle["period"] == hle_period]
 u75_year = u75["period"].max()
-u75_lat = u75[u75["period"] == u75_year]
+u75_lat = u75[(u75["period"] == u75_year) & u75["value"].notna()]
 cvd_period = cvd["period"].max()
 cvd_lat = cvd[cvd["period"] == cvd_period]
 
@@ -251,6 +253,10 @@ ch.md(f"Each area's neighbourhoods are split into ten groups from most to least 
       f"{years(eng_d.loc['Male', 'published'], what='SII')} published. {count(int(up_d['agrees'].sum()))} of "
       f"{count(len(up_d))} values for England, counties and unitary authorities agree with the published figure within "
       f"{num(hi.BACKTEST_TOLERANCE, dp=2)} years; for all areas, {count(n_agree)} of {count(n_checked)}.")
+incomplete = hi.decile_incomplete_areas(icb.ods_code)
+if incomplete:
+    ch.note(f"Left out of this section: {names(incomplete)}, whose published decile data do not cover all ten "
+            "deciles (too few neighbourhoods to form local deciles), so no SII can be fitted.")
 shown = dsii[dsii["kind"].isin(["england", "county", "unitary"])]
 fm = shown[shown["sex"] == "Male"]
 ch.figure(hi.fig_deciles(dec, dsii), "le_by_decile",

@@ -209,11 +209,22 @@ def decile_data(icb_code: str) -> pd.DataFrame:
     end), which is where the SII regression places it."""
     areas = icb_areas(icb_code)
     d = _pick(mort.le_by_decile(), areas)
+    # The SII needs all ten local deciles; an area too small to form them (the Isles of
+    # Scilly has one) is left out here and named by decile_incomplete_areas().
+    complete = d.groupby(["area_code", "sex"])["decile"].transform("nunique") == 10
+    d = d[complete]
     d = d.sort_values(["area_code", "sex", "decile"]).reset_index(drop=True)
     share = d["population"] / d.groupby(["area_code", "sex"])["population"].transform("sum")
     d["rank_mid"] = d.groupby(["area_code", "sex"])["population"].cumsum() / \
         d.groupby(["area_code", "sex"])["population"].transform("sum") - share / 2
     return d
+
+
+def decile_incomplete_areas(icb_code: str) -> list[str]:
+    """Names of the ICB's areas whose decile data lack some of the ten deciles (no SII)."""
+    d = _pick(mort.le_by_decile(), icb_areas(icb_code))
+    n = d.groupby(["area_code", "area_name"])["decile"].nunique()
+    return sorted(n[n < 10].index.get_level_values("area_name").unique().tolist())
 
 
 def decile_sii(icb_code: str, reps: int = 100_000) -> pd.DataFrame:
