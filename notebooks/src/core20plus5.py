@@ -117,6 +117,11 @@ cvd_hyp_sii = cvd_sii[cvd_sii["indicator_code"] == "CVDP007HYP"].iloc[0]
 # %%
 # How well the data held here measure each area's ambition (shown in the summary table's
 # 'Data status' column; 'Gap' and 'Proxy' mean the ambition itself is not measured).
+#: Numeric ambitions, from the chapter's single table of ambitions (never typed twice).
+TARGET = {a["key"]: a["target_pct"] for a in c5.AMBITIONS if a["target_pct"] is not None}
+T_TXT = {k: pct(v, dp=0) for k, v in TARGET.items()}
+coc_max = lmns_pts["value"].max()  # highest continuity-of-carer share of any local maternity system
+
 DATA_STATUS = {
     "maternity": "Partial: one month, counts rounded to 5",
     "smi": "Good to March 2024",
@@ -133,21 +138,23 @@ DATA_STATUS = {
 findings = [
     f"**Hypertension:** {pct(hyp_icb['value'])} of {name}'s patients with hypertension had their blood pressure "
     f"treated to target in 2024-25 (everyone on the register counted), against {pct(hyp_eng['value'])} in England "
-    f"and the 77% ambition. In England the share is {pct(cvd_hyp.loc[1, 'value'])} in the most deprived fifth of "
+    f"and the {T_TXT['hypertension']} ambition. In England the share is {pct(cvd_hyp.loc[1, 'value'])} in the most deprived fifth of "
     f"neighbourhoods and {pct(cvd_hyp.loc[5, 'value'])} in the least deprived (CVDPREVENT, 12 months to March 2026).",
     f"**Severe mental illness:** {pct(smi_last['value'])} of people on {name}'s SMI registers had all six "
     f"physical health checks in the {smi_period}, against {pct(smi_last_eng['value'])} in England "
-    f"(ambition 60%).",
+    f"(ambition {T_TXT['smi']}).",
     f"**Early cancer diagnosis:** in {cs_year} between {pct(cs_latest['value'].min())} and "
     f"{pct(cs_latest['value'].max())} of staged cancers in {name}'s local authorities were found at stage 1 or 2, "
-    f"against {pct(cs_eng['value'])} in England and the 75% ambition for 2028.",
+    f"against {pct(cs_eng['value'])} in England and the {T_TXT['cancer']} ambition for 2028.",
     f"**Children's oral health:** in {esc(oral_period)}, up to {pct(oral_latest['value'].max())} of five-year-olds "
     f"in {name}'s local authorities had visible tooth decay, against {pct(oral_eng)} in England.",
 ]
 if has_coc:
     findings.insert(1, f"**Maternity:** {pct(area_val(coc, icb.short_name))} of women booked in {name}'s local "
                     f"maternity system had a continuity-of-carer plan by 28 weeks in April 2025, against "
-                    f"{pct(area_val(coc, 'England'))} in England; far below the 75% ambition everywhere.")
+                    f"{pct(area_val(coc, 'England'))} in England"
+                    + (f"; every local maternity system is below the {T_TXT['maternity']} ambition."
+                       if coc_max < TARGET["maternity"] else f", against the {T_TXT['maternity']} ambition."))
 _unmeasured = [a["area"].lower() + (" in children" if a["group"].startswith("Children") else "")
                for a in c5.AMBITIONS if DATA_STATUS[a["key"]].startswith(("Gap", "Proxy"))]
 findings.append(f"For {count(len(_unmeasured))} of the ten areas ({', '.join(_unmeasured)}) no dataset here measures "
@@ -289,7 +296,7 @@ fig, ax = plt.subplots(figsize=(8, 4.2))
 for d, col, mk, lab in [(smi_icb, figures.HIGHLIGHT, "D", icb.short_name), (smi_eng, figures.NHS_MID_GREY, "o", "England")]:
     ax.plot(d["quarter_end"], d["value"], marker=mk, color=col, label=lab)
     ax.fill_between(d["quarter_end"], d["lower_ci"], d["upper_ci"], color=col, alpha=0.15)
-ax.axhline(60, color=figures.NHS_BLACK, ls="-.", lw=1, label="Ambition 60%")
+ax.axhline(TARGET["smi"], color=figures.NHS_BLACK, ls="-.", lw=1, label=f"Ambition {T_TXT['smi']}")
 ax.set_ylabel("All six checks (%)")
 ax.set_xlabel("12 months to the end of each quarter")
 ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b\n%Y"))
@@ -299,12 +306,12 @@ ax.legend(fontsize=9)
 ch.figure(fig, "smi_checks_trend",
           alt=(f"Line chart of the share of people with SMI receiving all six checks, each quarter from "
                f"{smi_icb['quarter_end'].iloc[0]:%B %Y} to {smi_last['quarter_end']:%B %Y}: {name} ends at "
-               f"{pct(smi_last['value'])} and England at {pct(smi_last_eng['value'])}, against a 60% ambition."),
+               f"{pct(smi_last['value'])} and England at {pct(smi_last_eng['value'])}, against a {T_TXT['smi']} ambition."),
           caption="Rolling 12-month share of people on GP SMI registers who received all six physical health "
                   "checks, with 95% confidence bands.", source=S["smi"])
 fig = c5.plot_funnel(smi_pts, smi_lim, smi_pts["in_icb"], xlabel="People on SMI register (log scale)",
                      ylabel="All six checks (%)", title="SMI health checks by sub-ICB location",
-                     target=60, label_highlight=icb.short_name)
+                     target=TARGET["smi"], label_highlight=icb.short_name)
 ch.figure(fig, "smi_checks_funnel",
           alt=(f"Funnel plot of {count(len(smi_pts))} sub-ICB locations for the {smi_period}; "
                f"{name}'s sub-ICB locations are drawn as diamonds."),
@@ -359,7 +366,9 @@ la = cancer[cancer["area_code"] != "E92000001"]
 ch.md(f"In {cs_year}, the share of staged cancers diagnosed at stage 1 or 2 ranged from "
       f"{pct(cs_latest['value'].min())} ({esc(cs_latest.loc[cs_latest['value'].idxmin(), 'area_name'])}) to "
       f"{pct(cs_latest['value'].max())} ({esc(cs_latest.loc[cs_latest['value'].idxmax(), 'area_name'])}) across "
-      f"{name}'s local authorities, against {pct(cs_eng['value'])} in England; every area remains short of 75%.")
+      f"{name}'s local authorities, against {pct(cs_eng['value'])} in England; "
+      + (f"every area remains short of the {T_TXT['cancer']} ambition." if cs_latest["value"].max() < TARGET["cancer"]
+         else f"{count(int((cs_latest['value'] >= TARGET['cancer']).sum()))} area(s) reach the {T_TXT['cancer']} ambition."))
 fig, ax = plt.subplots(figsize=(8, 4.5))
 markers = ["D", "s", "^", "v", "P", "X", "<", ">", "h", "*"]
 for i, (code, d) in enumerate(la.groupby("area_code")):
@@ -368,15 +377,18 @@ for i, (code, d) in enumerate(la.groupby("area_code")):
             label=d["area_name"].iloc[0], lw=1.2, ms=5)
 e = cancer[cancer["area_code"] == "E92000001"].sort_values("year")
 ax.plot(e["year"], e["value"], color=figures.NHS_BLACK, lw=2.2, label="England")
-ax.axhline(75, color=figures.NHS_BLACK, ls="-.", lw=1, label="Ambition 75% by 2028")
+ax.axhline(TARGET["cancer"], color=figures.NHS_BLACK, ls="-.", lw=1, label=f"Ambition {T_TXT['cancer']} by 2028")
 ax.set_ylabel("Diagnosed at stage 1 or 2 (%)")
 ax.set_title("Cancers diagnosed at an early stage")
-ax.set_ylim(40, 80)
+# Fixed 40-80% frame for comparability between books, widened if an area's data fall outside it.
+ax.set_ylim(min(40, la["value"].min() - 2), max(80, la["value"].max() + 2))
 ax.legend(fontsize=8, ncol=2)
 ch.figure(fig, "cancer_stage_trend",
           alt=(f"Line chart of the share of cancers diagnosed at stage 1 or 2 from {int(e['year'].min())} to "
                f"{int(e['year'].max())} for {name}'s local authorities and England; England was "
-               f"{pct(cs_eng_last['value'])} in {int(cs_eng_last['year'])}, all areas below the 75% ambition."),
+               f"{pct(cs_eng_last['value'])} in {int(cs_eng_last['year'])}, "
+               + ("all areas below" if la["value"].max() < TARGET["cancer"] else "some areas at or above")
+               + f" the {T_TXT['cancer']} ambition."),
           caption="Percentage of staged cancers diagnosed at stage 1 or 2, each upper-tier local authority of the "
                   "ICB and England (the 2020 dip reflects the pandemic).", source=S["cancer"])
 ch.table(cancer[["area_code", "area_name", "year", "value", "lower_ci", "upper_ci", "compared_to_england"]].assign(
@@ -404,12 +416,12 @@ ch.md(f"In 2024-25, {pct(hyp_icb['value'])} (95% CI {pct(hyp_icb['lower_ci'])} t
       f"below target, {sig_txt} the average of all ICBs ({pct(hyp_eng['value'])} in England).")
 fig = c5.plot_funnel(hyp_all, hyp_lim, hyp_all["org_code"] == icb.ods_code,
                      xlabel="Patients on hypertension registers (log scale)", ylabel="Treated to target (%)",
-                     title="Hypertension treated to target, 42 ICBs, 2024-25", target=77,
+                     title="Hypertension treated to target, 42 ICBs, 2024-25", target=TARGET["hypertension"],
                      label_highlight=icb.short_name)
 ch.figure(fig, "hypertension_funnel",
           alt=(f"Funnel plot of the 42 ICBs: share of hypertension patients treated to target against register "
                f"size; {name} is at {pct(hyp_icb['value'])} against an England average of {pct(hyp_eng['value'])} "
-               "and the 77% ambition."),
+               f"and the {T_TXT['hypertension']} ambition."),
           caption="QOF HYP008 (under 80, 140/90 mmHg) and HYP009 (80 and over, 150/90 mmHg) combined, every "
                   "patient on the register in the denominator (personalised care adjustments count as not "
                   "treated to target), with 95% and 99.8% funnel limits.", source=S["qof2425"])

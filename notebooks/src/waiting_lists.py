@@ -45,7 +45,8 @@ groups = {d: wl.wlmds_view(icb.ods_code, d) for d in ("ethnicity", "age", "sex")
 
 hf = wl.headline_figures(icb.ods_code, imd_version)
 period_rtt = f"{status['last_month']:%B %Y}"
-WEEK = "week ending 25 January 2026"
+WEEK_DATE = f"{waiting.WLMDS_WEEK_ENDING.day} {waiting.WLMDS_WEEK_ENDING:%B %Y}"  # the WLMDS snapshot
+WEEK = f"week ending {WEEK_DATE}"
 for key, label, unit, period, source, evidence in (
     ("rtt_total_waiting", "Waiting list for planned hospital care (RTT pathways, ICB's patients)", "count", period_rtt,
      wl.RTT_SOURCE, "table-rtt_latest"),
@@ -92,13 +93,12 @@ ch.findings([
     f"65 weeks. Waits over 65 weeks were meant to be eliminated by March 2024; in March 2024 there were "
     f"{count(mar24['over_65_weeks'])}.",
     f"In England, patients from the most deprived tenth of neighbourhoods are less often seen within 18 weeks than "
-    f"those from the least deprived tenth ({pct(ge['pct18_d1'])} against {pct(ge['pct18_d10'])}, week ending 25 "
-    f"January 2026). At the acute trusts located in the ICB the figures are {pct(gi['pct18_d1'])} and "
+    f"those from the least deprived tenth ({pct(ge['pct18_d1'])} against {pct(ge['pct18_d10'])}, {WEEK}). At the acute trusts located in the ICB the figures are {pct(gi['pct18_d1'])} and "
     f"{pct(gi['pct18_d10'])}, a gap of {num(abs(gi['pct18_gap_pp']))} percentage points "
     f"({gap_words(gi['pct18_gap_pp'])} for the most deprived)."
     if ge["pct18_gap_pp"] > 0 else
     f"In England, {pct(ge['pct18_d1'])} of patients from the most deprived tenth of neighbourhoods had waited under "
-    f"18 weeks against {pct(ge['pct18_d10'])} from the least deprived tenth (week ending 25 January 2026). At the "
+    f"18 weeks against {pct(ge['pct18_d10'])} from the least deprived tenth ({WEEK}). At the "
     f"acute trusts located in the ICB the figures are {pct(gi['pct18_d1'])} and {pct(gi['pct18_d10'])}.",
     f"Across all ten deprivation deciles the slope index of inequality for the ICB's trusts is "
     f"{num(gi['sii'])} percentage points (95% CI {num(gi['sii_lower_ci'])} to {num(gi['sii_upper_ci'])}), "
@@ -112,7 +112,7 @@ ch.findings([
 ch.note(
     "Two sources are used. **RTT** (monthly, April 2022 to "
     f"{esc(period_rtt)}) counts the ICB's own patients wherever they are treated (the ICB as commissioner). "
-    "**WLMDS** (one week, 25 January 2026) splits the list by the patient's neighbourhood deprivation, ethnicity, "
+    f"**WLMDS** (one week, {WEEK}) splits the list by the patient's neighbourhood deprivation, ethnicity, "
     "age and sex, but its ICB rows are the **NHS acute trusts located in the ICB** (provider basis), whoever their "
     "patients are, not the ICB's residents; below England level it covers NHS acute trusts only. WLMDS is management "
     "information and its counts are rounded to 5; cells NHS England suppressed are shown as suppressed, never as zero. "
@@ -248,7 +248,7 @@ if len(trusts) > len(shown):
 # %%
 show_codes = ["ENG", icb.region_ods_code, icb.ods_code] + list(trusts["trust_code"].head(3))
 ch.md(
-    f"In the week ending 25 January 2026, {pct(gi['pct18_d1'])} of patients from the most deprived tenth of "
+    f"In the {WEEK}, {pct(gi['pct18_d1'])} of patients from the most deprived tenth of "
     f"neighbourhoods waiting at the ICB's acute trusts had waited under 18 weeks, against {pct(gi['pct18_d10'])} from "
     f"the least deprived tenth (ratio {num(gi['pct18_ratio'], dp=2)}). Across all ten deciles the slope index of "
     f"inequality is {num(gi['sii'])} percentage points (95% CI {num(gi['sii_lower_ci'])} to "
@@ -263,7 +263,7 @@ ch.figure(
          f"region, {icb.short_name} ICB's acute trusts and its largest trusts. Share waiting under 18 weeks: England "
          f"{pct(ge['pct18_d1'])} in decile 1 and {pct(ge['pct18_d10'])} in decile 10; the ICB's trusts "
          f"{pct(gi['pct18_d1'])} and {pct(gi['pct18_d10'])}. Right panel: share waiting over 52 weeks."),
-    caption=("Waiting list by patient IMD 2019 decile, week ending 25 January 2026, with 95% Wilson confidence "
+    caption=(f"Waiting list by patient IMD 2019 decile, {WEEK}, with 95% Wilson confidence "
              "intervals. ICB and trust rows are the acute trusts located in the ICB (provider basis)."),
     source=wl.WLMDS_SOURCE)
 gtab = gaps[["level", "org_code", "org_name", "pct18_d1", "pct18_d10", "pct18_gap_pp", "pct18_ratio", "sii",
@@ -327,7 +327,7 @@ ch.figure(
     alt=(f"Bar chart of pathways on the waiting list per 1,000 residents in England by national IMD 2019 decile: "
          f"{num(R.loc[1, 'value'], dp=0)} in decile 1 (most deprived), {num(R.loc[5, 'value'], dp=0)} in decile 5 and "
          f"{num(R.loc[10, 'value'], dp=0)} in decile 10 (least deprived)."),
-    caption=("Waiting list pathways (WLMDS, England, all providers, week ending 25 January 2026) per 1,000 residents "
+    caption=(f"Waiting list pathways (WLMDS, England, all providers, {WEEK}) per 1,000 residents "
              f"by national IMD 2019 decile; population: {wl.population_year_label()}. 95% confidence intervals "
              "(Byar's method)."),
     source=f"{wl.WLMDS_SOURCE}; ONS small-area population estimates; MHCLG English Indices of Deprivation 2019")
@@ -372,7 +372,7 @@ ch.figure(
          f"acute trusts and England. Among ethnic groups at the ICB's trusts it ranges from "
          f"{pct(lo_e['pct_within_18_weeks'])} ({lo_e['category']}) to {pct(hi_e['pct_within_18_weeks'])} "
          f"({hi_e['category']}); suppressed groups are labelled, not plotted."),
-    caption=("% waiting under 18 weeks by ethnic category, age band and sex, week ending 25 January 2026, with 95% "
+    caption=(f"% waiting under 18 weeks by ethnic category, age band and sex, {WEEK}, with 95% "
              "Wilson confidence intervals. Small groups have wide intervals; 'suppressed' marks cells NHS England "
              "withheld."),
     source=wl.WLMDS_SOURCE)
@@ -409,7 +409,7 @@ ch.figure(
          f"percentage points; {icb.short_name} is highlighted at {num(ci['sii'])} points, ranked "
          f"{ordinal(int(ci['rank']))}."),
     caption=("Slope index of inequality in % waiting under 18 weeks across IMD 2019 deciles, each ICB's acute trusts, "
-             "week ending 25 January 2026, with 95% confidence intervals (simulation, OHID method). This ICB is "
+             f"{WEEK}, with 95% confidence intervals (simulation, OHID method). This ICB is "
              "the dark diamond."),
     source=wl.WLMDS_SOURCE)
 ctab = comp[["rank", "org_code", "org_name", "total_waiting", "pct18_d1", "pct18_d10", "pct18_gap_pp", "sii",

@@ -50,7 +50,7 @@ TARGET_SOURCES = {
 START = pd.Timestamp("2022-04-01")
 RTT_SOURCE = "NHS England, Consultant-led Referral to Treatment Waiting Times, incomplete pathways"
 WLMDS_SOURCE = ("NHS England, Waiting List Minimum Data Set (WLMDS) Demographics Summary, week ending "
-                "25 January 2026 (management information)")
+                f"{waiting.WLMDS_WEEK_ENDING.day} {waiting.WLMDS_WEEK_ENDING:%B %Y} (management information)")
 SPC_MEASURES = {
     "pct_within_18_weeks": ("% within 18 weeks", "increase"),
     "total_waiting": ("Total waiting", "decrease"),

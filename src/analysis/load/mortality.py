@@ -388,63 +388,45 @@ def practice_imd() -> pd.DataFrame:
     """Fingertips 93553 practice deprivation (IMD) score, vintages 2010, 2015, 2019.
 
     Columns: practice_code, practice_name, imd_year, imd_score (higher = more deprived),
-    is_current (practice open when extracted).
+    is_current (practice open when extracted). One loader reads this file:
+    :func:`analysis.load.primary_care.practice_imd`; this stacks its three vintages.
     """
-    f = "IMD_raw.csv"
-    cols = ["IndicatorID", "Year", "AreaCode", "AreaName", "IsAreaCurrent", "Value"]
-    df = read_csv(PRAC_IMD_DS, f, required=cols, dtype={"AreaCode": str, "AreaName": str})
-    if set(df["IndicatorID"].unique()) != {93553}:
-        raise LoaderError(f"dataset {PRAC_IMD_DS!r}, file {f!r}: expected only indicator 93553.")
-    df = df.rename(columns={"AreaCode": "practice_code", "AreaName": "practice_name", "Year": "imd_year",
-                            "IsAreaCurrent": "is_current", "Value": "imd_score"})
-    schema = pa.DataFrameSchema(
-        {"imd_year": pa.Column(int, pa.Check.isin([2010, 2015, 2019])),
-         "imd_score": pa.Column(float, pa.Check.in_range(0, 100)),
-         "is_current": pa.Column(int, pa.Check.isin([0, 1]))}, strict=False)
-    from ._base import validate
+    from . import primary_care
 
-    df = validate(df, schema, PRAC_IMD_DS, f)
-    check_unique(df, ["practice_code", "imd_year"], PRAC_IMD_DS, f)
-    df["is_current"] = df["is_current"].astype(bool)
-    return df[["practice_code", "practice_name", "imd_year", "imd_score", "is_current"]].reset_index(drop=True)
+    df = pd.concat([primary_care.practice_imd(y) for y in (2010, 2015, 2019)], ignore_index=True)
+    return df[["practice_code", "practice_name", "imd_year", "imd_score", "is_current"]]
 
 
 def practice_imd_icb() -> pd.DataFrame:
     """HEEC practice -> ICB (short name) with IMD 2019 score and national practice quintile.
 
     Columns: practice_code, icb_name, imd_score, imd_quintile_heec (**1 = least deprived**;
-    unweighted ntile over practices).
+    unweighted ntile over practices). Read by :func:`analysis.load.primary_care.heec_practice_imd_quintile`
+    (which also gives the book's 1 = most deprived quintile); this keeps HEEC's own column.
     """
-    f = "imd_icb.csv"
-    cols = ["Practice.Code", "ICB.NAME", "IMD", "IMD_quintile"]
-    df = read_csv(PRAC_IMD_DS, f, required=cols, dtype={"Practice.Code": str, "ICB.NAME": str})
-    df = df.rename(columns={"Practice.Code": "practice_code", "ICB.NAME": "icb_name", "IMD": "imd_score",
-                            "IMD_quintile": "imd_quintile_heec"})
-    schema = pa.DataFrameSchema(
-        {"imd_score": pa.Column(float, pa.Check.in_range(0, 100)),
-         "imd_quintile_heec": pa.Column(int, pa.Check.isin([1, 2, 3, 4, 5])),
-         "icb_name": pa.Column(str, nullable=True)}, strict=False)  # one practice (Y04225) has none
-    from ._base import validate
+    from . import primary_care
 
-    df = validate(df, schema, PRAC_IMD_DS, f)
-    check_unique(df, ["practice_code"], PRAC_IMD_DS, f)
-    return df.reset_index(drop=True)
+    df = primary_care.heec_practice_imd_quintile()
+    return df.rename(columns={"heec_quintile": "imd_quintile_heec"})[
+        ["practice_code", "icb_name", "imd_score", "imd_quintile_heec"]].reset_index(drop=True)
 
 
 def practice_list_sizes() -> pd.DataFrame:
     """Registered list size of each practice (QOF 2022-23, total list, patients at 31 March 2023).
 
-    Columns: practice_code, list_size. Used only to weight practices by their population.
+    Columns: practice_code, list_size. Used only to weight practices by their population. Taken
+    from the QOF practice table that the Core20PLUS5 chapter reads
+    (:func:`analysis.load.primary_care.qof_practice_prevalence`), so the file is parsed once.
     """
+    from . import primary_care
+
     f = "PREVALENCE_2223.csv"
-    cols = ["PRACTICE_CODE", "GROUP_CODE", "PATIENT_LIST_TYPE", "PRACTICE_LIST_SIZE"]
-    df = read_csv(QOF_DS, f, required=cols, dtype={"PRACTICE_CODE": str, "PATIENT_LIST_TYPE": str},
-                  usecols=cols)
-    df = df[df["PATIENT_LIST_TYPE"] == "TOTAL"]
-    sizes = df.groupby("PRACTICE_CODE")["PRACTICE_LIST_SIZE"].agg(["min", "max"])
+    df = primary_care.qof_practice_prevalence()
+    df = df[df["list_type"] == "TOTAL"]
+    sizes = df.groupby("practice_code")["list_size"].agg(["min", "max"])
     if (sizes["min"] != sizes["max"]).any():
         raise LoaderError(f"dataset {QOF_DS!r}, file {f!r}: a practice has different TOTAL list sizes.")
-    out = sizes["max"].rename("list_size").reset_index().rename(columns={"PRACTICE_CODE": "practice_code"})
+    out = sizes["max"].rename("list_size").reset_index()
     if (out["list_size"] <= 0).any() or len(out) < 6000:
         raise LoaderError(f"dataset {QOF_DS!r}, file {f!r}: implausible list sizes ({len(out)} practices).")
     out["list_size"] = out["list_size"].astype(float)
