@@ -16,6 +16,12 @@ ch = Chapter("scorecard", data_dir, icb=icb)
 figures.style()
 
 sc = sc_mod.scorecard(icb.ods_code)
+
+
+def target_text(key):
+    """A measure's numeric target as written in the one table of objectives (scorecard.MEASURES)."""
+    t = sc_mod.MEASURES[key].target
+    return pct(t, dp=0 if float(t).is_integer() else 1)
 T, S = sc.table, sc.series
 comp = sc_mod.icb_comparison()
 mine = comp[comp["icb_ods_code"] == icb.ods_code].set_index("measure")
@@ -73,12 +79,12 @@ findings = [
     "latest period"
     + (f" ({objective_names(met)})." if met else "."),
     f"A&E: {value_text('ae_4h')} of attendances were seen within 4 hours in {esc(S['ae_4h'].period_label)} "
-    f"(target 76%; England {pct(S['ae_4h'].england)}).",
+    f"(target {target_text('ae_4h')}; England {pct(S['ae_4h'].england)}).",
     f"Cancer: {value_text('cancer_fds')} were diagnosed or had cancer ruled out within 28 days in "
-    f"{esc(S['cancer_fds'].period_label)} (target 75%), and {value_text('cancer_62')} started treatment within "
-    f"62 days (standard 85%; England {pct(S['cancer_62'].england)}).",
+    f"{esc(S['cancer_fds'].period_label)} (target {target_text('cancer_fds')}), and {value_text('cancer_62')} started treatment within "
+    f"62 days (standard {target_text('cancer_62')}; England {pct(S['cancer_62'].england)}).",
     f"Dementia diagnosis rate: {value_text('dementia')} in {esc(S['dementia'].period_label)}, against the "
-    f"66.7% ambition (England {pct(S['dementia'].england)}); {count(S['rtt_65w'].latest)} patients were waiting "
+    f"{target_text('dementia')} ambition (England {pct(S['dementia'].england)}); {count(S['rtt_65w'].latest)} patients were waiting "
     f"over 65 weeks for planned care in {esc(S['rtt_65w'].period_label)} (objective: none).",
 ]
 if improving or concern:

@@ -45,6 +45,7 @@ groups = {d: wl.wlmds_view(icb.ods_code, d) for d in ("ethnicity", "age", "sex")
 
 hf = wl.headline_figures(icb.ods_code, imd_version)
 period_rtt = f"{status['last_month']:%B %Y}"
+STD = pct(T["rtt_18_weeks_standard"], dp=0)  # the 18-week standard, from the targets table
 WEEK_DATE = f"{waiting.WLMDS_WEEK_ENDING.day} {waiting.WLMDS_WEEK_ENDING:%B %Y}"  # the WLMDS snapshot
 WEEK = f"week ending {WEEK_DATE}"
 for key, label, unit, period, source, evidence in (
@@ -86,7 +87,7 @@ n_icbs = int(comp["sii"].notna().sum())
 ch.findings([
     f"In {esc(li['month'])}, {count(li['total_waiting'])} pathways of patients of {esc(icb.short_name)} ICB were on the "
     f"elective (RTT) waiting list. {pct(li['pct_within_18_weeks'])} had waited under 18 weeks (England "
-    f"{pct(le['pct_within_18_weeks'])}), against the 92% constitutional standard and the national ambition of "
+    f"{pct(le['pct_within_18_weeks'])}), against the {STD} constitutional standard and the national ambition of "
     f"{pct(T['rtt_18_weeks_march_2026'], dp=0)} by March 2026.",
     f"{count(li['over_52_weeks'])} pathways had waited over 52 weeks ({pct(li['pct_over_52_weeks'])} of the list; the "
     f"March 2026 ambition was under {pct(T['rtt_over_52_share_march_2026'], dp=0)}) and {count(li['over_65_weeks'])} over "
@@ -137,7 +138,7 @@ ch.md(
     f"For the ICB's patients, the share waiting under 18 weeks was {pct(li['pct_within_18_weeks'])} in "
     f"{esc(li['month'])}, against {pct(yr)} a year earlier. Since the February 2024 series break the monthly "
     f"share has averaged {pct(post18['mean'].iloc[0])}, and the latest month shows "
-    f"{variation_words[post18['variation'].iloc[0]]}. The whole process range since then is below the 92% standard, "
+    f"{variation_words[post18['variation'].iloc[0]]}. The whole process range since then is below the {STD} standard, "
     "so the standard will not be met unless the process changes." if post18["assurance"].iloc[0] == "consistently_fails" else
     f"For the ICB's patients, the share waiting under 18 weeks was {pct(li['pct_within_18_weeks'])} in "
     f"{esc(li['month'])}, against {pct(yr)} a year earlier. Since the February 2024 series break the monthly share "
@@ -145,21 +146,24 @@ ch.md(
     f"{variation_words[post18['variation'].iloc[0]]}.")
 fig = wl.plot_spc_panels([
     dict(points=spc18, ylabel="% under 18 weeks", title="% waiting under 18 weeks", percent=True,
-         targets={"92% standard": T["rtt_18_weeks_standard"],
-                  "65% ambition, Mar 2026": T["rtt_18_weeks_march_2026"]}),
+         targets={f"{STD} standard": T["rtt_18_weeks_standard"],
+                  f"{pct(T['rtt_18_weeks_march_2026'], dp=0)} ambition, Mar 2026": T["rtt_18_weeks_march_2026"]}),
     dict(points=spc_tot, ylabel="Pathways", title="Total waiting"),
 ])
 ch.figure(
     fig, "rtt_icb_spc",
     alt=(f"Two statistical process control charts for {icb.short_name} ICB as commissioner, April 2022 to "
          f"{period_rtt}. Left: the share waiting under 18 weeks, {pct(icb_rtt['pct_within_18_weeks'].iloc[0])} in "
-         f"{first_month:%B %Y} and {pct(li['pct_within_18_weeks'])} in {li['month']}, below the 92% standard "
-         f"throughout. Right: the total waiting, {count(icb_rtt['total_waiting'].iloc[0])} then "
+         f"{first_month:%B %Y} and {pct(li['pct_within_18_weeks'])} in {li['month']}, "
+         + (f"below the {STD} standard throughout. " if icb_rtt["pct_within_18_weeks"].max() < T["rtt_18_weeks_standard"]
+            else f"at or above the {STD} standard in some months. ")
+         + f"Right: the total waiting, {count(icb_rtt['total_waiting'].iloc[0])} then "
          f"{count(li['total_waiting'])}. Limits are recalculated from February 2024, the series break."),
     caption=("The ICB's waiting list as commissioner: monthly values, mean (solid) and process limits (dashed), "
              "calculated separately before and after the February 2024 series break. Triangles mark special-cause "
-             "variation (up = improvement, down = concern), circles common-cause variation. Targets: 92% NHS "
-             "Constitution standard; 65% nationally by March 2026 (2025/26 planning guidance)."),
+             f"variation (up = improvement, down = concern), circles common-cause variation. Targets: {STD} NHS "
+             f"Constitution standard; {pct(T['rtt_18_weeks_march_2026'], dp=0)} nationally by March 2026 "
+             "(2025/26 planning guidance)."),
     source=wl.RTT_SOURCE)
 
 ch.md(
@@ -223,7 +227,7 @@ for t in shown.itertuples():
     pts = wl.rtt_spc(series[series["org_code"] == t.trust_code], "pct_within_18_weeks",
                      target=T["rtt_18_weeks_standard"])
     panels.append(dict(points=pts, ylabel="% under 18 weeks", title=t.trust_name, percent=True,
-                       targets={"92%": T["rtt_18_weeks_standard"]}))
+                       targets={f"{STD}": T["rtt_18_weeks_standard"]}))
 tl = L.loc[list(shown["trust_code"])]
 ch.md(
     f"{count(len(trusts))} NHS acute trust(s) are located in the ICB. "
@@ -235,7 +239,8 @@ ch.figure(
     fig, "rtt_trusts_spc",
     alt=("Statistical process control charts of the share waiting under 18 weeks at the ICB's largest acute trusts: "
          + "; ".join(f"{r.org_name} {pct(r.pct_within_18_weeks)} in {r.month}" for r in tl.itertuples())
-         + ". All are below the 92% standard."),
+         + (f". All are below the {STD} standard." if (tl["pct_within_18_weeks"] < T["rtt_18_weeks_standard"]).all()
+            else ".")),
     caption=("% waiting under 18 weeks at the acute trusts located in the ICB (largest lists first, up to four), "
              "SPC limits recalculated from February 2024."),
     source=wl.RTT_SOURCE)
