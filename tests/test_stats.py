@@ -18,6 +18,7 @@ import pytest
 
 from analysis import stats as S
 from analysis.stats import StatsInputError
+from analysis.stats._common import _level_label
 
 DATA = Path(os.environ.get("ANALYSIS_DATA_MIRROR",
                            Path(__file__).resolve().parents[1].parent / "shared" / "data"))
@@ -275,7 +276,7 @@ def test_sii_matches_fixture(sii_fixture: pd.DataFrame, rows: tuple[int, int], k
         exact.append(("rii", "rii"))
         simulated += [("rii_lower_ci", "rii_lowercl_1"), ("rii_upper_ci", "rii_uppercl_1")]
     if isinstance(kwargs.get("confidence"), tuple):
-        tag = S._level_label(kwargs["confidence"][1])
+        tag = _level_label(kwargs["confidence"][1])
         simulated += [(f"lower_{tag}_ci", "sii_lowercl_2"), (f"upper_{tag}_ci", "sii_uppercl_2")]
         if kwargs.get("rii"):
             simulated += [(f"rii_lower_{tag}_ci", "rii_lowercl_2"), (f"rii_upper_{tag}_ci", "rii_uppercl_2")]

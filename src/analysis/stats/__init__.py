@@ -1,0 +1,71 @@
+"""Public health statistics, as OHID (formerly PHE) computes them for Fingertips.
+
+One public function per method. Every function takes a pandas DataFrame, column names and an
+optional ``group_by`` list, validates its input (raising :class:`StatsInputError`, a
+``ValueError``, with a plain-English message naming the column or parameter at fault) and
+returns a DataFrame with columns ``value``, ``lower_ci`` and ``upper_ci`` plus the inputs.
+
+Confidence levels
+    ``confidence`` is one level in [0.9, 1) or a sequence of levels, e.g. ``(0.95, 0.998)``.
+    The first level gives ``lower_ci``/``upper_ci``; each further level gives
+    ``lower_<level>_ci``/``upper_<level>_ci`` with the level in percent and ``_`` for the decimal
+    point (``lower_99_8_ci``). The levels used are kept in ``result.attrs["confidence"]``.
+
+Methods and references
+    * proportions: Wilson score interval -- PHEindicatormethods ``phe_proportion``;
+      Wilson EB (1927) J Am Stat Assoc 22:209-12; Newcombe RG, Altman DG (2000) in *Statistics
+      with confidence* 2nd edn pp 46-8.
+    * crude rates: Byar's approximation, exact Poisson (chi-square) for counts < 10 --
+      PHEindicatormethods ``phe_rate``; Breslow NE, Day NE (1987) *Statistical methods in cancer
+      research* vol II; Armitage P, Berry G (2002) *Statistical methods in medical research*.
+    * directly standardised rates: Dobson method -- PHEindicatormethods ``phe_dsr`` /
+      ``calculate_dsr``; Dobson AJ et al (1991) Stat Med 10:457-62; European Standard
+      Population 2013 (Eurostat).
+    * slope and relative index of inequality: PHEindicatormethods ``phe_sii``; Low A, Low A
+      (2004) J Public Health 26:388-95; OHID PHOF indicator 0.2iii / Fingertips 92901.
+    * life expectancy: Chiang II abridged life table with a 90+ band and Silcocks' variance for
+      the last band -- PHEindicatormethods ``phe_life_expectancy``; Chiang CL (1968); Silcocks
+      PBS et al (2001) J Epidemiol Community Health 55:38-43; Eayres DP, Williams ES (2004)
+      J Epidemiol Community Health 58:243-9.
+    * quantiles: PHEindicatormethods ``phe_quantile``; OHID technical guide *Assigning
+      deprivation categories*.
+    * funnel plots: PHEindicatormethods ``phe_funnels`` / ``phe_funnel_significance``;
+      Spiegelhalter DJ (2005) Stat Med 24:1185-1202; Fingertips technical guidance.
+    * statistical process control: NHS England / NHS Improvement *Making Data Count* (2019)
+      and *Making Data Count: Strengthening your decisions* (2021); XmR chart (Wheeler DJ,
+      *Understanding Variation*, 2000).
+
+Where the Python port of PHEindicatormethods (``PHStatsMethods`` 0.1.16, installed) computes a
+method correctly and works with pandas 3 it is called (Wilson proportions, DSRs, quantiles,
+funnel limits and significance); where it is missing or broken the method is written here and
+the reason is given next to the code.
+"""
+from __future__ import annotations
+
+from ._common import ESP2013, LIFE_TABLE_AGE_BANDS, StatsInputError
+from .funnel import funnel_limits, funnel_significance
+from .inequality import sii
+from .life_table import life_expectancy
+from .quantiles import assign_quantiles, population_weighted_quantiles
+from .rates import byars_ci, crude_rate, dsr, exact_poisson_ci, proportion, wilson_ci
+from .spc import SPCResult, spc
+
+__all__ = [
+    "ESP2013",
+    "LIFE_TABLE_AGE_BANDS",
+    "SPCResult",
+    "StatsInputError",
+    "assign_quantiles",
+    "byars_ci",
+    "crude_rate",
+    "dsr",
+    "exact_poisson_ci",
+    "funnel_limits",
+    "funnel_significance",
+    "life_expectancy",
+    "population_weighted_quantiles",
+    "proportion",
+    "sii",
+    "spc",
+    "wilson_ci",
+]
