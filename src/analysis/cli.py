@@ -195,7 +195,10 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             raise
         hint = _HINTS.get(type(exc).__name__, "")
-        print(f"error: {exc}" + (f"\n{hint}" if hint else ""), file=sys.stderr)
+        text = str(exc).rstrip()
+        # One line where the message is one line (the hint joins it); multi-line messages (the
+        # places a data file was looked for) keep their layout.
+        print(f"error: {text}" + (("\n" if "\n" in text else " ") + hint if hint else ""), file=sys.stderr)
         return 2
 
 
