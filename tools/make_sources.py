@@ -77,7 +77,9 @@ def main(mirror: Path) -> None:
             if r[col] and r[col] not in d[key]:
                 d[key].append(r[col])
         entry = {"sha256": r["sha256"], "bytes": int(r["bytes"]), "origin": r["origin"]}
-        if r["pinned_url"].startswith("https://"):
+        # A GitHub /tree/ page (the pinned "url" of generated fixtures) is HTML, not the file's
+        # bytes: listing it would make analysis.sources download a page that fails the sha256.
+        if r["pinned_url"].startswith("https://") and "/tree/" not in r["pinned_url"]:
             entry["url"] = r["pinned_url"]
         if r["source_repo"]:
             entry["source"] = f"{r['source_repo']}@{r['source_commit']}:{r['source_path']}"
