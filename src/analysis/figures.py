@@ -225,14 +225,11 @@ def funnel_chart(result, *, unit_column: str, highlight=(), label_column: str | 
         sel = (position == code) & ~is_high
         if sel.any():
             ax.scatter(den[sel], result["value"].to_numpy()[sel], marker=st["marker"], color=st["colour"], s=30,
-                       edgecolor="white", linewidth=0.4, label=st["label"], zorder=3)
+                       edgecolor="white", linewidth=0.4, label=st["label"], zorder=3, clip_on=False)
     if is_high.any():
+        legend = f"{labels[is_high][0]}" if is_high.sum() == 1 else "Highlighted"
         ax.scatter(den[is_high], result["value"].to_numpy()[is_high], marker="D", s=75, facecolor=HIGHLIGHT,
-                   edgecolor="white", linewidth=0.8, zorder=4, label="Highlighted")
-        halo = [matplotlib.patheffects.withStroke(linewidth=3, foreground="white")]
-        for x, y, text in zip(den[is_high], result["value"].to_numpy()[is_high], labels[is_high]):
-            ax.annotate(text, (x, y), xytext=(7, 6), textcoords="offset points", fontsize=9, color=HIGHLIGHT,
-                        fontweight="bold", zorder=5, path_effects=halo)
+                   edgecolor="white", linewidth=0.8, zorder=4, label=legend)
     points = pd.DataFrame({"series": np.where(is_high, "highlighted unit", "unit"),
                            "unit": result[unit_column].to_numpy(), "label": labels, "denominator": den,
                            "value": result["value"].to_numpy(), "position": position})
@@ -252,10 +249,20 @@ def funnel_chart(result, *, unit_column: str, highlight=(), label_column: str | 
         percent_axis(ax)
     else:
         count_axis(ax)
+    halo = [matplotlib.patheffects.withStroke(linewidth=3, foreground="white")]
+    for x, y, text in zip(den[is_high], result["value"].to_numpy()[is_high], labels[is_high]):
+        # a label in the right half of the plot goes to the left of its point, so it stays inside
+        right = np.log(x / lo_x) / np.log(hi_x / lo_x) > 0.5
+        ax.annotate(text, (x, y), xytext=(-7 if right else 7, 6), textcoords="offset points",
+                    ha="right" if right else "left", fontsize=9, color=HIGHLIGHT, fontweight="bold",
+                    zorder=5, path_effects=halo)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    phi_text = f"φ = {a['phi']:,.3g}" + (f", τ² = {a['tau2']:.3g}" if kind == "adjusted" else "")
+    phi = a["phi"]
+    phi_text = f"φ = {phi:,.0f}" if phi >= 100 else f"φ = {phi:.3g}"
+    if kind == "adjusted":
+        phi_text += f", τ² = {a['tau2']:.2g}"
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), title=f"Dispersion {phi_text}",
               title_fontsize=8)
     return fig, data

@@ -137,7 +137,7 @@ def funnel_significance(
 
 #: The two funnel levels and their normal multipliers. FunnelPlotR hard-codes these 6-decimal
 #: values (R/calculate_limits.R), which differ from the exact 97.5th and 99.9th percentiles by
-#: <1e-7 relative; using the same numbers lets the tests hold the reference to 1e-9.
+#: <1e-7 relative; using the same numbers lets the tests hold the reference to 1e-10.
 FUNNEL_LEVELS: dict[float, float] = {0.95: 1.959964, 0.998: 3.090232}
 
 _LEVEL_TAG = {0.95: "95", 0.998: "99_8"}
@@ -220,7 +220,7 @@ def _truncate(z: np.ndarray, trim_by: float) -> tuple[np.ndarray, np.ndarray]:
 def _dispersion(z_used: np.ndarray, s_used: np.ndarray) -> tuple[float, float]:
     """(phi, tau2): dispersion ratio and DerSimonian-Laird between-unit variance.
 
-    Spiegelhalter (2005) eqs. 4-5; FunnelPlotR phi_func() and tau_func(). tau2 is 0 when
+    Spiegelhalter (2005); FunnelPlotR phi_func() and tau_func(). tau2 is 0 when
     n phi < n - 1 (no evidence of overdispersion).
     """
     n = len(z_used)
@@ -262,7 +262,12 @@ def funnel_overdispersed(
     One row per unit (e.g. 42 ICBs); rows are not aggregated. ``data_type="proportion"``:
     ``numerator`` events out of ``denominator`` people, compared with the pooled proportion.
     ``data_type="ratio"``: an indirectly standardised ratio, ``numerator`` observed over
-    ``denominator`` expected, compared with 1.
+    ``denominator`` expected, compared with 1. The target and the overdispersion are estimated
+    from all rows, so pass the whole comparator set (e.g. all 42 ICBs), not a subset.
+
+    Parameters: ``sr_method`` ("SHMI" or "CQC", ratios only); ``trim_by``, the share damped in
+    each tail (default 0.1; SHMI makes ``1 / trim_by`` rank groups); ``adjust=False`` for
+    unadjusted limits only; ``multiplier`` scales values and limits (100 for a percentage).
 
     Method (Spiegelhalter 2005, Stat Med 24:1185-1202; Spiegelhalter et al 2012, JRSS A
     175:1-47; FunnelPlotR 0.6.0, R/od_adjustment.R and R/calculate_limits.R):
@@ -301,9 +306,10 @@ def funnel_overdispersed(
     ``upper_99_8_adjusted``, ``limits_used``, the limits used as ``lower_95_limit``,
     ``upper_95_limit``, ``lower_99_8_limit``, ``upper_99_8_limit``, and ``outlier_95``,
     ``outlier_99_8`` (true when the value lies strictly outside those limits). Limits and target
-    are on the ``multiplier`` scale. ``result.attrs`` keeps the settings, ``target``, ``phi``,
-    ``tau2``, ``n_used`` (units used for ``phi``) and ``limits_used`` for
-    :func:`funnel_limit_curves` and :func:`funnel_position`.
+    are on the ``multiplier`` scale. ``result.attrs`` keeps the settings, ``target`` (and
+    ``target_unscaled``), ``phi``, ``tau2``, ``n_used`` (units used for ``phi``),
+    ``limits_used``, ``limits_note`` and the denominator column and range, for
+    :func:`funnel_limit_curves`, :func:`funnel_position` and ``figures.funnel_chart``.
     """
     func = "funnel_overdispersed"
     df = _check_frame(df, func)
@@ -374,8 +380,19 @@ def funnel_overdispersed(
     return out
 
 
-_CURVE_ATTRS = ("method", "data_type", "sr_method", "multiplier", "target", "target_unscaled", "tau2",
-                "limits_used", "denominator_range")
+_RESULT_ATTRS = ("data_type", "sr_method", "multiplier", "target", "target_unscaled", "tau2",
+                 "limits_used", "denominator_range")
+
+
+def _check_result(result: object, func: str) -> dict:
+    """The attrs of a funnel_overdispersed() result, or a clear error."""
+    if not isinstance(result, pd.DataFrame) or result.attrs.get("method") != "funnel_overdispersed":
+        raise _fail(func, "result must be the DataFrame returned by funnel_overdispersed() (its attrs "
+                          "hold the target, tau2 and settings; a merge or concat can drop them)")
+    missing = [k for k in _RESULT_ATTRS if k not in result.attrs]
+    if missing:
+        raise _fail(func, f"result.attrs lacks {missing}; pass the DataFrame funnel_overdispersed() returned")
+    return result.attrs
 
 
 def funnel_limit_curves(
@@ -393,13 +410,7 @@ def funnel_limit_curves(
     ``upper_99_8_limit``.
     """
     func = "funnel_limit_curves"
-    if not isinstance(result, pd.DataFrame) or result.attrs.get("method") != "funnel_overdispersed":
-        raise _fail(func, "result must be the DataFrame returned by funnel_overdispersed() (its attrs "
-                          "hold the target, tau2 and settings; a merge or concat can drop them)")
-    a = result.attrs
-    missing = [k for k in _CURVE_ATTRS if k not in a]
-    if missing:
-        raise _fail(func, f"result.attrs lacks {missing}; pass the DataFrame funnel_overdispersed() returned")
+    a = _check_result(result, func)
     if denominators is None:
         if isinstance(n_points, bool) or not isinstance(n_points, (int, np.integer)) or n_points < 2:
             raise _fail(func, f"n_points must be a whole number of at least 2, got {n_points!r}")
@@ -462,8 +473,7 @@ def funnel_position(
     narrow, and a sentence could then call an ordinary unit "well above" the average.
     """
     func = "funnel_position"
-    if not isinstance(result, pd.DataFrame) or result.attrs.get("method") != "funnel_overdispersed":
-        raise _fail(func, "result must be the DataFrame returned by funnel_overdispersed()")
+    _check_result(result, func)
     if level not in FUNNEL_LEVELS:
         raise _fail(func, f"level must be 0.95 or 0.998 (the funnel's two limits), got {level!r}")
     if unit_column is None:
