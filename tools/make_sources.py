@@ -106,7 +106,9 @@ def _catalogue(mirror: Path) -> dict[str, list[dict]]:
 
 def _file_entry(r: dict) -> dict:
     entry = {"sha256": r["sha256"], "bytes": int(r["bytes"]), "origin": r["origin"]}
-    if r["pinned_url"].startswith("https://"):
+    # A pinned URL is a download address only when it points at the file itself (a GitHub
+    # `/tree/` page of a reference implementation is not the file's bytes).
+    if r["pinned_url"].startswith("https://") and "/tree/" not in r["pinned_url"]:
         entry["url"] = r["pinned_url"]
     if r["source_repo"]:
         entry["source"] = f"{r['source_repo']}@{r['source_commit']}:{r['source_path']}"

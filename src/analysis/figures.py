@@ -9,7 +9,10 @@ shape and a text label as well as a colour.
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.patheffects
 import matplotlib.ticker
+import numpy as np
+import pandas as pd
 
 matplotlib.use("Agg")  # headless builds; no display needed
 import matplotlib.pyplot as plt  # noqa: E402
@@ -129,9 +132,154 @@ def count_axis(ax, axis: str = "y") -> None:
     target.set_major_formatter(TickFormatter(""))
 
 
+
+def compact_number(x: float) -> str:
+    """A count for an axis tick: 950, 1.5k, 20k, 2.5m (never "2x10^3")."""
+    x = float(x)
+    for scale, suffix in ((1e6, "m"), (1e3, "k")):
+        if abs(x) >= scale:
+            return f"{x / scale:,.3g}{suffix}"
+    return f"{x:,.3g}" if x != int(x) else f"{int(x):,}"
+
+
+def _log_count_axis(ax, lo: float, hi: float) -> None:
+    """Log-scale x axis of counts with ticks at 1-2-5 (or every integer multiple when the range
+    is narrow) labelled 1k, 20k, 1m."""
+    ax.set_xscale("log")
+    ax.set_xlim(lo, hi)
+    for subs in ((1.0, 2.0, 5.0), tuple(float(i) for i in range(1, 10))):
+        locator = matplotlib.ticker.LogLocator(base=10, subs=subs)
+        ticks = [t for t in locator.tick_values(lo, hi) if lo <= t <= hi]
+        if len(ticks) >= 3:
+            break
+    ax.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, pos=None: compact_number(v)))
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+
+
+#: Funnel points: position against the 99.8% limits, by colour, marker and legend words.
+FUNNEL_POINTS = {
+    "high": {"colour": NHS_BRIGHT_BLUE, "marker": "^", "label": "Above the 99.8% limit"},
+    "low": {"colour": NHS_ORANGE, "marker": "v", "label": "Below the 99.8% limit"},
+    "within": {"colour": CONTEXT, "marker": "o", "label": "Within the 99.8% limits"},
+}
+
+
+def funnel_chart(result, *, unit_column: str, highlight=(), label_column: str | None = None,
+                 title: str = "", xlabel: str = "Denominator (log scale)", ylabel: str = "",
+                 show_unadjusted: bool = True):
+    """Funnel plot of :func:`analysis.stats.funnel_overdispersed` output.
+
+    Draws every unit (marker and colour by its position against the 99.8% limits used), the
+    target line, the 95% (dashed) and 99.8% (solid) limits the method used -- adjusted for
+    overdispersion unless none was found -- and, lightly, the unadjusted 99.8% limits for
+    comparison. Units whose ``unit_column`` value is in ``highlight`` are drawn as large
+    diamonds and labelled with ``label_column`` (default the unit value). The x axis is a log
+    scale labelled 1k, 20k, 1m; a proportion per 100 gets a % axis.
+
+    Returns ``(figure, data)``: ``data`` is a tidy table of everything drawn (one row per unit
+    and per point of each line: ``series``, ``unit``, ``label``, ``denominator``, ``value``,
+    ``position``), for the figure's CSV download.
+    """
+    from .stats import funnel_limit_curves
+
+    if unit_column not in result.columns:
+        raise ValueError(f"funnel_chart: unit_column {unit_column!r} is not a column of the result")
+    if label_column is not None and label_column not in result.columns:
+        raise ValueError(f"funnel_chart: label_column {label_column!r} is not a column of the result")
+    wanted = [highlight] if isinstance(highlight, str) or not hasattr(highlight, "__iter__") else list(highlight)
+    unknown = [h for h in wanted if not (result[unit_column] == h).any()]
+    if unknown:
+        raise ValueError(f"funnel_chart: highlight {unknown} not found in column {unit_column!r}")
+    a = result.attrs
+    den_col = _funnel_denominator(result)
+    den = result[den_col].to_numpy(dtype="float64")
+    lo_x, hi_x = float(den.min()) / 1.5, float(den.max()) * 1.3
+    curves = funnel_limit_curves(result, np.geomspace(lo_x, hi_x, 200))
+    kind = a["limits_used"]
+    used_words = "adjusted for overdispersion" if kind == "adjusted" else "not adjusted: no overdispersion found"
+
+    position = np.where(result["value"] > result["upper_99_8_limit"], "high",
+                        np.where(result["value"] < result["lower_99_8_limit"], "low", "within"))
+    is_high = result[unit_column].isin(wanted).to_numpy()
+    labels = result[label_column if label_column else unit_column].astype(str).to_numpy()
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    lines = [("target", "target", "Average of all units" if a["data_type"] == "proportion" else "Expected (ratio 1)",
+              {"color": NHS_BLACK, "lw": 1.1, "ls": "-"})]
+    for tag, pct, ls in (("95", "95%", "--"), ("99_8", "99.8%", "-")):
+        for side in ("lower", "upper"):
+            lines.append((f"{side}_{tag}_limit", f"{pct} {side} limit ({used_words})",
+                          f"{pct} limits ({used_words})" if side == "lower" else None,
+                          {"color": NHS_DARK_GREY, "lw": 1.1, "ls": ls}))
+    if show_unadjusted and kind == "adjusted":
+        for side in ("lower", "upper"):
+            lines.append((f"{side}_99_8_unadjusted", f"99.8% {side} limit (not adjusted)",
+                          "99.8% limits without the adjustment" if side == "lower" else None,
+                          {"color": CONTEXT, "lw": 0.9, "ls": ":"}))
+    tidy = []
+    for col, series, legend, kw in lines:
+        ax.plot(curves["denominator"], curves[col], label=legend, zorder=2, **kw)
+        tidy.append(pd.DataFrame({"series": series, "denominator": curves["denominator"], "value": curves[col]}))
+    for code, st in FUNNEL_POINTS.items():
+        sel = (position == code) & ~is_high
+        if sel.any():
+            ax.scatter(den[sel], result["value"].to_numpy()[sel], marker=st["marker"], color=st["colour"], s=30,
+                       edgecolor="white", linewidth=0.4, label=st["label"], zorder=3, clip_on=False)
+    if is_high.any():
+        legend = f"{labels[is_high][0]}" if is_high.sum() == 1 else "Highlighted"
+        ax.scatter(den[is_high], result["value"].to_numpy()[is_high], marker="D", s=75, facecolor=HIGHLIGHT,
+                   edgecolor="white", linewidth=0.8, zorder=4, label=legend)
+    points = pd.DataFrame({"series": np.where(is_high, "highlighted unit", "unit"),
+                           "unit": result[unit_column].to_numpy(), "label": labels, "denominator": den,
+                           "value": result["value"].to_numpy(), "position": position})
+    data = pd.concat([points, *tidy], ignore_index=True)[["series", "unit", "label", "denominator", "value", "position"]]
+
+    _log_count_axis(ax, lo_x, hi_x)
+    at_units = result[["value", "lower_99_8_limit", "upper_99_8_limit"]].to_numpy(dtype="float64")
+    y_lo, y_hi = float(np.nanmin(at_units)), float(np.nanmax(at_units))
+    pad = (y_hi - y_lo) * 0.08 or abs(y_hi) * 0.05 or 1.0
+    y_lo, y_hi = y_lo - pad, y_hi + pad
+    if a["data_type"] == "proportion":
+        y_lo, y_hi = max(y_lo, 0.0), min(y_hi, a["multiplier"])
+    else:
+        y_lo = max(y_lo, 0.0)
+    ax.set_ylim(y_lo, y_hi)
+    if a["data_type"] == "proportion" and a["multiplier"] == 100:
+        percent_axis(ax)
+    else:
+        count_axis(ax)
+    halo = [matplotlib.patheffects.withStroke(linewidth=3, foreground="white")]
+    for x, y, text in zip(den[is_high], result["value"].to_numpy()[is_high], labels[is_high]):
+        # a label in the right half of the plot goes to the left of its point, so it stays inside
+        right = np.log(x / lo_x) / np.log(hi_x / lo_x) > 0.5
+        ax.annotate(text, (x, y), xytext=(-7 if right else 7, 6), textcoords="offset points",
+                    ha="right" if right else "left", fontsize=9, color=HIGHLIGHT, fontweight="bold",
+                    zorder=5, path_effects=halo)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    phi = a["phi"]
+    phi_text = f"φ = {phi:,.0f}" if phi >= 100 else f"φ = {phi:.3g}"
+    if kind == "adjusted":
+        phi_text += f", τ² = {a['tau2']:.2g}"
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), title=f"Dispersion {phi_text}",
+              title_fontsize=8)
+    return fig, data
+
+
+def _funnel_denominator(result) -> str:
+    col = result.attrs.get("denominator_column")
+    if not col or col not in result.columns:
+        raise ValueError("funnel_chart: result must be the DataFrame returned by "
+                         "analysis.stats.funnel_overdispersed() (its attrs name the denominator column)")
+    return col
+
+
 __all__ = [
     "CONTEXT",
     "DECILE_COLOURS",
+    "FUNNEL_POINTS",
     "HIGHLIGHT",
     "NHS_BLUE",
     "NHS_DARK_BLUE",
@@ -139,7 +287,9 @@ __all__ = [
     "SIGNIFICANCE",
     "SPC",
     "TickFormatter",
+    "compact_number",
     "count_axis",
+    "funnel_chart",
     "percent_axis",
     "source_note",
     "style",

@@ -29,8 +29,25 @@ Methods and references
       J Epidemiol Community Health 58:243-9.
     * quantiles: PHEindicatormethods ``phe_quantile``; OHID technical guide *Assigning
       deprivation categories*.
-    * funnel plots: PHEindicatormethods ``phe_funnels`` / ``phe_funnel_significance``;
-      Spiegelhalter DJ (2005) Stat Med 24:1185-1202; Fingertips technical guidance.
+    * funnel plots adjusted for overdispersion: ``funnel_overdispersed``, with
+      ``funnel_limit_curves`` to draw the limits and ``funnel_position`` to put a unit's place
+      in words. Spiegelhalter's additive random-effects method: each unit's value is put on a
+      variance-stabilised scale (arcsine square root for proportions; for indirectly
+      standardised ratios the log, as NHS Digital's SHMI, or the square root, as CQC) and
+      scored as a z-score; the z-scores are winsorised at 10% in each tail (SHMI: the top and
+      bottom 10% are truncated instead) before the dispersion ratio phi and the between-unit
+      variance tau2 (DerSimonian-Laird) are estimated, and tau2 widens the 95% and 99.8%
+      limits. When phi <= 1 there is no overdispersion and the unadjusted limits are used
+      (arcsine normal approximation for proportions, exact Poisson for ratios). Reference
+      implementation NHS-R FunnelPlotR 0.6.0, reproduced for 90 settings on 10 NHS datasets,
+      with two deliberate differences: limits past 0% or 100% are set to 0% or 100% at every
+      denominator, and CQC limits are squared back from the square-root scale. Spiegelhalter
+      DJ (2005) Stat Med 24:1185-1202 and Qual Saf Health Care 14:347-51; Spiegelhalter DJ et
+      al (2012) J R Stat Soc A 175:1-47; DerSimonian R, Laird N (1986) Control Clin Trials
+      7:177-88.
+    * funnel plots: PHEindicatormethods ``phe_funnels`` / ``phe_funnel_significance``
+      (limits with no between-area variation); Spiegelhalter DJ (2005) Stat Med 24:1185-1202;
+      Fingertips technical guidance.
     * statistical process control: NHS England / NHS Improvement *Making Data Count* (2019)
       and *Making Data Count: Strengthening your decisions* (2021); XmR chart (Wheeler DJ,
       *Understanding Variation*, 2000).
@@ -43,7 +60,15 @@ the reason is given next to the code.
 from __future__ import annotations
 
 from ._common import ESP2013, LIFE_TABLE_AGE_BANDS, StatsInputError
-from .funnel import funnel_limits, funnel_significance
+from .funnel import (
+    FUNNEL_LEVELS,
+    FunnelPosition,
+    funnel_limit_curves,
+    funnel_limits,
+    funnel_overdispersed,
+    funnel_position,
+    funnel_significance,
+)
 from .inequality import sii
 from .life_table import life_expectancy
 from .quantiles import assign_quantiles, population_weighted_quantiles
@@ -52,6 +77,8 @@ from .spc import SPCResult, spc
 
 __all__ = [
     "ESP2013",
+    "FUNNEL_LEVELS",
+    "FunnelPosition",
     "LIFE_TABLE_AGE_BANDS",
     "SPCResult",
     "StatsInputError",
@@ -60,7 +87,10 @@ __all__ = [
     "crude_rate",
     "dsr",
     "exact_poisson_ci",
+    "funnel_limit_curves",
     "funnel_limits",
+    "funnel_overdispersed",
+    "funnel_position",
     "funnel_significance",
     "life_expectancy",
     "population_weighted_quantiles",
