@@ -33,7 +33,7 @@ from typing import Callable
 from filelock import FileLock, Timeout
 
 from ..paths import ROOT
-from .assemble import assemble, display_params, git_commit, plain_text
+from .assemble import assemble, datasets_read, display_params, git_commit, plain_text
 from .cache import (OWNER_FILE, STALE_WORK_AGE, ChapterResult, cache_lookup, clean_stale_work,
                     current_input_shas, full_key, notebook_cache_dir, notebook_source_hash, pre_key)
 from .execute import _postprocess, execute_chapter, run_chapters
@@ -119,6 +119,7 @@ __all__ = [
     "cache_lookup",
     "clean_stale_work",
     "current_input_shas",
+    "datasets_read",
     "default_target",
     "display_params",
     "execute_chapter",

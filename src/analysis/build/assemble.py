@@ -58,6 +58,16 @@ def display_params(params: Params) -> Params:
     return params if safe == icb else Params(safe, params.imd_version)
 
 
+def datasets_read(entry: Path) -> list[str]:
+    """The datasets an executed chapter read, from the inputs recorded with its cache entry
+    (``meta.json``); [] if the record cannot be read."""
+    try:
+        inputs = json.loads((entry / "meta.json").read_text(encoding="utf-8")).get("inputs", {})
+        return sorted({str(label).split("/", 1)[0] for label in inputs})
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
 def assemble(book: BookSpec, params: Params, results: dict, stage: Path) -> list[str]:
     """Write the Jupyter Book source for one ICB into ``stage``; return the page names."""
     from .. import frontmatter
@@ -65,17 +75,19 @@ def assemble(book: BookSpec, params: Params, results: dict, stage: Path) -> list
     stage.mkdir(parents=True, exist_ok=True)
     pages = []
     headlines = {}
+    inputs: dict[str, list[str]] = {}
     for ch in book.chapters:
         res = results[(params.icb.ods_code, ch.id)]
         _write_if_changed(stage / f"{ch.id}.ipynb", (res.entry / "notebook.ipynb").read_bytes())
         hp = res.entry / "data" / ch.id / "headline.json"
         if hp.exists():
             headlines[ch.id] = json.loads(hp.read_text(encoding="utf-8"))
+        inputs[ch.id] = datasets_read(res.entry)
         pages.append(ch.id)
     # Names from data reach page titles, which the theme writes into the sidebar and the print
     # header without escaping: give the front matter and the book title markup-free names.
     params = display_params(params)
-    front = frontmatter.render_pages(book, params, headlines, commit=git_commit())
+    front = frontmatter.render_pages(book, params, headlines, commit=git_commit(), inputs=inputs)
     for name, text in front.items():
         _write_if_changed(stage / f"{name}.md", text.encode("utf-8"))
     toc = frontmatter.toc(book, front)
