@@ -578,12 +578,6 @@ def test_loader_fault(loader, fault, tmp_path, tmp_path_factory, monkeypatch, mi
         if fault in FULL_LOAD_FAULTS and os.environ.get("RELIABILITY_FULL") != "1":
             pytest.skip(f"{loader} takes {base.seconds:.1f}s to load: {fault} runs with RELIABILITY_FULL=1")
     problems, tried, not_applicable = [], 0, []
-    saved_merged = None
-    try:
-        from analysis import geography
-        saved_merged = dict(geography.MERGED_ICBS_2026)
-    except Exception:
-        pass
     for k, read in enumerate(reads):
         src = MIRROR / read.dataset / read.filename
         try:
@@ -606,10 +600,6 @@ def test_loader_fault(loader, fault, tmp_path, tmp_path_factory, monkeypatch, mi
             sources._read.clear()
             _clear_caches()
         problems += _judge(f, read, where, base.result, got, exc, how)
-    if saved_merged is not None:
-        from analysis import geography
-        geography.MERGED_ICBS_2026.clear()
-        geography.MERGED_ICBS_2026.update(saved_merged)
     if tried == 0:
         pytest.skip(f"{fault} does not apply to the files {loader} reads: {'; '.join(not_applicable)}")
     if problems and os.environ.get("RELIABILITY_REPORT"):
@@ -654,7 +644,7 @@ def _judge(f: Fault, read: Read, where: str, base: Any, got: Any, exc: Exception
 
 def test_every_loader_module_is_discovered():
     """The harness sees every loader module, and at least the geography loaders."""
-    assert "geography:icb_table" in LOADERS and "geography:lsoa_lookup" in LOADERS
+    assert "load.geography:icb_table" in LOADERS and "load.geography:lsoa_lookup" in LOADERS
     mods = {k.split(":")[0] for k in LOADERS}
     for m in loader_modules():
         assert m.removeprefix("analysis.") in mods, f"no loader discovered in {m}"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import inspect
-import json
 import math
 import re
 from pathlib import Path
@@ -90,33 +89,6 @@ def _pretty_date(d: dt.date) -> str:
 # ----------------------------------------------------------------------------- inputs
 
 
-def chapter_inputs(book, params) -> dict[str, list[str]]:
-    """Datasets each chapter read the last time it ran with these parameters.
-
-    Read from the execution cache (``inputs.json`` beside each chapter's cache entries, which
-    :mod:`analysis.build` writes after every run). A chapter with no record maps to [].
-    """
-    from . import build
-
-    out: dict[str, list[str]] = {}
-    for ch in book.chapters:
-        found: set[str] = set()
-        try:
-            pre = build.pre_key(ch, params)
-            path = build.notebook_cache_dir() / ch.id / pre / "inputs.json"
-            labels = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-            found = {label_dataset(str(label)) for label in labels}
-        except (OSError, ValueError, AttributeError):
-            found = set()
-        out[ch.id] = sorted(found)
-    return out
-
-
-def label_dataset(label: str) -> str:
-    """The dataset of an inputs-log label (``ds/file``, ``ds@edition/file`` or ``ds#editions``)."""
-    return label.split("/", 1)[0].split("@", 1)[0].split("#", 1)[0]
-
-
 def _when(d: dt.datetime) -> str:
     return f"{d.day} {d:%B %Y}"
 
@@ -177,9 +149,13 @@ def used_datasets(inputs: dict[str, list[str]]) -> list[str]:
 # ----------------------------------------------------------------------------- pages
 
 
-def render_pages(book, params, headlines: dict, commit: str) -> dict[str, str]:
-    """Every generated page of one ICB's book, as {page name: MyST Markdown}."""
-    inputs = chapter_inputs(book, params)
+def render_pages(book, params, headlines: dict, commit: str,
+                 inputs: dict[str, list[str]]) -> dict[str, str]:
+    """Every generated page of one ICB's book, as {page name: MyST Markdown}.
+
+    ``inputs`` maps each chapter id to the datasets it read in the run being published (the
+    build records them with each executed notebook; see ``analysis.build.assemble``).
+    """
     return {
         "index": render_intro(book, params, headlines, commit, inputs),
         "summary": render_summary(book, params, headlines),

@@ -4,36 +4,22 @@ ICBs carry two codes: the ODS code (``QGH``; used by RTT, cancer waiting times, 
 the ONS code (``E54000019``; used by the A&E ICB file, GPAD, IoD2025 summaries). Two ONS codes
 changed in April 2024 (Surrey Heartlands E54000052 -> E54000063, Sussex E54000053 -> E54000064;
 ODS codes unchanged). From April 2026 the RTT and cancer files carry six merged ICBs; see
-:data:`MERGED_ICBS_2026`.
+:func:`analysis.load.waiting.merged_icbs_2026`. The lookup files themselves are read by
+:mod:`analysis.load.geography`.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
-import pandera.pandas as pa
 
-from .load._base import LoaderError, check_unique, read_csv
+from .load._base import LoaderError
+# The lookup tables are loaders (the other loaders check area codes against them); they are
+# re-exported here, where chapters look for them.
+from .load.geography import ICB_SCHEMA, ONS_CODE_CHANGES_2024, icb_table, lsoa_lookup  # noqa: F401
 
 DEFAULT_ICB = "QGH"
-
-#: ONS codes that changed in April 2024 (old 2022 code -> current code); ODS codes unchanged.
-ONS_CODE_CHANGES_2024 = {"E54000052": "E54000063", "E54000053": "E54000064"}
-
-
-ICB_SCHEMA = pa.DataFrameSchema(
-    {
-        "ICB24CD": pa.Column(str, pa.Check.str_matches(r"^E54\d{6}$")),
-        "ICB24CDH": pa.Column(str, pa.Check.str_matches(r"^[A-Z0-9]{3}$")),
-        "ICB24NM": pa.Column(str, pa.Check.str_length(min_value=5)),
-        "NHSER24CD": pa.Column(str, pa.Check.str_matches(r"^E40\d{6}$")),
-        "NHSER24CDH": pa.Column(str),
-        "NHSER24NM": pa.Column(str),
-    },
-    strict=False,
-)
 
 
 @dataclass(frozen=True)
@@ -59,27 +45,6 @@ class ICB:
 
 class UnknownICBError(ValueError):
     """Raised for an ICB code or name that does not identify exactly one of the 42 ICBs."""
-
-
-@lru_cache(maxsize=1)
-def icb_table() -> pd.DataFrame:
-    """The 42 ICBs (April 2024 codes) with their NHS England region."""
-    df = read_csv(
-        "lookup_lsoa21_icb",
-        "ICB24_NHSER24_derived.csv",
-        required=list(ICB_SCHEMA.columns),
-        schema=ICB_SCHEMA,
-        dtype=str,
-    )
-    check_unique(df, ["ICB24CD"], "lookup_lsoa21_icb", "ICB24_NHSER24_derived.csv")
-    check_unique(df, ["ICB24CDH"], "lookup_lsoa21_icb", "ICB24_NHSER24_derived.csv")
-    if len(df) != 42:
-        raise LoaderError(
-            f"dataset 'lookup_lsoa21_icb', file 'ICB24_NHSER24_derived.csv' lists {len(df)} ICBs; expected 42."
-        )
-    back = {v: k for k, v in ONS_CODE_CHANGES_2024.items()}
-    df["ICB22CD"] = df["ICB24CD"].map(lambda c: back.get(c, c))
-    return df.sort_values("ICB24NM").reset_index(drop=True)
 
 
 def all_icbs() -> list[ICB]:
@@ -124,68 +89,6 @@ def _unknown_message(q: str) -> str:
     return f"Unknown ICB {q}. Give an ODS code, ONS code or unambiguous name; the 42 ICBs are:\n{rows}"
 
 
-#: Merged ICBs that appear in the RTT and cancer waiting times data from April 2026
-#: (ODS code -> the ODS codes of the ICBs they replace, which end in March 2026). Filled in by
-#: the waiting-list loaders from the data; kept here so that every chapter explains them alike.
-MERGED_ICBS_2026: dict[str, tuple[str, ...]] = {}
-
-
-# ----------------------------------------------------------------------------- LSOA lookups
-
-_LSOA_COLS = {
-    2011: ("lookup_lsoa11_icb", "lsoa11_geography_lookup_2022.csv", "11", "22"),
-    2021: ("lookup_lsoa21_icb", "lsoa21_geography_lookup_2024.csv", "21", "24"),
-}
-
-
-def _lsoa_lookup_loader(vintage: int):
-    from .load._base import cached_table
-
-    ds, fname, lsoa_y, geo_y = _LSOA_COLS[vintage]
-
-    @cached_table(f"lsoa{lsoa_y}_lookup", [(ds, fname)])
-    def _load() -> pd.DataFrame:
-        cols = {
-            f"LSOA{lsoa_y}CD": "lsoa_code", f"LSOA{lsoa_y}NM": "lsoa_name",
-            f"LAD{geo_y}CD": "lad_code", f"LAD{geo_y}NM": "lad_name",
-            f"UTLA{geo_y}CD": "utla_code", f"UTLA{geo_y}NM": "utla_name",
-            f"RGN{geo_y}CD": "region_code", f"RGN{geo_y}NM": "region_name",
-            f"SICBL{geo_y}CD": "sicbl_code", f"SICBL{geo_y}CDH": "sicbl_ods_code", f"SICBL{geo_y}NM": "sicbl_name",
-            f"ICB{geo_y}CD": "icb_ons_code", f"ICB{geo_y}CDH": "icb_ods_code", f"ICB{geo_y}NM": "icb_name",
-            f"NHSER{geo_y}CD": "nhser_code", f"NHSER{geo_y}NM": "nhser_name",
-        }
-        schema = pa.DataFrameSchema(
-            {
-                "lsoa_code": pa.Column(str, pa.Check.str_matches(r"^E01\d{6}$"), unique=True),
-                "lad_code": pa.Column(str, pa.Check.str_matches(r"^E0[6789]\d{6}$")),
-                "utla_code": pa.Column(str, pa.Check.str_matches(r"^E(06|08|09|10|11)\d{6}$")),
-                "sicbl_code": pa.Column(str, pa.Check.str_matches(r"^E38\d{6}$")),
-                "icb_ons_code": pa.Column(str, pa.Check.str_matches(r"^E54\d{6}$")),
-                "icb_ods_code": pa.Column(str, pa.Check.str_matches(r"^[A-Z0-9]{3}$")),
-            },
-            strict=False,
-        )
-        df = read_csv(ds, fname, required=list(cols), rename=cols, schema=schema, dtype=str,
-                      usecols=list(cols))
-        expected = 32844 if vintage == 2011 else 33755
-        if len(df) != expected:
-            raise LoaderError(f"dataset {ds!r}, file {fname!r} has {len(df)} LSOAs; expected {expected}.")
-        return df
-
-    return _load
-
-
-def lsoa_lookup(vintage: int = 2011) -> pd.DataFrame:
-    """LSOA -> LAD -> UTLA -> region -> sub-ICB -> ICB -> NHS region, for 2011 or 2021 LSOAs.
-
-    2011 LSOAs use the July 2022 geography (LAD22, ICB22 codes); 2021 LSOAs the April 2024
-    geography (LAD24, ICB24 codes). Never join the two on LSOA code alone.
-    """
-    if vintage not in _LSOA_COLS:
-        raise ValueError(f"LSOA vintage must be 2011 or 2021, got {vintage!r}")
-    return _lsoa_lookup_loader(vintage)()
-
-
 def icb_lsoas(icb: ICB | str, vintage: int = 2011) -> pd.DataFrame:
     """The LSOAs of an ICB (by ODS code, which did not change in 2024)."""
     icb = icb if isinstance(icb, ICB) else find_icb(icb)
@@ -208,16 +111,3 @@ def icb_local_authorities(icb: ICB | str, vintage: int = 2021) -> pd.DataFrame:
            .rename("n_lsoas").reset_index())
     out["share_of_la"] = out["n_lsoas"] / out["lad_code"].map(la_total)
     return out.sort_values(["utla_name", "lad_name"]).reset_index(drop=True)
-
-
-def load_merged_icbs_2026() -> dict[str, tuple[str, ...]]:
-    """Fill :data:`MERGED_ICBS_2026` from the RTT data (merged ICB ODS code -> the ODS codes of the
-    ICBs it replaces, which end in March 2026) and return a copy. Some replaced ICBs were split
-    between successors, so a merged ICB may cover only part of an ICB it lists; see
-    :func:`analysis.load.waiting.merged_icbs_2026`."""
-    from .load.waiting import merged_icbs_2026
-
-    mapping = merged_icbs_2026()
-    MERGED_ICBS_2026.clear()
-    MERGED_ICBS_2026.update(mapping)
-    return dict(MERGED_ICBS_2026)

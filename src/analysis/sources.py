@@ -395,6 +395,11 @@ def _record_selection(dataset: str, chosen: list[Edition]) -> None:
         _log_line(label, value)
 
 
+def label_dataset(label: str) -> str:
+    """The dataset of an inputs-log label (``ds/file``, ``ds@edition/file`` or ``ds#editions``)."""
+    return label.split("/", 1)[0].split("@", 1)[0].split("#", 1)[0]
+
+
 def inputs_read() -> dict[str, str]:
     """Everything resolved in this process so far: ``{"dataset@edition/file": sha256,
     "dataset#editions": selection hash}``."""
@@ -540,6 +545,7 @@ __all__ = [
     "editions",
     "file_spec",
     "inputs_read",
+    "label_dataset",
     "latest",
     "manifest",
     "mirror_dir",

@@ -174,7 +174,7 @@ def rtt_latest(series: pd.DataFrame) -> pd.DataFrame:
 def icb_code_statement(icb_code: str) -> str:
     """Plain-English statement of how the ICB's code behaves in the RTT data (April 2026 mergers)."""
     icb = geography.find_icb(icb_code)
-    merged = geography.load_merged_icbs_2026()
+    merged = waiting.merged_icbs_2026()
     status = waiting.rtt_icb_status(icb.ods_code)
     listing = "; ".join(f"{code} replaces {', '.join(old)}" for code, old in merged.items())
     if status["closed"]:

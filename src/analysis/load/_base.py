@@ -283,7 +283,7 @@ def check_member(series: pd.Series, reference: Iterable[str], *, dataset: str, f
 
 #: Package modules that no chapter notebook runs (the build's command line, benchmark, landing
 #: page, front matter and Sphinx extension): editing them must not re-run every chapter.
-#: ``build.py`` stays in: its post-processing shapes the cached notebooks.
+#: ``build/`` stays in: its post-processing (``build/execute.py``) shapes the cached notebooks.
 _NOT_READ_BY_CHAPTERS = {"cli.py", "bench.py", "compare.py", "frontmatter.py", "__main__.py", "sphinx_a11y"}
 
 

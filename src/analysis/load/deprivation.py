@@ -421,7 +421,7 @@ def imd2025_icb_summary() -> pd.DataFrame:
     _check_rows(df, 42, IMD25_AREAS, IMD25_ICB, "ICBs")
     check_codes(df["icb_ons_code"], r"^E54\d{6}$", dataset=IMD25_AREAS, filename=IMD25_ICB, column="icb24_code")
     check_unique(df, ["icb_ons_code"], IMD25_AREAS, IMD25_ICB)
-    from ..geography import icb_table
+    from .geography import icb_table
 
     check_member(df["icb_ons_code"], icb_table()["ICB24CD"], dataset=IMD25_AREAS, filename=IMD25_ICB,
                  column="icb24_code", reference_name="the 42 ICBs (2024 ONS codes) of lookup_lsoa21_icb")

@@ -293,7 +293,7 @@ def _check_dementia_codes(df: pd.DataFrame, ds: str, fn: str) -> None:
     """ONS codes: England is E92000001 (or ENG), NHS regions have the E40 form (the file carries
     both the 2020 and the current codes of two regions), and ICBs, sub-ICB locations, local
     authorities and regions must be in the April 2024 LSOA21 -> ICB lookup."""
-    from ..geography import lsoa_lookup
+    from .geography import lsoa_lookup
 
     known = set(_DEM_LOOKUP_COLUMNS) | {"National", "Region"}
     bad_type = sorted(set(df["org_type"]) - known)

@@ -160,7 +160,7 @@ def qof_practice_prevalence() -> pd.DataFrame:
 def _check_qof_geography(geo: pd.DataFrame) -> None:
     """Sub-ICB and ICB codes of the QOF mapping: ODS/ONS code forms, one ONS code per ODS code,
     and the ONS codes among the July 2022 LSOA11 -> sub-ICB -> ICB lookup (QOF 2022-23 geography)."""
-    from ..geography import lsoa_lookup
+    from .geography import lsoa_lookup
 
     f = "MAPPING_NHS_GEOGRAPHIES_2223.csv"
     published = {"sub_icb_ods_code": "SUB_ICB_ODS_CODE", "sub_icb_ons_code": "SUB_ICB_ONS_CODE",

@@ -284,7 +284,7 @@ def _check_wlmds_organisations(df: pd.DataFrame) -> None:
     each). ICB codes must be among the 42 ICBs; trust codes are checked for their form only (the
     mirror has no acute-trust list: :func:`wlmds_trust_icb` checks them against the RTT providers).
     """
-    from ..geography import icb_table
+    from .geography import icb_table
 
     where = f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}"
     code = "Organisation Code"
@@ -404,7 +404,7 @@ def wlmds_trust_icb() -> pd.DataFrame:
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    from ..geography import icb_table
+    from .geography import icb_table
 
     w = _wlmds_wide()
     counts = ["total_waiting", "within_18_weeks", "over_18_to_52_weeks", "over_52_weeks"]

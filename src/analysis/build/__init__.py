@@ -1,0 +1,139 @@
+"""Parameters -> papermill (parallel, cached) -> Jupyter Book -> a site swapped in on success.
+
+The build, for one ICB, one module per step:
+
+1. :mod:`.spec`: the chapters (``book/chapters.yml``) and the parameters (ICB, IMD version),
+   validated before anything runs; papermill only ever receives values from fixed lists, so no
+   parameter can inject code into a notebook.
+2. :mod:`.cache`: for each chapter, look up the execution cache. The key covers the notebook's
+   source, its parameters, the package code and the sha256 of every input file the notebook
+   read the last time it ran (recorded by :mod:`analysis.sources`). Unchanged chapters are not
+   re-run; a chapter whose input changed is.
+3. :mod:`.execute`: warm the shared derived tables once (``prepare`` in ``book/chapters.yml``),
+   then run the misses in a bounded process pool, one kernel each, with one retry if a kernel
+   fails to start.
+4. :mod:`.assemble`: write the book source (front matter + executed notebooks with code hidden
+   and the parameters cells removed).
+5. :mod:`.publish`: run Jupyter Book with execution off and warnings as errors, copy the HTML
+   and each chapter's CSV/JSON/PNG outputs into a new site folder, check it, and swap the
+   published symlink to it atomically. A failure anywhere leaves the last good site.
+
+:func:`build_books` runs the steps; the names below are the public API (``cli``, ``compare``,
+``bench`` and the tests use them through ``analysis.build``).
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from filelock import FileLock, Timeout
+
+from ..paths import ROOT
+from .assemble import assemble, datasets_read, display_params, git_commit, plain_text
+from .cache import (OWNER_FILE, STALE_WORK_AGE, ChapterResult, cache_lookup, clean_stale_work,
+                    current_input_shas, full_key, notebook_cache_dir, notebook_source_hash, pre_key)
+from .execute import _postprocess, execute_chapter, run_chapters
+from .publish import build_dir, default_target, jupyter_book_build, publish, site_key_for, swap_symlink
+from .spec import (DEFAULT_IMD_VERSION, IMD_VERSIONS, BookSpec, BuildError, ChapterSpec, ParameterError,
+                   Params, load_book_spec, validate_params)
+
+
+@dataclass
+class BuildReport:
+    target: Path
+    executed: int
+    cached: int
+    seconds: float
+    compiled: bool
+
+
+def build_lock() -> FileLock:
+    build_dir().mkdir(parents=True, exist_ok=True)
+    return FileLock(str(build_dir() / ".build.lock"))
+
+
+def build_books(params_list: list[Params], *, targets: dict[str, Path], n_jobs: int = 2,
+                log: Callable[[str], None] = print, force: bool = False,
+                book: BookSpec | None = None) -> list[BuildReport]:
+    """Build one book per parameter set; each published at ``targets[ods_code]``."""
+    book = book or load_book_spec()
+    lock = build_lock()
+    try:
+        lock.acquire(timeout=5)
+    except Timeout:
+        log("Another build is running in this checkout; waiting for it to finish ...")
+        lock.acquire(timeout=3600)
+    try:
+        t0 = time.perf_counter()
+        clean_stale_work(log)
+        results = run_chapters(book, params_list, n_jobs, log, force=force)
+
+        def compile_one(params: Params) -> BuildReport:
+            code = params.icb.ods_code
+            stage = build_dir() / "stage" / f"{code}-imd{params.imd_version}"
+            assemble(book, params, results, stage)
+            key = site_key_for(results, book, params, stage)
+            target = targets[code]
+            info = target / "build-info.json"
+            executed = sum(1 for ch in book.chapters if results[(code, ch.id)].executed)
+            cached = len(book.chapters) - executed
+            if target.exists() and info.exists() and json.loads(info.read_text()).get("site_key") == key:
+                log(f"{params.icb.short_name}: the book is up to date.")
+                return BuildReport(target, executed, cached, time.perf_counter() - t0, False)
+            log(f"{params.icb.short_name}: compiling the book ...")
+            html = jupyter_book_build(stage, build_dir() / "jb" / f"{code}-imd{params.imd_version}", log)
+            publish(html, results, book, params, target, key)
+            return BuildReport(target, executed, cached, time.perf_counter() - t0, True)
+
+        if len(params_list) == 1:
+            return [compile_one(params_list[0])]
+        # Jupyter Book is single-threaded: compile several ICBs' books at once.
+        with cf.ThreadPoolExecutor(max_workers=max(1, n_jobs)) as pool:
+            futures = [pool.submit(compile_one, p) for p in params_list]
+            return [f.result() for f in futures]
+    finally:
+        lock.release()
+
+
+__all__ = [
+    "BookSpec",
+    "BuildError",
+    "BuildReport",
+    "ChapterResult",
+    "ChapterSpec",
+    "DEFAULT_IMD_VERSION",
+    "IMD_VERSIONS",
+    "OWNER_FILE",
+    "ParameterError",
+    "Params",
+    "ROOT",
+    "STALE_WORK_AGE",
+    "assemble",
+    "build_books",
+    "build_dir",
+    "build_lock",
+    "cache_lookup",
+    "clean_stale_work",
+    "current_input_shas",
+    "datasets_read",
+    "default_target",
+    "display_params",
+    "execute_chapter",
+    "full_key",
+    "git_commit",
+    "jupyter_book_build",
+    "load_book_spec",
+    "notebook_cache_dir",
+    "notebook_source_hash",
+    "plain_text",
+    "pre_key",
+    "publish",
+    "run_chapters",
+    "site_key_for",
+    "swap_symlink",
+    "validate_params",
+]

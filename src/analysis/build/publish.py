@@ -1,0 +1,96 @@
+"""Publishing: compile the assembled source with Jupyter Book and swap the new site in.
+
+The HTML and each chapter's CSV/JSON/PNG outputs are copied into a new folder under
+``.sites/``, checked (every chapter has its page), and the published path (a symlink) is
+swapped to it with one atomic rename. A failure anywhere leaves the last good site. The site
+key (:func:`site_key_for`) lets an unchanged book skip Jupyter Book altogether.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Callable
+
+from .. import paths
+from .assemble import git_commit
+from .cache import _sha
+from .spec import BookSpec, BuildError, Params
+
+
+def build_dir() -> Path:
+    return Path(os.environ.get("ANALYSIS_BUILD_DIR", paths.BUILD_DIR))
+
+
+def default_target() -> Path:
+    return build_dir() / "html"
+
+
+def jupyter_book_build(stage: Path, out: Path, log: Callable[[str], None]) -> Path:
+    exe = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(exe), "build", str(stage), "--path-output", str(out), "-W", "--keep-going", "--quiet"]
+    if not exe.exists():
+        cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()"] + cmd[1:]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    html = out / "_build" / "html"
+    if proc.returncode != 0 or not (html / "index.html").exists():
+        tail = "\n".join((proc.stdout + "\n" + proc.stderr).strip().splitlines()[-40:])
+        raise BuildError(f"Jupyter Book failed (exit {proc.returncode}); the previous site is untouched.\n{tail}")
+    log(f"  Jupyter Book compiled the HTML in {time.perf_counter() - t0:.1f}s")
+    return html
+
+
+def publish(html: Path, results: dict, book: BookSpec, params: Params, target: Path, site_key: str) -> Path:
+    """Copy the HTML + chapter data into a new folder and swap ``target`` (a symlink) to it."""
+    sites = target.parent / ".sites"
+    sites.mkdir(parents=True, exist_ok=True)
+    new = sites / f"{target.name}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    shutil.copytree(html, new, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    for ch in book.chapters:
+        res = results[(params.icb.ods_code, ch.id)]
+        src = res.entry / "data" / ch.id
+        if src.exists():
+            shutil.copytree(src, new / "data" / ch.id, dirs_exist_ok=True)
+        if not (new / f"{ch.id}.html").exists():
+            shutil.rmtree(new, ignore_errors=True)
+            raise BuildError(f"The built site has no page for chapter {ch.id!r}; the previous site is untouched.")
+    (new / "build-info.json").write_text(json.dumps({
+        "site_key": site_key, "icb": params.icb.ods_code, "imd_version": params.imd_version,
+        "commit": git_commit(), "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }, indent=2), encoding="utf-8")
+    swap_symlink(target, new)
+    for old in sites.glob(f"{target.name}-*"):
+        if old != new and old.resolve() != target.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def swap_symlink(target: Path, new: Path) -> None:
+    if target.exists() and not target.is_symlink():
+        # A real folder from an older layout: move it aside, then replace.
+        aside = target.with_name(target.name + f".old-{uuid.uuid4().hex[:6]}")
+        os.replace(target, aside)
+        shutil.rmtree(aside, ignore_errors=True)
+    tmp = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex[:6]}")
+    os.symlink(os.path.relpath(new, target.parent), tmp)
+    os.replace(tmp, target)  # atomic: readers see the old site or the new one
+
+
+def site_key_for(results: dict, book: BookSpec, params: Params, stage: Path) -> str:
+    parts = [json.dumps(params.for_chapter(book.chapters[0]), sort_keys=True)]
+    for ch in book.chapters:
+        parts.append(results[(params.icb.ods_code, ch.id)].entry.name)
+    for f in sorted(stage.glob("*.md")) + [stage / "_toc.yml", stage / "_config.yml"]:
+        if f.exists():
+            parts.append(hashlib.sha256(f.read_bytes()).hexdigest())
+    for f in sorted((stage / "_static").rglob("*")) if (stage / "_static").exists() else []:
+        if f.is_file():
+            parts.append(hashlib.sha256(f.read_bytes()).hexdigest())
+    return _sha(*parts)[:24]
