@@ -94,7 +94,8 @@ class Estimate(NamedTuple):
 # ----------------------------------------------------------------------------- input checks
 
 def _finite(x: object, name: str) -> float:
-    if isinstance(x, (bool, np.bool_)) or x is None:
+    # text such as "12" or "*" means an unparsed or suppressed cell upstream: refuse, don't convert
+    if isinstance(x, (bool, np.bool_, str, bytes)) or x is None:
         raise ClaimInputError(f"{name} must be a number, got {x!r}")
     try:
         v = float(x)
