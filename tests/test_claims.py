@@ -389,6 +389,8 @@ def test_currency_refuses_bad_input():
         claims.currency("2026-06-01", "monthly", "2026-05-01")
     with pytest.raises(ClaimInputError, match="period_end is missing"):
         claims.currency(pd.NaT, "monthly", "2026-05-01")
+    with pytest.raises(ClaimInputError, match="reference_date must be a date"):
+        claims.currency("2026-01-01", "monthly", "May")  # pandas alone would read this year's May
 
 
 def test_out_of_date_data_get_no_spc_assurance():

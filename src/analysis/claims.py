@@ -45,8 +45,8 @@ Public: :class:`Claim`, :class:`Estimate`, :class:`Gap`, :class:`Currency`,
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -584,6 +584,9 @@ class Currency:
 def _date(x: object, name: str) -> pd.Timestamp:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         raise ClaimInputError(f"{name} is missing; give a date")
+    # pandas reads "March" as March of the current year: only ISO dates are taken from text
+    if isinstance(x, str) and not re.match(r"^\d{4}-\d{2}(-\d{2})?([ T].*)?$", x.strip()):
+        raise ClaimInputError(f"{name} must be a date (YYYY-MM-DD), got {x!r}")
     try:
         t = pd.Timestamp(x)
     except (TypeError, ValueError):

@@ -201,6 +201,9 @@ class Registry:
 # ----------------------------------------------------------------------------- helpers
 
 def _timestamp(when: object, name: str) -> pd.Timestamp:
+    # pandas reads "March" as March of the current year: only ISO dates are taken from text
+    if isinstance(when, str) and not re.match(r"^\d{4}-\d{2}(-\d{2})?([ T].*)?$", when.strip()):
+        raise ObjectivesError(f"{name} must be a date (YYYY-MM-DD), got {when!r}")
     try:
         t = pd.Timestamp(when)
     except (TypeError, ValueError):
@@ -305,9 +308,12 @@ def _parse_objective(path: Path, where: str, raw: object, measures: dict[str, Me
     if src not in sources:
         e.fail(f"source {src!r} is not declared under 'sources:' ({', '.join(sources)})")
     target = e.number("target")
-    no = e.raw.get("no")
+    no = e.raw.get("number")
     if no is not None and (isinstance(no, bool) or not isinstance(no, int)):
-        e.fail(f"field 'no' must be a whole number, got {no!r}")
+        e.fail(f"field 'number' must be a whole number, got {no!r}")
+    if False in e.raw:
+        # YAML 1.1 reads a bare `no:` key as False
+        e.fail("a key reads as false (a bare 'no:'?); the objective's number is 'number:'")
     if target is None:
         reason = e.text("no_target_reason", required=False)
         if not reason:
