@@ -46,7 +46,6 @@ Public: :class:`Claim`, :class:`Estimate`, :class:`Gap`, :class:`Currency`,
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -55,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from . import stats
-from .objectives import Objective
+from .objectives import Objective, as_date
 
 
 class ClaimInputError(ValueError):
@@ -582,18 +581,7 @@ class Currency:
 
 
 def _date(x: object, name: str) -> pd.Timestamp:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        raise ClaimInputError(f"{name} is missing; give a date")
-    # pandas reads "March" as March of the current year: only ISO dates are taken from text
-    if isinstance(x, str) and not re.match(r"^\d{4}-\d{2}(-\d{2})?([ T].*)?$", x.strip()):
-        raise ClaimInputError(f"{name} must be a date (YYYY-MM-DD), got {x!r}")
-    try:
-        t = pd.Timestamp(x)
-    except (TypeError, ValueError):
-        raise ClaimInputError(f"{name} must be a date, got {x!r}") from None
-    if pd.isna(t):
-        raise ClaimInputError(f"{name} is missing (NaT); give a date")
-    return t.tz_localize(None) if t.tzinfo else t
+    return as_date(x, name, ClaimInputError)
 
 
 def currency(period_end: object, frequency: str, reference_date: object, *,

@@ -14,7 +14,7 @@ by :attr:`Objective.target_text`; no chapter types it.
 Public: :class:`Objective`, :class:`InForce`, :class:`MeasureInfo`, :class:`Source`,
 :class:`Registry`, :class:`ObjectivesError`, :func:`load_registry`, :func:`objectives`,
 :func:`objective_in_force`, :func:`standard`, :func:`measure_info`, :func:`planning_year_of`,
-:data:`REGISTRY_FILE`.
+:func:`as_date`, :data:`REGISTRY_FILE`.
 """
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ class Objective:
         """Whether the planning year covers the date ``when`` (a standard covers every date)."""
         if self.planning_year is None:
             return True
-        t = _timestamp(when, "when")
+        t = as_date(when, "when")
         return bool(self.start <= t <= self.end)
 
     @property
@@ -200,16 +200,21 @@ class Registry:
 
 # ----------------------------------------------------------------------------- helpers
 
-def _timestamp(when: object, name: str) -> pd.Timestamp:
-    # pandas reads "March" as March of the current year: only ISO dates are taken from text
+def as_date(when: object, name: str, error: type[Exception] | None = None) -> pd.Timestamp:
+    """``when`` as a (timezone-free) Timestamp, or ``error`` (default :class:`ObjectivesError`)
+    naming ``name``. Text must be an ISO date: pandas alone reads "March" as March of the
+    current year, which would make a build's words depend on the day it ran."""
+    error = error or ObjectivesError
+    if when is None or (isinstance(when, float) and when != when):
+        raise error(f"{name} is missing; give a date")
     if isinstance(when, str) and not re.match(r"^\d{4}-\d{2}(-\d{2})?([ T].*)?$", when.strip()):
-        raise ObjectivesError(f"{name} must be a date (YYYY-MM-DD), got {when!r}")
+        raise error(f"{name} must be a date (YYYY-MM-DD), got {when!r}")
     try:
         t = pd.Timestamp(when)
     except (TypeError, ValueError):
-        raise ObjectivesError(f"{name} must be a date, got {when!r}") from None
+        raise error(f"{name} must be a date (YYYY-MM-DD), got {when!r}") from None
     if pd.isna(t):
-        raise ObjectivesError(f"{name} must be a date, got a missing value")
+        raise error(f"{name} is missing (NaT); give a date")
     return t.tz_localize(None) if t.tzinfo else t
 
 
@@ -228,7 +233,7 @@ def _year_bounds(planning_year: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def planning_year_of(when: object) -> str:
     """The NHS planning (financial) year a date falls in: 2024-03-31 -> '2023/24'."""
-    t = _timestamp(when, "when")
+    t = as_date(when, "when")
     start = t.year if t.month >= 4 else t.year - 1
     return f"{start}/{(start + 1) % 100:02d}"
 
@@ -256,6 +261,14 @@ class _Entry:
         if not isinstance(v, str):
             self.fail(f"field {key!r} must be text, got {v!r}")
         return " ".join(v.split())
+
+    def planning_year(self, key: str = "planning_year") -> str:
+        year = self.text(key)
+        try:
+            _year_bounds(year)
+        except ObjectivesError as exc:
+            self.fail(str(exc))
+        return year
 
     def choice(self, key: str, options: tuple[str, ...], *, required: bool = True) -> str | None:
         v = self.raw.get(key)
@@ -294,13 +307,7 @@ def _parse_objective(path: Path, where: str, raw: object, measures: dict[str, Me
     e = _Entry(path, where, raw)
     oid = e.text("id")
     e.where = f"{where} (id {oid!r})"
-    year = None
-    if not standing:
-        year = e.text("planning_year")
-        try:
-            _year_bounds(year)
-        except ObjectivesError as exc:
-            e.fail(str(exc))
+    year = None if standing else e.planning_year()
     measure = e.raw.get("measure")
     if measure is not None and measure not in measures:
         e.fail(f"measure {measure!r} is not declared under 'measures:' ({', '.join(measures)})")
@@ -406,11 +413,7 @@ def _parse(path: Path) -> Registry:
     not_entered = {}
     for i, raw in enumerate(data.get("not_entered") or []):
         e = _Entry(path, f"not_entered[{i}]", raw)
-        year = e.text("planning_year")
-        try:
-            _year_bounds(year)
-        except ObjectivesError as exc:
-            e.fail(str(exc))
+        year = e.planning_year()
         m = e.raw.get("measure")
         if m not in measures:
             e.fail(f"measure {m!r} is not declared under 'measures:'")
@@ -482,7 +485,7 @@ def objective_in_force(measure: str, period_end: object, *, path: Path | str | N
     """
     reg = load_registry(path)
     info = _check_measure(reg, measure)
-    t = _timestamp(period_end, "period_end")
+    t = as_date(period_end, "period_end")
     year = planning_year_of(t)
     hit = [o for o in reg.objectives if o.measure == measure and o.planning_year == year]
     if hit:
@@ -512,6 +515,6 @@ def objective_in_force(measure: str, period_end: object, *, path: Path | str | N
 
 __all__ = [
     "DIRECTIONS", "InForce", "MeasureInfo", "Objective", "ObjectivesError", "POLARITIES", "REGISTRY_FILE",
-    "Registry", "Source", "TIMINGS", "load_registry", "measure_info", "objective_in_force", "objectives",
+    "Registry", "Source", "TIMINGS", "as_date", "load_registry", "measure_info", "objective_in_force", "objectives",
     "planning_year_of", "standard",
 ]
