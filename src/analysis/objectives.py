@@ -369,11 +369,9 @@ def _parse_objective(path: Path, where: str, raw: object, measures: dict[str, Me
                      timing, "", sources[src], no)
 
 
-def _parse(path: Path) -> Registry:
+def _parse(path: Path, text: str) -> Registry:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ObjectivesError(f"objectives file not found: {path}") from None
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ObjectivesError(f"{path.name}: not valid YAML ({exc})") from None
     if not isinstance(data, dict):
@@ -423,20 +421,20 @@ def _parse(path: Path) -> Registry:
     return Registry(path, measures, sources, objs, stds, not_entered)
 
 
-@lru_cache(maxsize=4)
-def _cached(path: str, mtime_ns: int) -> Registry:
-    return _parse(Path(path))
+@lru_cache(maxsize=8)
+def _cached(path: str, text: str) -> Registry:
+    return _parse(Path(path), text)
 
 
 def load_registry(path: Path | str | None = None) -> Registry:
-    """Read and validate the objectives file (default :data:`REGISTRY_FILE`); cached until the
-    file changes."""
+    """Read and validate the objectives file (default :data:`REGISTRY_FILE`); parsed once per
+    distinct content, so an edited file is re-read."""
     p = Path(path) if path is not None else REGISTRY_FILE
     try:
-        mtime = p.stat().st_mtime_ns
+        text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ObjectivesError(f"objectives file not found: {p}") from None
-    return _cached(str(p), mtime)
+    return _cached(str(p), text)
 
 
 # ----------------------------------------------------------------------------- queries
