@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from . import sources
+from .claims import conventions_markdown
 from .paths import BOOK_DIR
 
 # ----------------------------------------------------------------------------- escaping
@@ -484,6 +485,7 @@ def render_methods(params, inputs: dict[str, list[str]] | None = None) -> str:
     caveat_text = ("\n".join(caveats) if caveats else
                    "See each dataset's caveat on the [data sources](data_sources.md) page.")
     return (text.replace("{{imd_version}}", str(params.imd_version))
+                .replace("{{conventions}}", conventions_markdown())
                 .replace("{{statistical_methods}}", render_statistical_methods())
                 .replace("{{dataset_caveats}}", caveat_text))
 

@@ -51,6 +51,10 @@ Methods and references
     * statistical process control: NHS England / NHS Improvement *Making Data Count* (2019)
       and *Making Data Count: Strengthening your decisions* (2021); XmR chart (Wheeler DJ,
       *Understanding Variation*, 2000).
+    * differences between two estimates: MOVER, the method of variance estimates recovery, from
+      the two estimates' own confidence limits (``difference_ci``) -- Newcombe RG (1998)
+      Stat Med 17:873-90 (method 10, the hybrid score interval for two proportions); Zou GY,
+      Donner A (2008) Stat Methods Med Res 17:387-403.
 
 Where the Python port of PHEindicatormethods (``PHStatsMethods`` 0.1.16, installed) computes a
 method correctly and works with pandas 3 it is called (Wilson proportions, DSRs, quantiles,
@@ -60,6 +64,7 @@ the reason is given next to the code.
 from __future__ import annotations
 
 from ._common import ESP2013, LIFE_TABLE_AGE_BANDS, StatsInputError
+from .differences import difference_ci
 from .funnel import (
     FUNNEL_LEVELS,
     FunnelPosition,
@@ -85,6 +90,7 @@ __all__ = [
     "assign_quantiles",
     "byars_ci",
     "crude_rate",
+    "difference_ci",
     "dsr",
     "exact_poisson_ci",
     "funnel_limit_curves",
