@@ -349,7 +349,8 @@ def test_implausible_intervals_are_refused_with_the_parameter_named():
 def test_claim_is_a_string_in_sentences_and_glue():
     g = claims.gradient((0.5, 0.2, 0.8), sign="most_minus_least")
     assert f"Recorded prevalence {g}." == "Recorded prevalence rises with deprivation."
-    assert g.as_dict() == {"code": "rises", "words": "rises with deprivation", "reason": g.reason}
+    assert {k: v for k, v in g.as_dict().items() if k != "inputs"} == {"code": "rises", "words": "rises with deprivation", "reason": g.reason}
+    assert g.as_dict()["inputs"]["function"] == "gradient"
 
 
 # ----------------------------------------------------------------------------- out-of-date data

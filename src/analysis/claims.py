@@ -45,9 +45,10 @@ Public: :class:`Claim`, :class:`Estimate`, :class:`Gap`, :class:`Currency`,
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -68,6 +69,9 @@ class Claim:
     code: str
     words: str
     reason: str = ""
+    #: the function and the numbers the words were computed from (recorded by every public
+    #: function here), so the claims audit can check each word against them for every ICB
+    inputs: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __str__(self) -> str:
         return self.words
@@ -75,8 +79,8 @@ class Claim:
     def __format__(self, spec: str) -> str:
         return format(self.words, spec)
 
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "words": self.words, "reason": self.reason}
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "words": self.words, "reason": self.reason, "inputs": self.inputs}
 
     @property
     def words_with_reason(self) -> str:
@@ -88,6 +92,50 @@ class Estimate(NamedTuple):
     value: float
     lower: float
     upper: float
+
+
+def _plain(x: object) -> object:
+    """A JSON-friendly record of an argument: estimates as [value, lower, upper], objectives by
+    their target, numbers as floats."""
+    if isinstance(x, Estimate):
+        return [float(v) for v in x]
+    if isinstance(x, (Mapping, pd.Series)) and all(k in x for k in ("value", "lower_ci", "upper_ci")):
+        return [_plain(x["value"]), _plain(x["lower_ci"]), _plain(x["upper_ci"])]
+    if isinstance(x, (tuple, list)):
+        return [_plain(v) for v in x]
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, float, np.integer, np.floating)):
+        return float(x)
+    if isinstance(x, Objective):
+        return {"objective": x.id, "target": x.target, "direction": x.direction, "deadline": x.deadline}
+    if isinstance(x, Gap):
+        return {"gap": [x.value, x.lower, x.upper], "polarity": x.polarity}
+    if isinstance(x, stats.SPCResult):
+        return {"variation": x.variation, "assurance": x.assurance}
+    if isinstance(x, Currency):
+        return {"period_end": str(x.period_end.date()), "out_of_date": x.out_of_date}
+    if isinstance(x, (pd.Timestamp,)):
+        return str(x.date())
+    return x if isinstance(x, (str, type(None))) else str(x)
+
+
+def _records(fn):
+    """Record the function and its arguments in the Claim it returns (or a Gap's claim)."""
+    names = fn.__code__.co_varnames[: fn.__code__.co_argcount + fn.__code__.co_kwonlyargcount]
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        out = fn(*args, **kwargs)
+        rec = {"function": fn.__name__, **{n: _plain(v) for n, v in zip(names, args)},
+               **{k: _plain(v) for k, v in kwargs.items()}}
+        if isinstance(out, Claim):
+            return replace(out, inputs=rec)
+        if isinstance(out, Gap):
+            return replace(out, claim=replace(out.claim, inputs=rec))
+        return out
+
+    return wrapper
 
 
 # ----------------------------------------------------------------------------- input checks
@@ -192,6 +240,7 @@ def _interval_words(side: int, confidence: float, null: float, what: str = "its"
 
 # ----------------------------------------------------------------------------- significance
 
+@_records
 def significance(est: object, *, null: float = 0.0, confidence: float = 0.95) -> Claim:
     """'statistically significant' when the interval lies wholly on one side of ``null`` (0 for
     a difference or SII, 1 for a ratio or RII), else 'not statistically significant'.
@@ -210,6 +259,7 @@ def significance(est: object, *, null: float = 0.0, confidence: float = 0.95) ->
 
 # ----------------------------------------------------------------------------- gradient
 
+@_records
 def gradient(sii: object, *, sign: str, confidence: float = 0.95) -> Claim:
     """Direction of a gradient with deprivation from a slope index of inequality and its interval.
 
@@ -257,6 +307,7 @@ def _direction(value: object, comparator: object, confidence: float, comparator_
     return side, f"the {_pct(c)} confidence interval of the difference from {comparator_name} {where} zero"
 
 
+@_records
 def compare(value: object, comparator: object, *, confidence: float = 0.95,
             comparator_name: str = "the comparator") -> Claim:
     """'higher', 'lower' or 'similar': a value with its interval against a comparator.
@@ -276,6 +327,7 @@ def compare(value: object, comparator: object, *, confidence: float = 0.95,
     return Claim("similar", "similar", reason)
 
 
+@_records
 def judge(value: object, comparator: object, *, polarity: str, confidence: float = 0.95,
           comparator_name: str = "the comparator") -> Claim:
     """'better', 'worse' or 'similar': :func:`compare` read through the measure's polarity.
@@ -337,6 +389,7 @@ class Gap:
         return str(self.claim)
 
 
+@_records
 def gap(most_deprived: object, least_deprived: object, *, polarity: str, confidence: float = 0.95) -> Gap:
     """The gap between the most and least deprived groups with its confidence interval.
 
@@ -385,6 +438,7 @@ def sii_as_gap(sii: object, *, sign: str, polarity: str) -> Estimate:
 _GROUPS = {"deciles": "decile", "quintiles": "quintile"}
 
 
+@_records
 def gap_and_sii(the_gap: Gap, sii: object, *, sign: str, groups: str = "deciles") -> Claim:
     """What the gap between the two ends and the SII across all groups say together, and, when
     they disagree in significance, why, in words a board member can follow.
@@ -442,6 +496,7 @@ def gap_and_sii(the_gap: Gap, sii: object, *, sign: str, groups: str = "deciles"
 
 # ----------------------------------------------------------------------------- targets
 
+@_records
 def target_status(value: object, target: Objective | float | None, *, polarity: str | None = None,
                   period_end: object = None) -> Claim:
     """'met', 'missed', 'not yet met' or 'no target' for a value against a target.
@@ -491,6 +546,7 @@ _RULE_WORDS = {
 }
 
 
+@_records
 def change_from_spc(reading: stats.SPCResult | str) -> Claim:
     """'improving', 'deteriorating' or 'no significant change' from a Making Data Count reading
     (an :class:`analysis.stats.SPCResult` or its ``variation`` code).
@@ -528,6 +584,7 @@ def change_from_spc(reading: stats.SPCResult | str) -> Claim:
             else Claim("falling", "falling", because + ", below the mean"))
 
 
+@_records
 def change_between(before: object, after: object, *, polarity: str, confidence: float = 0.95) -> Claim:
     """Change between two periods, each with its interval: the MOVER interval of ``after -
     before`` against zero, read through the polarity.
@@ -630,6 +687,7 @@ _ASSURANCE_WORDS = {
 }
 
 
+@_records
 def spc_assurance(reading: stats.SPCResult, data_currency: Currency, objective: Objective | None = None) -> Claim:
     """The Making Data Count assurance reading, withheld where it would mislead.
 
