@@ -231,3 +231,67 @@ def test_two_in_three_beyond_2_sigma_relabels_what_provenance_counts(ref) -> Non
         # the variant only ever adds "2 in 3" labels
         assert b[changed].isin([M.TWO_IN_THREE_UP, M.TWO_IN_THREE_DOWN]).all()
     assert (relabelled, to_special) == (25, 7)
+
+
+# --------------------------------------------------------------------------------------------
+# the chart (analysis.figures.plot_spc)
+# --------------------------------------------------------------------------------------------
+
+def test_plot_spc_draws_groups_points_target_and_readings() -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from analysis import figures
+
+    months = pd.date_range("2023-01-01", periods=30, freq="MS")
+    # from the recalculation point: 8 points below the group's mean then 7 above it, two runs
+    values = BASELINE + [15.0, 12.0, 15.0] + [30.0, 31.0] * 4 + [33.0, 34.0, 33.0, 34.0, 33.0, 34.0, 33.0]
+    values[5] = np.nan  # a suppressed month: a gap in the chart
+    res = M.spc(values, months, target=20.0, rebase=months[15], missing="drop")
+    chart = figures.plot_spc(res, title="Test", ylabel="Value")
+    try:
+        assert chart.figure is chart.ax.figure
+        assert chart.variation_text == res.variation_text and chart.assurance_text == res.assurance_text
+        assert list(chart.data.columns) == ["date", "value", "rebase_group", "mean", "lower_process_limit",
+                                            "upper_process_limit", "special_cause_type", "point_type", "marked_as",
+                                            "target"]
+        assert len(chart.data) == 30 and chart.data.loc[5, "marked_as"] == "No value"
+        counts = chart.data["marked_as"].value_counts()
+        # one scatter per kind of point, in its house colour and with as many points as the table says
+        scatters = {c.get_label(): c for c in chart.ax.collections}
+        assert set(scatters) == set(counts.index) - {"No value"}
+        for label, coll in scatters.items():
+            assert len(coll.get_offsets()) == counts[label]
+            kind = next(k for k, v in figures.SPC.items() if v["label"] == label)
+            assert to_hex(coll.get_facecolor()[0]) == to_hex(figures.SPC[kind]["colour"])
+        # mean and limits per rebase group (separate lines, so a break between groups), a dotted
+        # line at the recalculation point, the target line
+        lines = chart.ax.get_lines()
+        means = [ln for ln in lines if ln.get_linestyle() == "-" and ln.get_color() == figures.NHS_BLACK]
+        assert len(means) == 2 and [np.unique(ln.get_ydata()).size for ln in means] == [1, 1]
+        vlines = [ln for ln in lines if len(set(ln.get_xdata())) == 1 and ln.get_linestyle() == ":"]
+        assert len(vlines) == 1
+        hlines = [ln for ln in lines if list(ln.get_ydata()) == [20.0, 20.0]]
+        assert len(hlines) == 1 and hlines[0].get_color() == figures.NHS_RED
+        legend = [t.get_text() for t in chart.ax.get_legend().get_texts()]
+        assert "Mean" in legend and "Target" in legend and "Special cause: improvement" in legend
+    finally:
+        plt.close(chart.figure)
+
+
+def test_plot_spc_marks_a_neutral_measure_with_purple_diamonds() -> None:
+    import matplotlib.pyplot as plt
+
+    from analysis import figures
+
+    res = M.spc(BASELINE + [17.0], improvement_direction="neutral", **FIXED)
+    fig, ax = plt.subplots()
+    chart = figures.plot_spc(res, ax=ax)
+    try:
+        assert chart.ax is ax and ax.get_legend() is None  # on a given axes no legend unless asked
+        labels = {c.get_label() for c in ax.collections}
+        assert labels == {"Common cause", "Special cause: neither improvement nor concern"}
+        assert chart.data["marked_as"].iloc[-1] == figures.SPC["neutral"]["label"]
+        assert chart.assurance_text is None
+    finally:
+        plt.close(fig)
