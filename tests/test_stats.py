@@ -9,6 +9,7 @@ within 3% relative (the R tests allow 5%).
 """
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -764,6 +765,10 @@ def test_spc_rebase_recalculates_limits_from_each_date() -> None:
     # the same with a list of Timestamps, and series index as periods
     again = S.spc(pd.Series(values, index=months), rebase=[pd.Timestamp("2023-08-01")])
     pd.testing.assert_frame_equal(again.points, p)
+    # and with datetime.date periods
+    dates = S.spc(values, [m.date() for m in months], rebase=datetime.date(2023, 8, 1))
+    pd.testing.assert_frame_equal(dates.points.drop(columns="period"), p.drop(columns="period"))
+    assert (dates.points["period"] == p["period"]).all()
 
 
 def test_spc_uses_series_index_as_periods() -> None:

@@ -391,6 +391,8 @@ def _check_periods(periods: object, n: int, func: str) -> pd.Index:
         periods, pd.Index) else periods)
     if len(idx) != n:
         raise _fail(func, f"periods has {len(idx)} entries but values has {n}")
+    if pd.api.types.infer_dtype(idx, skipna=False) == "date":  # datetime.date objects: compare as dates
+        idx = pd.DatetimeIndex(idx)
     if idx.hasnans:
         raise _fail(func, "periods has missing dates; every value needs its date")
     try:
