@@ -22,7 +22,6 @@ import pandas as pd
 import pytest
 
 from analysis import sources
-from analysis.stats import StatsInputError
 
 M = importlib.import_module("analysis.stats.spc")  # the module (``analysis.stats.spc`` is the function)
 
