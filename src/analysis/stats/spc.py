@@ -129,9 +129,9 @@ ASSURANCE_WORDS = {
 # --------------------------------------------------------------------------------------------
 
 def _mean(x: np.ndarray) -> float:
-    """R's ``mean()``: the sum divided by n, then corrected by the mean residual. With an
-    exactly rounded sum this gives the correctly rounded mean, so a value equal to the mean
-    (a point "on the mean", which breaks a run) is recognised exactly as in R."""
+    """R's ``mean()``: the sum divided by n, then corrected by the mean residual (R sums in long
+    double; an exactly rounded sum is as good). The mean of equal values is then that value
+    exactly, and a point "on the mean" (which breaks a run) is recognised as in R."""
     n = len(x)
     m = math.fsum(x) / n
     return m + math.fsum(x - m) / n
@@ -170,7 +170,7 @@ def _part_of_run(flags_end: np.ndarray) -> np.ndarray:
     out = np.zeros(n, dtype=bool)
     for i in np.flatnonzero(flags_end):
         out[max(0, i - SIGNAL_POINTS + 1):i + 1] = True
-    return out[:n]
+    return out
 
 
 def _shift(relative_to_mean: np.ndarray) -> np.ndarray:
