@@ -287,16 +287,16 @@ def test_target_status_plain_number_needs_polarity():
 # ----------------------------------------------------------------------------- change over time
 
 def test_change_from_spc_readings():
-    up = stats.spc(list(np.linspace(60, 80, 20)), improvement="increase")
-    down = stats.spc(list(np.linspace(60, 80, 20)), improvement="decrease")
-    flat = stats.spc([70, 71, 70, 69, 70, 71, 70, 69, 70, 71, 70, 69], improvement="increase")
-    neither = stats.spc(list(np.linspace(60, 80, 20)), improvement="neither")
+    up = stats.spc(list(np.linspace(60, 80, 20)), improvement_direction="increase")
+    down = stats.spc(list(np.linspace(60, 80, 20)), improvement_direction="decrease")
+    flat = stats.spc([70, 71, 70, 69, 70, 71, 70, 69, 70, 71, 70, 69], improvement_direction="increase")
+    neither = stats.spc(list(np.linspace(60, 80, 20)), improvement_direction="neutral")
     assert claims.change_from_spc(up).code == "improving"
     assert claims.change_from_spc(down).code == "deteriorating"
     assert claims.change_from_spc(flat).words == "no significant change"
     assert claims.change_from_spc(neither).code == "rising"
-    assert claims.change_from_spc("special_cause_neither").code == "changing"
-    assert "trend" not in claims.change_from_spc(up).reason  # rule names are in words
+    assert claims.change_from_spc("special_cause_neutral_low").code == "falling"
+    assert "7 Point" not in claims.change_from_spc(up).reason  # rule names are in words
     with pytest.raises(ClaimInputError, match="unknown SPC variation"):
         claims.change_from_spc("special cause")
 
@@ -397,7 +397,7 @@ def test_currency_refuses_bad_input():
 def test_out_of_date_data_get_no_spc_assurance():
     from analysis import objectives
 
-    series = stats.spc(list(np.linspace(20, 40, 24)), improvement="decrease", target=30)
+    series = stats.spc(list(np.linspace(20, 40, 24)), improvement_direction="decrease", target=30)
     assert series.assurance is not None  # the icon the scorecard showed on 2018-21 data
     old = claims.currency("2021-01-01", "monthly", "2026-05-20")
     a = claims.spc_assurance(series, old)
@@ -407,7 +407,7 @@ def test_out_of_date_data_get_no_spc_assurance():
     # a target from a planning year that does not cover the data is not assessed either
     obj = objectives.objective_in_force("ambulance_c2", "2024-03-31").objective
     assert claims.spc_assurance(series, current, obj).code == "not_assessed"
-    no_target = stats.spc(list(np.linspace(20, 40, 24)), improvement="decrease")
+    no_target = stats.spc(list(np.linspace(20, 40, 24)), improvement_direction="decrease")
     assert claims.spc_assurance(no_target, current).code == "not_assessed"
 
 

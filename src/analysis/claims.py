@@ -538,50 +538,42 @@ def target_status(value: object, target: Objective | float | None, *, polarity: 
 
 # ----------------------------------------------------------------------------- change over time
 
-_RULE_WORDS = {
-    "beyond_limits": "a point beyond a process limit",
-    "run": "a run of points on one side of the mean",
-    "trend": "a run of points each higher (or lower) than the one before",
-    "two_of_three": "two of three points close to a process limit",
-}
-
-
 @_records
 def change_from_spc(reading: stats.SPCResult | str) -> Claim:
     """'improving', 'deteriorating' or 'no significant change' from a Making Data Count reading
-    (an :class:`analysis.stats.SPCResult` or its ``variation`` code).
+    (an :class:`analysis.stats.SPCResult`, or its ``variation_type``: the latest point's type).
 
-    Special cause with no better direction reads 'rising' or 'falling' (from an SPCResult: the
-    latest point against the mean) or 'changing' (from the code alone).
+    Special cause on a measure with no better direction reads 'rising' or 'falling' (the side
+    of the mean or the trend's direction, from the point type ``special_cause_neutral_high`` /
+    ``_low``).
 
-    codes: ``improving``, ``deteriorating``, ``no_significant_change``, ``rising``, ``falling``,
-    ``changing``.
+    codes: ``improving``, ``deteriorating``, ``no_significant_change``, ``rising``, ``falling``.
     """
     if isinstance(reading, stats.SPCResult):
-        variation = reading.variation
-        last = reading.points.iloc[-1]
-        rules = [r for r in str(last["rules"]).split(",") if r]
+        variation = reading.variation_type
+        label = str(reading.latest["special_cause_type"])
     elif isinstance(reading, str):
-        variation, last, rules = reading, None, []
+        variation, label = reading, ""
     else:
-        raise ClaimInputError(f"reading must be an SPCResult or a variation code, got {type(reading).__name__}")
-    known = ("special_cause_improvement", "special_cause_concern", "special_cause_neither", "common_cause")
+        raise ClaimInputError(f"reading must be an SPCResult or a variation type, got {type(reading).__name__}")
+    known = ("special_cause_improvement", "special_cause_concern", "special_cause_neutral_high",
+             "special_cause_neutral_low", "common_cause")
     if variation not in known:
         raise ClaimInputError(f"unknown SPC variation {variation!r}; expected one of {', '.join(known)}")
     if variation == "common_cause":
         return Claim("no_significant_change", "no significant change",
                      "the latest point shows only common-cause variation (no Making Data Count rule is met)")
-    because = ("the latest point is part of special-cause variation"
-               + (f" ({'; '.join(_RULE_WORDS.get(r, r) for r in rules)})" if rules else ""))
+    from .stats.spc import RULE_WORDS
+
+    because = "special-cause variation" + (f": the latest point is {RULE_WORDS[label]}" if label in RULE_WORDS
+                                           else " at the latest point")
     if variation == "special_cause_improvement":
         return Claim("improving", "improving", because + ", in the direction of improvement")
     if variation == "special_cause_concern":
         return Claim("deteriorating", "deteriorating", because + ", in the direction of concern")
-    if last is None:
-        return Claim("changing", "changing", because + "; the measure has no better direction")
-    up = float(last["value"]) > float(last["mean"])
-    return (Claim("rising", "rising", because + ", above the mean") if up
-            else Claim("falling", "falling", because + ", below the mean"))
+    if variation == "special_cause_neutral_high":
+        return Claim("rising", "rising", because + "; the measure has no better direction")
+    return Claim("falling", "falling", because + "; the measure has no better direction")
 
 
 @_records
@@ -681,9 +673,9 @@ def currency(period_end: object, frequency: str, reference_date: object, *,
 
 
 _ASSURANCE_WORDS = {
-    "consistently_passes": "consistently meets the target",
-    "consistently_fails": "consistently misses the target",
-    "hit_and_miss": "hit and miss against the target",
+    "consistent_pass": "consistently meets the target",
+    "consistent_fail": "consistently misses the target",
+    "inconsistent": "hit and miss against the target",
 }
 
 
@@ -694,8 +686,8 @@ def spc_assurance(reading: stats.SPCResult, data_currency: Currency, objective: 
     No assurance reading (code ``not_assessed``) when the data are out of date (the rule: an
     assurance icon on old data says nothing about today's process), when the reading has no
     target, or when ``objective`` is given and its planning year does not cover the data's
-    period end (the target was not in force for those data). Otherwise ``consistently_passes``,
-    ``consistently_fails`` or ``hit_and_miss``.
+    period end (the target was not in force for those data). Otherwise the Making Data Count
+    assurance: ``consistent_pass``, ``consistent_fail`` or ``inconsistent`` (hit and miss).
     """
     if not isinstance(reading, stats.SPCResult):
         raise ClaimInputError(f"reading must be an SPCResult, got {type(reading).__name__}")

@@ -8,6 +8,9 @@ shape and a text label as well as a colour.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import matplotlib
 import matplotlib.patheffects
 import matplotlib.ticker
@@ -29,6 +32,7 @@ NHS_RED = "#DA291C"
 NHS_DARK_GREY = "#425563"
 NHS_MID_GREY = "#768692"
 NHS_PALE_GREY = "#E8EDEE"
+NHS_PURPLE = "#330072"
 NHS_BLACK = "#231F20"
 
 #: Ramp for IMD deciles: decile 1 (most deprived) darkest.
@@ -46,11 +50,21 @@ SIGNIFICANCE = {
 }
 
 #: SPC point colours as in NHS England "Making Data Count": improvement blue, concern orange,
-#: common cause grey (plus a marker shape, again not colour alone).
+#: neither (a neutral measure) purple, common cause grey (plus a marker shape, again not colour
+#: alone).
 SPC = {
-    "improvement": {"colour": NHS_LIGHT_BLUE, "marker": "^"},
-    "concern": {"colour": NHS_ORANGE, "marker": "v"},
-    "common": {"colour": NHS_MID_GREY, "marker": "o"},
+    "improvement": {"colour": NHS_LIGHT_BLUE, "marker": "^", "label": "Special cause: improvement"},
+    "concern": {"colour": NHS_ORANGE, "marker": "v", "label": "Special cause: concern"},
+    "neutral": {"colour": NHS_PURPLE, "marker": "D", "label": "Special cause: neither improvement nor concern"},
+    "common": {"colour": NHS_MID_GREY, "marker": "o", "label": "Common cause"},
+}
+#: ``point_type`` of :func:`analysis.stats.spc` -> key of :data:`SPC`.
+SPC_POINT_KIND = {
+    "special_cause_improvement": "improvement",
+    "special_cause_concern": "concern",
+    "special_cause_neutral_high": "neutral",
+    "special_cause_neutral_low": "neutral",
+    "common_cause": "common",
 }
 
 #: The ICB highlighted against others.
@@ -275,6 +289,125 @@ def _funnel_denominator(result) -> str:
                          "analysis.stats.funnel_overdispersed() (its attrs name the denominator column)")
     return col
 
+# --------------------------------------------------------------------------------------------
+# statistical process control (Making Data Count) charts
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class SPCChart:
+    """What :func:`plot_spc` drew: the figure and axes, the tidy table of what is plotted (for a
+    CSV beside the chart) and the readings in words (to put beside the chart)."""
+
+    figure: Any
+    ax: Any
+    data: pd.DataFrame
+    variation_text: str
+    assurance_text: str | None
+    notes: list[str]
+
+
+def spc_chart_data(result) -> pd.DataFrame:
+    """The points of an :class:`analysis.stats.SPCResult` as drawn: date, value, rebase group, mean,
+    process limits, the special-cause label, the point type, how the point is marked, target."""
+    p = result.points
+    return pd.DataFrame({
+        "date": p["period"],
+        "value": p["value"],
+        "rebase_group": p["rebase_group"],
+        "mean": p["mean"],
+        "lower_process_limit": p["lower_process_limit"],
+        "upper_process_limit": p["upper_process_limit"],
+        "special_cause_type": p["special_cause_type"],
+        "point_type": p["point_type"],
+        "marked_as": p["point_type"].map(lambda t: SPC[SPC_POINT_KIND[t]]["label"] if t in SPC_POINT_KIND
+                                         else "No value"),
+        "target": p["target"],
+    })
+
+
+def spc_legend_handles(kinds=("common", "improvement", "concern"), *, target: bool = True) -> list:
+    """Legend entries for SPC charts (points by shape and colour, mean, limits, target), for a
+    figure-level legend under small multiples."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=SPC[k]["colour"], marker=SPC[k]["marker"], ls="", markeredgecolor=NHS_DARK_GREY,
+                      markeredgewidth=0.4, label=SPC[k]["label"]) for k in kinds]
+    handles += [Line2D([], [], color=NHS_BLACK, lw=1, label="Mean"),
+                Line2D([], [], color=NHS_DARK_GREY, lw=0.9, ls="--", label="Process limits")]
+    if target:
+        handles.append(Line2D([], [], color=NHS_RED, lw=1.2, ls=":", label="Target"))
+    return handles
+
+
+def plot_spc(result, ax=None, *, title: str = "", ylabel: str = "", percent: bool = False,
+             targets: dict[str, float] | None = None, label_targets: bool = True,
+             rebase_label: str = "Limits recalculated", legend: bool | None = None,
+             marker_size: float = 28) -> SPCChart:
+    """Draw an :func:`analysis.stats.spc` result the way a Making Data Count reader expects.
+
+    The values (grey line), the mean (solid) and the process limits (dashed) of each rebase
+    group, with a break in every line and a dotted vertical line at each recalculation point;
+    each point marked by shape *and* colour: common cause (grey circle), special-cause
+    improvement (blue triangle up), concern (orange triangle down), neither (purple diamond,
+    neutral measures). ``targets`` (label -> value) are drawn as dotted red lines, by default the
+    result's own target labelled "Target"; ``label_targets=False`` leaves the labels off (say
+    the target in the text instead). A missing value is a gap. ``legend`` (default: only when
+    a new figure is made) puts the legend under the axes.
+
+    Returns an :class:`SPCChart` with the figure, the axes, :func:`spc_chart_data` and the
+    variation and assurance readings in words.
+    """
+    import matplotlib.dates as mdates
+
+    new = ax is None
+    if new:
+        fig, ax = plt.subplots(figsize=(8, 4.2))
+    else:
+        fig = ax.figure
+    data = spc_chart_data(result)
+    for k, (_, g) in enumerate(data.groupby("rebase_group", sort=True)):
+        first = k == 0
+        ax.plot(g["date"], g["value"], color=NHS_MID_GREY, lw=1.1, zorder=2)
+        ax.plot(g["date"], g["mean"], color=NHS_BLACK, lw=1, zorder=1, label="Mean" if first else "_nolegend_")
+        ax.plot(g["date"], g["upper_process_limit"], color=NHS_DARK_GREY, lw=0.9, ls="--", zorder=1,
+                label="Process limits" if first else "_nolegend_")
+        ax.plot(g["date"], g["lower_process_limit"], color=NHS_DARK_GREY, lw=0.9, ls="--", zorder=1)
+        if not first:
+            start = g["date"].iloc[0]
+            ax.axvline(start, color=NHS_MID_GREY, lw=1, ls=":", zorder=0)
+            when = f"{start:%b %Y}" if isinstance(start, pd.Timestamp) else str(start)
+            ax.annotate(f"{rebase_label}\n({when})", xy=(start, 1), xycoords=("data", "axes fraction"),
+                        xytext=(3, -2), textcoords="offset points", fontsize=7.5, va="top", color=NHS_DARK_GREY)
+    kind = data["point_type"].map(SPC_POINT_KIND)
+    for key in ("common", "improvement", "concern", "neutral"):
+        mask = kind == key
+        if mask.any():
+            st = SPC[key]
+            ax.scatter(data.loc[mask, "date"], data.loc[mask, "value"], color=st["colour"], marker=st["marker"],
+                       s=marker_size, edgecolor=NHS_DARK_GREY, linewidth=0.4, zorder=3, label=st["label"])
+    if targets is None:
+        targets = {} if result.target is None else {"Target": result.target}
+    for label, value in targets.items():
+        ax.axhline(value, color=NHS_RED, lw=1.2, ls=":", zorder=1)
+        if label_targets:
+            ax.annotate(label, xy=(0, value), xycoords=("axes fraction", "data"), xytext=(3, 3),
+                        textcoords="offset points", ha="left", fontsize=7.5, color=NHS_BLACK,
+                        bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
+    if title:
+        ax.set_title(title)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    (percent_axis if percent else count_axis)(ax)
+    if new and pd.api.types.is_datetime64_any_dtype(data["date"]):
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    if legend or (legend is None and new):
+        kinds = [k for k in ("common", "improvement", "concern", "neutral") if (kind == k).any()]
+        ax.legend(handles=spc_legend_handles(kinds, target=bool(targets)), loc="upper center",
+                  bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
+    return SPCChart(fig, ax, data, result.variation_text, result.assurance_text, result.notes)
+
 
 __all__ = [
     "CONTEXT",
@@ -283,14 +416,20 @@ __all__ = [
     "HIGHLIGHT",
     "NHS_BLUE",
     "NHS_DARK_BLUE",
+    "NHS_PURPLE",
     "QUINTILE_COLOURS",
     "SIGNIFICANCE",
     "SPC",
+    "SPCChart",
+    "SPC_POINT_KIND",
     "TickFormatter",
     "compact_number",
     "count_axis",
     "funnel_chart",
     "percent_axis",
+    "plot_spc",
     "source_note",
+    "spc_chart_data",
+    "spc_legend_handles",
     "style",
 ]

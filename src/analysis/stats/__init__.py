@@ -48,9 +48,24 @@ Methods and references
     * funnel plots: PHEindicatormethods ``phe_funnels`` / ``phe_funnel_significance``
       (limits with no between-area variation); Spiegelhalter DJ (2005) Stat Med 24:1185-1202;
       Fingertips technical guidance.
-    * statistical process control: NHS England / NHS Improvement *Making Data Count* (2019)
-      and *Making Data Count: Strengthening your decisions* (2021); XmR chart (Wheeler DJ,
-      *Understanding Variation*, 2000).
+    * statistical process control: XmR charts read with the NHS England / NHS Improvement
+      *Making Data Count* rules, exactly as the NHS-R Community's R package NHSRplotthedots
+      0.2.2 (``ptd_spc``) computes them, and tested point for point against its outputs for 21
+      series (857 points). Mean and process limits mean -/+ 2.66 x the average moving range;
+      moving ranges of 3.267 x the average or more are screened out once before the limits are
+      set (as the package does by default; the MDC Excel tools do not screen). Special causes,
+      one label per point in this order: a point beyond a process limit; a trend of 7 points
+      each higher (or lower) than the one before; two of three points in a row between the
+      2-sigma line (mean -/+ 1.773 x the average moving range) and the process limit, all three
+      on the same side of the mean (the MDC tools since late 2023 also count points beyond the
+      limit, an option here); a run of 7 points on one side of the mean (a point on the mean
+      breaks a run, a repeated value breaks a trend). Limits can be recalculated from given
+      dates (rebasing) and fixed on the first n points (n at least 12); groups of fewer than 13
+      points have provisional limits. Variation: the kind of the latest point (improvement,
+      concern, neutral or common cause); assurance: a target beyond the latest process limits
+      is consistently met or missed, a target between them is hit and miss. NHS England /
+      NHS Improvement *Making Data Count* (2019) and *Strengthening your decisions* (2021);
+      XmR chart (Wheeler DJ, *Understanding Variation*, 2000).
     * differences between two estimates: MOVER, the method of variance estimates recovery, from
       the two estimates' own confidence limits (``difference_ci``) -- Newcombe RG (1998)
       Stat Med 17:873-90 (method 10, the hybrid score interval for two proportions); Zou GY,
