@@ -131,7 +131,9 @@ def test_parameters_are_validated_before_anything_runs():
     with pytest.raises(build.ParameterError, match="2019, 2025"):
         build.validate_params("QGH", "2019; import os")
     p = build.validate_params("e54000019", "2025")
-    assert p.for_chapter(build.ChapterSpec("x", "X", Path("x"))) == {
-        "icb_code": "QGH", "imd_version": 2025, "data_dir": "data/x"}
+    got = p.for_chapter(build.ChapterSpec("x", "X", Path("x")))
+    assert got == {"icb_code": "QGH", "imd_version": 2025, "data_dir": "data/x",
+                   "reference_date": build.reference_date().isoformat()}
+    assert got["reference_date"].endswith("-01")  # a month: chapters re-run monthly, not daily
 
 

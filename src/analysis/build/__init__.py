@@ -38,7 +38,7 @@ from .cache import (OWNER_FILE, STALE_WORK_AGE, ChapterResult, cache_lookup, cle
                     current_input_shas, full_key, notebook_cache_dir, notebook_source_hash, pre_key)
 from .execute import _postprocess, execute_chapter, run_chapters
 from .publish import build_dir, default_target, jupyter_book_build, publish, site_key_for, swap_symlink
-from .spec import (DEFAULT_IMD_VERSION, IMD_VERSIONS, BookSpec, BuildError, ChapterSpec, ParameterError,
+from .spec import (DEFAULT_IMD_VERSION, IMD_VERSIONS, BookSpec, BuildError, ChapterSpec, ParameterError, reference_date,
                    Params, load_book_spec, validate_params)
 
 
