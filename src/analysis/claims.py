@@ -113,6 +113,9 @@ def _plain(x: object) -> object:
         return {"gap": [x.value, x.lower, x.upper], "polarity": x.polarity}
     if isinstance(x, stats.SPCResult):
         return {"variation": x.variation, "assurance": x.assurance}
+    if isinstance(x, stats.FunnelPosition):
+        return {"code": x.code, "value": x.value, "lower": x.lower, "upper": x.upper, "level": x.level,
+                "limits_used": x.limits_used}
     if isinstance(x, Currency):
         return {"period_end": str(x.period_end.date()), "out_of_date": x.out_of_date}
     if isinstance(x, (pd.Timestamp,)):
@@ -494,6 +497,32 @@ def gap_and_sii(the_gap: Gap, sii: object, *, sign: str, groups: str = "deciles"
                  "the SII's interval excludes zero; the gap's includes zero")
 
 
+# ----------------------------------------------------------------------------- funnel plots
+
+_FUNNEL_CODES = {"high": "well_above", "low": "well_below", "within": "within_expected"}
+
+
+@_records
+def funnel(position: stats.FunnelPosition, *, polarity: str = "neither", average: str = "the average") -> Claim:
+    """Where a unit sits on a funnel plot with limits adjusted for overdispersion
+    (:func:`analysis.stats.funnel_position`), in words a board can use: "well above the
+    average" or "well below the average" only outside the 99.8% (or 95%) limits, otherwise
+    "within the range expected around the average"; with a polarity, "better"/"worse" is added.
+
+    codes: ``well_above``, ``well_below``, ``within_expected``.
+    """
+    if not isinstance(position, stats.FunnelPosition):
+        raise ClaimInputError(f"position must be the FunnelPosition of stats.funnel_position, got "
+                              f"{type(position).__name__}")
+    pol = normalise_polarity(polarity)
+    code = _FUNNEL_CODES[position.code]
+    if code == "within_expected":
+        return Claim(code, f"within the range expected around {average}", position.words)
+    above = code == "well_above"
+    judged = "" if pol == "neither" else (" (better)" if above == (pol == "higher_is_better") else " (worse)")
+    return Claim(code, f"well {'above' if above else 'below'} {average}{judged}", position.words)
+
+
 # ----------------------------------------------------------------------------- targets
 
 @_records
@@ -732,7 +761,7 @@ def conventions_markdown() -> str:
 
 __all__ = [
     "Claim", "ClaimInputError", "Currency", "Estimate", "GAP_SIGN_RULE", "Gap", "MAX_AGE_MONTHS", "SII_SIGNS",
-    "change_between", "change_from_spc", "compare", "conventions_markdown", "currency", "estimate", "gap",
+    "change_between", "change_from_spc", "compare", "conventions_markdown", "currency", "estimate", "funnel", "gap",
     "gap_and_sii", "gradient", "judge", "normalise_polarity", "significance", "sii_as_gap", "spc_assurance",
     "target_status",
 ]
