@@ -453,10 +453,12 @@ class Chapter:
 
     # ---------------------------------------------------------------- figures
     def figure(self, fig: Any, name: str, *, alt: str, caption: str, source: str = "",
-               data: pd.DataFrame | None = None, dpi: int = 220, defer: bool = False) -> None:
-        """Save a matplotlib figure (PNG at twice screen resolution, and SVG) with alt text and
-        caption, and the data it draws as CSV (``data``: required for a deferred figure, so that
-        every chart a reader sees can be downloaded as data)."""
+               data: pd.DataFrame | None = None, dpi: int = 220, defer: bool = False,
+               svg_max_bytes: int = 1_500_000) -> None:
+        """Save a matplotlib figure (PNG at twice screen resolution, and SVG unless it would be
+        larger than ``svg_max_bytes``: 0 for none, e.g. maps) with alt text and caption, and the
+        data it draws as CSV (``data``: required for a deferred figure, so that every chart a
+        reader sees can be downloaded as data)."""
         import matplotlib.pyplot as plt
 
         if not re.fullmatch(r"[a-z0-9_]+", name):
@@ -471,10 +473,15 @@ class Chapter:
         png = self.data_dir / f"{name}.png"
         svg = self.data_dir / f"{name}.svg"
         fig.savefig(png, dpi=dpi, bbox_inches="tight", facecolor="white", metadata={"Software": None})
-        fig.savefig(svg, bbox_inches="tight", facecolor="white", metadata={"Date": None, "Creator": None})
+        links = [f'<a href="{self.href}/{name}.png" download>Download image (PNG)</a>']
+        if svg_max_bytes:
+            fig.savefig(svg, bbox_inches="tight", facecolor="white", metadata={"Date": None, "Creator": None})
+            if svg.stat().st_size <= svg_max_bytes:
+                links = [f'<a href="{self.href}/{name}.svg" download>Download image (SVG)</a>',
+                         f'<a href="{self.href}/{name}.png" download>PNG</a>']
+            else:
+                svg.unlink()  # a map of thousands of neighbourhoods: the 2x PNG serves better
         plt.close(fig)
-        links = [f'<a href="{self.href}/{name}.svg" download>Download image (SVG)</a>',
-                 f'<a href="{self.href}/{name}.png" download>PNG</a>']
         if data is not None:
             data.to_csv(self.data_dir / f"{name}_data.csv", index=False)
             links.insert(0, f'<a href="{self.href}/{name}_data.csv" download>Download the data (CSV)</a>')
