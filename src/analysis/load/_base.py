@@ -161,12 +161,16 @@ def read_excel(
     path: Path | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
-    """As :func:`read_csv`, for a workbook (``sheet_name``, ``header`` ... as pandas)."""
+    """As :func:`read_csv`, for a workbook (``sheet_name``, ``header``, ``engine`` ... as pandas;
+    a list of sheet names gives {sheet: table}, each checked)."""
     path = Path(path) if path is not None else sources.resolve(dataset, filename, edition=edition)
     try:
         df = pd.read_excel(path, **kwargs)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
         raise LoaderError(f"{_where(dataset, filename)} could not be read as a workbook: {exc}") from exc
+    if isinstance(df, dict):  # several sheets asked for: each is checked
+        return {name: _finish(sheet, dataset, f"{filename}, sheet {name!r}", required, schema, rename)
+                for name, sheet in df.items()}
     return _finish(df, dataset, filename, required, schema, rename)
 
 
