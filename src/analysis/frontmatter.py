@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from . import sources
+from . import manifest_io, sources
 from .paths import BOOK_DIR
 
 # ----------------------------------------------------------------------------- escaping
@@ -146,7 +146,7 @@ def render_intro(book, params, headlines: dict, commit: str, inputs: dict[str, l
         for ds in used:
             meta = manifest[ds]
             rows.append(f"| {_ref(meta.get('title', ds), ds)} | "
-                        f"{_md_table_cell(meta.get('publisher', ''))} | {_md_table_cell(meta.get('period', 'see source'))} |")
+                        f"{_md_table_cell(meta.get('publisher', ''))} | {_md_table_cell(dataset_period(ds))} |")
         vintages = ("The chapters of this edition read these published datasets. Figures are only as "
                     "current as these files; each is pinned by checksum.\n\n"
                     ":::{table} Published datasets read by this edition, with the period each covers.\n"
@@ -288,33 +288,65 @@ def _fmt_bytes(n) -> str:
     return f"{n:,} bytes"
 
 
+def _editions_shown(ds: str) -> list:
+    """The editions of ``ds`` this build reads: every selected edition of a series, the latest of
+    a snapshot or reference dataset."""
+    eds = sources.editions(ds)
+    kind = str((sources.manifest().get(ds) or {}).get("kind", "reference"))
+    return eds if kind == "series" else eds[-1:]
+
+
+def dataset_period(ds: str) -> str:
+    """The period the build's editions of ``ds`` cover, as recorded in the manifest (read from the
+    files where their reader could; the publisher's documentation otherwise)."""
+    eds = _editions_shown(ds)
+    if not eds:
+        return "not stated"
+    first, last = eds[0].period.label, eds[-1].period.label
+    text = first if len(eds) == 1 or first == last else f"{first} to {last} ({len(eds)} editions)"
+    return text or "not stated"
+
+
+def _file_origin(entry: dict) -> str:
+    origin = str(entry.get("origin", "") or "not stated")
+    return "converted by a third party" if origin == "converted" else origin
+
+
 def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
     out = [f"({_anchor(ds)})=", f"### {_md_escape(meta.get('title', ds))}", ""]
     fields = [("Publisher", _md_escape(meta.get("publisher", "")))]
     if meta.get("official_page"):
         fields.append(("Official page", f"<{meta['official_page']}>"))
     fields.append(("Licence", _md_escape(meta.get("licence", "not stated"))))
-    fields.append(("Period", _md_escape(meta.get("period", "not stated"))))
+    fields.append(("Period", _md_escape(dataset_period(ds))))
     if meta.get("geography"):
         fields.append(("Geography", _md_escape(meta["geography"])))
     if meta.get("caveat"):
         fields.append(("Main caveat", _md_escape(meta["caveat"])))
+    rows = []
+    for e in _editions_shown(ds):
+        entries = {name: entry for _, name, entry in manifest_io.iter_files({ds: meta}, ds)
+                   if name in {f.filename for f in e.files}}
+        for f in e.files:
+            rows.append((e, f, entries.get(f.filename, {})))
+    origins = sorted({_file_origin(entry) for _, _, entry in rows})
+    fields.append(("As published?", _md_escape("; ".join(origins) if origins else "not stated")))
     if used_by:
         fields.append(("Used in", ", ".join(used_by)))
     fields.append(("Dataset id", f"`{ds}`"))
     for k, v in fields:
         out.append(f"- **{k}:** {v}")
     out.append("")
-    files = meta.get("files", {}) or {}
-    out.append(f"::::{{dropdown}} Files, checksums and download links ({len(files)} file{'s' if len(files) != 1 else ''})")
-    out.append(f":::{{table}} Files of {_md_escape(meta.get('title', ds))}, with their SHA-256 checksums.")
-    out.append("| File | Size | SHA-256 checksum | Exact bytes |")
-    out.append("|---|---:|---|---|")
-    for fname, f in files.items():
-        url = f.get("url")
-        link = f"[download]({url})" if url else "from the official page"
-        out.append(f"| {_md_table_cell(fname)} | {_fmt_bytes(f.get('bytes'))} | "
-                   f"<code class=\"checksum\">{_h(f.get('sha256', ''))}</code> | {link} |")
+    out.append(f"::::{{dropdown}} Files, checksums and download links ({len(rows)} file{'s' if len(rows) != 1 else ''})")
+    out.append(f":::{{table}} Files of {_md_escape(meta.get('title', ds))}, with their edition, origin and SHA-256 "
+               "checksums.")
+    out.append("| Edition (period) | File | Size | Origin | SHA-256 checksum | Exact bytes |")
+    out.append("|---|---|---:|---|---|---|")
+    for e, f, entry in rows:
+        link = f"[download]({f.url})" if f.url else "from the official page"
+        out.append(f"| {_md_table_cell(e.period.label or e.id)} | {_md_table_cell(f.filename)} | "
+                   f"{_fmt_bytes(f.bytes)} | {_md_table_cell(_file_origin(entry))} | "
+                   f"<code class=\"checksum\">{_h(f.sha256)}</code> | {link} |")
     out.append(":::")
     out.append("::::")
     out.append("")

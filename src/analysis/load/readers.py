@@ -44,6 +44,10 @@ class EditionReader:
     describes: str = ""
     #: file suffixes this reader accepts
     suffixes: tuple[str, ...] = (".csv",)
+    #: manifest fields (title, publisher, official_page, licence, frequency, kind, geography,
+    #: caveat) for a dataset that ``data add`` may create with its first edition; None when the
+    #: dataset must already be in the manifest
+    new_dataset: dict | None = None
 
     def recognise(self, path: Path) -> Recognition:
         raise NotImplementedError
