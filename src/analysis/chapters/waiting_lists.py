@@ -52,8 +52,8 @@ RTT_SOURCE = "NHS England, Consultant-led Referral to Treatment Waiting Times, i
 
 
 def wlmds_week_label(edition: str | None = None) -> str:
-    """"week ending 25 January 2026": the week of the WLMDS edition (the latest by default), from
-    the manifest's record of the workbook's Period cell."""
+    """"week ending <day> <Month> <year>": the week of the WLMDS edition (the latest by default),
+    from the manifest's record of the workbook's Period cell."""
     week = waiting.wlmds_week_ending(edition)
     return f"week ending {week.day} {week:%B %Y}"
 

@@ -101,7 +101,8 @@ def _check_breakdowns(df: pd.DataFrame, where: str) -> None:
     keys = ["month", "org_code", "standard", "route"]
     by_type = t[t["modality"] == ALL_MODALITIES].groupby(keys)[["total", "within_standard"]].sum()
     by_mod = t[t["cancer_type"] == ALL_CANCERS].groupby(keys)[["total", "within_standard"]].sum()
-    both = by_type.join(by_mod, how="outer", lsuffix="_type", rsuffix="_modality").fillna(0)
+    both = by_type.merge(by_mod, how="outer", left_index=True, right_index=True,
+                         suffixes=("_type", "_modality")).fillna(0)
     bad = ((both["total_type"] - both["total_modality"]).abs() > 1e-6) | (
         (both["within_standard_type"] - both["within_standard_modality"]).abs() > 1e-6)
     if bad.any():
