@@ -318,3 +318,35 @@ def test_every_reader_gives_codes_and_values_for_the_guards(mirror):
         codes, values = r.org_codes(t), r.values(t)
         assert codes is not None and len(codes) >= 40, dataset
         assert values is not None and values.index.is_unique and len(values) >= 40, dataset
+
+
+# ----------------------------------------------------------------------------- other official files
+
+@pytest.mark.parametrize("sheet", ["IMD", "Income", "Employment", "Education", "Health", "Crime", "Barriers",
+                                   "Living", "IDACI", "IDAOPI"])
+def test_iod2019_file10_read_from_the_workbook_equals_its_csv_conversion(sheet, mirror):
+    from analysis.load import deprivation as dl
+
+    got = dl.imd2019_lad_summary(sheet)
+    conv = pd.read_csv(mirror / "imd2019_la_summaries" / f"File_10_IoD2019_LAD_summaries_sheet_{sheet}.csv",
+                       dtype={"Local Authority District code (2019)": str})
+    assert len(got) == len(conv) == 317
+    assert list(got["lad19_code"]) == list(conv["Local Authority District code (2019)"])
+    pd.testing.assert_frame_equal(got.iloc[:, 2:].reset_index(drop=True),
+                                  conv.iloc[:, 2:].set_axis(got.columns[2:], axis=1), check_dtype=False)
+
+
+def test_smi_health_checks_read_from_the_workbook_equal_the_csv_conversion(mirror):
+    from analysis.load.clinical import SMI_QUESTIONS, smi_health_checks
+
+    got = smi_health_checks()
+    conv = pd.read_csv(mirror / "smi_physical_health_checks" / "smi_phc_ccg_subicb_quarter_long.csv",
+                       dtype={"CCG Code": str})
+    wide = conv.pivot(index=["Period", "CCG Code"], columns="Question", values="Answer")
+    g = got.set_index(["period_label", "org_code"])[SMI_QUESTIONS]
+    g.index.names = wide.index.names
+    pd.testing.assert_frame_equal(g.sort_index(), wide[SMI_QUESTIONS].sort_index().astype(float),
+                                  check_names=False)
+    assert int(got["suppressed"].sum()) == 3  # 07M Q3 2018/19; 15A Q3 and Q4 2018/19 (PROVENANCE)
+    q = got[(got["org_code"] == "18C") & (got["period_label"] == "SMI-Q4-2023-2024")].iloc[0]
+    assert (q["All6PHC"], q["SMIRegister"]) == (3962, 5171)
