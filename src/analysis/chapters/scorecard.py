@@ -350,9 +350,9 @@ def ae_by_month_text(icb_code: str) -> str:
                     f"({abs(change):.1f} percentage points {'higher' if change > 0 else 'lower'})"))
     text += ". "
     if res is None:
-        text += (f"{len(t)} monthly files are too few for a statistical process control reading of these files "
-                 f"alone ({MIN_SPC_POINTS} are needed); the chart above joins them to the earlier system-level "
-                 "figures.")
+        text += (f"With {len(t)} monthly files there are too few points for a statistical process control reading "
+                 f"of these files alone ({MIN_SPC_POINTS} are needed); the chart above joins them to the earlier "
+                 "system-level figures.")
     else:
         text += f"Statistical process control over these files alone: {VARIATION_WORDS[res.variation].lower()}"
         text += f", {ASSURANCE_WORDS[res.assurance].lower()}." if res.assurance else "."

@@ -35,7 +35,7 @@ import pandas as pd
 from .. import sources
 from ..sources import Period
 from ._base import LoaderError, cached_table, check_codes, check_unique, read_excel
-from .readers import EditionReader, Recognition, register, sniff_xlsx
+from .readers import EditionReader, Recognition, register
 
 CWT_EXTRACT = "cwt_provider_extract_official"
 SHEET = "CWT CRS Provider Extract"
@@ -141,11 +141,9 @@ class CWTExtractReader(EditionReader):
     suffixes = (".xlsx",)
 
     def recognise(self, path: Path) -> Recognition:
-        if path.suffix.lower() not in self.suffixes:
-            return Recognition(False, f"it is a {path.suffix or 'file without a suffix'}, not an .xlsx workbook")
-        rows = sniff_xlsx(path, SHEET, nrows=1).get(SHEET)
+        rows, why = self.sheet_head(path, SHEET, 1)
         if rows is None:
-            return Recognition(False, f"it has no sheet {SHEET!r}")
+            return why
         header = [str(c).strip() for c in (rows[0] if rows else [])]
         missing = [c for c in COLUMNS if c not in header]
         if missing:

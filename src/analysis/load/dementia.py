@@ -23,7 +23,7 @@ from .. import sources
 from ..sources import Period
 from ._base import (LoaderError, cached_table, check_codes, check_member, check_unique, read_excel, require_columns,
                     validate)
-from .readers import EditionReader, Recognition, find_repeated_periods, register, sniff_xlsx
+from .readers import EditionReader, Recognition, find_repeated_periods, month_period, register
 
 DEMENTIA = "dementia_diagnosis_rate"
 SHEET = "Table 4"
@@ -136,11 +136,6 @@ def _check_codes(df: pd.DataFrame, fn: str) -> None:
     _one_name_per_code(df, "ons_code", "name", ds, fn, by=["org_type"])
 
 
-def _period(month: str) -> Period:
-    start = pd.Timestamp(f"{month}-01")
-    return Period(start.date(), (start + pd.offsets.MonthEnd(0)).date(), f"{start:%B %Y}")
-
-
 @register
 class DementiaSummaryReader(EditionReader):
     dataset = DEMENTIA
@@ -150,11 +145,9 @@ class DementiaSummaryReader(EditionReader):
     suffixes = (".xlsx",)
 
     def recognise(self, path: Path) -> Recognition:
-        if path.suffix.lower() not in self.suffixes:
-            return Recognition(False, f"it is a {path.suffix or 'file without a suffix'}, not an .xlsx workbook")
-        rows = sniff_xlsx(path, SHEET, nrows=12).get(SHEET)
+        rows, why = self.sheet_head(path, SHEET, 12)
         if rows is None:
-            return Recognition(False, f"it has no sheet {SHEET!r}")
+            return why
         if not any(_TITLE.match(str(c or "").strip()) for r in rows for c in r):
             return Recognition(False, f"its sheet {SHEET!r} has no 'Dementia: 65+ estimated diagnosis rate' title")
         return Recognition(True)
@@ -163,7 +156,7 @@ class DementiaSummaryReader(EditionReader):
         return parse_dementia_summary(path)
 
     def period(self, table: pd.DataFrame, path: Path) -> Period:
-        return _period(str(table["month"].iloc[0]))
+        return month_period(f"{table['month'].iloc[0]}-01")
 
     def org_codes(self, table: pd.DataFrame) -> pd.Series:
         return table["ons_code"].dropna()

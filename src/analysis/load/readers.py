@@ -60,6 +60,17 @@ class EditionReader:
         """The period the edition covers, read from its content."""
         raise NotImplementedError
 
+    def sheet_head(self, path: Path, sheet: str, nrows: int) -> tuple[list[list] | None, Recognition]:
+        """For workbook readers: the first rows of ``sheet``, or None and why the file is refused
+        (wrong suffix, not a workbook, no such sheet)."""
+        if path.suffix.lower() not in self.suffixes:
+            return None, Recognition(False, f"it is a {path.suffix or 'file without a suffix'}, not one of "
+                                            f"{', '.join(self.suffixes)}")
+        rows = sniff_xlsx(path, sheet, nrows=nrows).get(sheet)
+        if rows is None:
+            return None, Recognition(False, f"it has no sheet {sheet!r}")
+        return rows, Recognition(True)
+
     def org_codes(self, table: pd.DataFrame) -> pd.Series | None:
         """Organisation codes in the edition (checked against earlier editions), or None."""
         return None
@@ -111,6 +122,12 @@ def sniff_csv_header(path: Path, n_bytes: int = 65536) -> list[str]:
     except (OSError, csv.Error, StopIteration):
         return []
     return [c.strip() for c in first]
+
+
+def month_period(month) -> Period:
+    """The Period of one calendar month (a date or Timestamp in it), labelled "January 2025"."""
+    start = pd.Timestamp(month).to_period("M").to_timestamp()
+    return Period(start.date(), (start + pd.offsets.MonthEnd(0)).date(), f"{start:%B %Y}")
 
 
 def sniff_xlsx(path: Path, sheet: str | None = None, nrows: int = 20) -> dict[str, list[list]]:
@@ -173,4 +190,4 @@ def find_repeated_periods(values_by_period: dict[str, pd.DataFrame], *, min_orgs
 
 
 __all__ = ["EditionReader", "LoaderError", "READERS", "Recognition", "all_readers", "find_repeated_periods",
-           "reader_for", "register", "sniff_csv_header", "sniff_xlsx", "title_cells"]
+           "month_period", "reader_for", "register", "sniff_csv_header", "sniff_xlsx", "title_cells"]

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..sources import Period
 from ._base import LoaderError, check_codes, check_unique, read_excel, to_number
-from .readers import EditionReader, Recognition, register, sniff_xlsx, title_cells
+from .readers import EditionReader, Recognition, month_period, register, title_cells
 
 ADMITTED = "rtt_commissioner_official"
 INCOMPLETE = "rtt_incomplete_commissioner_official"
@@ -139,11 +139,9 @@ class _CommissionerReader(EditionReader):
     part = ""
 
     def recognise(self, path: Path) -> Recognition:
-        if path.suffix.lower() not in self.suffixes:
-            return Recognition(False, f"it is a {path.suffix or 'file without a suffix'}, not an .xlsx workbook")
-        rows = sniff_xlsx(path, "ICB", nrows=HEADER_ROW).get("ICB")
+        rows, why = self.sheet_head(path, "ICB", HEADER_ROW)
         if rows is None:
-            return Recognition(False, "it has no sheet 'ICB'")
+            return why
         title = title_cells(rows, _TITLE_LABELS)
         if "Referral to Treatment" not in title.get("Title", "") or title.get("Basis") != "Commissioner":
             return Recognition(False, "its title block is not 'Referral to Treatment (RTT) Waiting Times' on a "
@@ -161,8 +159,7 @@ class _CommissionerReader(EditionReader):
         return table.assign(month=info["period"])
 
     def period(self, table: pd.DataFrame, path: Path) -> Period:
-        start = pd.Timestamp(table["month"].iloc[0])
-        return Period(start.date(), (start + pd.offsets.MonthEnd(0)).date(), f"{start:%B %Y}")
+        return month_period(table["month"].iloc[0])
 
     def org_codes(self, table: pd.DataFrame) -> pd.Series:
         return pd.Series(table["icb_code"].unique())

@@ -35,7 +35,7 @@ import pandera.pandas as pa
 from .. import sources
 from ..sources import Period
 from ._base import LoaderError, cached_table, check_codes, check_unique, read_csv, read_excel, to_number, validate
-from .readers import EditionReader, Recognition, register, sniff_xlsx, title_cells
+from .readers import EditionReader, Recognition, register, title_cells
 
 RTT_DATASET = "rtt_incomplete"
 RTT_FILE = "rtt_incomplete_org_month.csv"
@@ -465,11 +465,9 @@ class WLMDSSummaryReader(EditionReader):
     suffixes = (".xlsx",)
 
     def recognise(self, path: Path) -> Recognition:
-        if path.suffix.lower() not in self.suffixes:
-            return Recognition(False, f"it is a {path.suffix or 'file without a suffix'}, not an .xlsx workbook")
-        rows = sniff_xlsx(path, "Provider-Deprivation", nrows=14).get("Provider-Deprivation")
+        rows, why = self.sheet_head(path, "Provider-Deprivation", 14)
         if rows is None:
-            return Recognition(False, "it has no sheet 'Provider-Deprivation'")
+            return why
         cells = title_cells(rows, ("Source", "Period"))
         if "Waiting List Minimum Data Set" not in cells.get("Source", "") or not cells.get("Period", "").startswith(
                 "Week ending"):
