@@ -171,6 +171,16 @@ ch.figure(sc_mod.spc_figure(uec), "spc_uec_elective_cancer",
                   "data are for the NHS region and end in January 2021.",
           source="NHS England A&E attendances; AmbSYS; G&A beds sitrep; RTT; Cancer Waiting Times", dpi=100)
 ch.md(sc_mod.ae_by_month_text(icb.ods_code))
+ae_m, _ = sc_mod.ae_by_month_official(icb.ods_code)
+ch.table(ae_m.assign(month=ae_m["month"].dt.strftime("%B %Y")).rename(columns={
+             "month": "Month", "icb": f"{icb.short_name} (%)", "england": "England (%)",
+             "attendances": "Attendances", "n_providers": "Providers counted"}),
+         "ae_4h_official_by_month",
+         f"A&E attendances seen within 4 hours by month, {icb.short_name} (providers located in the ICB) and England "
+         "(every provider), from NHS England's monthly A&E files",
+         source="NHS England, A&E Attendances and Emergency Admissions, monthly CSV files",
+         formats={f"{icb.short_name} (%)": "{:.1f}", "England (%)": "{:.1f}", "Attendances": "{:,.0f}",
+                  "Providers counted": "{:.0f}"})
 
 # %% [markdown]
 # ## Primary care, mental health and dementia
