@@ -103,6 +103,22 @@ def test_converted_cwt_provider_series_agrees_with_the_official_extract():
     assert off["month"].min() == pd.Timestamp("2024-04-01") and off["month"].max() == pd.Timestamp("2025-07-01")
 
 
+def test_cwt_a_later_edition_of_the_same_months_wins(sandbox_manifest, monkeypatch):
+    """A re-issue of the same half-year (NHS England re-publishes the last monthly issue as Final)
+    replaces the earlier edition's figures month by month; the other months are untouched."""
+    monkeypatch.setenv("ANALYSIS_NO_TABLE_CACHE", "1")
+    doc = manifest_io.read()
+    eds = doc[cancer.CWT_EXTRACT]["editions"]
+    first = next(e for e in eds if e["id"] == "2024-09")
+    eds.append({**first, "id": "2024-09-r2", "added": "2030-01-01"})
+    manifest_io.write(doc)
+    off = cancer.cwt_provider_official()
+    by_month = off.groupby("month")["edition"].unique()
+    assert all(list(v) == ["2024-09-r2"] for m, v in by_month.items() if m <= pd.Timestamp("2024-09-01"))
+    assert all(list(v) == ["2025-03"] for m, v in by_month.items()
+               if pd.Timestamp("2024-10-01") <= m <= pd.Timestamp("2025-03-01"))
+
+
 # ----------------------------------------------------------------------------- dementia
 
 def test_dementia_workbooks_are_the_books_series_and_match_the_conversion(mirror):
