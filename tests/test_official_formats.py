@@ -69,12 +69,18 @@ def test_cwt_each_route_is_counted_once(cwt_final):
     assert tuple(eng.loc[(pd.Timestamp("2024-04-01"), "CMB62")]) == (18236, 27199)
 
 
+def _write(df: pd.DataFrame, path: Path) -> Path:
+    df.to_excel(path, sheet_name=cancer.SHEET, index=False)
+    return path
+
+
 def test_cwt_breakdowns_that_disagree_are_refused(tmp_path, mirror):
     df = pd.read_excel(mirror / CWT_DIR / APR_JUL_2025, engine="calamine")
+    df = df[df["ORG CODE"].isin(["RWP", "RLQ"])].reset_index(drop=True)  # whole providers: still consistent
+    cancer.provider_month_totals(cancer.parse_cwt_extract(_write(df, tmp_path / "two_trusts.xlsx")))
     row = df.index[(df["TREATMENT MODALITY"] == "Surgery")][0]
     df.loc[row, ["TOTAL TREATED", "BREACHES"]] += 1  # one modality row no longer matches the cancer types
-    bad = tmp_path / "edited.xlsx"
-    df.to_excel(bad, sheet_name=cancer.SHEET, index=False)
+    bad = _write(df, tmp_path / "edited.xlsx")
     with pytest.raises(LoaderError, match=r"edited\.xlsx.*by cancer type .* and by modality"):
         cancer.parse_cwt_extract(bad)
 
@@ -210,24 +216,29 @@ def test_rtt_commissioner_workbook_template(mirror):
         assert len(rtt_workbooks.parse_rtt_commissioner_workbook(path, sheet=sheet)[0]) == n
 
 
-def test_rtt_incomplete_commissioner_reader_takes_the_same_template(tmp_path, mirror):
+def test_rtt_incomplete_commissioner_reader_takes_the_same_template(tmp_path, mirror, sandbox_manifest):
     """No Incomplete Commissioner workbook is in the mirror: the Admitted one with its Summary cell
     and total column relabelled stands in for the template (same frame, as the PROVENANCE says)."""
-    wb = openpyxl.load_workbook(mirror / "rtt_commissioner_official" / RTT_ADMITTED)
-    for ws in wb.worksheets:
-        for row in ws.iter_rows(min_row=1, max_row=14):
-            for c in row:
-                if isinstance(c.value, str):
-                    c.value = (c.value.replace("completed admitted pathways", "incomplete pathways")
-                               .replace("completed pathways", "incomplete pathways"))
+    icb = pd.read_excel(mirror / "rtt_commissioner_official" / RTT_ADMITTED, sheet_name="ICB", header=None,
+                        dtype=object, engine="calamine")
+    icb.iloc[:14] = icb.iloc[:14].map(lambda v: v.replace("completed admitted pathways", "incomplete pathways")
+                                      .replace("completed pathways", "incomplete pathways")
+                                      if isinstance(v, str) else v)
     fake = tmp_path / "Incomplete-Commissioner-template.xlsx"
-    wb.save(fake)
+    icb.to_excel(fake, sheet_name="ICB", header=False, index=False)  # same cells, same places
     inc, adm = readers.reader_for(rtt_workbooks.INCOMPLETE), readers.reader_for(rtt_workbooks.ADMITTED)
     assert inc.recognise(fake).ok and not adm.recognise(fake).ok
     assert not inc.recognise(mirror / "rtt_commissioner_official" / RTT_ADMITTED).ok
     t = inc.read(fake)
     assert inc.period(t, fake).label == "December 2024"
     assert "Total number of incomplete pathways (all)" in t.columns
+    # its first file creates the dataset in the manifest, with one edition dated from the file
+    assert rtt_workbooks.INCOMPLETE not in sources.manifest()
+    added = datacmd.add(fake, log=lambda *_: None)
+    assert (added.dataset, added.edition, added.unchanged) == (rtt_workbooks.INCOMPLETE, "2024-12", False)
+    (e,) = sources.editions(rtt_workbooks.INCOMPLETE, all_editions=True)
+    assert e.period_from == "file" and e.period.label == "December 2024"
+    assert sources.manifest()[rtt_workbooks.INCOMPLETE]["kind"] == "series"
 
 
 # ----------------------------------------------------------------------------- A&E
