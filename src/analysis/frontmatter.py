@@ -16,7 +16,6 @@ import html
 import inspect
 import math
 import re
-from pathlib import Path
 
 import yaml
 
@@ -322,6 +321,25 @@ def _fmt_bytes(n) -> str:
         if n >= size:
             return f"{n / size:,.1f} {unit}"
     return f"{n:,} bytes"
+
+
+def _editions_shown(ds: str) -> list:
+    """The editions of ``ds`` this build reads: every selected edition of a series, the latest of
+    a snapshot or reference dataset."""
+    eds = sources.editions(ds)
+    kind = str((sources.manifest().get(ds) or {}).get("kind", "reference"))
+    return eds if kind == "series" else eds[-1:]
+
+
+def dataset_period(ds: str) -> str:
+    """The period the build's editions of ``ds`` cover, as recorded in the manifest (read from the
+    files where their reader could; the publisher's documentation otherwise)."""
+    eds = _editions_shown(ds)
+    if not eds:
+        return "not stated"
+    first, last = eds[0].period.label, eds[-1].period.label
+    text = first if len(eds) == 1 or first == last else f"{first} to {last} ({len(eds)} editions)"
+    return text or "not stated"
 
 
 def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
