@@ -61,9 +61,9 @@ GP_INDICATORS = {
                         "what": "registered patients per GP"},
 }
 
-# A zoom panel is drawn for a local authority covering at most this share of the ICB's area; a
-# larger one is already shown at a readable scale by the main map.
-ZOOM_MAX_AREA_SHARE = 0.2
+#: A zoom panel is drawn only where its window covers at most this share of the ICB's area (a
+#: zoom of about four times or more); a larger area is already legible on the main map.
+ZOOM_MAX_AREA_SHARE = 0.05
 #: Half the width of the smallest zoom window (metres): a town's centre with its surroundings.
 ZOOM_MIN_HALF_WIDTH_M = 2500.0
 ZOOM_LETTERS = "AB"
@@ -629,11 +629,11 @@ def figure_icb_ranking(icb: geography.ICB | str, imd_version: int):
                 va="center")
     i = int(np.flatnonzero(is_me)[0])
     row = r.iloc[i]
-    # The label goes to the right of the bar, or inside the axes on the left when the bar is long.
+    # The label goes to the right of the bar, or inside it (in white) when the bar is long.
     right = row["core20_share"] < 0.55 * float(r["core20_share"].max())
     ax.annotate(f"{icb.short_name}: {row['core20_share']:.1f}% (rank {int(row['rank'])} of 42)",
-                (row["core20_share"] if right else 0, i), xytext=(6, 0) if right else (6, -14),
-                textcoords="offset points", va="center", fontsize=9, fontweight="bold", color=HIGHLIGHT)
+                (row["core20_share"] if right else 0, i), xytext=(6, 0), textcoords="offset points", va="center",
+                fontsize=9, fontweight="bold", color=HIGHLIGHT if right else "white")
     ax.set_yticks([])
     ax.set_ylabel("The 42 ICBs, lowest to highest share")
     ax.set_xlabel("Share of residents living in Core20 neighbourhoods (%)")
@@ -736,10 +736,10 @@ def figure_gp_access(icb: geography.ICB | str, imd_version: int):
         ax.grid(axis="x", visible=False)
         ax.set_axisbelow(True)
     axes[-1, 0].set_xlabel(f"National {dep.imd_label(v)} decile of the neighbourhood")
-    handles = [Patch(facecolor=colours["Urban"], edgecolor=NHS_DARK_GREY, label=f"{icb.short_name}: urban"),
-               Patch(facecolor=colours["Rural"], edgecolor=NHS_DARK_GREY, label=f"{icb.short_name}: rural"),
+    handles = [Patch(facecolor=colours["Urban"], edgecolor=NHS_DARK_GREY, label="Urban, this ICB"),
+               Patch(facecolor=colours["Rural"], edgecolor=NHS_DARK_GREY, label="Rural, this ICB"),
                Line2D([], [], linestyle="none", marker="_", markersize=14, markeredgewidth=2.4, color=NHS_BLACK,
-                      label="England, same decile and area type")]
+                      label="England, same decile and type")]
     axes[0, 0].legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, borderaxespad=0.3,
                       fontsize=8.5)
     axes[0, 0].set_title(f"Access to a GP by deprivation, urban and rural (IoD{v})",
@@ -808,10 +808,10 @@ def map_table(icb: geography.ICB | str, imd_version: int) -> pd.DataFrame:
     zoom panel (letter) it appears in. Columns: lsoa_code, lsoa_name, local_authority,
     imd_decile, core20, population, zoom_panel."""
     g, _, _ = map_data(icb, imd_version)
-    z = zoom_areas(icb, imd_version).set_index("lad_code")["letter"]
+    z = zoom_areas(icb, imd_version).set_index("lad_code")["letter"].to_dict()
     out = pd.DataFrame({"lsoa_code": g["lsoa_code"], "lsoa_name": g["lsoa_name"], "local_authority": g["lad_name"],
                         "imd_decile": g["imd_decile"], "core20": g["core20"], "population": g["population"],
-                        "zoom_panel": g["lad_code"].map(z).fillna("")})
+                        "zoom_panel": [z.get(c, "") for c in g["lad_code"]]})
     return out.sort_values(["imd_decile", "lsoa_code"]).reset_index(drop=True)
 
 
@@ -926,7 +926,7 @@ def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = 
     for key, claim in words.items():
         ch.claim(key, claim)
 
-    imd, other = dep.imd_label(v), dep.imd_label(2025 if v == 2019 else 2019)
+    imd = dep.imd_label(v)
     src = source(v)
     period = dep.POPULATION_PERIOD[v]
     col_pop = "mid-2020" if v == 2019 else "Census 2021"  # short population label for column headers
@@ -936,9 +936,7 @@ def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = 
 
     ch.text("icb_name", name)
     ch.text("imd", imd)
-    ch.text("other_imd", other)
     ch.text("population_source", dep.population_label(v))
-    ch.text("population_period", period)
     ch.say("population_currency", esc(_currency(v, reference_date).label))
     _edition(ch, icb, v, head)
 
@@ -1375,11 +1373,13 @@ def _gp_access_outputs(ch, icb, v) -> None:
     for c in inds:
         spec = "{:,.0f}" if GP_INDICATORS[c]["dp"] == 0 else "{:,.1f}"
         fmts.update({cols[c]: spec, cols[f"{c}_median"]: spec, cols[f"{c}_england"]: spec})
-    shown = g[g["ruc_broad"] == "All"].rename(columns=cols)
+    # All neighbourhoods of each decile first: the page shows those ten rows, the CSV all thirty.
+    order = g.assign(_o=g["ruc_broad"].map({"All": 0, "Urban": 1, "Rural": 2})).sort_values(["_o", "imd_decile"])
+    table = order.drop(columns="_o").rename(columns=cols)
     show = [cols["imd_decile"], cols["n_lsoas"]] + [x for c in inds for x in (cols[c], cols[f"{c}_england"])]
-    ch.table(g.rename(columns=cols), "gp_access",
+    ch.table(table, "gp_access",
              f"Access to a GP by national {dep.imd_label(v)} decile and rural-urban class ({iod})",
-             source=SOURCE_ACCESS[v], defer=True, show_columns=show, formats=fmts, max_rows=len(shown),
+             source=SOURCE_ACCESS[v], defer=True, show_columns=show, formats=fmts, max_rows=10,
              notes=("Population-weighted medians: half the group's residents live in neighbourhoods at or below the "
                     "value. The page shows all neighbourhoods of each decile; the CSV adds urban and rural rows."))
 
