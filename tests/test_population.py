@@ -178,8 +178,8 @@ def test_core20_word_agrees_with_the_numbers(icb, expected):
         assert claim.code == {1: "higher", -1: "lower", 0: "similar"}[side], key
 
 
-def test_comparison_at_the_printed_precision_says_the_same_as():
-    assert pop._against(20.04, 19.96, "England").words == "the same as"
+def test_comparison_at_the_printed_precision_says_similar_when_equal_as_printed():
+    assert pop._against(20.04, 19.96, "England").words == "similar to"
     assert pop._against(20.06, 19.96, "England").words == "higher than"
     assert pop._against(20.06, 19.96, "England").code == "higher"
 

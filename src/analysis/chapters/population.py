@@ -477,11 +477,11 @@ def headline_figures(icb_code: str, imd_version: int = 2019) -> dict[str, float]
 
 # ----------------------------------------------------------------------------- words
 
-_THAN = {"higher": "higher than", "lower": "lower than", "similar": "the same as"}
+_THAN = {"higher": "higher than", "lower": "lower than", "similar": "similar to"}
 
 
 def _against(value: float, comparator: float, comparator_name: str, dp: int = 1) -> C.Claim:
-    """'higher than' / 'lower than' / 'the same as' for a whole-population figure against England's.
+    """"higher than", "lower than" or "similar to" (equal as printed): a whole-population figure against England's.
 
     These figures count every resident (Census, population estimates, every neighbourhood's
     deprivation decile): there is no sampling interval, so the value is compared as an exact
@@ -1471,7 +1471,7 @@ def _methods_box(ch: Chapter) -> None:
         "Neighbourhood populations are for persons only: no split by sex is available, so the age chart is not a "
         "sex pyramid. ICB boundaries: July 2022 for the IMD 2019 edition, April 2024 for IMD 2025 and for the "
         "Census figures (only Surrey Heartlands and Sussex differ, by 4 neighbourhoods). Words such as higher, "
-        "lower or the same as compare whole-population figures as printed (to one decimal place): they count every "
+        "lower or similar to compare whole-population figures as printed (to one decimal place): they count every "
         "resident or neighbourhood, so there is no sampling interval to test."),
         kind="note", title="Methods and caveats")
 
