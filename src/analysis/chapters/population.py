@@ -1172,10 +1172,11 @@ def _deprivation_outputs(ch, icb, v, src, period, col_pop, imd, head, eng) -> No
              "core20_share": "Core20 share of residents (%)",
              "decile1_lsoa_share": "Neighbourhoods in the most deprived 10% (%)",
              "imd_average_score": f"Average {imd} score (population-weighted)"}
-    rtab = ranking[list(rcols)].assign(icb_name=ranking["icb_ods_code"].map(
-        lambda c: geography.find_icb(c).short_name)).rename(columns=rcols)
+    rtab = ranking[list(rcols)].rename(columns=rcols)
+    rtab["ICB (short name)"] = ranking["icb_ods_code"].map(lambda c: geography.find_icb(c).short_name)
     ch.table(rtab, "icb_core20_ranking", f"Core20 population of the 42 ICBs ({imd}, {period})", source=src,
-             defer=True, show_columns=[rcols[c] for c in ("rank", "icb_name", "core20_share", "imd_average_score")],
+             defer=True, show_columns=[rcols["rank"], "ICB (short name)", rcols["core20_share"],
+                                       rcols["imd_average_score"]],
              formats={rcols["population"]: "{:,.0f}", rcols["core20_population"]: "{:,.0f}",
                       rcols["core20_share"]: "{:.1f}", rcols["decile1_lsoa_share"]: "{:.1f}",
                       rcols["imd_average_score"]: "{:.1f}"})
