@@ -527,14 +527,17 @@ def _claim_record(claim: Any) -> dict:
 
 
 class _MdText(str):
-    """A string glued as Markdown (``{glue:md}``) whose plain-text form has no quotes
-    (``{glue:text}``): both roles work on the same key."""
+    """A string glued as Markdown (``{glue:md}``) and as plain text (``{glue:text}``): both roles
+    work on the same key."""
 
     def _repr_markdown_(self) -> str:
         return str(self)
 
     def __repr__(self) -> str:
-        return str(self)
+        # {glue:text} passes text/plain through ast.literal_eval (myst_nb.core.variables.
+        # format_plain_text) to strip a string's quotes: unquoted, "791,685" became the tuple
+        # "(791, 685)" and "None" the None object. A quoted literal comes back as exactly this text.
+        return str.__repr__(self)
 
 
 def _md_object(text: str) -> _MdText:
