@@ -493,10 +493,43 @@ def render_methods(params, inputs: dict[str, list[str]] | None = None) -> str:
 # ----------------------------------------------------------------------------- glossary
 
 
-def glossary_terms() -> dict[str, str]:
+class GlossaryError(ValueError):
+    """book/glossary.yml has an unusable entry; the message names the term and why."""
+
+
+def _glossary_entries() -> dict[str, dict]:
     path = BOOK_DIR / "glossary.yml"
-    terms = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return {str(k): " ".join(str(v).split()) for k, v in (terms or {}).items()}
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    out = {}
+    for term, entry in (doc or {}).items():
+        if isinstance(entry, str):
+            entry = {"definition": entry}
+        if not isinstance(entry, dict) or not str(entry.get("definition") or "").strip():
+            raise GlossaryError(f"{path}: term {term!r} needs a definition (a string, or a mapping with "
+                                "'definition' and optional 'also')")
+        also = entry.get("also") or []
+        if not isinstance(also, list) or not all(isinstance(a, str) and a.strip() for a in also):
+            raise GlossaryError(f"{path}: term {term!r}: 'also' must be a list of other forms of the term")
+        out[str(term)] = {"definition": " ".join(str(entry["definition"]).split()), "also": [a.strip() for a in also]}
+    return out
+
+
+def glossary_terms() -> dict[str, str]:
+    """{term: definition} from ``book/glossary.yml``."""
+    return {term: e["definition"] for term, e in _glossary_entries().items()}
+
+
+def glossary_forms() -> dict[str, list[str]]:
+    """{term: [the term, then its other forms]}: what the book's Sphinx extension links to the
+    glossary (``analysis.sphinx_a11y.glossary_links``), passed to it through the book's
+    configuration by :func:`glossary_link_config`."""
+    return {term: [term, *e["also"]] for term, e in _glossary_entries().items()}
+
+
+def glossary_link_config() -> dict:
+    """The ``glossary_links`` configuration of the book's Sphinx extension: the glossary page
+    and each term with the forms that link to it."""
+    return {"page": "glossary", "terms": glossary_forms()}
 
 
 def render_glossary() -> str:
