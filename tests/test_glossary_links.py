@@ -171,3 +171,12 @@ def test_the_books_glossary_gives_every_term_its_forms_and_refuses_an_entry_with
     monkeypatch.setattr(frontmatter, "BOOK_DIR", tmp_path)
     with pytest.raises(frontmatter.GlossaryError, match="'SII' needs a definition"):
         frontmatter.glossary_terms()
+
+
+def test_exact_forms_leave_names_alone_and_unlinked_entries_are_not_linked():
+    pattern, groups = compile_terms({"NHS trust": {"forms": ["NHS trust", "trust"], "exact": True}})
+    found = [groups[m.lastgroup] for m in pattern.finditer("Worcestershire Acute Hospitals NHS Trust; two trusts")]
+    assert found == ["NHS trust"]  # the lower-case "trusts", not the name's "Trust"
+    terms = frontmatter.glossary_link_config()["terms"]
+    assert "Indicator" not in terms and "Indicator" in frontmatter.glossary_terms()
+    assert terms["NHS trust"]["exact"] is True and "trust" in terms["NHS trust"]["forms"]

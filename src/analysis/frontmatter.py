@@ -22,7 +22,7 @@ import yaml
 
 from . import sources
 from .claims import conventions_markdown
-from .paths import BOOK_DIR
+from .paths import BOOK_DIR, ROOT
 
 # ----------------------------------------------------------------------------- escaping
 
@@ -166,9 +166,41 @@ def render_pages(book, params, headlines: dict, commit: str,
     }
 
 
+def citation_metadata(path: Path | None = None) -> dict:
+    """The project's citation metadata (``CITATION.cff`` at the repository root)."""
+    path = path or ROOT / "CITATION.cff"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    if not isinstance(doc, dict) or not doc.get("title") or not doc.get("authors"):
+        raise ValueError(f"{path}: expected Citation File Format metadata with a title and authors")
+    return doc
+
+
+def _cff_name(person: dict) -> str:
+    if person.get("name"):
+        return str(person["name"])
+    return " ".join(str(person[k]) for k in ("given-names", "name-particle", "family-names", "name-suffix")
+                    if person.get(k))
+
+
+def suggested_citation(icb_name: str, imd_version: int | str, built: dt.date, commit: str,
+                       cff: dict | None = None) -> str:
+    """How to cite one ICB's book, in Markdown: authors (year), the book's title with the ICB,
+    the edition, the build date and commit, the project (title and version from ``CITATION.cff``)
+    and its address only where ``CITATION.cff`` gives one (``repository-code`` or ``url``)."""
+    cff = cff or citation_metadata()
+    authors = "; ".join(_cff_name(a) for a in cff["authors"])
+    project = str(cff["title"]) + (f", version {cff['version']}" if cff.get("version") else "")
+    url = cff.get("repository-code") or cff.get("url")
+    where = f" Available from <{url}>." if url else ""
+    return (f"{_md_escape(authors)} ({built.year}). *Health inequalities evidence book: {_md_escape(icb_name)}* "
+            f"(IMD {_md_escape(imd_version)} edition). Built {_pretty_date(built)} from commit "
+            f"{_md_escape(commit)} of {_md_escape(project)}.{where}")
+
+
 def render_intro(book, params, headlines: dict, commit: str, inputs: dict[str, list[str]]) -> str:
     icb = params.icb
-    built = _pretty_date(dt.date.today())
+    today = dt.date.today()
+    built = _pretty_date(today)
     manifest = sources.manifest()
     chapter_lines = []
     for n, c in enumerate(book.chapters, 1):
@@ -214,7 +246,7 @@ from what, and what the terms mean.
 - **Integrated Care Board:** {_md_escape(icb.name)} ({_h(icb.ods_code)} / {_h(icb.ons_code)}).
 - **Deprivation measure used throughout:** English Indices of Deprivation {params.imd_version}
   (IMD {params.imd_version}); chapters that depend on it say so.
-- **Built:** {built}, from commit `{_md_escape(commit)}` of the code.
+- **Built:** {built}, from commit {_md_escape(commit)} of the code.
 - **Data:** published national datasets pinned by checksum; periods below and on the
   [data sources](data_sources.md) page.
 :::
@@ -233,6 +265,10 @@ from what, and what the terms mean.
 - The book works without JavaScript, on a phone, with a screen reader, and prints cleanly
   (use your browser's print command; menus and navigation are left out of the printout).
 - Numbers are rounded for reading; the CSV files keep full precision.
+
+## How to cite this book
+
+{suggested_citation(icb.name, params.imd_version, today, commit)}
 """
 
 
@@ -340,7 +376,10 @@ def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
         fields.append(("Main caveat", _md_escape(meta["caveat"])))
     if used_by:
         fields.append(("Used in", ", ".join(used_by)))
-    fields.append(("Dataset id", f"`{ds}`"))
+    # The one place a reader meets the manifest's key: analysts ask for data by it. Marked so that
+    # the reader-text check (tests/test_reader_text.py) knows it is meant.
+    fields.append(("For analysts", f'<span class="for-analysts">the dataset is {_h(ds)} in the project\'s list '
+                                   "of data sources</span>"))
     for k, v in fields:
         out.append(f"- **{k}:** {v}")
     out.append("")
@@ -371,8 +410,8 @@ def render_sources(book=None, inputs: dict[str, list[str]] | None = None) -> str
             users.setdefault(ds, []).append(f"[{_md_escape(titles.get(cid, cid))}]({cid}.ipynb)")
     used = used_datasets(inputs)
     out = ["# Data sources", "",
-           "Every dataset the book's code can read, generated from the project's manifest "
-           "`data/sources.yml`. Each file is pinned by its SHA-256 checksum: the build refuses a file "
+           "Every dataset the book's code can read, generated from the project's list of data sources. "
+           "Each file is pinned by its SHA-256 checksum: the build refuses a file "
            "whose bytes differ. Where a public address for the exact bytes exists it is given; "
            "otherwise the file comes from the publisher's official page. Contains public sector "
            "information licensed under the Open Government Licence v3.0 unless a dataset says otherwise.",
@@ -510,7 +549,11 @@ def _glossary_entries() -> dict[str, dict]:
         also = entry.get("also") or []
         if not isinstance(also, list) or not all(isinstance(a, str) and a.strip() for a in also):
             raise GlossaryError(f"{path}: term {term!r}: 'also' must be a list of other forms of the term")
-        out[str(term)] = {"definition": " ".join(str(entry["definition"]).split()), "also": [a.strip() for a in also]}
+        for flag in ("exact", "link"):
+            if flag in entry and not isinstance(entry[flag], bool):
+                raise GlossaryError(f"{path}: term {term!r}: '{flag}' must be true or false")
+        out[str(term)] = {"definition": " ".join(str(entry["definition"]).split()), "also": [a.strip() for a in also],
+                          "exact": entry.get("exact", False), "link": entry.get("link", True)}
     return out
 
 
@@ -528,8 +571,11 @@ def glossary_forms() -> dict[str, list[str]]:
 
 def glossary_link_config() -> dict:
     """The ``glossary_links`` configuration of the book's Sphinx extension: the glossary page
-    and each term with the forms that link to it."""
-    return {"page": "glossary", "terms": glossary_forms()}
+    and each linked term with the forms that link to it (``exact``: matched exactly as written;
+    entries with ``link: false`` are defined but never linked)."""
+    entries = _glossary_entries()
+    return {"page": "glossary", "terms": {term: {"forms": [term, *e["also"]], "exact": e["exact"]}
+                                          for term, e in entries.items() if e["link"]}}
 
 
 def render_glossary() -> str:

@@ -13,12 +13,15 @@ page by a ``{term}`` role is not linked again.
 Configuration (``conf.py`` / Jupyter Book ``sphinx.config``), written by the build from
 ``book/glossary.yml`` (:func:`analysis.frontmatter.glossary_link_config`)::
 
-    glossary_links = {"page": "glossary", "terms": {"SII": ["SII", "slope index of inequality"], ...}}
+    glossary_links = {"page": "glossary", "terms": {"SII": ["SII", "slope index of inequality"],
+                                                    "NHS trust": {"forms": ["NHS trust", "trust"], "exact": True}}}
 
 Matching: the first letter of a form in either case ("Funnel plot" matches "funnel plot"), the
-rest exactly as written, so acronyms match in capitals only ("IMD", never "imd"); whole words
-only, where a hyphen also joins words (so "ICB" in "sub-ICB" is not the term ICB); an optional
-plural "s". Where forms overlap, the longest wins ("Core20PLUS5" before "Core20").
+rest exactly as written, so acronyms match in capitals only ("IMD", never "imd"); with
+``exact``, the whole form exactly as written (so "trust" is not the "Trust" of an organisation's
+name); whole words only, where a hyphen also joins words (so "ICB" in "sub-ICB" is not the term
+ICB); an optional plural "s". Where forms overlap, the longest wins ("Core20PLUS5" before
+"Core20").
 """
 from __future__ import annotations
 
@@ -37,20 +40,33 @@ SKIP = (nodes.title, nodes.subtitle, nodes.rubric, nodes.reference, addnodes.pen
         addnodes.glossary, addnodes.desc_signature, addnodes.download_reference)
 
 
-def _form_pattern(form: str) -> str:
+def _form_pattern(form: str, exact: bool = False) -> str:
     first, rest = form[0], form[1:]
-    head = f"[{re.escape(first.upper())}{re.escape(first.lower())}]" if first.isalpha() else re.escape(first)
+    head = (f"[{re.escape(first.upper())}{re.escape(first.lower())}]" if first.isalpha() and not exact
+            else re.escape(first))
     return rf"(?<![\w-]){head}{re.escape(rest)}s?(?![\w-])"
 
 
-def compile_terms(terms: dict[str, list[str]]) -> tuple[re.Pattern | None, dict[str, str]]:
-    """One pattern for every form of every term (longest first), and {group name: term}."""
-    forms = sorted({(form, term) for term, fs in terms.items() for form in [term, *fs] if form.strip()},
-                   key=lambda ft: (-len(ft[0]), ft[0]))
+def _forms(term: str, spec) -> tuple[list[str], bool]:
+    if isinstance(spec, dict):
+        return [str(f) for f in spec.get("forms") or [term]], bool(spec.get("exact"))
+    return [term, *map(str, spec)], False
+
+
+def compile_terms(terms: dict) -> tuple[re.Pattern | None, dict[str, str]]:
+    """One pattern for every form of every term (longest first), and {group name: term}.
+
+    ``terms``: {term: [other forms]} (the term itself matches too), or {term: {"forms": [every
+    form], "exact": bool}}."""
+    forms = set()
+    for term, spec in terms.items():
+        fs, exact = _forms(term, spec)
+        forms |= {(f, term, exact) for f in fs if f.strip()}
+    forms = sorted(forms, key=lambda ft: (-len(ft[0]), ft[0]))
     if not forms:
         return None, {}
-    groups = {f"g{i}": term for i, (_, term) in enumerate(forms)}
-    pattern = "|".join(f"(?P<g{i}>{_form_pattern(form)})" for i, (form, _) in enumerate(forms))
+    groups = {f"g{i}": term for i, (_, term, _) in enumerate(forms)}
+    pattern = "|".join(f"(?P<g{i}>{_form_pattern(form, exact)})" for i, (form, _, exact) in enumerate(forms))
     return re.compile(pattern), groups
 
 
