@@ -160,7 +160,7 @@ def render_pages(book, params, headlines: dict, commit: str,
     return {
         "index": render_intro(book, params, headlines, commit, inputs),
         "summary": render_summary(book, params, headlines),
-        "methods": render_methods(params, inputs),
+        "methods": render_methods(params, inputs, book),
         "data_sources": render_sources(book, inputs),
         "glossary": render_glossary(),
     }
@@ -283,8 +283,37 @@ def _anchor(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
 
 
-def summary_rows(book, headlines: dict) -> list[dict]:
-    """The rows of the key-findings page: one per headline figure a chapter marks for it."""
+#: What a key-findings row can show beside the ICB's value, from each headline's ``extra`` (the
+#: optional arguments of :meth:`analysis.report.Chapter.headline`).
+SUMMARY_FIELDS = ("england", "target_text", "previous", "previous_period", "place", "period_end", "frequency")
+
+_BLANK = '<span aria-hidden="true">&ndash;</span><span class="visually-hidden">not given</span>'
+
+
+def _signed_change(h: dict, previous: float) -> str:
+    """The change from ``previous`` to the value, as a signed number with the figure's unit (no
+    word such as "better": whether up is better is the chapter's to say); no sign when it rounds
+    to zero."""
+    d = float(h["value"]) - float(previous)
+    unit = str(h.get("unit") or "").strip().lower()
+    if unit == "%":
+        body = f"{abs(d):,.1f} percentage points"
+    elif unit == "rank":
+        body = f"{abs(d):,.0f} places"
+    else:
+        body = _fmt_value({**h, "value": abs(d), "extra": {}, "hi": None})
+    number = re.match(r"[\d.,]+", body)
+    if number is None or not re.search(r"[1-9]", number.group(0)):
+        return body
+    return ("+" if d > 0 else "\u2212") + body
+
+
+def summary_rows(book, headlines: dict, reference_date: dt.date | None = None) -> list[dict]:
+    """The rows of the key-findings page: one per headline figure a chapter marks for it, with
+    what the chapter gives of England, target, change, place and the data's date (None where
+    it gives nothing), and whether the data are out of date at ``reference_date``."""
+    from .claims import currency
+
     rows = []
     for c in book.chapters:
         doc = headlines.get(c.id) or {}
@@ -297,21 +326,76 @@ def summary_rows(book, headlines: dict) -> list[dict]:
                 ev = str(extra["evidence"])
                 kinds = {o.get("name"): o.get("kind") for o in doc.get("outputs", [])}
                 anchor = f"{kinds.get(ev, 'figure')}-{ev}" if not ev.startswith(("figure-", "table-")) else ev
-            rows.append({"chapter": c.id, "chapter_title": c.title, "key": key, "label": h.get("label", key),
-                         "value": h["value"], "text": _fmt_value(h), "period": h.get("period") or "",
-                         "source": h.get("source") or "", "anchor": re.sub(r"[^A-Za-z0-9_\-]", "", str(anchor))})
+            row = {"chapter": c.id, "chapter_title": c.title, "key": key, "label": h.get("label", key),
+                   "value": h["value"], "text": _fmt_value(h), "period": h.get("period") or "",
+                   "source": h.get("source") or "", "anchor": re.sub(r"[^A-Za-z0-9_\-]", "", str(anchor)),
+                   **{f: extra.get(f) for f in SUMMARY_FIELDS}}
+            row["england_text"] = (_fmt_value({**h, "value": extra["england"]})
+                                   if extra.get("england") is not None else None)
+            row["change_text"] = (_signed_change(h, extra["previous"]) if extra.get("previous") is not None
+                                  else None)
+            row["currency"] = None
+            if extra.get("period_end") and extra.get("frequency") and reference_date is not None:
+                row["currency"] = currency(extra["period_end"], extra["frequency"], reference_date)
+            rows.append(row)
     return rows
 
 
-def render_summary(book, params, headlines: dict) -> str:
+def _summary_row_html(c, r: dict) -> str:
+    href = f"{c.id}.html" + (f"#{r['anchor']}" if r["anchor"] else "")
+    place = f' <span class="summary-place">({_h(r["place"])})</span>' if r.get("place") else ""
+    when = _h(r["period"]) if r["period"] else ""
+    cur = r.get("currency")
+    if cur is not None and cur.out_of_date:
+        when += (f'<br><strong class="summary-stale">Out of date</strong>'
+                 f'<span class="summary-stale-why"> (data end {cur.period_end:%B %Y})</span>')
+    when = when or _BLANK
+    change = _h(r["change_text"]) + (f'<span class="summary-since"> since {_h(r["previous_period"])}</span>'
+                                     if r.get("previous_period") else "") if r.get("change_text") else _BLANK
+    stale = " summary-row-stale" if cur is not None and cur.out_of_date else ""
+    return (f'<tr class="summary-row{stale}" data-chapter="{_h(c.id)}" data-key="{_h(r["key"])}" '
+            f'data-value="{_h(repr(float(r["value"])))}"'
+            + (f' data-out-of-date="{"true" if cur.out_of_date else "false"}"' if cur is not None else "") + ">"
+            f'<th scope="row"><a href="{_h(href)}">{_h(r["label"])}</a>{place}</th>'
+            f'<td class="summary-value">{_h(r["text"])}</td>'
+            f'<td class="summary-england">{_h(r["england_text"]) if r.get("england_text") else _BLANK}</td>'
+            f'<td class="summary-target">{_h(r["target_text"]) if r.get("target_text") else _BLANK}</td>'
+            f'<td class="summary-change">{change}</td>'
+            f'<td class="summary-period">{when}</td></tr>')
+
+
+def render_summary(book, params, headlines: dict, reference_date: dt.date | None = None) -> str:
+    """The key findings page: every chapter's headline figures with England, the target, the
+    change since the previous period, the place, and the data's date, marked "out of date"
+    where the data are older than their publication frequency allows at the build's reference
+    date (:func:`analysis.claims.currency`). Printable on one or two pages (book.css)."""
+    if reference_date is None:
+        from .build import reference_date as build_reference_date
+
+        reference_date = build_reference_date()
     icb = params.icb
+    rows = summary_rows(book, headlines, reference_date)
+    stale = sum(1 for r in rows if r["currency"] is not None and r["currency"].out_of_date)
+    undated = sum(1 for r in rows if r["currency"] is None)
+    dates = [f"These figures are of **different dates**: read each one with its date in the last column."]
+    if stale:
+        dates.append(f"{stale} of the {len(rows)} figures are marked **out of date**: their data end longer "
+                     f"ago than their publication schedule allows at {reference_date:%B %Y} (see the "
+                     "[methods](methods.md) page).")
+    if undated:
+        dates.append(f"For {undated} of the {len(rows)} figures the chapter does not yet give the date the "
+                     "data end, so whether they are out of date is not shown.")
     parts = [f"""# Key findings
 
-The headline figures of each chapter for {_md_escape(icb.short_name)}, computed in this build from the
-same data and code as the chapters. Each row links to the chapter that gives the evidence, the
-method and the caveats.
+The headline figures of each chapter for {_md_escape(icb.short_name)}, with England, the national target
+where there is one, the change since the previous period, and the date of the data. Each figure links to
+the chapter that gives the evidence, the method and the caveats. A dash means the chapter does not give
+that column for the figure.
+
+:::{{important}}
+{" ".join(dates)}
+:::
 """]
-    rows = summary_rows(book, headlines)
     if not rows:
         parts.append("No chapter reported headline figures in this build.\n")
     for c in book.chapters:
@@ -320,26 +404,19 @@ method and the caveats.
         if not mine:
             parts.append(f"This chapter reports no headline figures. [Read the chapter]({c.id}.ipynb).\n")
             continue
-        body = []
-        for r in mine:
-            href = f"{c.id}.html" + (f"#{r['anchor']}" if r["anchor"] else "")
-            period = _h(r["period"]) if r["period"] else '<span aria-hidden="true">&ndash;</span><span class="visually-hidden">not stated</span>'
-            body.append(
-                f'<tr data-chapter="{_h(c.id)}" data-key="{_h(r["key"])}" data-value="{_h(repr(float(r["value"])))}">'
-                f'<th scope="row"><a href="{_h(href)}">{_h(r["label"])}</a>'
-                # the period again, shown under the finding only on narrow screens (CSS), where
-                # the period column is hidden; never both, so a screen reader hears it once
-                + (f'<span class="summary-period-inline">{_h(r["period"])}</span>' if r["period"] else "")
-                + f'</th><td class="summary-value">{_h(r["text"])}</td>'
-                f'<td class="summary-period">{period}</td></tr>'
-            )
+        body = "".join(_summary_row_html(c, r) for r in mine)
         parts.append(
             f'<div class="table-scroll" tabindex="0" role="region" aria-labelledby="summary-cap-{_h(c.id)}">'
             f'<table class="table summary-table" id="summary-{_h(c.id)}">'
             f'<caption id="summary-cap-{_h(c.id)}">Headline figures: {_h(c.title)}. '
             "Each finding links to its evidence in the chapter.</caption>"
-            '<thead><tr><th scope="col">Finding</th><th scope="col">Value</th><th scope="col" class="summary-period">Period</th>'
-            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>\n'
+            '<thead><tr><th scope="col" class="summary-finding">Finding</th>'
+            f'<th scope="col" class="summary-value">{_h(icb.short_name)}</th>'
+            '<th scope="col" class="summary-england">England</th>'
+            '<th scope="col" class="summary-target">Target</th>'
+            '<th scope="col" class="summary-change">Change</th>'
+            '<th scope="col" class="summary-period">Data period</th>'
+            f'</tr></thead><tbody>{body}</tbody></table></div>\n'
         )
         parts.append(f"[Read the chapter: {_md_escape(c.title)}]({c.id}.ipynb) · "
                      f"<a href=\"data/{_h(c.id)}/headline.json\">these figures as JSON</a>\n")
@@ -364,7 +441,9 @@ def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
     out = [f"({_anchor(ds)})=", f"### {_md_escape(meta.get('title', ds))}", ""]
     fields = [("Publisher", _md_escape(meta.get("publisher", "")))]
     if meta.get("official_page"):
-        fields.append(("Official page", f"<{meta['official_page']}>"))
+        # As HTML: a Markdown autolink escapes the "&" of a query string twice (a broken link).
+        url = str(meta["official_page"])
+        fields.append(("Official page", f'<a class="reference external" href="{_h(url)}">{_h(url)}</a>'))
     fields.append(("Licence", _md_escape(meta.get("licence", "not stated"))))
     fields.append(("Edition used", _md_escape(edition_used(ds))))
     fields.append(("Form", _md_escape(dataset_form(ds))))
@@ -511,7 +590,42 @@ def render_statistical_methods() -> str:
     return "\n".join(out)
 
 
-def render_methods(params, inputs: dict[str, list[str]] | None = None) -> str:
+def validation_sections(book) -> list[tuple[str, str]]:
+    """(chapter title, Markdown) for every chapter module that defines ``validation_markdown()``
+    (its checks against published figures), in the book's chapter order."""
+    import importlib
+
+    out = []
+    for c in book.chapters if book is not None else []:
+        try:
+            module = importlib.import_module(f"analysis.chapters.{c.id}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"analysis.chapters.{c.id}":
+                raise  # the module exists but something it imports does not: a real error
+            continue
+        make = getattr(module, "validation_markdown", None)
+        if callable(make):
+            text = str(make()).strip()
+            if text:
+                out.append((c.title, text))
+    return out
+
+
+def render_validation(book) -> str:
+    """The methods page's "Checks against published figures" section, or nothing when no chapter
+    provides one."""
+    sections = validation_sections(book)
+    if not sections:
+        return ""
+    parts = ["## Checks against published figures", "",
+             "Each chapter checks its own numbers against figures published by OHID and NHS England "
+             "where they exist; these are the checks and their results in this build.", ""]
+    for title, text in sections:
+        parts += [f"### {_md_escape(title)}", "", text, ""]
+    return "\n".join(parts)
+
+
+def render_methods(params, inputs: dict[str, list[str]] | None = None, book=None) -> str:
     path = BOOK_DIR / "methods.md"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Methods\n\n{{statistical_methods}}\n"
     manifest = sources.manifest()
@@ -526,6 +640,7 @@ def render_methods(params, inputs: dict[str, list[str]] | None = None) -> str:
     return (text.replace("{{imd_version}}", str(params.imd_version))
                 .replace("{{conventions}}", conventions_markdown())
                 .replace("{{statistical_methods}}", render_statistical_methods())
+                .replace("{{validation}}", render_validation(book))
                 .replace("{{dataset_caveats}}", caveat_text))
 
 
