@@ -418,8 +418,9 @@ that column for the figure.
             '<th scope="col" class="summary-period">Data period</th>'
             f'</tr></thead><tbody>{body}</tbody></table></div>\n'
         )
-        parts.append(f"[Read the chapter: {_md_escape(c.title)}]({c.id}.ipynb) · "
-                     f"<a href=\"data/{_h(c.id)}/headline.json\">these figures as JSON</a>\n")
+        # As HTML, with a class: the links are left out of the printed board paper.
+        parts.append(f'<p class="summary-more"><a href="{_h(c.id)}.html">Read the chapter: {_h(c.title)}</a> · '
+                     f'<a href="data/{_h(c.id)}/headline.json">these figures as JSON</a></p>\n')
     return "\n".join(parts)
 
 
