@@ -33,7 +33,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import FRONT_PAGES, ROOT, front_strict_chapters_pending
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("book")]
 
@@ -431,16 +431,10 @@ def test_the_book_in_headless_chromium(server, playwright_api, tmp_path_factory)
 # front matter must pass; the chapters pass once their rewrites land (narrow tables through
 # show_columns, figure(..., data=...)), and are reported until then.
 
-FRONT = ["index", "summary", "methods", "data_sources", "glossary"]
 CHAPTER_REWRITE = ("chapter {} is being rewritten (tables with show_columns, every figure with its data); "
                    "it passes when the rewrite lands")
 #: Printed on A4 (book.css print rules), the key findings page is a board paper of one or two pages.
 SUMMARY_MAX_PAGES = 2
-
-
-def _pages_chapters_pending() -> list:
-    return [*FRONT, *[pytest.param(c, marks=pytest.mark.xfail(strict=False, reason=CHAPTER_REWRITE.format(c)))
-                      for c in _chapters()]]
 
 
 #: Every table of the article at the current width: does it fit its column, and if not, are its
@@ -475,7 +469,7 @@ def layout(server, playwright_api, tmp_path_factory):
     ctx = _launch(playwright_api, tmp_path_factory)
     page = ctx.pages[0] if ctx.pages else ctx.new_page()
     out: dict = {"pages": {}}
-    for name in FRONT + _chapters():
+    for name in FRONT_PAGES + _chapters():
         page.goto(server + f"{name}.html", wait_until="load")
         out["pages"][name] = {"tables": page.evaluate(_TABLES), "figures": page.evaluate(_FIGURES)}
     page.goto(server + "summary.html", wait_until="load")
@@ -488,7 +482,7 @@ def layout(server, playwright_api, tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("page", _pages_chapters_pending())
+@pytest.mark.parametrize("page", front_strict_chapters_pending(CHAPTER_REWRITE))
 def test_tables_show_their_key_columns_at_1280_px(layout, page):
     bad = [t for t in layout["pages"][page]["tables"] if not t["fits"] and t["hidden"]]
     assert not bad, (f"{page}: tables wider than the text column at 1280 px with key columns off-screen "
@@ -497,7 +491,7 @@ def test_tables_show_their_key_columns_at_1280_px(layout, page):
                          for t in bad))
 
 
-@pytest.mark.parametrize("page", _pages_chapters_pending())
+@pytest.mark.parametrize("page", front_strict_chapters_pending(CHAPTER_REWRITE))
 def test_every_chart_has_a_data_link_that_resolves(layout, page):
     problems = []
     for fig in layout["pages"][page]["figures"]:
