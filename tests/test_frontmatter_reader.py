@@ -56,7 +56,8 @@ def test_suggested_citation_names_the_book_edition_date_commit_and_no_address_th
         assert part in text, part
     assert ("repository-code" in cff or "url" in cff) == ("Available from" in text)
     with_url = dict(cff, **{"repository-code": "https://example.org/project"})
-    assert "Available from <https://example.org/project>." in frontmatter.suggested_citation(
+    assert 'Available from <a href="https://example.org/project">https://example.org/project</a>.' in \
+        frontmatter.suggested_citation(
         "X", 2025, dt.date(2026, 1, 1), "abc", cff=with_url)
 
 
@@ -156,6 +157,14 @@ def test_key_findings_show_england_target_change_place_and_mark_old_data_out_of_
     assert plain.count("not given") == 4, "England, target, change and period are marked blank"
     assert "data-out-of-date" not in plain
     assert "1 of the 2 figures are marked **out of date**" in page and "different dates" in page
+    # data ending later in the build's month are current, not "after the reference date"
+    same_month = _headline_doc(tmp_path / "m", period_end="2026-11-20", frequency="weekly")
+    page = frontmatter.render_summary(book, _Params(_ICB()), {"scorecard": same_month},
+                                      reference_date=dt.date(2026, 11, 1))
+    assert 'data-out-of-date="false"' in page
+    later = _headline_doc(tmp_path / "l", period_end="2026-12-20", frequency="weekly")
+    with pytest.raises(ValueError, match="scorecard.rtt_pct18.*after the reference date"):
+        frontmatter.render_summary(book, _Params(_ICB()), {"scorecard": later}, reference_date=dt.date(2026, 11, 1))
     # the same figure, current at a reference date two months after its data end
     page = frontmatter.render_summary(book, _Params(_ICB()), {"scorecard": doc}, reference_date=dt.date(2024, 5, 1))
     assert 'data-out-of-date="false"' in page and "Out of date" not in page

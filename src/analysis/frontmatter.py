@@ -191,7 +191,8 @@ def suggested_citation(icb_name: str, imd_version: int | str, built: dt.date, co
     authors = "; ".join(_cff_name(a) for a in cff["authors"])
     project = str(cff["title"]) + (f", version {cff['version']}" if cff.get("version") else "")
     url = cff.get("repository-code") or cff.get("url")
-    where = f" Available from <{url}>." if url else ""
+    # As HTML: a Markdown autolink escapes the "&" of a query string twice.
+    where = f' Available from <a href="{_h(url)}">{_h(url)}</a>.' if url else ""
     return (f"{_md_escape(authors)} ({built.year}). *Health inequalities evidence book: {_md_escape(icb_name)}* "
             f"(IMD {_md_escape(imd_version)} edition). Built {_pretty_date(built)} from commit "
             f"{_md_escape(commit)} of {_md_escape(project)}.{where}")
@@ -336,9 +337,21 @@ def summary_rows(book, headlines: dict, reference_date: dt.date | None = None) -
                                   else None)
             row["currency"] = None
             if extra.get("period_end") and extra.get("frequency") and reference_date is not None:
-                row["currency"] = currency(extra["period_end"], extra["frequency"], reference_date)
+                row["currency"] = _currency(c.id, key, extra, reference_date, currency)
             rows.append(row)
     return rows
+
+
+def _currency(chapter: str, key: str, extra: dict, reference_date: dt.date, currency):
+    # The reference date is the first day of the build's month; data ending later in that month
+    # are 0 months old, not "after the reference date".
+    end = dt.date.fromisoformat(str(extra["period_end"])[:10])
+    ref = max(reference_date, end) if (end.year, end.month) == (reference_date.year, reference_date.month) \
+        else reference_date
+    try:
+        return currency(end, extra["frequency"], ref)
+    except ValueError as exc:
+        raise ValueError(f"headline {chapter}.{key}: {exc}") from exc
 
 
 def _summary_row_html(c, r: dict) -> str:
