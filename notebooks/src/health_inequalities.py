@@ -30,11 +30,11 @@ ch = health_inequalities.build(icb_code, imd_version, data_dir, reference_date)
 # - In {glue:text}`hle_period`, {glue:md}`hle_male_lowest`, {glue:md}`hle_male_lowest_vs_england` England's
 #   {glue:text}`hle_male_england`; {glue:md}`hle_female_lowest`, {glue:md}`hle_female_lowest_vs_england` England's
 #   {glue:text}`hle_female_england`.
-# - Life expectancy of men registered with the ICB's GP practices averages {glue:text}`practice_le_male` (weighted by
-#   list size). Between practices in national practice deprivation quintiles {glue:text}`practice_q_most_male` and
-#   {glue:text}`practice_q_least_male` (fifths of England's registered patients, 1 = most deprived), the gap in male
-#   life expectancy is {glue:text}`practice_gap_male_value`: {glue:md}`practice_gap_male`
-#   ({glue:text}`practice_currency`).
+# - Life expectancy of men registered with the ICB's general practitioner (GP) practices averages
+#   {glue:text}`practice_le_male` (weighted by list size). Between practices in national practice deprivation
+#   quintiles {glue:text}`practice_q_most_male` and {glue:text}`practice_q_least_male` (fifths of England's
+#   registered patients, 1 = most deprived), the gap in male life expectancy is
+#   {glue:text}`practice_gap_male_value`: {glue:md}`practice_gap_male` ({glue:text}`practice_currency`).
 # :::
 
 # %% [markdown]

@@ -39,6 +39,11 @@ ENGLAND = mort.ENGLAND
 #: some files carry only the new code. Used to find the same council under its newer code.
 CODE_SUCCESSORS = {"E08000016": "E08000038", "E08000019": "E08000039"}
 
+#: ONS publishes preventable CVD mortality for two pairs of councils combined (too few deaths in
+#: the smaller one): these codes stand for the pair wherever either council is one of the ICB's.
+COMBINED_AREAS = {"E67000001": ("Hackney and City of London", ("E09000012", "E09000001")),
+                  "E67000002": ("Cornwall and Isles of Scilly", ("E06000052", "E06000053"))}
+
 #: An LA counts as one of the ICB's places when at least this share of its LSOAs is in the ICB.
 MAIN_SHARE = 0.5
 
@@ -95,7 +100,8 @@ FREQUENCY = "annual"
 
 #: Readable type of each area (the book never shows the internal kind).
 AREA_TYPES = {"E92": "England", "E10": "County", "E06": "Unitary authority", "E07": "District",
-              "E08": "Metropolitan district", "E09": "London borough", "E47": "Combined authority"}
+              "E08": "Metropolitan district", "E09": "London borough", "E47": "Combined authority",
+              "E67": "Two councils combined"}
 
 SEXES = ("Male", "Female")
 
@@ -252,24 +258,30 @@ def hle_series(icb_code: str) -> pd.DataFrame:
     return _hle(geography.find_icb(icb_code).ods_code).copy()
 
 
+def _judge_against_england(df: pd.DataFrame, keys: list[str], polarity: str) -> pd.DataFrame:
+    """Add England's value for the same ``keys`` (``england``) and, for every area, the Fingertips
+    comparison of the area's 95% CI with it (``claim`` from :func:`analysis.claims.judge`,
+    ``significance`` its code; England itself: "not compared")."""
+    eng = df[df["kind"] == "england"].set_index(keys)["value"]
+    df = df.copy()
+    df["england"] = [eng.get(k, np.nan) for k in df[keys].itertuples(index=False, name=None)] if len(keys) > 1 \
+        else df[keys[0]].map(eng)
+    verdicts = [None if r.kind == "england" or pd.isna(r.england) else
+                C.judge((r.value, r.lower_ci, r.upper_ci), float(r.england), polarity=polarity,
+                        comparator_name="England") for r in df.itertuples()]
+    df["claim"] = verdicts
+    df["significance"] = [v.code if v is not None else "not compared" for v in verdicts]
+    return df
+
+
 @lru_cache(maxsize=64)
 def _hle_table(ods_code: str) -> pd.DataFrame:
     hle = _hle(ods_code)
     le = _le(ods_code)
     m = hle.merge(le[["area_code", "sex", "period", "value", "provisional"]].rename(
         columns={"value": "le", "provisional": "le_provisional"}), on=["area_code", "sex", "period"], how="left")
-    eng = m[m["kind"] == "england"].set_index(["sex", "period"])["value"]
-    m["england_hle"] = [eng.get((s, p), np.nan) for s, p in zip(m["sex"], m["period"])]
     m["poor_health_years"] = (m["le"] - m["value"]).round(1)
-    verdicts = []
-    for r in m.itertuples():
-        if r.kind == "england" or pd.isna(r.england_hle):
-            verdicts.append(None)
-        else:
-            verdicts.append(C.judge((r.value, r.lower_ci, r.upper_ci), float(r.england_hle),
-                                    polarity="higher_is_better", comparator_name="England"))
-    m["claim"] = verdicts
-    m["significance"] = [v.code if v is not None else "not compared" for v in verdicts]
+    m = _judge_against_england(m, ["sex", "period"], "higher_is_better")
     return m.sort_values(["kind", "area_name", "sex", "period"]).reset_index(drop=True)
 
 
@@ -355,6 +367,7 @@ def plan_comparison(icb_code: str) -> pd.DataFrame:
          "change", "latest_source", "latest_release"]].reset_index(drop=True)
 
 
+@lru_cache(maxsize=1)
 def sii_revision_summary() -> dict[str, float]:
     """How much the latest 92901 extraction revised the earlier one, over every (area, period,
     sex) in both: median and maximum absolute difference (years), and the number compared."""
@@ -368,30 +381,29 @@ def sii_revision_summary() -> dict[str, float]:
 
 # ----------------------------------------------------------------------------- premature mortality
 
-def u75_preventable_table(icb_code: str) -> pd.DataFrame:
-    """Under-75 preventable mortality (93721), persons, every year, for the ICB's
-    districts/UAs and England. ``significance`` is Fingertips' own comparison with England
-    (lower case; from its 95% confidence intervals, which this extract does not carry)."""
+@lru_cache(maxsize=64)
+def _u75(ods_code: str) -> pd.DataFrame:
     d = mort.u75_preventable()
-    d = _pick(d[d["sex"] == "Persons"], icb_areas(icb_code))
+    d = _pick(d[d["sex"] == "Persons"], _areas(ods_code)[0])
     d["significance"] = d["compared_to_england"].str.lower()
     return d.sort_values(["kind", "area_name", "period"]).reset_index(drop=True)
 
 
+def u75_preventable_table(icb_code: str) -> pd.DataFrame:
+    """Under-75 preventable mortality (93721), persons, every year, for the ICB's
+    districts/UAs and England. ``significance`` is Fingertips' own comparison with England
+    (lower case; from its 95% confidence intervals, which this extract does not carry)."""
+    return _u75(geography.find_icb(icb_code).ods_code).copy()
+
+
 @lru_cache(maxsize=64)
 def _cvd(ods_code: str) -> pd.DataFrame:
-    d = _pick(mort.u75_cvd_preventable(), _areas(ods_code)[0])
-    eng = d[d["kind"] == "england"].set_index("period")["value"]
-    d["england"] = d["period"].map(eng)
-    verdicts = []
-    for r in d.itertuples():
-        if r.kind == "england" or pd.isna(r.england):
-            verdicts.append(None)
-        else:
-            verdicts.append(C.judge((r.value, r.lower_ci, r.upper_ci), float(r.england),
-                                    polarity="lower_is_better", comparator_name="England"))
-    d["claim"] = verdicts
-    d["significance"] = [v.code if v is not None else "not compared" for v in verdicts]
+    areas = _areas(ods_code)[0]
+    extra = [{"area_code": code, "area_name": name, "kind": "unitary"} for code, (name, members) in
+             COMBINED_AREAS.items() if set(members) & set(areas["area_code"])]
+    if extra:
+        areas = pd.concat([areas, pd.DataFrame(extra)], ignore_index=True)
+    d = _judge_against_england(_pick(mort.u75_cvd_preventable(), areas), ["period"], "lower_is_better")
     return d.sort_values(["kind", "area_name", "period"]).reset_index(drop=True)
 
 
@@ -1013,11 +1025,18 @@ def _ci_text(lo: float, hi: float, what: str) -> str:
 def _counts_phrase(codes: pd.Series, words: dict[str, str], of_what: str) -> str:
     """'worse than England in 0 of the 7 local authorities, better in 4 and similar in 3'
     (``words``: claim code -> words, in the order said)."""
+    if codes.empty:
+        return "not published for any of the ICB's areas"
     n = {k: int((codes == k).sum()) for k in words}
     first, *rest = list(words)
     parts = [f"{words[first]} in {fmt(n[first], 'count')} of the {of_what}"]
     parts += [f"{words[k]} in {fmt(n[k], 'count')}" for k in rest]
     return _and(parts)
+
+
+def _lower_type(area_type: str) -> str:
+    """'Unitary authority' -> 'unitary authority'; 'London borough' keeps its capital."""
+    return area_type if area_type.startswith("London") else area_type[:1].lower() + area_type[1:]
 
 
 def _table_headers(df: pd.DataFrame) -> pd.DataFrame:
@@ -1072,7 +1091,7 @@ def _build_intro(ch: Chapter, ctx: dict) -> None:
     icb, ods = ctx["icb"], ctx["ods"]
     areas, partial = _areas(ods)
     ch.text("icb_name", icb.name)
-    ch.say("area_list", "; ".join(f"{esc(r.area_name)} ({r.area_type.lower()})" for r in areas.itertuples()))
+    ch.say("area_list", "; ".join(f"{esc(r.area_name)} ({_lower_type(r.area_type)})" for r in areas.itertuples()))
     ch.say("partial_areas_sentence", "" if partial.empty else (
         f"Local authorities with fewer than half of their neighbourhoods in the ICB are left out of the "
         f"comparisons: {_names(partial['lad_name'])}."))
@@ -1171,9 +1190,8 @@ def _build_hle(ch: Chapter, ctx: dict) -> None:
              "Healthy life expectancy at birth (years, 95% confidence interval), compared with England, with life "
              "expectancy and the years lived in less than good health where both are published for the same place",
              source=f"{SOURCES['hle']}; {SOURCES['le']}",
-             formats={c: "{:.1f}" for c in ("Healthy life expectancy (years)", "Lower 95% CI", "Upper 95% CI",
-                                            "Life expectancy (years)", "Years in less than good health")},
-             show_columns=["Area", "Sex", "Period", "Healthy life expectancy (years)", "Compared with England",
+             formats={"Healthy life expectancy (years, 95% CI)": "{}", "Years in less than good health": "{:.1f}"},
+             show_columns=["Area", "Sex", "Period", "Healthy life expectancy (years, 95% CI)", "Compared with England",
                            "Years in less than good health"],
              newest_first="Period", notes="A dash means the value is not published for that place and period.",
              defer=True)
@@ -1194,7 +1212,8 @@ def _hle_csv(t: pd.DataFrame) -> pd.DataFrame:
              "significance", "le", "le_provisional", "poor_health_years"]].copy()
     out["significance"] = out["significance"].str.capitalize()
     out["le_provisional"] = out["le_provisional"].map({True: "Yes", False: "No"})
-    return _table_headers(out).rename(columns={
+    out.insert(5, "hle_ci", out.apply(_ci_cell, axis=1))
+    return _table_headers(out).rename(columns={"hle_ci": "Healthy life expectancy (years, 95% CI)",
         "value": "Healthy life expectancy (years)", "lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI",
         "significance": "Compared with England", "le": "Life expectancy (years)",
         "le_provisional": "Life expectancy may be provisional", "poor_health_years": "Years in less than good health"})
@@ -1384,6 +1403,10 @@ def _build_premature(ch: Chapter, ctx: dict) -> None:
     if miss:
         notes.append(f"The all-preventable-causes series is published here for districts and unitary authorities only "
                      f"(not for {_names(miss)} as a whole). ")
+    combined = [COMBINED_AREAS[c][0] for c in COMBINED_AREAS if c in set(cvd["area_code"])]
+    if combined:
+        notes.append(f"Cardiovascular mortality is published for {_names(combined)} together (too few deaths in the "
+                     "smaller council to publish it alone). ")
     notes.append("The comparison of preventable causes with England is Fingertips' own (this extract has no "
                  "confidence intervals); the "
                  "cardiovascular series has published 95% confidence intervals, and its comparison is made here from "
@@ -1474,7 +1497,7 @@ def _build_practices(ch: Chapter, ctx: dict, imd_version: int) -> None:
                        f"95% confidence intervals from the spread between practices; for the ICB, quintiles holding at "
                        f"least {MIN_PRACTICES} of its practices."),
               source=SOURCES["practice"], data=_practice_csv(df), defer=True)
-    ch.table(_quintile_table(summ), "practice_le_by_quintile",
+    ch.table(_quintile_table(summ, icb.short_name), "practice_le_by_quintile",
              "Practice-population life expectancy by national practice deprivation quintile (1 = most deprived), "
              "weighted by list size, with 95% confidence intervals",
              source=SOURCES["practice"], formats={"Practices": "{:,.0f}", "Registered patients": "{:,.0f}",
@@ -1489,8 +1512,9 @@ def _build_practices(ch: Chapter, ctx: dict, imd_version: int) -> None:
              formats={"Gap (years, 95% CI)": "{}", "SII (years, 95% CI)": "{}"},
              show_columns=["Practices in", "Sex", "Quintiles compared", "Gap (years, 95% CI)", "Gap says",
                            "SII (years, 95% CI)"],
-             notes="Gap: least minus most deprived quintile compared. A dash: no SII (a national quintile holds "
-                   f"fewer than {MIN_PRACTICES} of the practices).", defer=True)
+             notes="Gap: least minus most deprived of the quintiles compared. A dash means no SII: for the ICB, a "
+                   f"national quintile holds fewer than {MIN_PRACTICES} of its practices; for England between the "
+                   "ICB's quintiles, the row gives the gap only.", defer=True)
     ptab = df[df["in_icb"]][["practice_code", "practice_name", "imd_score", "practice_quintile", "list_size",
                              "le_male", "le_female"]]
     pl = {"practice_code": "Practice code", "practice_name": "Practice", "imd_score": "IMD 2019 score",
@@ -1533,12 +1557,12 @@ def _ci_cell(r) -> str:
     return f"{r['value']:.1f} ({r['lower_ci']:.1f} to {r['upper_ci']:.1f})"
 
 
-def _quintile_table(summ: pd.DataFrame) -> pd.DataFrame:
+def _quintile_table(summ: pd.DataFrame, icb_label: str) -> pd.DataFrame:
     w = summ.assign(cell=summ.apply(_ci_cell, axis=1))
     cells = w.pivot_table(index=["scope", "quintile"], columns="sex", values="cell", aggfunc="first")
     base = w[w["sex"] == "Male"].set_index(["scope", "quintile"])
     out = pd.DataFrame({
-        "Practices in": [s if s == "England" else "The ICB" for s, _ in base.index],
+        "Practices in": [s if s == "England" else icb_label for s, _ in base.index],
         "Quintile": [f"{q} (most deprived)" if q == 1 else (f"{q} (least deprived)" if q == 5 else str(q))
                      for _, q in base.index],
         "Practices": base["practices"].to_numpy(), "Registered patients": base["registered_patients"].to_numpy(),
