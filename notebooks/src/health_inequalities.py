@@ -25,7 +25,7 @@ ch = health_inequalities.build(icb_code, imd_version, data_dir, reference_date)
 # - The gap in male life expectancy between the most and least deprived ends of each local authority's social
 #   gradient (the slope index of inequality, SII) {glue:md}`sii_male_widest` in {glue:text}`sii_period`, against
 #   {glue:text}`sii_male_england` for England. {glue:md}`sii_male_above_england`
-# - Under-75 mortality from preventable causes in {glue:text}`u75_year` was {glue:md}`u75_counts` (Fingertips'
+# - Under-75 mortality from preventable causes in {glue:text}`u75_period` was {glue:md}`u75_counts` (Fingertips'
 #   comparison with England's {glue:text}`u75_england` per 100,000).
 # - In {glue:text}`hle_period`, {glue:md}`hle_male_lowest`, {glue:md}`hle_male_lowest_vs_england` England's
 #   {glue:text}`hle_male_england`; {glue:md}`hle_female_lowest`, {glue:md}`hle_female_lowest_vs_england` England's
@@ -106,7 +106,7 @@ ch.show("sii_notes")
 # %% [markdown]
 # ## Premature mortality
 #
-# Under-75 mortality from causes considered preventable (Fingertips indicator 93721) in {glue:text}`u75_year`
+# Under-75 mortality from causes considered preventable (Fingertips indicator 93721) in {glue:text}`u75_period`
 # ({glue:text}`u75_currency`) was {glue:md}`u75_counts`, by Fingertips' own comparison with England's
 # {glue:text}`u75_england` deaths per 100,000.
 #

@@ -110,13 +110,23 @@ def _area_type(code: str) -> str:
     return AREA_TYPES.get(str(code)[:3], "Local authority")
 
 
-def _release_label(source: str) -> str:
-    """Reader's name of a 92901 extraction (the loader keys them by file and extraction year)."""
-    year = source.rsplit("_", 1)[-1]
+def latest_sii_source() -> str:
+    """The newest district and UA extraction of 92901 (the loader keys them by extraction year)."""
+    return max(k for k in mort.SII_SOURCES if k.startswith("district_ua"))
+
+
+def _release_role(source: str) -> str:
     if source.startswith("county_ua"):
-        return f"County and unitary release, extracted {year}"
-    latest = max(k for k in mort.SII_SOURCES if k.startswith("district_ua"))
-    return f"Latest release, extracted {year}" if source == latest else f"Earlier release, extracted {year} (since revised)"
+        return "county"
+    return "latest" if source == latest_sii_source() else "earlier"
+
+
+def _release_label(source: str) -> str:
+    """Reader's name of a 92901 extraction."""
+    year = source.rsplit("_", 1)[-1]
+    return {"county": f"County and unitary release, extracted {year}",
+            "latest": f"Latest release, extracted {year}",
+            "earlier": f"Earlier release, extracted {year} (since revised)"}[_release_role(source)]
 
 
 def _and(items) -> str:
@@ -329,10 +339,6 @@ def sii_series(icb_code: str) -> pd.DataFrame:
     2015-17). Suppressed values stay missing (``value`` NaN, ``suppressed``).
     """
     return _sii(geography.find_icb(icb_code).ods_code).copy()
-
-
-def latest_sii_source() -> str:
-    return max(k for k in mort.SII_SOURCES if k.startswith("district_ua"))
 
 
 def plan_comparison(icb_code: str) -> pd.DataFrame:
@@ -752,7 +758,9 @@ def validation_markdown() -> str:
     first = bt[(bt["comparator"] == "first published") & bt["published"].notna()]
     rev = bt[(bt["comparator"] == "revised") & bt["published"].notna()]
     worst = first.loc[first["difference"].abs().idxmax()]
-    y = lambda v, what: _years(v, what, lo=-20, hi=25)  # noqa: E731
+    def y(v, what, dp=1):
+        return fmt(v, "years", dp=dp, what=what, lo=-20, hi=25)
+
     return "\n".join([
         "## Checking the slope index of inequality method",
         "",
@@ -762,13 +770,14 @@ def validation_markdown() -> str:
         "was applied to life expectancy by local deprivation decile for England and every local authority (the "
         "test data that come with PHEindicatormethods) and set against the published values:",
         "",
-        f"- England: {y(eng.loc['Male', 'value'], 'England male SII')} recomputed for men against "
+        f"- England: {y(eng.loc['Male', 'value'], 'England male SII', 2)} recomputed for men against "
         f"{y(eng.loc['Male', 'published'], 'England male SII published')} published; "
-        f"{y(eng.loc['Female', 'value'], 'England female SII')} for women against "
+        f"{y(eng.loc['Female', 'value'], 'England female SII', 2)} for women against "
         f"{y(eng.loc['Female', 'published'], 'England female SII published')}.",
         f"- England, counties and unitary authorities, against the values as first published: "
         f"{fmt(int(first['agrees'].sum()), 'count')} of {fmt(len(first), 'count')} agree within "
-        f"{fmt(BACKTEST_TOLERANCE, dp=2)} years; the median difference is "
+        f"{fmt(BACKTEST_TOLERANCE, dp=2)} years and {fmt(int((first['difference'].abs() <= 0.5).sum()), 'count')} "
+        "within half a year; the median difference is "
         f"{y(first['difference'].abs().median(), 'median difference')} and the largest "
         f"{y(abs(worst['difference']), 'largest difference')} ({esc(worst['area_name'])}, "
         f"{esc(worst['sex'].lower())}).",
@@ -885,11 +894,18 @@ def fig_hle(hle_latest: pd.DataFrame):
     return fig
 
 
-_RELEASE_STYLE = {  # line style, marker filled?
-    "district_ua_2026": ("-", True),
-    "district_ua_2024": ("--", False),
-    "county_ua_2020": (":", False),
+#: How each release is drawn: line style, filled markers, and the words for the caption.
+_RELEASE_STYLE = {
+    "latest": ("-", True, "solid lines, filled markers: latest release"),
+    "earlier": ("--", False, "dashed lines, hollow markers: earlier release"),
+    "county": (":", False, "dotted lines, hollow markers: the county and unitary release"),
 }
+
+
+def _releases_drawn(sii: pd.DataFrame) -> list[str]:
+    """The extractions with values in ``sii``, latest first."""
+    order = list(_RELEASE_STYLE)
+    return sorted(set(sii.loc[sii["value"].notna(), "source"]), key=lambda s: (order.index(_release_role(s)), s))
 
 
 def fig_sii_trend(sii: pd.DataFrame):
@@ -910,7 +926,7 @@ def fig_sii_trend(sii: pd.DataFrame):
         s = d[d["sex"] == sex]
         for a in areas:
             for src, t in s[s["area_name"] == a].groupby("source"):
-                ls, filled = _RELEASE_STYLE.get(src, ("-.", False))
+                ls, filled, _ = _RELEASE_STYLE[_release_role(src)]
                 t = t.sort_values("period")
                 ax.plot(t["period"].map(x), t["value"], color=colours[a], ls=ls, lw=1.6, marker=markers[a], ms=5,
                         markerfacecolor=colours[a] if filled else "white")
@@ -920,10 +936,9 @@ def fig_sii_trend(sii: pd.DataFrame):
         ax.set_ylim(bottom=0)
     fig.tight_layout()
     area_handles = [Line2D([], [], color=colours[a], marker=markers[a], lw=1.6, label=a) for a in areas]
-    used = [k for k in _RELEASE_STYLE if k in set(d["source"])]
-    rel_handles = [Line2D([], [], color=F.NHS_DARK_GREY, ls=_RELEASE_STYLE[k][0], marker="o",
-                          markerfacecolor=F.NHS_DARK_GREY if _RELEASE_STYLE[k][1] else "white",
-                          label=_release_label(k)) for k in used]
+    rel_handles = [Line2D([], [], color=F.NHS_DARK_GREY, ls=_RELEASE_STYLE[_release_role(k)][0], marker="o",
+                          markerfacecolor=F.NHS_DARK_GREY if _RELEASE_STYLE[_release_role(k)][1] else "white",
+                          label=_release_label(k)) for k in _releases_drawn(d)]
     fig.legend(handles=area_handles, loc="upper center", ncol=min(4, len(area_handles)), fontsize=8.5,
                bbox_to_anchor=(0.5, 0.0))
     fig.legend(handles=rel_handles, loc="upper center", ncol=1, fontsize=8.5,
@@ -982,11 +997,14 @@ def fig_practices(df: pd.DataFrame, summary: pd.DataFrame, icb_label: str):
     (ICB: quintiles with at least MIN_PRACTICES practices, with 95% CIs)."""
     plt, F = _fig_imports()
     fig, axes = plt.subplots(1, 2, figsize=(9, 4.6), sharex=True)
-    qmid = df.groupby("practice_quintile")["imd_score"].median()
     for ax, sex in zip(axes, SEXES):
         col = _le_col(sex)
         eng = df[df[col].notna()]
         icb = eng[eng["in_icb"]]
+        # each mean sits at the median score of the practices it averages (the ICB's practices in a
+        # national fifth can sit at one end of it)
+        qmid = {"England": eng.groupby("practice_quintile")["imd_score"].median(),
+                "ICB": icb.groupby("practice_quintile")["imd_score"].median()}
         ax.scatter(eng["imd_score"], eng[col], s=4, color=F.CONTEXT, alpha=0.5, label="Practices in England",
                    rasterized=True)
         ax.scatter(icb["imd_score"], icb[col], s=np.clip(icb["list_size"] / 600, 6, 80), color=F.NHS_BLUE,
@@ -995,7 +1013,7 @@ def fig_practices(df: pd.DataFrame, summary: pd.DataFrame, icb_label: str):
                           ("ICB", {"color": F.NHS_ORANGE, "marker": "D", "ls": "-"})):
             s = summary[(summary["scope"] == scope) & (summary["sex"] == sex) & summary["used"]]
             label = "England" if scope == "England" else icb_label
-            ax.errorbar(s["quintile"].map(qmid), s["value"], yerr=[s["value"] - s["lower_ci"], s["upper_ci"] - s["value"]],
+            ax.errorbar(s["quintile"].map(qmid[scope]), s["value"], yerr=[s["value"] - s["lower_ci"], s["upper_ci"] - s["value"]],
                         lw=2, ms=6, markeredgecolor="white", capsize=3,
                         label=f"{label}: weighted mean by national quintile (95% CI)", **st)
         ax.set_title(sex)
@@ -1253,7 +1271,8 @@ def _build_sii(ch: Chapter, ctx: dict) -> None:
                             f"median of {_years(rev['median'], 'revision', lo=0, hi=10)} and by up to "
                             f"{_years(rev['max'], 'revision', lo=0, hi=20)}"))
     trend = sii[sii["kind"].isin(["county", "unitary", "england"])]
-    releases = [_release_label(k) for k in _RELEASE_STYLE if k in set(trend.loc[trend["value"].notna(), "source"])]
+    drawn = _releases_drawn(trend)
+    releases = [_release_label(k) for k in drawn]
     ch.figure(fig_sii_trend(sii), "sii_trend",
               alt=(f"Two line charts of the published slope index of inequality in life expectancy over time for men "
                    f"and women in {_names(trend.loc[trend['kind'] != 'england', 'area_name'].unique())} and England, "
@@ -1262,8 +1281,7 @@ def _build_sii(ch: Chapter, ctx: dict) -> None:
               caption=("Slope index of inequality in life expectancy at birth, counties, unitary authorities and England. "
                        "Each Fingertips release is drawn as its own line and lines never join two releases: Fingertips "
                        "revised the whole series between releases, so where two releases overlap their values for the "
-                       "same period differ (solid, filled markers: latest release; dashed, hollow: earlier release; "
-                       "dotted, hollow: the county and unitary release)."),
+                       f"same period differ ({'; '.join(_RELEASE_STYLE[_release_role(k)][2] for k in drawn)})."),
               source=SOURCES["sii"], data=_sii_csv(trend), defer=True)
     ch.table(_table_headers(plan.drop(columns=["kind", "latest_source"])).rename(columns={
         "sii_plan_period": f"Male SII {PLAN_PERIOD}, first published (years)", "latest_period": "Latest period",
@@ -1343,30 +1361,29 @@ def _plan_box(ch: Chapter, ctx: dict, plan: pd.DataFrame) -> None:
            kind="note")
 
 
+_JUDGED = {"worse": "significantly worse than England", "better": "significantly better", "similar": "similar"}
+
+
+def _glue_latest_rates(ch: Chapter, prefix: str, df: pd.DataFrame, ref, areas_word: tuple[str, str]):
+    """Glue the latest period, its currency, England's rate and the counts by comparison with
+    England of one mortality series; return (latest rows, the ICB's rows, England's rate, period)."""
+    period = df["period"].max()
+    lat = df[(df["period"] == period) & df["value"].notna()]
+    la = lat[lat["kind"] != "england"]
+    eng = float(lat.loc[lat["kind"] == "england", "value"].iloc[0])
+    ch.text(f"{prefix}_period", period)
+    ch.text(f"{prefix}_currency", _currency(_period_end(period), ref).label)
+    ch.text(f"{prefix}_england", fmt(eng, "rate", what=f"England {prefix} rate"))
+    ch.say(f"{prefix}_counts", _counts_phrase(la["significance"], _JUDGED, plural(len(la), *areas_word)))
+    return lat, la, eng, period
+
+
 def _build_premature(ch: Chapter, ctx: dict) -> None:
     ods, ref = ctx["ods"], ctx["ref"]
     u75 = u75_preventable_table(ods)
-    year = u75["period"].max()
-    u_lat = u75[(u75["period"] == year) & u75["value"].notna()]
-    u_la = u_lat[u_lat["kind"] != "england"]
-    u_eng = float(u_lat.loc[u_lat["kind"] == "england", "value"].iloc[0])
-    ch.text("u75_year", year)
-    ch.text("u75_currency", _currency(_period_end(year), ref).label)
-    ch.text("u75_england", fmt(u_eng, "rate", what="England U75 rate"))
-    ch.say("u75_counts", _counts_phrase(u_la["significance"], {
-        "worse": "significantly worse than England", "better": "significantly better", "similar": "similar"},
-        plural(len(u_la), "local authority", "local authorities")))
+    u_lat, u_la, u_eng, year = _glue_latest_rates(ch, "u75", u75, ref, ("local authority", "local authorities"))
     cvd = _cvd(ods)
-    period = cvd["period"].max()
-    c_lat = cvd[cvd["period"] == period]
-    c_la = c_lat[c_lat["kind"] != "england"]
-    c_eng = float(c_lat.loc[c_lat["kind"] == "england", "value"].iloc[0])
-    ch.text("cvd_period", period)
-    ch.text("cvd_currency", _currency(_period_end(period), ref).label)
-    ch.text("cvd_england", fmt(c_eng, "rate", what="England CVD rate"))
-    ch.say("cvd_counts", _counts_phrase(c_la["significance"], {
-        "worse": "significantly worse than England", "better": "significantly better", "similar": "similar"},
-        plural(len(c_la), "area", "areas")))
+    c_lat, c_la, c_eng, period = _glue_latest_rates(ch, "cvd", cvd, ref, ("area", "areas"))
     ch.figure(fig_premature(u_lat, c_lat), "premature_mortality",
               alt=(f"Two dot charts of under-75 mortality per 100,000 by local authority against England: preventable "
                    f"causes in {esc(year)} (England {fmt(u_eng, 'rate')}) and preventable cardiovascular disease in "
@@ -1493,7 +1510,8 @@ def _build_practices(ch: Chapter, ctx: dict, imd_version: int) -> None:
                    f"England (black squares) and the ICB (orange diamonds)."),
               caption=(f"Practice-population life expectancy (period labelled {info['year']}) against practice "
                        "deprivation (IMD 2019 score). Lines: list-size-weighted mean by national practice deprivation "
-                       "quintile (fifths of England's registered patients), plotted at the quintile's median score, with "
+                       "quintile (fifths of England's registered patients), plotted at the median score of the "
+                       "practices it averages, with "
                        f"95% confidence intervals from the spread between practices; for the ICB, quintiles holding at "
                        f"least {MIN_PRACTICES} of its practices."),
               source=SOURCES["practice"], data=_practice_csv(df), defer=True)
