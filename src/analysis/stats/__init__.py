@@ -66,8 +66,8 @@ Methods and references
       is consistently met or missed, a target between them is hit and miss. NHS England /
       NHS Improvement *Making Data Count* (2019) and *Strengthening your decisions* (2021);
       XmR chart (Wheeler DJ, *Understanding Variation*, 2000).
-    * weighted means of unit values (``weighted_mean``, e.g. practice life expectancy weighted by
-      list size): the linearisation (sandwich) variance of a ratio estimator with Student's t on
+    * weighted means: ``weighted_mean`` of unit values (e.g. one value per GP practice, weighted by
+      list size), with the linearisation (sandwich) variance of a ratio estimator and Student's t on
       n - 1 degrees of freedom, computed as statsmodels' weighted least squares with HC1 robust
       standard errors -- Cochran WG (1977) *Sampling techniques* 3rd edn, ch. 6.
     * differences between two estimates: MOVER, the method of variance estimates recovery, from

@@ -17,8 +17,8 @@ def weighted_mean(
     *,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
-    """Weighted mean of unit values (e.g. practice life expectancy weighted by list size) with a
-    confidence interval from the spread between the units.
+    """Weighted mean of unit values (e.g. one value per GP practice, weighted by list size) with
+    a confidence interval from the spread between the units.
 
     The mean is ``sum(w * x) / sum(w)``. Its variance is the linearisation (sandwich) variance
     of a ratio estimator, ``n / (n - 1) * sum(w**2 * (x - mean)**2) / sum(w)**2`` (Cochran WG
