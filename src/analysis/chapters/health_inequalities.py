@@ -1040,11 +1040,19 @@ def _ci_text(lo: float, hi: float, what: str) -> str:
     return f"{_years(lo, what, lo=-40)} to {_years(hi, what, lo=-40)}".replace(" years to", " to")
 
 
-def _counts_phrase(codes: pd.Series, words: dict[str, str], of_what: str) -> str:
+#: The comparison with England of a single area, in full.
+_VERSUS_ENGLAND = {"worse": "significantly worse than England", "better": "significantly better than England",
+                   "similar": "similar to England"}
+
+
+def _counts_phrase(codes: pd.Series, words: dict[str, str], of_what: str, names: pd.Series | None = None) -> str:
     """'worse than England in 0 of the 7 local authorities, better in 4 and similar in 3'
-    (``words``: claim code -> words, in the order said)."""
+    (``words``: claim code -> words, in the order said); for a single area (``names`` given),
+    'significantly better than England in Surrey'."""
     if codes.empty:
         return "not published for any of the ICB's areas"
+    if len(codes) == 1 and names is not None:
+        return f"{_VERSUS_ENGLAND[codes.iloc[0]]} in {esc(names.iloc[0])}"
     n = {k: int((codes == k).sum()) for k in words}
     first, *rest = list(words)
     parts = [f"{words[first]} in {fmt(n[first], 'count')} of the {of_what}"]
@@ -1178,8 +1186,8 @@ def _build_hle(ch: Chapter, ctx: dict) -> None:
             f"publishes, is {_years(r['value'], 'HLE')} {ci}"))
         ch.claim(f"hle_{s}_lowest_vs_england", ctx["claims"][f"hle_{s}_lowest_vs_england"])
         ch.say(f"hle_{s}_counts", _counts_phrase(a["significance"], {
-            "worse": "worse than England's", "similar": "similar", "better": "better"},
-            plural(len(a), "area")))
+            "worse": "significantly worse than England", "similar": "similar", "better": "significantly better"},
+            plural(len(a), "area"), a["area_name"]))
         ge = e["le"] - e["value"]
         ch.text(f"poor_health_{s}_england", _years(ge, "England years in poor health", lo=0, hi=40))
     both = lat[lat["le"].notna() & (lat["kind"] != "england") & (lat["sex"] == "Male")]
@@ -1374,7 +1382,8 @@ def _glue_latest_rates(ch: Chapter, prefix: str, df: pd.DataFrame, ref, areas_wo
     ch.text(f"{prefix}_period", period)
     ch.text(f"{prefix}_currency", _currency(_period_end(period), ref).label)
     ch.text(f"{prefix}_england", fmt(eng, "rate", what=f"England {prefix} rate"))
-    ch.say(f"{prefix}_counts", _counts_phrase(la["significance"], _JUDGED, plural(len(la), *areas_word)))
+    ch.say(f"{prefix}_counts", _counts_phrase(la["significance"], _JUDGED, plural(len(la), *areas_word),
+                                              la["area_name"]))
     return lat, la, eng, period
 
 
