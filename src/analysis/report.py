@@ -520,14 +520,17 @@ def _claim_record(claim: Any) -> dict:
 
 
 class _MdText(str):
-    """A string glued as Markdown (``{glue:md}``) whose plain-text form has no quotes
-    (``{glue:text}``): both roles work on the same key."""
+    """A string glued as Markdown (``{glue:md}``) and as plain text (``{glue:text}``): both roles
+    work on the same key and show exactly this text."""
 
     def _repr_markdown_(self) -> str:
         return str(self)
 
     def __repr__(self) -> str:
-        return str(self)
+        # myst-nb's {glue:text} passes the plain text through ast.literal_eval to strip a repr's
+        # quotes (myst_nb.core.variables.format_plain_text): unquoted, "16,362" would come back
+        # as the tuple (16, 362) and "1e3" as 1000.0. A quoted repr comes back as this text.
+        return repr(str(self))
 
 
 def _md_object(text: str) -> _MdText:
