@@ -29,14 +29,14 @@ ch = core20plus5.build(icb_code, imd_version, data_dir, reference_date)
 #
 # :::{admonition} Key findings
 # :class: tip
-# - **Hypertension:** {glue:text}`hyp_value` of {glue:text}`icb_name`'s patients with hypertension had their
+# - **Hypertension:** {glue:text}`hyp_value` of {glue:text}`icb_possessive` patients with hypertension had their
 #   blood pressure treated to target in {glue:text}`qof_period` (everyone on the register counted),
 #   {glue:md}`hyp_vs_england`; among the 42 ICBs it is {glue:md}`hyp_funnel`. In England the national
 #   cardiovascular disease prevention audit (CVDPREVENT) finds {glue:text}`cvd_hyp_q1` treated to target in the
 #   most deprived fifth of neighbourhoods and {glue:text}`cvd_hyp_q5` in the least deprived:
 #   {glue:md}`cvd_hyp_gap` ({glue:text}`cvd_period`{glue:md}`cvd_currency`).
 # - **Maternity:** {glue:md}`maternity_finding`
-# - **Severe mental illness:** {glue:text}`smi_value` of people on {glue:text}`icb_name`'s registers of severe
+# - **Severe mental illness:** {glue:text}`smi_value` of people on {glue:text}`icb_possessive` registers of severe
 #   mental illness had all six physical health checks in the {glue:text}`smi_period`{glue:md}`smi_currency`,
 #   {glue:md}`smi_vs_england`; the ambition of {glue:text}`smi_ambition` was {glue:md}`smi_target`.
 # - **Early cancer diagnosis:** {glue:md}`cancer_finding`
@@ -89,7 +89,7 @@ ch.show("maternity_gap")
 # **Ambition:** {glue:md}`ambition_smi`
 #
 # In the {glue:text}`smi_period`{glue:md}`smi_currency`, {glue:text}`smi_value` (95% CI {glue:text}`smi_ci`)
-# of the {glue:text}`smi_register` people on {glue:text}`icb_name`'s registers of severe mental illness had all
+# of the {glue:text}`smi_register` people on {glue:text}`icb_possessive` registers of severe mental illness had all
 # six physical health checks, {glue:md}`smi_vs_england`; the ambition of {glue:text}`smi_ambition` was
 # {glue:md}`smi_target`. In QOF {glue:text}`qof_period` (a related but different count, of patients with
 # schizophrenia, bipolar disorder or other psychoses), {glue:text}`mh021_value` received all six elements of the
@@ -133,9 +133,9 @@ ch.show("smi_gap")
 #
 # Recorded prevalence of chronic obstructive pulmonary disease (COPD) is {glue:text}`copd_prev` in
 # {glue:text}`icb_name`, {glue:md}`copd_prev_vs_england` (QOF {glue:text}`qof_period`). Within
-# {glue:text}`icb_name`, across its own fifths of patients, recorded COPD prevalence {glue:md}`copd_gradient`
-# (SII {glue:text}`copd_sii`, QOF {glue:text}`qof_practice_period`); across England's practices it
-# {glue:md}`copd_gradient_england`. {glue:text}`copd010_value` of patients with COPD had a review in the year
+# {glue:text}`icb_name`, across its own fifths of patients, recorded COPD prevalence {glue:md}`copd_gradient`:
+# the SII is {glue:text}`copd_sii` (QOF {glue:text}`qof_practice_period`{glue:md}`qof_practice_currency`). Across
+# England's practices it {glue:md}`copd_gradient_england`. {glue:text}`copd010_value` of patients with COPD had a review in the year
 # that recorded their flare-ups and breathlessness (everyone on the register counted),
 # {glue:md}`copd010_vs_england`.
 
@@ -167,7 +167,7 @@ ch.show("cancer_gap")
 # **Ambition:** {glue:md}`ambition_hypertension`
 #
 # In QOF {glue:text}`qof_period`, {glue:text}`hyp_value` (95% CI {glue:text}`hyp_ci`) of the
-# {glue:text}`hyp_register` patients on {glue:text}`icb_name`'s hypertension registers had their last blood
+# {glue:text}`hyp_register` patients on {glue:text}`icb_possessive` hypertension registers had their last blood
 # pressure at or below the target for their age (140/90 mmHg under 80, 150/90 mmHg at 80 or over),
 # {glue:md}`hyp_vs_england`. Everyone on the register is counted: patients for whom the practice recorded a
 # personalised care adjustment (for example, declining treatment) count as not treated to target.
@@ -203,9 +203,10 @@ ch.show("bp_control_by_practice_quintile")
 # %% [markdown]
 # Recorded hypertension prevalence is {glue:text}`hyp_prev` in {glue:text}`icb_name`,
 # {glue:md}`hyp_prev_vs_england` (QOF {glue:text}`qof_period`). Within {glue:text}`icb_name`, across its own
-# fifths of patients, it {glue:md}`hyp_gradient` (SII {glue:text}`hyp_sii`, QOF
-# {glue:text}`qof_practice_period`); across England's practices it {glue:md}`hyp_gradient_england`. Recorded
-# prevalence also reflects the age of the population and how actively practices find cases.
+# fifths of patients, it {glue:md}`hyp_gradient`: the SII is {glue:text}`hyp_sii` (QOF
+# {glue:text}`qof_practice_period`{glue:md}`qof_practice_currency`). Across England's practices it
+# {glue:md}`hyp_gradient_england`. Recorded prevalence also reflects the age of the population and how actively
+# practices find cases.
 
 # %%
 ch.show("hyp_prevalence_by_quintile")
@@ -215,7 +216,11 @@ ch.show("hyp_prevalence_by_quintile")
 # stroke or transient ischaemic attack, or chronic kidney disease were on lipid-lowering therapy (everyone on
 # the register counted), {glue:md}`chol003_vs_england`. In England, {glue:text}`cvd_chol_q1` of people with a
 # 10-year cardiovascular risk (QRISK score) of 20% or more in the most deprived fifth of neighbourhoods were on
-# lipid-lowering therapy, against {glue:text}`cvd_chol_q5` in the least deprived: {glue:md}`cvd_chol_gap`.
+# lipid-lowering therapy, against {glue:text}`cvd_chol_q5` in the least deprived: {glue:md}`cvd_chol_gap`
+# ({glue:text}`cvd_period`{glue:md}`cvd_currency`). {glue:md}`lipids_icb_sentence`
+
+# %%
+ch.show("lipids_by_quintile")
 
 # %%
 ch.show("hypertension_gap")
@@ -227,9 +232,9 @@ ch.show("hypertension_gap")
 #
 # QOF counts asthma from age 6, at every age: recorded prevalence is {glue:text}`ast_prev` in
 # {glue:text}`icb_name`, {glue:md}`ast_prev_vs_england` (QOF {glue:text}`qof_period`). Within
-# {glue:text}`icb_name`, across its own fifths of patients, it {glue:md}`ast_gradient` (SII
-# {glue:text}`ast_sii`, QOF {glue:text}`qof_practice_period`); across England's practices it
-# {glue:md}`ast_gradient_england`. For young people aged 19 or under with asthma, {glue:text}`ast008_value` had
+# {glue:text}`icb_name`, across its own fifths of patients, it {glue:md}`ast_gradient`: the SII is
+# {glue:text}`ast_sii` (QOF {glue:text}`qof_practice_period`{glue:md}`qof_practice_currency`). Across England's
+# practices it {glue:md}`ast_gradient_england`. For young people aged 19 or under with asthma, {glue:text}`ast008_value` had
 # their own smoking or exposure to second-hand smoke recorded, {glue:md}`ast008_vs_england`.
 
 # %%
@@ -245,8 +250,9 @@ ch.show("asthma_gap")
 #
 # Only adult data are held. Recorded diabetes prevalence (aged 17 and over) is {glue:text}`dm_prev` in
 # {glue:text}`icb_name`, {glue:md}`dm_prev_vs_england` (QOF {glue:text}`qof_period`). Within
-# {glue:text}`icb_name`, across its own fifths of patients, it {glue:md}`dm_gradient` (SII {glue:text}`dm_sii`,
-# QOF {glue:text}`qof_practice_period`); across England's practices it {glue:md}`dm_gradient_england`.
+# {glue:text}`icb_name`, across its own fifths of patients, it {glue:md}`dm_gradient`: the SII is
+# {glue:text}`dm_sii` (QOF {glue:text}`qof_practice_period`{glue:md}`qof_practice_currency`). Across England's
+# practices it {glue:md}`dm_gradient_england`.
 # {glue:text}`dm020_value` of adults with diabetes and without moderate or severe frailty had a last HbA1c
 # (average blood sugar) of 58 mmol/mol or less (everyone on the register counted), {glue:md}`dm020_vs_england`.
 
@@ -263,9 +269,9 @@ ch.show("diabetes_gap")
 #
 # QOF counts only adults (aged 18 and over) on drug treatment for epilepsy: recorded prevalence is
 # {glue:text}`ep_prev` in {glue:text}`icb_name`, {glue:md}`ep_prev_vs_england` (QOF {glue:text}`qof_period`).
-# Within {glue:text}`icb_name`, across its own fifths of patients, it {glue:md}`ep_gradient` (SII
-# {glue:text}`ep_sii`, QOF {glue:text}`qof_practice_period`); across England's practices it
-# {glue:md}`ep_gradient_england`.
+# Within {glue:text}`icb_name`, across its own fifths of patients, it {glue:md}`ep_gradient`: the SII is
+# {glue:text}`ep_sii` (QOF {glue:text}`qof_practice_period`{glue:md}`qof_practice_currency`). Across England's
+# practices it {glue:md}`ep_gradient_england`.
 
 # %%
 ch.show("epilepsy_by_quintile")
@@ -317,7 +323,7 @@ ch.show("plus_groups")
 #
 # {glue:md}`practice_quintile_definition`
 #
-# {glue:text}`practices_with_score` of {glue:text}`icb_name`'s {glue:text}`practices` practices in QOF
+# {glue:text}`practices_with_score` of {glue:text}`icb_possessive` {glue:text}`practices` practices in QOF
 # {glue:text}`qof_practice_period` have a deprivation score; the rest are left out of the analyses by deprivation.
 # The slope index of inequality follows the method of the Office for Health Improvement and Disparities (OHID),
 # as its R package PHEindicatormethods computes it, with confidence intervals by simulation; for the ICB it is

@@ -39,7 +39,7 @@ import pandas as pd
 from .. import claims as C
 from .. import deprivation, geography, objectives, stats
 from ..geography import ICB
-from ..load import clinical, primary_care
+from ..load import cardiovascular, clinical, primary_care
 from ..report import Chapter, esc, fmt, plural
 
 CHAPTER_ID = "core20plus5"
@@ -170,9 +170,10 @@ DATA_GAPS: dict[str, dict] = {
                           "Data Hub)",
                "publisher": "NHS England, National Disease Registration Service",
                "url": "https://digital.nhs.uk/ndrs/data/data-outputs/cancer-data-hub"},
-    "hypertension": {"dataset": "CVDPREVENT audit results for each ICB by deprivation quintile and ethnicity "
-                                "(only England by quintile is held here); modelled hypertension prevalence "
-                                "estimates for a recorded-versus-expected case-finding gap",
+    "hypertension": {"dataset": "CVDPREVENT audit results on hypertension for each ICB by deprivation quintile "
+                                "and ethnicity (for each ICB only lipid-lowering therapy is held here, for an "
+                                "older period); modelled hypertension prevalence estimates for a "
+                                "recorded-versus-expected case-finding gap",
                      "publisher": "NHS England and OHID (CVDPREVENT)",
                      "url": "https://www.cvdprevent.nhs.uk/data-explorer"},
     "asthma": {"dataset": "Hospital admissions for asthma, under 19 years (Fingertips 90810), and reliever "
@@ -210,7 +211,7 @@ DATA_STATUS: dict[str, tuple[str, str]] = {
     "smi": ("Measured", "no split by deprivation"),
     "respiratory": ("Proxy", "vaccine uptake in chronic obstructive pulmonary disease not held"),
     "cancer": ("Partial", "local authorities only; no ICB or deprivation split"),
-    "hypertension": ("Measured", "deprivation split for England only"),
+    "hypertension": ("Measured", "hypertension by deprivation for England only"),
     "asthma": ("Proxy", "all ages; reliever use and attacks not held"),
     "diabetes": ("Gap", "no children's diabetes data held"),
     "epilepsy": ("Gap", "no children's epilepsy data held"),
@@ -239,6 +240,7 @@ _NATIONAL = {
     "msds_proportions": lambda: clinical.msds_proportions([COC, "CQIMSmokingDelivery", "CQIMSmokingBooking"]),
     "oral": clinical.child_oral_health,
     "self_harm": clinical.self_harm_admissions_10_24,
+    "cvd_icb": cardiovascular.cvdprevent_icb_quintiles,
 }
 
 
@@ -280,8 +282,14 @@ def _currency_mark(cur: C.Currency) -> str:
     return f" (**out of date**: the data end {_month_text(cur.period_end)})" if cur.out_of_date else ""
 
 
-def _currency_word(cur: C.Currency) -> str:
-    return " (out of date)" if cur.out_of_date else ""
+def _currency_suffix(cur: C.Currency) -> str:
+    """', **out of date**' after a period inside parentheses ('(QOF 2022-23, out of date)'), '' otherwise."""
+    return ", **out of date**" if cur.out_of_date else ""
+
+
+def _possessive(name: str) -> str:
+    """'Birmingham and Solihull's', 'Surrey Heartlands''."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 # ----------------------------------------------------------------------------- areas of an ICB
@@ -518,6 +526,18 @@ def cvdprevent_gradient(reps: int = 10_000) -> tuple[pd.DataFrame, pd.DataFrame]
     return c, s
 
 
+def cvdprevent_icb_lipids(icb: ICB | str) -> pd.DataFrame:
+    """CVDPREVENT's one split by deprivation for each ICB: people with a cardiovascular risk (QRISK)
+    of 20% or more on lipid-lowering therapy (CVDP003CHOL), overall and by IMD quintile of the
+    patient's neighbourhood (1 = most deprived), the ICB and England, latest 12-month period held.
+    Published values and 95% CIs (counts rounded to 5 below England, so not recomputed)."""
+    icb = _icb(icb)
+    c = _national("cvd_icb")
+    c = c[c["period_end"] == c["period_end"].max()]
+    c = c[(c["icb_ods_code"] == icb.ods_code) | (c["area_level"] == "England")]
+    return c.assign(area=np.where(c["area_level"] == "England", "England", icb.short_name)).reset_index(drop=True)
+
+
 # ----------------------------------------------------------------------------- cancer stage
 
 def cancer_stage_areas(icb: ICB | str) -> pd.DataFrame:
@@ -725,6 +745,15 @@ class Facts:
         return cvdprevent_gradient(self.reps)[1]
 
     @cached_property
+    def lipids(self) -> pd.DataFrame:
+        return cvdprevent_icb_lipids(self.icb)
+
+    def lipid_row(self, area: str, quintile: int) -> pd.Series | None:
+        d = self.lipids[(self.lipids["area"] == area) & (self.lipids["imd_quintile"] == quintile)]
+        d = d.dropna(subset=["value", "lower_ci", "upper_ci"])
+        return d.iloc[0] if len(d) == 1 else None
+
+    @cached_property
     def cancer(self) -> pd.DataFrame:
         return cancer_stage_areas(self.icb)
 
@@ -913,6 +942,9 @@ def claims(icb_code: str, imd_version: int = 2019, reference_date: object = None
                                                groups="quintiles")
     out["cvd_chol_gap"] = C.gap(f.cvd_row("CVDP003CHOL", 1), f.cvd_row("CVDP003CHOL", 5),
                                 polarity="higher_is_better").claim
+    q1, q5 = f.lipid_row(name, 1), f.lipid_row(name, 5)
+    if q1 is not None and q5 is not None:
+        out["lipids_icb_gap"] = C.gap(q1, q5, polarity="higher_is_better").claim
     out["cvd_undiagnosed_gap"] = C.gap(f.cvd_row("CVDP005HYP", 1), f.cvd_row("CVDP005HYP", 5),
                                        polarity="lower_is_better").claim
 
@@ -1017,7 +1049,7 @@ OUTPUT_ORDER = (
     "copd_by_quintile", "respiratory_gap",
     "cancer_stage_trend", "cancer_stage", "cancer_gap",
     "hypertension_funnel", "cvdprevent_quintiles", "cvdprevent_sii", "bp_control_by_practice_quintile",
-    "hyp_prevalence_by_quintile", "hypertension_gap",
+    "hyp_prevalence_by_quintile", "lipids_by_quintile", "hypertension_gap",
     "asthma_by_quintile", "asthma_gap", "diabetes_by_quintile", "diabetes_gap", "epilepsy_by_quintile",
     "epilepsy_gap",
     "oral_health_decay", "oral_health", "oral_health_gap",
@@ -1102,6 +1134,7 @@ class _Page:
         self.amb = ambitions_table().set_index("key")
         self.name = f.name
         self.n = esc(f.name)
+        self.pos = esc(_possessive(f.name))
         self.rows: dict[str, dict] = {}  # summary table rows, by ambition key
         self.pending: dict[str, tuple] = {}
 
@@ -1139,6 +1172,7 @@ class _Page:
         for key, claim in self.cl.items():
             ch.claim(key, claim)
         ch.text("icb_name", self.name)
+        ch.text("icb_possessive", _possessive(self.name))
         self.periods()
         self.ambitions()
         self.maternity()
@@ -1166,12 +1200,12 @@ class _Page:
         self.cur_qof_then = self.cur(_year_end(self.qof_then), "annual")
         ch.text("qof_period", self.qof_now)
         ch.text("qof_practice_period", self.qof_then)
-        ch.say("qof_practice_currency", _currency_mark(self.cur_qof_then))
+        ch.say("qof_practice_currency", _currency_suffix(self.cur_qof_then))
         cvd_period = str(f.cvd["period"].iloc[0])
         self.cvd_period = "12 months " + cvd_period[0].lower() + cvd_period[1:]
         self.cur_cvd = self.cur(_to_month_end(cvd_period), "quarterly")
         ch.text("cvd_period", self.cvd_period)
-        ch.say("cvd_currency", _currency_mark(self.cur_cvd))
+        ch.say("cvd_currency", _currency_suffix(self.cur_cvd))
         self.msds_month = _month_text(f.maternity["period_start"].iloc[0])
         self.msds_end = pd.Timestamp(f.maternity["period_start"].iloc[0]) + pd.offsets.MonthEnd(0)
         self.cur_msds = self.cur(self.msds_end, "monthly")
@@ -1203,20 +1237,20 @@ class _Page:
         if f.has_coc:
             i = f.area_row(f.coc, self.name)
             ch.say("coc_sentence",
-                   f"In {self.msds_month}{ood}, {_pct(i['value'])} (95% CI {_ci_text(i)}) of women booked by {n}'s "
+                   f"In {self.msds_month}{ood}, {_pct(i['value'])} (95% CI {_ci_text(i)}) of women booked by {self.pos} "
                    f"local maternity and neonatal system had a continuity-of-carer plan by 28 weeks of pregnancy, "
                    f"{cl['coc_vs_england'].words}. Among all local maternity and neonatal systems it is "
                    f"{cl['coc_funnel'].words}.")
             ch.say("maternity_finding",
-                   f"{_pct(i['value'])} of women booked by {n}'s local maternity and neonatal system had a "
+                   f"{_pct(i['value'])} of women booked by {self.pos} local maternity and neonatal system had a "
                    f"continuity-of-carer plan by 28 weeks in {self.msds_month}{ood}, {cl['coc_vs_england'].words}; "
                    f"the highest share of any system is {_pct(lm['value'].max())}, against an ambition of "
                    f"{fmt(self.amb.loc['maternity', 'target_pct'], 'pct', dp=0)} for the women it names.")
             value = f"{_pct(i['value'])} with a continuity-of-carer plan by 28 weeks"
         else:
-            ch.say("coc_sentence", f"{n}'s local maternity and neonatal system submitted no continuity-of-carer "
+            ch.say("coc_sentence", f"{self.pos} local maternity and neonatal system submitted no continuity-of-carer "
                                    f"figures for {self.msds_month}, so it is not on the funnel plot.")
-            ch.say("maternity_finding", f"{n}'s local maternity and neonatal system submitted no "
+            ch.say("maternity_finding", f"{self.pos} local maternity and neonatal system submitted no "
                                         f"continuity-of-carer figures for {self.msds_month}.")
             value = "No continuity-of-carer figures submitted"
         fig, data = figures.funnel_chart(
@@ -1334,7 +1368,7 @@ class _Page:
         if len(parts) == 1:
             text = lead + f"{n} has one sub-ICB location: {parts[0]}."
         elif parts:
-            text = lead + f"Of {n}'s {len(parts)} sub-ICB locations, " + "; ".join(parts) + "."
+            text = lead + f"Of {self.pos} {len(parts)} sub-ICB locations, " + "; ".join(parts) + "."
         else:
             text = lead + f"No sub-ICB location of {n} has figures for this period."
         ch.say("smi_funnel_sentence", text)
@@ -1345,7 +1379,7 @@ class _Page:
             xlabel="People on the registers (log scale)", ylabel="People with all six checks")
         self.figure(fig, "smi_checks_funnel", data=data, defer=True, source=self.S["smi"],
                   alt=(f"Funnel plot of {len(sf)} sub-ICB locations for the {period}: the share of people with severe "
-                       f"mental illness who had all six checks against the number on the registers; {self.name}'s "
+                       f"mental illness who had all six checks against the number on the registers; {_possessive(self.name)} "
                        f"{plural(len(mine), 'sub-ICB location')} drawn as large diamonds."),
                   caption=("All six physical health checks in severe mental illness, each sub-ICB location against the "
                            "number of people on its registers, with 95% and 99.8% limits around the England average, "
@@ -1417,11 +1451,11 @@ class _Page:
         self.figure(
             fig, fig_name, data=data, defer=True, source=self.S["qof_then"],
             alt=(f"Two panels of recorded {phrase} prevalence by practice deprivation, QOF {self.qof_then}. Left: "
-                 f"{self.name}'s own fifths of patients, from {_pct(own['value'].iloc[0], 2)} in the most deprived "
+                 f"{_possessive(self.name)} own fifths of patients, from {_pct(own['value'].iloc[0], 2)} in the most deprived "
                  f"fifth to {_pct(own['value'].iloc[-1], 2)} in the least; the slope index of inequality is "
                  f"{_sii_text(sii)}. Right: {self.name} and England by national quintile.{gap_note}"),
             caption=(f"Recorded {phrase} prevalence (registers over list sizes) by practice deprivation, with 95% "
-                     f"confidence intervals: left, across {self.name}'s own fifths of patients (the groups behind its "
+                     f"confidence intervals: left, across {_possessive(self.name)} own fifths of patients (the groups behind its "
                      "slope index of inequality); right, the ICB and England on national practice deprivation "
                      f"quintiles (1 = most deprived).{gap_note}"))
 
@@ -1438,7 +1472,7 @@ class _Page:
         self.summary_row(key, f"{_pct(f.prev(group)['value'], dp)} {what}", _pct(f.prev(group, 'England')['value'], dp),
                          f"Within the ICB: {self.cl[group.lower() + '_gradient'].words} (slope index of inequality "
                          f"{_pp(f.sii_row(group)['value'])}, QOF {self.qof_then}"
-                         f"{_currency_word(self.cur_qof_then)})",
+                         f"{', out of date' if self.cur_qof_then.out_of_date else ''})",
                          self.qof_now, _year_end(self.qof_now), self.cur_qof_now.out_of_date)
 
     # ---------------------------------------------------------------- cancer
@@ -1458,27 +1492,28 @@ class _Page:
             lo, hi = cs.loc[cs["value"].idxmin()], cs.loc[cs["value"].idxmax()]
             status = self.cl["cancer_target"].words
             if len(cs) == 1:
-                text = (f"In {year}{ood}, {_pct(lo['value'])} of staged cancers in {esc(lo['area_name'])}, {n}'s "
-                        f"local authority with a published figure, were diagnosed at stage 1 or 2, against "
+                text = (f"In {year}{ood}, {_pct(lo['value'])} of staged cancers in {esc(lo['area_name'])}, the only "
+                        f"one of {self.pos} local authorities with a published figure, were diagnosed at stage 1 or 2, against "
                         f"{_pct(eng)} in England; it has {status} the ambition of {obj.target_text}.")
                 value = f"{_pct(lo['value'])} at stage 1 or 2 ({esc(lo['area_name'])})"
             else:
                 text = (f"In {year}{ood}, the share of staged cancers diagnosed at stage 1 or 2 ranged from "
                         f"{_pct(lo['value'])} ({esc(lo['area_name'])}) to {_pct(hi['value'])} ({esc(hi['area_name'])}) "
-                        f"across {n}'s {len(cs)} local authorities, against {_pct(eng)} in England; the highest has "
+                        f"across {self.pos} {len(cs)} local authorities, against {_pct(eng)} in England; the highest has "
                         f"{status} the ambition of {obj.target_text}.")
                 value = f"{_pct(lo['value'])} to {_pct(hi['value'])} at stage 1 or 2 across its local authorities"
             ch.say("cancer_sentence", text)
-            ch.say("cancer_finding",
-                   f"in {year}{ood}, " + (f"{_pct(lo['value'])}" if len(cs) == 1 else
-                                          f"between {_pct(lo['value'])} and {_pct(hi['value'])}")
-                   + f" of staged cancers in {n}'s local authorities were diagnosed at stage 1 or 2, against "
-                     f"{_pct(eng)} in England and the ambition of {obj.target_text}.")
+            where = (f"{_pct(lo['value'])} of staged cancers in {esc(lo['area_name'])}, the only one of {self.pos} "
+                     "local authorities with a published figure," if len(cs) == 1 else
+                     f"between {_pct(lo['value'])} and {_pct(hi['value'])} of staged cancers in {self.pos} local "
+                     "authorities")
+            ch.say("cancer_finding", f"in {year}{ood}, {where} were diagnosed at stage 1 or 2, against {_pct(eng)} in "
+                                     f"England and the ambition of {obj.target_text}.")
             self.summary_row("cancer", value, _pct(eng), "Not held by deprivation", str(year),
                              pd.Timestamp(f"{year}-12-31"), cur.out_of_date)
         else:
-            ch.say("cancer_sentence", f"No figure is published for {n}'s local authorities.")
-            ch.say("cancer_finding", f"no figure is published for {n}'s local authorities.")
+            ch.say("cancer_sentence", f"No figure is published for {self.pos} local authorities.")
+            ch.say("cancer_finding", f"no figure is published for {self.pos} local authorities.")
             last = int(eng_all["year"].max())
             self.summary_row("cancer", "Not published", _pct(eng_all["value"].iloc[-1]), "Not held by deprivation",
                              str(last), pd.Timestamp(f"{last}-12-31"),
@@ -1509,7 +1544,7 @@ class _Page:
             "lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI", "compared_to_england": "Compared with England"})
         self.figure(fig, "cancer_stage_trend", data=tab, defer=True, source=self.S["cancer"],
                   alt=(f"Line chart of the share of cancers diagnosed at stage 1 or 2 from {int(eng_all['year'].min())} "
-                       f"to {int(eng_all['year'].max())} for {self.name}'s local authorities and England; England was "
+                       f"to {int(eng_all['year'].max())} for {_possessive(self.name)} local authorities and England; England was "
                        f"{_pct(eng_all['value'].iloc[-1])} in {int(eng_all['year'].iloc[-1])}, against an ambition of "
                        f"{obj.target_text}."),
                   caption=("Percentage of staged cancers diagnosed at stage 1 or 2, each upper-tier local authority of "
@@ -1612,9 +1647,10 @@ class _Page:
                  formats={"SII (percentage points)": "{:.2f}", "Lower 95% CI": "{:.2f}", "Upper 95% CI": "{:.2f}"},
                  defer=True)
         self.heec()
+        self.lipids()
         lipid = _latest_objective("lipids")
         self.box_gap("hypertension",
-                     "CVDPREVENT's deprivation split is for England only, and no modelled (expected) prevalence is "
+                     "CVDPREVENT's split of hypertension by deprivation is for England only, and no modelled (expected) prevalence is "
                      f"held, so a gap between recorded and expected hypertension cannot be shown for {n}. The lipid "
                      f"objective ({lipid.target_text} of people aged 25-84 with a cardiovascular disease risk above "
                      "20%) is not measured by the data held here.", title="Caveat and data gap")
@@ -1622,6 +1658,42 @@ class _Page:
                          f"England: {cl['cvd_hyp_gap'].words} ({_pct(f.cvd_row('CVDP007HYP', 1)['value'])} in the "
                          f"most deprived fifth, {_pct(f.cvd_row('CVDP007HYP', 5)['value'])} in the least)",
                          self.qof_now, end, self.cur_qof_now.out_of_date)
+
+    def lipids(self) -> None:
+        f, ch, cl = self.f, self.ch, self.cl
+        lp = f.lipids
+        period = str(lp["period"].iloc[0])
+        period_text = "12 months " + period[0].lower() + period[1:]
+        end = pd.Period(str(lp["period_end"].iloc[0]), freq="M").end_time.normalize()
+        cur = self.cur(end, "quarterly")
+        q1, q5 = f.lipid_row(self.name, 1), f.lipid_row(self.name, 5)
+        if "lipids_icb_gap" in cl:
+            ch.say("lipids_icb_sentence",
+                   f"For each ICB, CVDPREVENT splits only this measure by deprivation: in {self.n}, in the "
+                   f"{period_text}{_currency_mark(cur)}, {_pct(q1['value'])} of such people in the most deprived fifth "
+                   f"of neighbourhoods were on lipid-lowering therapy, against {_pct(q5['value'])} in the least "
+                   f"deprived: {cl['lipids_icb_gap'].words}.")
+        else:
+            ch.say("lipids_icb_sentence", f"CVDPREVENT publishes no split of this measure by deprivation for {self.n} "
+                                          f"for the {period_text}.")
+        tab = lp[lp["breakdown"] == "Deprivation quintile"].sort_values(["area_level", "imd_quintile"])
+        tab = tab.assign(period_text=period_text)[
+            ["area", "area_code", "period_text", "imd_quintile", "numerator", "denominator", "value", "lower_ci",
+             "upper_ci"]].rename(columns={
+                "area": "Area", "area_code": "Area code", "period_text": "Period",
+                "imd_quintile": "IMD quintile (1 = most deprived)", "numerator": "On lipid-lowering therapy",
+                "denominator": "Cardiovascular risk 20% or more", "value": "On therapy (%)",
+                "lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI"})
+        self.table(tab, "lipids_by_quintile",
+                   f"People with a cardiovascular risk (QRISK) of 20% or more on lipid-lowering therapy, by IMD "
+                   f"quintile of the patient's neighbourhood, {self.name} and England, {period_text}.",
+                   source=f"CVDPREVENT audit (NHS England and OHID), ICBs by deprivation quintile, {period_text}",
+                   show_columns=["Area", "IMD quintile (1 = most deprived)", "Cardiovascular risk 20% or more",
+                                 "On therapy (%)", "Lower 95% CI", "Upper 95% CI"],
+                   formats={"On therapy (%)": "{:.1f}", "Lower 95% CI": "{:.1f}", "Upper 95% CI": "{:.1f}",
+                            "On lipid-lowering therapy": "{:,.0f}", "Cardiovascular risk 20% or more": "{:,.0f}"},
+                   notes="Counts below England rounded to 5 by the publisher; values and intervals as published."
+                         + (" Out of date." if cur.out_of_date else ""), defer=True)
 
     def heec(self) -> None:
         f, ch, n = self.f, self.ch, self.n
@@ -1641,7 +1713,7 @@ class _Page:
                     f"across HEEC's groups in {label}{_currency_mark(cur)}, against {_pct(eng['median_value'].min())} "
                     f"to {_pct(eng['median_value'].max())} in England.")
         else:
-            text = f"{lead} It publishes no figures for {n}'s practices."
+            text = f"{lead} It publishes no figures for {self.pos} practices."
         ch.say("heec_sentence", text)
         tab = h[["area", "year", "heec_group", "median_value", "england_median"]].rename(columns={
             "area": "Area", "year": "HEEC year", "heec_group": "HEEC practice group (1 = most deprived)",
@@ -1681,14 +1753,17 @@ class _Page:
         eng = float(f.oral.loc[(f.oral["area_code"] == "E92000001") & (f.oral["period"] == period), "value"].iloc[0])
         worst = ol.iloc[-1]
         label = str(worst["compared_to_england"]).lower()
+        # Fingertips' own comparison, quoted as the publisher's (the extract has no intervals to recompute it)
+        rated = {"similar": "similar to England", "better": "better than England", "worse": "worse than England"}.get(
+            label, "not compared with England")
         ch.say("oral_sentence",
                f"In the {esc(period)} survey{ood}, {_pct(worst['value'])} of five-year-olds in "
-               f"{esc(worst['area_name'])} had visible tooth decay, the highest of {n}'s "
+               f"{esc(worst['area_name'])} had visible tooth decay, the highest of {self.pos} "
                f"{plural(len(ol), 'local authority', 'local authorities')} with a published figure, against "
-               f"{_pct(eng)} in England (Fingertips, the publisher, rates it *{esc(label)}* compared with England). "
+               f"{_pct(eng)} in England (Fingertips, the publisher, rates it *{rated}*). "
                "This is the latest survey with a published value for the ICB's areas.")
         ch.say("oral_finding",
-               f"in the {esc(period)} survey{ood}, up to {_pct(worst['value'])} of five-year-olds in {n}'s local "
+               f"in the {esc(period)} survey{ood}, up to {_pct(worst['value'])} of five-year-olds in {self.pos} local "
                f"authorities had visible tooth decay, against {_pct(eng)} in England.")
         fig, ax = plt.subplots(figsize=(8, 0.9 + 0.45 * max(len(ol), 3)))
         colours = {"Better": figures.SIGNIFICANCE["better"]["colour"],
@@ -1738,7 +1813,7 @@ class _Page:
             eng = float(f.self_harm.loc[(f.self_harm["area_code"] == "E92000001") & (f.self_harm["period"] == period),
                                         "value"].iloc[0])
             rate = lambda v: fmt(v, "rate", dp=1)  # noqa: E731
-            where = (f"from {rate(sh['value'].min())} to {rate(sh['value'].max())} per 100,000 across {n}'s "
+            where = (f"from {rate(sh['value'].min())} to {rate(sh['value'].max())} per 100,000 across {self.pos} "
                      f"{len(sh)} upper-tier local authorities" if len(sh) > 1 else
                      f"{rate(sh['value'].iloc[0])} per 100,000 in {esc(sh['area_name'].iloc[0])}")
             ch.say("self_harm_sentence",
@@ -1751,7 +1826,7 @@ class _Page:
                              _year_end(period), cur.out_of_date)
         else:
             last = f.self_harm.sort_values("period").iloc[-1]
-            ch.say("self_harm_sentence", f"No related series is published for {n}'s local authorities.")
+            ch.say("self_harm_sentence", f"No related series is published for {self.pos} local authorities.")
             self.summary_row("cyp_mental_health", "Not available", fmt(last["value"], "rate", dp=1),
                              "Not held by deprivation", str(last["period"]), _year_end(last["period"]),
                              self.cur(_year_end(last["period"]), "annual").out_of_date)
