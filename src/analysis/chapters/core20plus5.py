@@ -113,10 +113,10 @@ _SPELL_OUT = {"NICE": "the National Institute for Health and Care Excellence (NI
 
 #: Short forms of the registry-backed ambitions for the summary table, from each objective's
 #: number and deadline (``{target}`` is :attr:`analysis.objectives.Objective.target_text`).
-_SHORT = {"cancer_early_stage": "{target} of cancers diagnosed at stage 1 or 2",
-          "hypertension": "{target} of patients with hypertension treated to target",
-          "lipids": "{target} of people aged 25-84 with a cardiovascular disease risk above 20% on "
-                    "lipid-lowering therapy"}
+_SHORT = {"cancer_early_stage": "Cancers diagnosed at stage 1 or 2: {target}",
+          "hypertension": "Patients with hypertension treated to target: {target}",
+          "lipids": "People aged 25-84 with a cardiovascular disease risk above 20% on lipid-lowering therapy: "
+                    "{target}"}
 
 
 def _spell_out(text: str) -> str:
@@ -1067,13 +1067,14 @@ def _sources(f: Facts) -> dict[str, str]:
     return {
         "qof_now": f"NHS England, Quality and Outcomes Framework {qof_now} (ICB aggregation of practice data, "
                    "pelld/population-health-system-explorer)",
-        "qof_then": f"NHS England, Quality and Outcomes Framework {qof_then} practice registers; OHID Fingertips "
-                    "practice deprivation score (indicator 93553, IMD 2019)",
+        "qof_then": f"NHS England, Quality and Outcomes Framework {qof_then} practice registers; Office for Health "
+                    "Improvement and Disparities (OHID) Fingertips practice deprivation score (indicator 93553, "
+                    "IMD 2019)",
         "cvdprevent": "CVDPREVENT audit (NHS England and OHID), England by IMD 2019 quintile, "
                       f"12 months {f.cvd['period'].iloc[0][0].lower()}{f.cvd['period'].iloc[0][1:]}",
         "heec": "Health Equity Evidence Centre practice-deprivation summaries of QOF (medians of practices)",
-        "cancer": "OHID Fingertips indicator 93671 via ONS Explore Local Statistics (National Disease Registration "
-                  "Service cancer registrations)",
+        "cancer": "OHID Fingertips indicator 93671, via the Office for National Statistics' Explore Local "
+                  "Statistics (National Disease Registration Service cancer registrations)",
         "smi": "NHS England, Physical Health Checks for people with Severe Mental Illness (quarterly)",
         "msds": f"NHS England, Maternity Services Monthly Statistics, {month} (provisional)",
         "oral": "OHID Fingertips indicator 93563, National Dental Epidemiology Programme survey of 5-year-olds",
@@ -1362,13 +1363,19 @@ class _Page:
 
         sf = f.smi_funnel
         mine = sf[sf["in_icb"]]
-        parts = [f"{esc(r.label)} is {cl[f'smi_funnel_{r.org_code.lower()}'].words}" for r in mine.itertuples()]
+        found = [(r.label, cl[f"smi_funnel_{r.org_code.lower()}"]) for r in mine.itertuples()]
         lead = (f"The funnel plot puts each of the {len(sf)} sub-ICB locations (the areas into which ICBs are divided) "
                 f"against the number of people on its registers, for the {period}. ")
-        if len(parts) == 1:
-            text = lead + f"{n} has one sub-ICB location: {parts[0]}."
-        elif parts:
-            text = lead + f"Of {self.pos} {len(parts)} sub-ICB locations, " + "; ".join(parts) + "."
+        if len(found) == 1:
+            text = lead + f"{n} has one sub-ICB location, {esc(found[0][0])}: it is {found[0][1].words}."
+        elif found:
+            # Locations within the limits are counted; those outside are named, with the words of each.
+            within = [c for _, c in found if c.code == "within_expected"]
+            parts = [f"{esc(lab)} is {c.words}" for lab, c in found if c.code != "within_expected"]
+            if within:
+                k = len(within)
+                parts.insert(0, f"{'all' if k == len(found) else k} {'is' if k == 1 else 'are'} {within[0].words}")
+            text = lead + f"Of {self.pos} {len(found)} sub-ICB locations, " + "; ".join(parts) + "."
         else:
             text = lead + f"No sub-ICB location of {n} has figures for this period."
         ch.say("smi_funnel_sentence", text)
@@ -1783,7 +1790,7 @@ class _Page:
         ax.grid(axis="y", visible=False)
         ax.legend(fontsize=9, loc="lower right")
         tab = f.oral[["area_code", "area_name", "area_type", "period", "value", "compared_to_england"]]
-        tab = tab.assign(value=tab["value"].astype(object).where(tab["value"].notna(), "suppressed")).rename(columns={
+        tab = tab.assign(area_type=tab["area_type"].replace({"UA": "Unitary authority"}), value=tab["value"].astype(object).where(tab["value"].notna(), "suppressed")).rename(columns={
             "area_code": "Area code", "area_name": "Area", "area_type": "Type of area", "period": "Survey year",
             "value": "Five-year-olds with visible decay (%)", "compared_to_england": "Compared with England (Fingertips)"})
         self.figure(fig, "oral_health_decay", data=ol, defer=True, source=self.S["oral"],
