@@ -120,7 +120,7 @@ ch.show("smi_checks")
 # ICB's SII is therefore not set against England's, which uses national fifths.
 #
 # Within {glue:text}`icb_name`, recorded prevalence of severe mental illness {glue:md}`mh_gradient`: the SII is
-# {glue:text}`mh_sii` (QOF {glue:text}`qof_practice_period`{glue:md}`qof_practice_currency`). Across England's
+# {glue:md}`mh_sii`. Across England's
 # practices it {glue:md}`mh_gradient_england`.
 
 # %%
@@ -134,7 +134,7 @@ ch.show("smi_gap")
 # Recorded prevalence of chronic obstructive pulmonary disease (COPD) is {glue:text}`copd_prev` in
 # {glue:text}`icb_name`, {glue:md}`copd_prev_vs_england` (QOF {glue:text}`qof_period`). Within
 # {glue:text}`icb_name`, across its own fifths of patients, recorded COPD prevalence {glue:md}`copd_gradient`:
-# the SII is {glue:text}`copd_sii` (QOF {glue:text}`qof_practice_period`{glue:md}`qof_practice_currency`). Across
+# the SII is {glue:md}`copd_sii`. Across
 # England's practices it {glue:md}`copd_gradient_england`. {glue:text}`copd010_value` of patients with COPD had a review in the year
 # that recorded their flare-ups and breathlessness (everyone on the register counted),
 # {glue:md}`copd010_vs_england`.
@@ -203,8 +203,7 @@ ch.show("bp_control_by_practice_quintile")
 # %% [markdown]
 # Recorded hypertension prevalence is {glue:text}`hyp_prev` in {glue:text}`icb_name`,
 # {glue:md}`hyp_prev_vs_england` (QOF {glue:text}`qof_period`). Within {glue:text}`icb_name`, across its own
-# fifths of patients, it {glue:md}`hyp_gradient`: the SII is {glue:text}`hyp_sii` (QOF
-# {glue:text}`qof_practice_period`{glue:md}`qof_practice_currency`). Across England's practices it
+# fifths of patients, it {glue:md}`hyp_gradient`: the SII is {glue:md}`hyp_sii`. Across England's practices it
 # {glue:md}`hyp_gradient_england`. Recorded prevalence also reflects the age of the population and how actively
 # practices find cases.
 
@@ -233,7 +232,7 @@ ch.show("hypertension_gap")
 # QOF counts asthma from age 6, at every age: recorded prevalence is {glue:text}`ast_prev` in
 # {glue:text}`icb_name`, {glue:md}`ast_prev_vs_england` (QOF {glue:text}`qof_period`). Within
 # {glue:text}`icb_name`, across its own fifths of patients, it {glue:md}`ast_gradient`: the SII is
-# {glue:text}`ast_sii` (QOF {glue:text}`qof_practice_period`{glue:md}`qof_practice_currency`). Across England's
+# {glue:md}`ast_sii`. Across England's
 # practices it {glue:md}`ast_gradient_england`. For young people aged 19 or under with asthma, {glue:text}`ast008_value` had
 # their own smoking or exposure to second-hand smoke recorded, {glue:md}`ast008_vs_england`.
 
@@ -251,7 +250,7 @@ ch.show("asthma_gap")
 # Only adult data are held. Recorded diabetes prevalence (aged 17 and over) is {glue:text}`dm_prev` in
 # {glue:text}`icb_name`, {glue:md}`dm_prev_vs_england` (QOF {glue:text}`qof_period`). Within
 # {glue:text}`icb_name`, across its own fifths of patients, it {glue:md}`dm_gradient`: the SII is
-# {glue:text}`dm_sii` (QOF {glue:text}`qof_practice_period`{glue:md}`qof_practice_currency`). Across England's
+# {glue:md}`dm_sii`. Across England's
 # practices it {glue:md}`dm_gradient_england`.
 # {glue:text}`dm020_value` of adults with diabetes and without moderate or severe frailty had a last HbA1c
 # (average blood sugar) of 58 mmol/mol or less (everyone on the register counted), {glue:md}`dm020_vs_england`.
@@ -270,7 +269,7 @@ ch.show("diabetes_gap")
 # QOF counts only adults (aged 18 and over) on drug treatment for epilepsy: recorded prevalence is
 # {glue:text}`ep_prev` in {glue:text}`icb_name`, {glue:md}`ep_prev_vs_england` (QOF {glue:text}`qof_period`).
 # Within {glue:text}`icb_name`, across its own fifths of patients, it {glue:md}`ep_gradient`: the SII is
-# {glue:text}`ep_sii` (QOF {glue:text}`qof_practice_period`{glue:md}`qof_practice_currency`). Across England's
+# {glue:md}`ep_sii`. Across England's
 # practices it {glue:md}`ep_gradient_england`.
 
 # %%
@@ -323,8 +322,9 @@ ch.show("plus_groups")
 #
 # {glue:md}`practice_quintile_definition`
 #
-# {glue:text}`practices_with_score` of {glue:text}`icb_possessive` {glue:text}`practices` practices in QOF
-# {glue:text}`qof_practice_period` have a deprivation score; the rest are left out of the analyses by deprivation.
+# {glue:text}`practices_with_score` of {glue:text}`icb_possessive` {glue:text}`practices` practices (QOF
+# {glue:text}`qof_practice_period`{glue:md}`qof_practice_currency`) have a deprivation score; the rest are left
+# out of the analyses by deprivation.
 # The slope index of inequality follows the method of the Office for Health Improvement and Disparities (OHID),
 # as its R package PHEindicatormethods computes it, with confidence intervals by simulation; for the ICB it is
 # computed across the ICB's own fifths of patients, for England across national fifths. Confidence intervals of

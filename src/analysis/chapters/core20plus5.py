@@ -278,8 +278,9 @@ def _month_text(ts: pd.Timestamp) -> str:
 
 
 def _currency_mark(cur: C.Currency) -> str:
-    """' (**out of date**: the data end March 2024)' for out-of-date data, '' otherwise."""
-    return f" (**out of date**: the data end {_month_text(cur.period_end)})" if cur.out_of_date else ""
+    """' (**out of date**)' after a period for out-of-date data, '' otherwise (the page says what
+    out of date means: older than the data's publication cycle allows)."""
+    return " (**out of date**)" if cur.out_of_date else ""
 
 
 def _currency_suffix(cur: C.Currency) -> str:
@@ -1092,10 +1093,20 @@ def _pp(value: float, dp: int = 2) -> str:
     return fmt(value, "pp", dp=dp, lo=-50, hi=50)
 
 
-def _sii_text(row: pd.Series) -> str:
-    """'−0.07 percentage points (95% CI −0.13 to −0.00)'."""
-    return (f"{_pp(row['value'])} (95% CI {fmt(row['lower_ci'], 'num', dp=2, lo=-50, hi=50)} to "
-            f"{fmt(row['upper_ci'], 'num', dp=2, lo=-50, hi=50)})")
+def _sii_dp(row: pd.Series) -> int:
+    """Decimals for an SII and its interval: 2, or more where a limit would round to zero, so that
+    an interval wholly below zero (−0.127 to −0.004) never reads as touching it (−0.13 to 0.00)."""
+    for dp in (2, 3, 4):
+        if all(round(float(row[c]), dp) != 0 or float(row[c]) == 0 for c in ("lower_ci", "upper_ci")):
+            return dp
+    return 4
+
+
+def _sii_text(row: pd.Series, tail: str = "") -> str:
+    """'−0.066 percentage points (95% CI −0.127 to −0.004; QOF 2022-23)' (``tail`` after the interval)."""
+    dp = _sii_dp(row)
+    return (f"{_pp(row['value'], dp)} (95% CI {fmt(row['lower_ci'], 'num', dp=dp, lo=-50, hi=50)} to "
+            f"{fmt(row['upper_ci'], 'num', dp=dp, lo=-50, hi=50)}{tail})")
 
 
 def _and_list(items: list[str]) -> str:
@@ -1405,7 +1416,7 @@ class _Page:
             k = g.lower()
             if g != "MH":
                 ch.number(f"{k}_prev", f.prev(g)["value"], "pct", dp=_prev_dp(g))
-            ch.text(f"{k}_sii", _sii_text(f.sii_row(g)))
+            ch.say(f"{k}_sii", _sii_text(f.sii_row(g), f"; QOF {self.qof_then}{_currency_suffix(self.cur_qof_then)}"))
         for key in ("copd010", "ast008", "dm020", "chol003"):
             ch.number(f"{key}_value", f.qof[key].iloc[0]["value"], "pct")
         for g, fig_name in (("COPD", "copd_by_quintile"), ("HYP", "hyp_prevalence_by_quintile"),
@@ -1478,7 +1489,7 @@ class _Page:
         dp = _prev_dp(group)
         self.summary_row(key, f"{_pct(f.prev(group)['value'], dp)} {what}", _pct(f.prev(group, 'England')['value'], dp),
                          f"Within the ICB: {self.cl[group.lower() + '_gradient'].words} (slope index of inequality "
-                         f"{_pp(f.sii_row(group)['value'])}, QOF {self.qof_then}"
+                         f"{_pp(f.sii_row(group)['value'], _sii_dp(f.sii_row(group)))}, QOF {self.qof_then}"
                          f"{', out of date' if self.cur_qof_then.out_of_date else ''})",
                          self.qof_now, _year_end(self.qof_now), self.cur_qof_now.out_of_date)
 
@@ -1905,7 +1916,7 @@ class _Page:
                  "comparable with each other.", source=self.S["qof_then"],
                  show_columns=["Condition", "Area", "SII (percentage points)", "Lower 95% CI", "Upper 95% CI",
                                "Recorded prevalence"],
-                 formats={"SII (percentage points)": "{:.2f}", "Lower 95% CI": "{:.2f}", "Upper 95% CI": "{:.2f}"},
+                 formats={"SII (percentage points)": "{:.3f}", "Lower 95% CI": "{:.3f}", "Upper 95% CI": "{:.3f}"},
                  defer=True)
         byq = f.by_quintile.assign(condition=f.by_quintile["group_code"].map(names))[
             ["group_code", "condition", "area", "practice_quintile", "period", "register", "list_size", "value",
