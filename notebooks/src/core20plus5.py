@@ -13,19 +13,19 @@ from analysis.chapters import core20plus5
 ch = core20plus5.build(icb_code, imd_version, data_dir, reference_date)
 
 # %% [markdown]
-# Core20PLUS5 is NHS England's approach to narrowing health inequalities. Its name has three parts: the
-# *Core20*, the most deprived 20% of England's population (people living in the most deprived fifth of
-# neighbourhoods); the *PLUS* groups, populations each local system chooses for itself; and the *5*, five
-# clinical areas for adults and five for children and young people. This chapter takes the ten clinical areas
-# in turn for {glue:text}`icb_name` integrated care board (ICB): the national ambition and where it is stated,
-# the latest figure for the ICB against England, the gap by deprivation where the data measure it and, where no
-# dataset held here measures the ambition, the publication that would.
+# Core20PLUS5 is NHS England's approach to narrowing health inequalities. Its name has three parts: the *Core20*,
+# the most deprived 20% of England's population (people living in the most deprived fifth of neighbourhoods); the
+# *PLUS* groups, populations each local system chooses for itself; and the *5*, five clinical areas for adults and
+# five for children and young people. This chapter takes the ten clinical areas in turn for {glue:text}`icb_name`
+# integrated care board (ICB): the national ambition and where it is stated, the latest figure for the ICB against
+# England, the gap by deprivation where the data measure it and, where no dataset held here measures the ambition,
+# the publication that would.
 #
 # Much of the evidence comes from the Quality and Outcomes Framework (QOF), NHS England's yearly record of the
 # registers and care of every GP practice. QOF counts patients by the practice they are registered with, not by
-# where they live. Figures come with 95% confidence intervals (CI), the range within which the true value
-# probably lies; words such as *higher*, *lower* or *rises with deprivation* are used only where the interval
-# supports them, and data older than their publication cycle allows are marked **out of date**.
+# where they live. Figures come with 95% confidence intervals (CI), the range within which the true value probably
+# lies; words such as *higher*, *lower* or *rises with deprivation* are used only where the interval supports
+# them, and data older than their publication cycle allows are marked **out of date**.
 #
 # :::{admonition} Key findings
 # :class: tip
@@ -47,10 +47,9 @@ ch = core20plus5.build(icb_code, imd_version, data_dir, reference_date)
 # ## Summary: the ten areas at a glance
 #
 # For each of the ten clinical areas, the table gives the national ambition, the latest figure for
-# {glue:text}`icb_name` and for England, what the data held here say about deprivation, and how well they
-# measure the ambition. For {glue:text}`n_unmeasured` of the 10 areas no dataset held here measures the
-# ambition itself: "Proxy" means only a related measure is held, "Gap" that nothing close is
-# ({glue:text}`n_gap` of the 10).
+# {glue:text}`icb_name` and for England, what the data held here say about deprivation, and how well they measure
+# the ambition. For {glue:text}`n_unmeasured` of the 10 areas no dataset held here measures the ambition itself:
+# "Proxy" means only a related measure is held, "Gap" that nothing close is ({glue:text}`n_gap` of the 10).
 
 # %%
 ch.show("summary")
@@ -70,9 +69,9 @@ ch.show("maternity_coc_funnel")
 
 # %% [markdown]
 # In England, {glue:text}`coc_d1` of women living in the most deprived tenth of neighbourhoods on the Index of
-# Multiple Deprivation (IMD decile 1) had a continuity-of-carer plan by 28 weeks, against {glue:text}`coc_d10`
-# in the least deprived tenth: {glue:md}`coc_england_gap`. The table gives every decile and ethnic group, for
-# England and, where the counts were published, for {glue:text}`icb_name`.
+# Multiple Deprivation (IMD decile 1) had a continuity-of-carer plan by 28 weeks, against {glue:text}`coc_d10` in
+# the least deprived tenth: {glue:md}`coc_england_gap`. The table gives every decile and ethnic group, for England
+# and, where the counts were published, for {glue:text}`icb_name`.
 
 # %%
 ch.show("maternity_coc_by_group")
@@ -88,8 +87,8 @@ ch.show("maternity_gap")
 #
 # **Ambition:** {glue:md}`ambition_smi`
 #
-# In the {glue:text}`smi_period`{glue:md}`smi_currency`, {glue:text}`smi_value` (95% CI {glue:text}`smi_ci`)
-# of the {glue:text}`smi_register` people on {glue:text}`icb_possessive` registers of severe mental illness had all
+# In the {glue:text}`smi_period`{glue:md}`smi_currency`, {glue:text}`smi_value` (95% CI {glue:text}`smi_ci`) of
+# the {glue:text}`smi_register` people on {glue:text}`icb_possessive` registers of severe mental illness had all
 # six physical health checks, {glue:md}`smi_vs_england`; the ambition of {glue:text}`smi_ambition` was
 # {glue:md}`smi_target`. In QOF {glue:text}`qof_period` (a related but different count, of patients with
 # schizophrenia, bipolar disorder or other psychoses), {glue:text}`mh021_value` received all six elements of the
@@ -115,13 +114,12 @@ ch.show("smi_checks")
 # patients are ranked by the deprivation score of their GP practice and cut into five groups of equal size, the
 # ICB's own fifths of patients. The slope index of inequality (SII) is the difference between the most and the
 # least deprived ends of a line fitted through all five groups, each weighted by its size. Here it is most minus
-# least deprived, so a positive SII means higher recorded prevalence among the more deprived. The ICB's own
-# fifths are used because national fifths leave some ICBs with no practice in the most deprived fifth; the
-# ICB's SII is therefore not set against England's, which uses national fifths.
+# least deprived, so a positive SII means higher recorded prevalence among the more deprived. The ICB's own fifths
+# are used because national fifths leave some ICBs with no practice in the most deprived fifth; the ICB's SII is
+# therefore not set against England's, which uses national fifths.
 #
 # Within {glue:text}`icb_name`, recorded prevalence of severe mental illness {glue:md}`mh_gradient`: the SII is
-# {glue:md}`mh_sii`. Across England's
-# practices it {glue:md}`mh_gradient_england`.
+# {glue:md}`mh_sii`. Across England's practices it {glue:md}`mh_gradient_england`.
 
 # %%
 ch.show("smi_gap")
@@ -133,11 +131,10 @@ ch.show("smi_gap")
 #
 # Recorded prevalence of chronic obstructive pulmonary disease (COPD) is {glue:text}`copd_prev` in
 # {glue:text}`icb_name`, {glue:md}`copd_prev_vs_england` (QOF {glue:text}`qof_period`). Within
-# {glue:text}`icb_name`, across its own fifths of patients, recorded COPD prevalence {glue:md}`copd_gradient`:
-# the SII is {glue:md}`copd_sii`. Across
-# England's practices it {glue:md}`copd_gradient_england`. {glue:text}`copd010_value` of patients with COPD had a review in the year
-# that recorded their flare-ups and breathlessness (everyone on the register counted),
-# {glue:md}`copd010_vs_england`.
+# {glue:text}`icb_name`, across its own fifths of patients, recorded COPD prevalence {glue:md}`copd_gradient`: the
+# SII is {glue:md}`copd_sii`. Across England's practices it {glue:md}`copd_gradient_england`.
+# {glue:text}`copd010_value` of patients with COPD had a review in the year that recorded their flare-ups and
+# breathlessness (everyone on the register counted), {glue:md}`copd010_vs_england`.
 
 # %%
 ch.show("copd_by_quintile")
@@ -184,8 +181,8 @@ ch.show("hypertension_funnel")
 # neighbourhoods treated to the appropriate threshold, against {glue:text}`cvd_hyp_q5` in the least deprived:
 # {glue:md}`cvd_hyp_gap`, a gap of {glue:text}`cvd_hyp_gap_pp` (least minus most deprived, so a positive gap is
 # worse for the most deprived). {glue:md}`cvd_hyp_gap_and_sii` People with a high blood pressure reading but no
-# diagnosis of hypertension, a sign of cases not yet found, make up {glue:text}`cvd_undiag_q1` of patients in
-# the most deprived fifth and {glue:text}`cvd_undiag_q5` in the least deprived: {glue:md}`cvd_undiagnosed_gap`
+# diagnosis of hypertension, a sign of cases not yet found, make up {glue:text}`cvd_undiag_q1` of patients in the
+# most deprived fifth and {glue:text}`cvd_undiag_q5` in the least deprived: {glue:md}`cvd_undiagnosed_gap`
 # ({glue:text}`cvd_period`{glue:md}`cvd_currency`).
 
 # %%
@@ -212,9 +209,9 @@ ch.show("hyp_prevalence_by_quintile")
 
 # %% [markdown]
 # On lipids, {glue:text}`chol003_value` of patients with coronary heart disease, peripheral arterial disease,
-# stroke or transient ischaemic attack, or chronic kidney disease were on lipid-lowering therapy (everyone on
-# the register counted), {glue:md}`chol003_vs_england`. In England, {glue:text}`cvd_chol_q1` of people with a
-# 10-year cardiovascular risk (QRISK score) of 20% or more in the most deprived fifth of neighbourhoods were on
+# stroke or transient ischaemic attack, or chronic kidney disease were on lipid-lowering therapy (everyone on the
+# register counted), {glue:md}`chol003_vs_england`. In England, {glue:text}`cvd_chol_q1` of people with a 10-year
+# cardiovascular risk (QRISK score) of 20% or more in the most deprived fifth of neighbourhoods were on
 # lipid-lowering therapy, against {glue:text}`cvd_chol_q5` in the least deprived: {glue:md}`cvd_chol_gap`
 # ({glue:text}`cvd_period`{glue:md}`cvd_currency`). {glue:md}`lipids_icb_sentence`
 
@@ -232,9 +229,9 @@ ch.show("hypertension_gap")
 # QOF counts asthma from age 6, at every age: recorded prevalence is {glue:text}`ast_prev` in
 # {glue:text}`icb_name`, {glue:md}`ast_prev_vs_england` (QOF {glue:text}`qof_period`). Within
 # {glue:text}`icb_name`, across its own fifths of patients, it {glue:md}`ast_gradient`: the SII is
-# {glue:md}`ast_sii`. Across England's
-# practices it {glue:md}`ast_gradient_england`. For young people aged 19 or under with asthma, {glue:text}`ast008_value` had
-# their own smoking or exposure to second-hand smoke recorded, {glue:md}`ast008_vs_england`.
+# {glue:md}`ast_sii`. Across England's practices it {glue:md}`ast_gradient_england`. For young people aged 19 or
+# under with asthma, {glue:text}`ast008_value` had their own smoking or exposure to second-hand smoke recorded,
+# {glue:md}`ast008_vs_england`.
 
 # %%
 ch.show("asthma_by_quintile")
@@ -250,10 +247,9 @@ ch.show("asthma_gap")
 # Only adult data are held. Recorded diabetes prevalence (aged 17 and over) is {glue:text}`dm_prev` in
 # {glue:text}`icb_name`, {glue:md}`dm_prev_vs_england` (QOF {glue:text}`qof_period`). Within
 # {glue:text}`icb_name`, across its own fifths of patients, it {glue:md}`dm_gradient`: the SII is
-# {glue:md}`dm_sii`. Across England's
-# practices it {glue:md}`dm_gradient_england`.
-# {glue:text}`dm020_value` of adults with diabetes and without moderate or severe frailty had a last HbA1c
-# (average blood sugar) of 58 mmol/mol or less (everyone on the register counted), {glue:md}`dm020_vs_england`.
+# {glue:md}`dm_sii`. Across England's practices it {glue:md}`dm_gradient_england`. {glue:text}`dm020_value` of
+# adults with diabetes and without moderate or severe frailty had a last HbA1c (average blood sugar) of 58
+# mmol/mol or less (everyone on the register counted), {glue:md}`dm020_vs_england`.
 
 # %%
 ch.show("diabetes_by_quintile")
@@ -269,8 +265,7 @@ ch.show("diabetes_gap")
 # QOF counts only adults (aged 18 and over) on drug treatment for epilepsy: recorded prevalence is
 # {glue:text}`ep_prev` in {glue:text}`icb_name`, {glue:md}`ep_prev_vs_england` (QOF {glue:text}`qof_period`).
 # Within {glue:text}`icb_name`, across its own fifths of patients, it {glue:md}`ep_gradient`: the SII is
-# {glue:md}`ep_sii`. Across England's
-# practices it {glue:md}`ep_gradient_england`.
+# {glue:md}`ep_sii`. Across England's practices it {glue:md}`ep_gradient_england`.
 
 # %%
 ch.show("epilepsy_by_quintile")
@@ -312,7 +307,8 @@ ch.show("cyp_mental_health_gap")
 #
 # The only split by a PLUS group in the clinical data held here is maternity, by ethnic group. In England,
 # {glue:text}`coc_bame_england` of women from Black, Asian and minority ethnic groups had a continuity-of-carer
-# plan by 28 weeks, {glue:md}`coc_ethnicity_england` ({glue:text}`msds_month`). {glue:md}`coc_ethnicity_icb_sentence`
+# plan by 28 weeks, {glue:md}`coc_ethnicity_england` ({glue:text}`msds_month`).
+# {glue:md}`coc_ethnicity_icb_sentence`
 
 # %%
 ch.show("plus_groups")
@@ -324,15 +320,15 @@ ch.show("plus_groups")
 #
 # {glue:text}`practices_with_score` of {glue:text}`icb_possessive` {glue:text}`practices` practices (QOF
 # {glue:text}`qof_practice_period`{glue:md}`qof_practice_currency`) have a deprivation score; the rest are left
-# out of the analyses by deprivation.
-# The slope index of inequality follows the method of the Office for Health Improvement and Disparities (OHID),
-# as its R package PHEindicatormethods computes it, with confidence intervals by simulation; for the ICB it is
-# computed across the ICB's own fifths of patients, for England across national fifths. Confidence intervals of
-# percentages are Wilson score intervals; a gap between two groups has the interval of a difference (Newcombe's
-# method). Funnel-plot limits at 95% and 99.8% are widened for the real variation between areas
-# (overdispersion: Spiegelhalter's method, as the NHS-R FunnelPlotR package); an area is called well above or
-# well below the average only outside the 99.8% limits. Where a source ranks quintiles the other way (HEEC, the
-# Health Equity Evidence Centre: 1 = least deprived) it is converted so that 1 is always the most deprived.
+# out of the analyses by deprivation. The slope index of inequality follows the method of the Office for Health
+# Improvement and Disparities (OHID), as its R package PHEindicatormethods computes it, with confidence intervals
+# by simulation; for the ICB it is computed across the ICB's own fifths of patients, for England across national
+# fifths. Confidence intervals of percentages are Wilson score intervals; a gap between two groups has the
+# interval of a difference (Newcombe's method). Funnel-plot limits at 95% and 99.8% are widened for the real
+# variation between areas (overdispersion: Spiegelhalter's method, as the NHS-R FunnelPlotR package); an area is
+# called well above or well below the average only outside the 99.8% limits. Where a source ranks quintiles the
+# other way (HEEC, the Health Equity Evidence Centre: 1 = least deprived) it is converted so that 1 is always the
+# most deprived.
 #
 # The tables below give the recorded prevalence behind the sections above and its gradient by practice
 # deprivation, and the ambitions with the documents that state them.

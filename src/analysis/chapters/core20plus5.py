@@ -1991,9 +1991,10 @@ class _Page:
 
 __all__ = [
     "AMBITIONS", "BP_HEEC", "COC", "CONDITIONS", "CVD_NAMES", "DATA_GAPS", "DATA_STATUS", "Facts", "HYP_CODES",
-    "NOT_AVAILABLE", "QOF_MEASURES", "ambitions_table", "build", "cancer_stage_areas", "claims", "cvdprevent_gradient",
-    "facts", "headline_figures", "heec_indicator_by_group", "icb_area_codes", "latest_published",
-    "maternity_coc_groups", "maternity_icb", "maternity_lmns_funnel", "oral_health_areas", "practice_quintile_coverage",
+    "ICB_FIFTHS", "NATIONAL_FIFTHS", "NOT_AVAILABLE", "OUTPUT_ORDER", "QOF_GROUPS", "QOF_MEASURES", "UNMEASURED",
+    "ambitions_table", "build", "cancer_stage_areas", "claims", "cvdprevent_gradient", "cvdprevent_icb_lipids", "facts",
+    "headline_figures", "heec_indicator_by_group", "icb_area_codes", "latest_published", "maternity_coc_groups",
+    "maternity_icb", "maternity_lmns_funnel", "oral_health_areas", "practice_quintile_coverage",
     "prevalence_by_icb_fifth", "prevalence_by_practice_quintile", "prevalence_sii", "qof_indicator",
     "qof_indicator_all_icbs", "qof_prevalence", "self_harm_areas", "smi_checks", "smi_subicb_funnel",
 ]
