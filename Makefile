@@ -34,7 +34,7 @@ $(STAMP).test: $(STAMP)
 	@touch $@
 
 # Headless Chromium (Debian's) and axe-core (pinned, from npm, into tools/node/) for
-# tests/test_browser.py. Idempotent: installs only what is missing.
+# tests/book/test_browser.py. Idempotent: installs only what is missing.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing headless Chromium from Debian (for the browser tests) ..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -18,7 +18,7 @@ import pytest
 from analysis import stats as S
 
 DATA = Path(os.environ.get("ANALYSIS_DATA_MIRROR",
-                           Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+                           Path(__file__).resolve().parents[2].parent / "shared" / "data"))
 LE_FILE = DATA / "fingertips_le_by_deprivation_decile" / "LE_testdata.csv"
 PUBLISHED = DATA / "fingertips_inequality_life_expectancy"
 COUNTY_UA = PUBLISHED / "slope_index_of_inequality_county_ua_2010-12_to_2015-17.csv"

@@ -26,7 +26,7 @@ from analysis.load import _base
 
 pytestmark = pytest.mark.xdist_group("faults")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Text from data that must be shown as text: markup, an ampersand, Markdown emphasis.
 HOSTILE = "<script>alert(1)</script> & <b>Trust</b> *x*"

@@ -3,7 +3,7 @@
 Parses the default ICB's built book with BeautifulSoup: alt text, captions, CSV downloads, page
 weight, nothing a reader should not see (code, parameters, warnings, tracebacks), the
 introduction's edition details, and the key-findings page against each chapter's
-``headline.json``. The browser test (tests/test_browser.py) checks the same site in Chromium.
+``headline.json``. The browser test (tests/book/test_browser.py) checks the same site in Chromium.
 """
 from __future__ import annotations
 

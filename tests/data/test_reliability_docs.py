@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "reliability.md"
 REF = re.compile(r"`(tests/[\w/]+\.py)::(\w+)(?:\[([^\]]*)\])?`")
 
@@ -31,8 +31,8 @@ def test_reliability_table_matches_the_tests():
             assert param in FAULT_BY_NAME, f"docs/reliability.md names an unknown fault {param!r}"
         named.add((file, name))
     # Every reliability test is in the table.
-    for path in sorted((ROOT / "tests").glob("test_reliability_*.py")):
-        rel = f"tests/{path.name}"
+    for path in sorted((ROOT / "tests").rglob("test_reliability_*.py")):
+        rel = path.relative_to(ROOT).as_posix()
         for fn in sorted(_test_functions(path)):
             assert (rel, fn) in named, f"{rel}::{fn} is not listed in docs/reliability.md"
     # Every fault the loader harness injects has a row.

@@ -21,7 +21,7 @@ from analysis.stats import StatsInputError
 from analysis.stats._common import _level_label
 
 DATA = Path(os.environ.get("ANALYSIS_DATA_MIRROR",
-                           Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+                           Path(__file__).resolve().parents[2].parent / "shared" / "data"))
 REF = DATA / "reference_phe_methods"
 
 

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from analysis import build, geography, report
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = "<script>alert(1)</script> & <b>Trust</b> \"quoted\" 'single' *em* [link](x) `code`"
 RAW_TAGS = ("<script>alert(1)</script>", "<b>Trust</b>")
 

@@ -45,7 +45,7 @@ from analysis import sources
 from analysis.load import _base
 from analysis.load._base import LoaderError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MIRROR = Path(os.environ.get("ANALYSIS_DATA_MIRROR", ROOT.parent / "shared" / "data"))
 
 # ----------------------------------------------------------------------------- discovery
