@@ -89,11 +89,27 @@ def test_notebook_matches_its_text_twin_and_has_the_parameter_contract(chapter):
     for c in nb.cells:
         if c.cell_type == "code":
             assert not c.get("outputs"), f"{ipynb}: commit notebooks without outputs"
-    twin = ROOT / "notebooks" / "src" / f"{chapter}.py"
-    if twin.exists():
-        src = jupytext.read(twin, fmt="py:percent")
-        assert [c.source.strip() for c in src.cells] == [c.source.strip() for c in nb.cells], (
-            f"{ipynb} and {twin} differ: run tools/new_notebook.py")
+    # The twin is the one jupytext.toml pairs the notebook with (what Jupyter and `jupytext --sync`
+    # keep in step); a notebook edited outside Jupyter without syncing is caught here.
+    twin_rel, fmt = _paired_text_twin(ipynb)
+    assert (twin_rel, fmt["format_name"]) == (f"notebooks/src/{chapter}.py", "percent")
+    twin = ROOT / twin_rel
+    assert twin.exists(), f"{ipynb} has no text twin: run `jupytext --sync notebooks/{chapter}.ipynb`"
+    src = jupytext.read(twin, fmt="py:percent")
+    assert [(c.cell_type, c.source.strip(), c.metadata.get("tags", [])) for c in src.cells] == [
+        (c.cell_type, c.source.strip(), c.metadata.get("tags", [])) for c in nb.cells], (
+        f"{ipynb} and {twin} differ: run `jupytext --sync {twin.relative_to(ROOT)}` (or save it in Jupyter)")
+
+
+def _paired_text_twin(ipynb: Path) -> tuple[str, dict]:
+    from jupytext.config import find_jupytext_configuration_file, load_jupytext_configuration_file
+    from jupytext.paired_paths import paired_paths
+
+    config = load_jupytext_configuration_file(find_jupytext_configuration_file(str(ipynb.parent)))
+    rel = ipynb.relative_to(ROOT).as_posix()
+    pairs = [(path, fmt) for path, fmt in paired_paths(rel, "ipynb", config.default_formats(rel)) if path != rel]
+    assert len(pairs) == 1, f"jupytext.toml should pair {rel} with one text file, found {pairs}"
+    return pairs[0]
 
 
 def test_notebooks_do_not_read_raw_files():
