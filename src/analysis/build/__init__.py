@@ -6,14 +6,14 @@ The build, for one ICB, one module per step:
    validated before anything runs; papermill only ever receives values from fixed lists, so no
    parameter can inject code into a notebook.
 2. :mod:`.cache`: for each chapter, look up the execution cache. The key covers the notebook's
-   source, its parameters, the package code and the sha256 of every input file the notebook
+   code cells (not its Markdown, which is taken from the source at step 4), its parameters, the package code and the sha256 of every input file the notebook
    read the last time it ran (recorded by :mod:`analysis.sources`). Unchanged chapters are not
    re-run; a chapter whose input changed is.
 3. :mod:`.execute`: warm the shared derived tables once (``prepare`` in ``book/chapters.yml``),
    then run the misses in a bounded process pool, one kernel each, with one retry if a kernel
    fails to start.
 4. :mod:`.assemble`: write the book source (front matter + executed notebooks with code hidden
-   and the parameters cells removed).
+   and the parameters cells removed, their Markdown taken from the source notebooks).
 5. :mod:`.publish`: run Jupyter Book with execution off and warnings as errors, copy the HTML
    and each chapter's CSV/JSON/PNG outputs into a new site folder, check it, and swap the
    published symlink to it atomically. A failure anywhere leaves the last good site.
@@ -33,7 +33,7 @@ from typing import Callable
 from filelock import FileLock, Timeout
 
 from ..paths import ROOT
-from .assemble import assemble, datasets_read, display_params, git_commit, plain_text
+from .assemble import assemble, chapter_page, datasets_read, display_params, git_commit, plain_text
 from .cache import (OWNER_FILE, STALE_WORK_AGE, ChapterResult, cache_lookup, clean_stale_work,
                     current_input_shas, full_key, notebook_cache_dir, notebook_source_hash, pre_key)
 from .execute import _postprocess, execute_chapter, run_chapters
@@ -117,6 +117,7 @@ __all__ = [
     "build_dir",
     "build_lock",
     "cache_lookup",
+    "chapter_page",
     "clean_stale_work",
     "current_input_shas",
     "datasets_read",

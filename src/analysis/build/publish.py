@@ -87,7 +87,10 @@ def site_key_for(results: dict, book: BookSpec, params: Params, stage: Path) -> 
     parts = [json.dumps(params.for_chapter(book.chapters[0]), sort_keys=True)]
     for ch in book.chapters:
         parts.append(results[(params.icb.ods_code, ch.id)].entry.name)
-    for f in sorted(stage.glob("*.md")) + [stage / "_toc.yml", stage / "_config.yml"]:
+    # The chapter pages too: their Markdown comes from the source notebooks, so a text edit
+    # changes the page without changing the cache entry.
+    pages = sorted(stage.glob("*.ipynb")) + sorted(stage.glob("*.md"))
+    for f in pages + [stage / "_toc.yml", stage / "_config.yml"]:
         if f.exists():
             parts.append(hashlib.sha256(f.read_bytes()).hexdigest())
     for f in sorted((stage / "_static").rglob("*")) if (stage / "_static").exists() else []:
