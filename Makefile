@@ -11,7 +11,7 @@ IMD ?= 2019
 JOBS ?= 2
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
-.PHONY: book test setup setup-test browser bench check all-books clean lab
+.PHONY: book test setup setup-test browser bench check all-books clean lab preview
 
 book: $(STAMP)
 	$(PY) -m analysis build --icb $(ICB) --imd-version $(IMD) --jobs $(JOBS)
@@ -44,6 +44,12 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 	@chromium --version 2>/dev/null | head -n1
 	@bash tools/install_axe.sh
+
+# Serve the book on http://127.0.0.1:$(PORT)/ and rebuild it when a notebook or module is saved.
+# make preview [ICB=QHL] [CHAPTER=waiting_lists] [PORT=8000]
+PORT ?= 8000
+preview: $(STAMP)
+	$(PY) -m analysis preview --icb $(ICB) --imd-version $(IMD) --port $(PORT) $(if $(CHAPTER),--chapter $(CHAPTER))
 
 # JupyterLab for editing the chapter notebooks (installed on first use). Each notebook is paired
 # with its text twin by jupytext.toml: saving one updates the other.

@@ -29,8 +29,12 @@ def test_front_matter_lists_the_datasets_each_chapter_read(tmp_path):
     read_a, read_b, unread = list(manifest)[:3]
     file_a = next(iter(manifest[read_a]["files"]))
     file_b = next(iter(manifest[read_b]["files"]))
-    book = build.BookSpec([build.ChapterSpec("chap_a", "Chapter A", tmp_path / "a.ipynb"),
-                           build.ChapterSpec("chap_b", "Chapter B", tmp_path / "b.ipynb")])
+    for name in ("chap_a", "chap_b"):  # the source notebooks (pages take their Markdown from them)
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}")]
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+    book = build.BookSpec([build.ChapterSpec("chap_a", "Chapter A", tmp_path / "chap_a.ipynb"),
+                           build.ChapterSpec("chap_b", "Chapter B", tmp_path / "chap_b.ipynb")])
     results = {
         ("QGH", "chap_a"): build.ChapterResult(book.chapters[0], _entry(tmp_path / "ea", "chap_a",
                                                {f"{read_a}/{file_a}": "0" * 64}), False, 0.0),
