@@ -84,30 +84,26 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature
         pass
 
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def do_GET(self):  # noqa: N802 - the base class's name
         if self.path.split("?")[0] == VERSION_PATH:
             # The process id too: after a restart the pages reload even if the count is the same.
-            body = f"{os.getpid()}-{self.state.get('version', 0)}".encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(f"{os.getpid()}-{self.state.get('version', 0)}".encode(), "text/plain")
             return
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
             html = path.read_text(encoding="utf-8", errors="replace")
-            html = html.replace("</body>", _RELOAD_SCRIPT + "</body>", 1)
-            body = html.encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(html.replace("</body>", _RELOAD_SCRIPT + "</body>", 1).encode("utf-8"),
+                       "text/html; charset=utf-8")
             return
         super().do_GET()
 
