@@ -1,20 +1,68 @@
-"""Regenerate data/sources.yml from the data mirror's catalogue and PROVENANCE files.
+"""Maintain data/sources.yml, the manifest of every dataset the book reads.
 
-Run when the mirror gains a dataset or a new vintage:
-    python tools/make_sources.py [MIRROR_DIR]
-The manifest pins every file by sha256; `analysis.sources` refuses any file whose bytes
-differ. Review the diff before committing: a changed checksum means changed data.
+    python tools/make_sources.py add DATASET [DATASET ...] [--mirror DIR]
+        add datasets that are in the mirror's catalogue.csv but not yet in the manifest
+    python tools/make_sources.py migrate
+        rewrite datasets still in the older one-edition form (files directly under the dataset)
+        into editions; a dataset with an edition reader gets one edition per file, dated from
+        the file's content; others get one edition whose period is the publisher's documentation
+    python tools/make_sources.py refresh-periods [DATASET ...]
+        re-read the period of every edition of datasets that have an edition reader
+
+New editions of a dataset come in with ``python -m analysis data add FILE``, not with this tool.
+The manifest pins every file by sha256; review the diff before committing: a changed checksum
+means changed data.
 """
 from __future__ import annotations
 
+import argparse
 import csv
+import datetime as dt
 import re
 import sys
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from analysis import manifest_io, sources  # noqa: E402
+from analysis.load import readers  # noqa: E402
+
+#: The date the first manifest was committed: the date its datasets were added to the book.
+FIRST_MANIFEST = "2026-11-23"
+
+#: How often each publisher releases the dataset (judges its age in ``data status``) and whether
+#: editions are a series (each adds periods), a snapshot (each replaces the last) or reference
+#: data that does not age. Not periods: the periods themselves are read from the files.
+FREQUENCY: dict[str, tuple[str, str]] = {
+    "ae_attendances": ("monthly", "series"),
+    "ae_monthly_official": ("monthly", "series"),
+    "ambsys_response_times_2017_2021": ("monthly", "series"),
+    "bed_occupancy": ("monthly", "series"),
+    "cancer_waiting_times": ("monthly", "series"),
+    "cwt_provider_extract_official": ("monthly", "series"),
+    "dementia_diagnosis_rate": ("monthly", "series"),
+    "gp_appointments": ("monthly", "series"),
+    "maternity_msds_monthly": ("monthly", "series"),
+    "rtt_incomplete": ("monthly", "series"),
+    "rtt_national_timeseries": ("monthly", "snapshot"),
+    "rtt_commissioner_official": ("monthly", "series"),
+    "talking_therapies": ("monthly", "series"),
+    "wlmds_deprivation": ("monthly", "snapshot"),
+    "childhood_immunisation_cover": ("quarterly", "series"),
+    "cvdprevent": ("quarterly", "snapshot"),
+    "cvdprevent_icb_deprivation": ("quarterly", "snapshot"),
+    "smi_physical_health_checks": ("quarterly", "series"),
+}
+ONE_OFF_PREFIXES = ("boundaries_", "lookup_", "imd", "census21_", "reference_")
+
+
+def frequency_of(ds: str) -> tuple[str, str]:
+    if ds in FREQUENCY:
+        return FREQUENCY[ds]
+    if ds.startswith(ONE_OFF_PREFIXES):
+        return ("one-off", "reference")
+    return ("annual", "series")
 
 
 def _clean(text: str) -> str:
@@ -28,20 +76,14 @@ def _provenance(folder: Path) -> dict:
     if not p.exists():
         return {}
     lines = p.read_text(encoding="utf-8").splitlines()
-    title = next((_clean(l.lstrip("#")) for l in lines if l.startswith("# ")), folder.name)
-    period = ""
-    for l in lines:
-        m = re.search(r"(?i)\b(period|geography\s*/\s*period)\b[^:]*:\s*(.+)", l)
-        if m and len(_clean(m.group(2))) > 3:
-            period = _clean(m.group(2))[:240]
-            break
+    title = next((_clean(line.lstrip("#")) for line in lines if line.startswith("# ")), folder.name)
     urls = [u.rstrip(").,;`*") for u in re.findall(r"https://[^\s)>\]]+", "\n".join(lines))]
     page = next((u for u in urls if "nationalarchives.gov.uk" not in u and "github" not in u), "")
-    return {"title": title, "period": period or title, "page": page}
+    return {"title": title, "page": page}
 
 
-def _index_periods(mirror: Path) -> dict[str, dict]:
-    """Period and geography per dataset from the index tables in the mirror's README.md."""
+def _index(mirror: Path) -> dict[str, dict]:
+    """Period text, geography and caveat per dataset from the index tables of the mirror's README."""
     out: dict[str, dict] = {}
     readme = mirror / "README.md"
     if not readme.exists():
@@ -49,70 +91,145 @@ def _index_periods(mirror: Path) -> dict[str, dict]:
     for line in readme.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) >= 6 and re.fullmatch(r"[a-z0-9_]+", cells[0]) and cells[0] != "folder":
-            out[cells[0]] = {"holds": cells[1], "geography": cells[2], "period": cells[3],
-                             "caveat": cells[5]}
+            out[cells[0]] = {"holds": cells[1], "geography": cells[2], "period": cells[3], "caveat": cells[5]}
     return out
 
 
-#: Official pages for datasets whose catalogue rows and PROVENANCE name none.
-OFFICIAL_PAGES = {
-    "boundaries_lsoa11": "https://geoportal.statistics.gov.uk/",
-    "boundaries_sicbl": "https://geoportal.statistics.gov.uk/",
-    "lookup_lad_utla_region": "https://geoportal.statistics.gov.uk/",
-    "fingertips_le_by_deprivation_decile": "https://fingertips.phe.org.uk/profile/public-health-outcomes-framework",
-    "fingertips_practice_smoking_qof": "https://fingertips.phe.org.uk/profile/general-practice",
-    "fingertips_smi_cyp_mental_health": "https://fingertips.phe.org.uk/profile-group/mental-health",
-    "heec_practice_deprivation_quintile_summaries": "https://github.com/HealthEquityEvidenceCentre/HEEC",
-    "reference_phe_methods": "https://github.com/ukhsa-collaboration/PHEindicatormethods",
-}
-
-
-def main(mirror: Path) -> None:
+def _catalogue(mirror: Path) -> dict[str, list[dict]]:
     rows = list(csv.DictReader((mirror / "catalogue.csv").open(encoding="utf-8")))
-    datasets: dict[str, dict] = {}
+    out: dict[str, list[dict]] = {}
     for r in rows:
         ds, _, fname = r["path"].partition("/")
-        d = datasets.setdefault(ds, {"files": {}, "publishers": [], "pages": [], "licences": []})
-        for key, col in (("publishers", "publisher"), ("pages", "official_page"), ("licences", "licence")):
-            if r[col] and r[col] not in d[key]:
-                d[key].append(r[col])
-        entry = {"sha256": r["sha256"], "bytes": int(r["bytes"]), "origin": r["origin"]}
-        if r["pinned_url"].startswith("https://"):
-            entry["url"] = r["pinned_url"]
-        if r["source_repo"]:
-            entry["source"] = f"{r['source_repo']}@{r['source_commit']}:{r['source_path']}"
-        if r["notes"]:
-            entry["notes"] = _clean(r["notes"])
-        d["files"][fname] = entry
-    index = _index_periods(mirror)
-    out = {}
-    for ds in sorted(datasets):
-        d = datasets[ds]
+        out.setdefault(ds, []).append({**r, "file": fname})
+    return out
+
+
+def _file_entry(r: dict) -> dict:
+    entry = {"sha256": r["sha256"], "bytes": int(r["bytes"]), "origin": r["origin"]}
+    # A pinned URL is a download address only when it points at the file itself (a GitHub
+    # `/tree/` page of a reference implementation is not the file's bytes).
+    if r["pinned_url"].startswith("https://") and "/tree/" not in r["pinned_url"]:
+        entry["url"] = r["pinned_url"]
+    if r["source_repo"]:
+        entry["source"] = f"{r['source_repo']}@{r['source_commit']}:{r['source_path']}"
+    if r["notes"]:
+        entry["notes"] = _clean(r["notes"])
+    return entry
+
+
+def _editions(ds: str, files: dict[str, dict], folder: Path, added: str, period_text: str) -> list[dict]:
+    """One edition per file when the dataset has a reader that recognises every file (dated from
+    the file); otherwise one edition holding every file (dated from the documentation)."""
+    reader = readers.reader_for(ds)
+    if reader is not None:
+        dated = []
+        for name, entry in files.items():
+            path = folder / name
+            if not path.exists() or not reader.recognise(path).ok:
+                break
+            period = reader.period(reader.read(path), path)
+            dated.append((period, name, entry))
+        else:
+            out = []
+            for period, name, entry in sorted(dated, key=lambda x: (x[0].end or dt.date.min, x[1])):
+                out.append({"id": manifest_io.edition_id(period, reader.frequency, [e["id"] for e in out]),
+                            **period.as_manifest(), "period_from": "file", "added": added,
+                            "files": {name: entry}})
+            return out
+    return [{"id": "1", "period": period_text, "period_from": "documentation", "added": added, "files": files}]
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    mirror = Path(args.mirror)
+    cat, idx = _catalogue(mirror), _index(mirror)
+    doc = manifest_io.read()
+    today = dt.date.today().isoformat()
+    for ds in args.datasets:
+        if ds in doc:
+            print(f"{ds}: already in the manifest (new editions come in with `python -m analysis data add`)")
+            continue
+        if ds not in cat:
+            print(f"{ds}: not in {mirror / 'catalogue.csv'}", file=sys.stderr)
+            return 2
+        rows = cat[ds]
         prov = _provenance(mirror / ds)
-        idx = index.get(ds, {})
-        title = re.sub(rf"^{ds}\s*[—-]\s*", "", prov.get("title", ds))
-        out[ds] = {
-            "title": title,
-            "publisher": "; ".join(d["publishers"]),
-            "official_page": (d["pages"][0] if d["pages"] else "") or prov.get("page", "")
-            or OFFICIAL_PAGES.get(ds, ""),
-            "licence": "; ".join(d["licences"]),
-            "period": idx.get("period") or prov.get("period", ""),
-            "geography": idx.get("geography", ""),
-            "caveat": idx.get("caveat", ""),
+        freq, kind = frequency_of(ds)
+        files = {r["file"]: _file_entry(r) for r in rows}
+        doc[ds] = {
+            "title": re.sub(rf"^{ds}\s*[—-]\s*", "", prov.get("title", ds)),
+            "publisher": "; ".join(dict.fromkeys(r["publisher"] for r in rows if r["publisher"])),
+            "official_page": next((r["official_page"] for r in rows if r["official_page"]), "") or prov.get("page", ""),
+            "licence": "; ".join(dict.fromkeys(r["licence"] for r in rows if r["licence"])),
+            "frequency": freq,
+            "kind": kind,
+            "geography": idx.get(ds, {}).get("geography", ""),
+            "caveat": idx.get(ds, {}).get("caveat", ""),
             "provenance": f"{ds}/PROVENANCE.md",
-            "files": d["files"],
+            "editions": _editions(ds, files, mirror / ds, today, idx.get(ds, {}).get("period", "")),
         }
-    header = (
-        "# Every dataset the book reads. Generated by tools/make_sources.py from the data\n"
-        "# mirror's catalogue.csv and PROVENANCE.md files; each file is pinned by sha256.\n"
-        "# A file is resolved from data/raw/ (cache), then $ANALYSIS_DATA_MIRROR (default\n"
-        "# ../shared/data), then downloaded from `url` where one is listed.\n"
-    )
-    text = header + yaml.safe_dump({"datasets": out}, sort_keys=False, allow_unicode=True, width=100)
-    (ROOT / "data" / "sources.yml").write_text(text, encoding="utf-8")
-    print(f"wrote data/sources.yml: {len(out)} datasets, {sum(len(d['files']) for d in out.values())} files")
+        print(f"{ds}: added with {len(doc[ds]['editions'])} edition(s)")
+    manifest_io.write(doc)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    doc = manifest_io.read()
+    mirror = sources.mirror_dir()
+    for ds, meta in list(doc.items()):
+        if "editions" in meta:
+            continue
+        freq, kind = frequency_of(ds)
+        files = meta.pop("files")
+        period = meta.pop("period", "")
+        added = str(meta.pop("added", FIRST_MANIFEST))
+        new = {}
+        for k, v in meta.items():
+            new[k] = v
+            if k == "licence":
+                new["frequency"], new["kind"] = freq, kind
+        new.setdefault("frequency", freq)
+        new.setdefault("kind", kind)
+        folder = (mirror / str(meta.get("mirror") or ds)) if mirror else Path("/nonexistent")
+        new["editions"] = _editions(ds, files, folder, added, period)
+        doc[ds] = new
+        print(f"{ds}: {len(new['editions'])} edition(s)")
+    manifest_io.write(doc)
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    doc = manifest_io.read()
+    for ds in args.datasets or sorted(readers.all_readers()):
+        reader = readers.reader_for(ds)
+        if reader is None or ds not in doc:
+            continue
+        for e in doc[ds]["editions"]:
+            if len(e["files"]) != 1:
+                continue
+            (name,) = e["files"]
+            path = sources.resolve(ds, name, edition=e["id"])
+            period = reader.period(reader.read(path), path)
+            e.update(period.as_manifest())
+            e["period_from"] = "file"
+        print(f"{ds}: periods re-read from {len(doc[ds]['editions'])} edition(s)")
+    manifest_io.write(doc)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    a = sub.add_parser("add")
+    a.add_argument("datasets", nargs="+")
+    a.add_argument("--mirror", default=str(ROOT.parent / "shared" / "data"))
+    a.set_defaults(func=cmd_add)
+    sub.add_parser("migrate").set_defaults(func=cmd_migrate)
+    r = sub.add_parser("refresh-periods")
+    r.add_argument("datasets", nargs="*")
+    r.set_defaults(func=cmd_refresh)
+    args = p.parse_args(argv)
+    return args.func(args)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data")
+    raise SystemExit(main())

@@ -5,6 +5,7 @@
 icb_code = "QGH"
 imd_version = 2019
 data_dir = "data/scorecard"
+reference_date = ""  # set by the build (the first day of the month the book is as of); "" = this month
 
 # %%
 from analysis import figures, geography
@@ -46,8 +47,8 @@ measured = T[T["measured"]]
 met = measured[measured["met"] == True]["measure"].tolist()  # noqa: E712
 missed = measured[measured["met"] == False]["measure"].tolist()  # noqa: E712
 current = measured[[not S[k].context_only for k in measured["measure"]]]  # ambulance data end in 2021
-improving = current[current["variation"] == "special_cause_improvement"]["measure"].tolist()
-concern = current[current["variation"] == "special_cause_concern"]["measure"].tolist()
+improving = current[current["variation_type"] == "special_cause_improvement"]["measure"].tolist()
+concern = current[current["variation_type"] == "special_cause_concern"]["measure"].tolist()
 
 hf = sc_mod.headline_figures(icb.ods_code, imd_version)
 R = sc_mod.HEADLINE_RANGES

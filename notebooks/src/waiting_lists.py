@@ -5,6 +5,7 @@
 icb_code = "QGH"
 imd_version = 2019
 data_dir = "data/waiting_lists"
+reference_date = ""  # set by the build (the first day of the month the book is as of); "" = this month
 
 # %%
 import pandas as pd
@@ -129,26 +130,25 @@ spc18 = wl.rtt_spc(icb_rtt, "pct_within_18_weeks", target=T["rtt_18_weeks_standa
 spc_tot = wl.rtt_spc(icb_rtt, "total_waiting")
 spc52 = wl.rtt_spc(icb_rtt, "over_52_weeks")
 spc65 = wl.rtt_spc(icb_rtt, "over_65_weeks", target=T["rtt_over_65_weeks_march_2024"])
-post18 = spc18[spc18["segment"] == "from February 2024"]
+post18 = spc18.groups.iloc[-1]  # the limits recalculated from the February 2024 series break
 variation_words = {"special_cause_improvement": "a signal of improvement", "special_cause_concern": "a signal of concern",
-                   "common_cause": "no signal of change (common-cause variation)",
-                   "special_cause_neither": "a signal of change"}
+                   "common_cause": "no signal of change (common-cause variation)"}
 yr = li["pct_within_18_weeks_year_before"]
 ch.md(
     f"For the ICB's patients, the share waiting under 18 weeks was {pct(li['pct_within_18_weeks'])} in "
     f"{esc(li['month'])}, against {pct(yr)} a year earlier. Since the February 2024 series break the monthly "
-    f"share has averaged {pct(post18['mean'].iloc[0])}, and the latest month shows "
-    f"{variation_words[post18['variation'].iloc[0]]}. The whole process range since then is below the {STD} standard, "
-    "so the standard will not be met unless the process changes." if post18["assurance"].iloc[0] == "consistently_fails" else
+    f"share has averaged {pct(post18['mean'])}, and the latest month shows "
+    f"{variation_words[post18['variation_type']]}. The whole process range since then is below the {STD} standard, "
+    "so the standard will not be met unless the process changes." if post18["assurance"] == "consistent_fail" else
     f"For the ICB's patients, the share waiting under 18 weeks was {pct(li['pct_within_18_weeks'])} in "
     f"{esc(li['month'])}, against {pct(yr)} a year earlier. Since the February 2024 series break the monthly share "
-    f"has averaged {pct(post18['mean'].iloc[0])}, and the latest month shows "
-    f"{variation_words[post18['variation'].iloc[0]]}.")
+    f"has averaged {pct(post18['mean'])}, and the latest month shows "
+    f"{variation_words[post18['variation_type']]}.")
 fig = wl.plot_spc_panels([
-    dict(points=spc18, ylabel="% under 18 weeks", title="% waiting under 18 weeks", percent=True,
+    dict(result=spc18, ylabel="% under 18 weeks", title="% waiting under 18 weeks", percent=True,
          targets={f"{STD} standard": T["rtt_18_weeks_standard"],
                   f"{pct(T['rtt_18_weeks_march_2026'], dp=0)} ambition, Mar 2026": T["rtt_18_weeks_march_2026"]}),
-    dict(points=spc_tot, ylabel="Pathways", title="Total waiting"),
+    dict(result=spc_tot, ylabel="Pathways", title="Total waiting"),
 ])
 ch.figure(
     fig, "rtt_icb_spc",
@@ -173,8 +173,8 @@ ch.md(
     f"{peak['month']:%B %Y}; the 2023/24 planning guidance asked for none by March 2024, when there were "
     f"{count(mar24['over_65_weeks'])}.")
 fig = wl.plot_spc_panels([
-    dict(points=spc52, ylabel="Pathways", title="Waiting over 52 weeks"),
-    dict(points=spc65, ylabel="Pathways", title="Waiting over 65 weeks", targets={"Target: none (Mar 2024)": 0}),
+    dict(result=spc52, ylabel="Pathways", title="Waiting over 52 weeks"),
+    dict(result=spc65, ylabel="Pathways", title="Waiting over 65 weeks", targets={"Target: none (Mar 2024)": 0}),
 ])
 ch.figure(
     fig, "rtt_icb_long_waits_spc",
@@ -224,9 +224,9 @@ ch.note(
 shown = trusts.head(4)
 panels = []
 for t in shown.itertuples():
-    pts = wl.rtt_spc(series[series["org_code"] == t.trust_code], "pct_within_18_weeks",
+    res = wl.rtt_spc(series[series["org_code"] == t.trust_code], "pct_within_18_weeks",
                      target=T["rtt_18_weeks_standard"])
-    panels.append(dict(points=pts, ylabel="% under 18 weeks", title=t.trust_name, percent=True,
+    panels.append(dict(result=res, ylabel="% under 18 weeks", title=t.trust_name, percent=True,
                        targets={f"{STD}": T["rtt_18_weeks_standard"]}))
 tl = L.loc[list(shown["trust_code"])]
 ch.md(

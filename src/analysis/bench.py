@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from . import build, geography, sources
+from . import build, geography, manifest_io, sources
 from .paths import ROOT
 
 
@@ -96,7 +96,7 @@ def _changed_mirror(base: Path, label: str) -> dict:
     data = data + (b"" if data.endswith(b"\n") else b"\n") + b"\n"  # a blank line: same table, new bytes
     target.write_bytes(data)
     manifest = yaml.safe_load(sources.manifest_path().read_text())
-    manifest["datasets"][ds]["files"][fname]["sha256"] = hashlib.sha256(data).hexdigest()
+    manifest_io.file_entry(manifest["datasets"], ds, fname)["sha256"] = hashlib.sha256(data).hexdigest()
     mpath = base / "sources.yml"
     mpath.write_text(yaml.safe_dump(manifest, sort_keys=False))
     return {"ANALYSIS_DATA_MIRROR": str(new_mirror), "ANALYSIS_SOURCES": str(mpath)}

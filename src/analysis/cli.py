@@ -1,6 +1,9 @@
-"""Command line: ``python -m analysis build | preview | list-icbs | bench | check``.
+"""Command line: ``python -m analysis build | preview | data | list-icbs | bench | check``.
 
 Parameters are validated here, before any notebook runs, with errors that list what is valid.
+Every error a user can cause or meet (a bad parameter, a refused or missing data file, a loader
+error, a failed chapter) is printed as a short message saying what failed and what to do, and the
+command exits non-zero; ``--debug`` adds the Python traceback.
 """
 from __future__ import annotations
 
@@ -29,8 +32,22 @@ def _jobs(value: int | None) -> int:
     return value if value and value > 0 else max(1, min(os.cpu_count() or 1, 4))
 
 
+def _set_as_of(value: str | None) -> None:
+    """``--as-of``: every chapter (and the front matter) sees the editions added by that date."""
+    if not value:
+        os.environ.pop("ANALYSIS_AS_OF", None)
+        return
+    from . import sources
+
+    when = sources._parse_when(value, end_of_day=True)  # refuses anything that is not a date
+    os.environ["ANALYSIS_AS_OF"] = value.strip()
+    sources.clear_caches()
+    _log(f"As of {when:%d %B %Y %H:%M} UTC: using the editions of each dataset added to the manifest by then.")
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
+    _set_as_of(args.as_of)
     if args.all:
         from . import compare
 
@@ -38,7 +55,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return compare.build_all(imd_version=args.imd_version, n_jobs=_jobs(args.jobs), log=_log,
                                  force=args.force, limit=args.limit, only=only)
     params = b.validate_params(args.icb, args.imd_version)
-    target = Path(args.out) if args.out else b.default_target()
+    target = Path(args.out) if args.out else (b.default_target() if not args.as_of else
+                                              b.build_dir() / f"as-of-{args.as_of.strip().replace(':', '')}")
     _log(f"Building the evidence book for {params.icb.name} ({params.icb.ods_code}), "
          f"IMD {params.imd_version} ...")
     reports = b.build_books([params], targets={params.icb.ods_code: target}, n_jobs=_jobs(args.jobs),
@@ -65,6 +83,27 @@ def cmd_preview(args: argparse.Namespace) -> int:
                            n_jobs=_jobs(args.jobs), log=_log, restart=[sys.executable, *sys.orig_argv[1:]])
 
 
+def cmd_data(args: argparse.Namespace) -> int:
+    from . import datacmd
+
+    if args.data_command == "status":
+        _set_as_of(getattr(args, "as_of", None))
+        rows = datacmd.status(log=_log)
+        return 1 if any(r.files_ok < r.files_total for r in rows) else 0
+    if args.data_command == "add":
+        datacmd.add(args.file, dataset=args.dataset, revision=args.revision, allow_new_codes=args.allow_new_codes,
+                    url=args.url, log=_log)
+        return 0
+    if args.data_command == "remove":
+        datacmd.remove(args.dataset, args.edition, log=_log)
+        return 0
+    if args.data_command == "fetch":
+        added = datacmd.fetch(args.dataset, log=_log)
+        _log(f"{len(added)} new edition(s) added." + (" Rebuild the book to use them." if added else ""))
+        return 0
+    raise b.ParameterError(f"unknown data command {args.data_command!r}")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from . import compare
 
@@ -74,6 +113,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m analysis",
                                 description="Build the health inequalities evidence book for an NHS ICB.")
+    p.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
     sub = p.add_subparsers(dest="command", required=True)
     pb = sub.add_parser("build", help="build the book (default: NHS Herefordshire and Worcestershire ICB)")
     pb.add_argument("--icb", default=geography.DEFAULT_ICB,
@@ -86,8 +126,29 @@ def parser() -> argparse.ArgumentParser:
     pb.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: cores, max 4)")
     pb.add_argument("--out", default=None, help="where to publish the site (default _build/html)")
     pb.add_argument("--force", action="store_true", help="re-run every chapter, ignoring the cache")
+    pb.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
+                    help="rebuild the book as it was: use only the dataset editions added to the manifest by this "
+                         "date (or time, YYYY-MM-DDTHH:MM:SSZ); published to _build/as-of-<date> unless --out")
     pb.add_argument("--limit", type=int, default=None, help=argparse.SUPPRESS)
     pb.set_defaults(func=cmd_build)
+    pd_ = sub.add_parser("data", help="dataset editions: status, add a new file, remove, fetch from the publisher")
+    dsub = pd_.add_subparsers(dest="data_command", required=True)
+    ds_ = dsub.add_parser("status", help="every dataset: current edition, period, files, age, what is overdue")
+    ds_.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="as a build with --as-of would see it")
+    da = dsub.add_parser("add", help="add a downloaded publication file as a new edition of its dataset")
+    da.add_argument("file", help="the file exactly as the publisher released it")
+    da.add_argument("--dataset", default=None, help="the dataset it belongs to (default: recognised from its content)")
+    da.add_argument("--revision", action="store_true",
+                    help="the file revises a period already in the manifest (it becomes that period's edition)")
+    da.add_argument("--allow-new-codes", action="store_true",
+                    help="accept organisation codes no earlier edition has (after checking them)")
+    da.add_argument("--url", default=None, help="the https address the file was downloaded from (recorded)")
+    dr = dsub.add_parser("remove", help="take an edition out of the manifest (its file stays in the store)")
+    dr.add_argument("--dataset", required=True)
+    dr.add_argument("--edition", required=True)
+    df_ = dsub.add_parser("fetch", help="download editions newer than the manifest's from the publisher's page")
+    df_.add_argument("--dataset", default=None)
+    pd_.set_defaults(func=cmd_data)
     pl = sub.add_parser("list-icbs", help="list the 42 ICBs and their codes")
     pl.set_defaults(func=cmd_list_icbs)
     pn = sub.add_parser("bench", help="time cold, no-op and one-input-change builds")
@@ -111,19 +172,49 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _errors() -> tuple[type[BaseException], ...]:
+    """Errors a user can cause or meet; each carries a message written for them."""
+    from . import datacmd, sources
+    from .load._base import LoaderError
+    from .report import ImplausibleValueError
+    from .stats import StatsInputError
+
+    return (b.ParameterError, geography.UnknownICBError, sources.DataSourceError, LoaderError,
+            datacmd.DataCommandError, StatsInputError, ImplausibleValueError)
+
+
+_HINTS = {
+    "DataSourceError": "Check the data mirror (ANALYSIS_DATA_MIRROR) or run `python -m analysis data status`.",
+    "LoaderError": "The file does not have the shape the book expects; compare it with the publisher's layout.",
+    "DataCommandError": "Nothing was changed.",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (b.ParameterError, geography.UnknownICBError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     except b.BuildError as exc:
+        if args.debug:
+            raise
         print(f"\nBUILD FAILED\n{exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\nInterrupted; the last good site and the cache are intact.", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if args.debug or not isinstance(exc, _errors()):
+            if not args.debug:
+                print(f"error: unexpected {type(exc).__name__}: {exc}\n(run again with --debug for the "
+                      "traceback, and report it)", file=sys.stderr)
+                return 1
+            raise
+        hint = _HINTS.get(type(exc).__name__, "")
+        text = str(exc).rstrip()
+        # One line where the message is one line (the hint joins it); multi-line messages (the
+        # places a data file was looked for) keep their layout.
+        print(f"error: {text}" + (("\n" if "\n" in text else " ") + hint if hint else ""), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from typing import Callable
 
 import yaml
 
-from . import build, geography
+from . import build, geography, headlines
 from .paths import BOOK_DIR
 
 
@@ -175,10 +175,15 @@ def check_all(log: Callable[[str], None] = print, imd_version: int | str = build
                 continue
             if not figures:
                 problems.append(f"{cid} / {code}: no headline figures returned")
-            ranges = getattr(mod, "HEADLINE_RANGES", {})
+            # Ranges are declared once, in the chapter's headline registry; modules not yet moved
+            # there keep their own table.
+            ranges = headlines.ranges(cid) or getattr(mod, "HEADLINE_RANGES", {})
+            declared = headlines.registry(cid)
             documented = getattr(mod, "NOT_AVAILABLE", {})
             for key, val in figures.items():
                 n_values += 1
+                if declared and key not in declared:
+                    problems.append(f"{cid} / {code}: headline {key!r} is not declared in the chapter's registry")
                 if val is None or not isinstance(val, (int, float)) or math.isnan(val) or math.isinf(val):
                     if key in documented:
                         gaps.append(f"{cid} / {code}: {key} not available: {documented[key]}")

@@ -26,15 +26,30 @@ Which IMD, which LSOAs, which population
   E54000053), 2024 codes for IMD 2025 (E54000063, E54000064). ``region_code`` is the ONS region
   (E12...) of the LSOA's local authority.
 
+Practice deprivation quintile (one definition, :data:`PRACTICE_QUINTILE_DEFINITION`)
+--------------------------------------------------------------------------------------
+"Practice deprivation quintile" in any table of the book means **national, patient-weighted
+fifths**: practices in England ordered by their IMD 2019 score (the Fingertips practice score,
+the only vintage published for practices), cut so that each fifth holds a fifth of England's
+registered patients, 1 = most deprived (:func:`practice_deprivation_quintiles`). Why: the unit
+of every practice indicator is the patient, and list sizes vary many-fold, so fifths of
+*practices* (HEEC's ``ntile``) put very different numbers of patients in each group; national
+cuts make ICBs comparable, as national LSOA deciles do. Two other groupings exist in the data
+and keep their own names where shown: HEEC's published summaries (fifths of practices, its two
+most deprived merged as "1-2", labelled as HEEC's), and *within-ICB* patient-weighted fifths
+(``within=...``), used only for an ICB's slope index of inequality, where a national fifth can
+hold none of the ICB's practices.
+
 Public functions: :func:`imd_label`, :func:`imd_note`, :func:`population_label`,
 :func:`lsoa_vintage`, :func:`lsoa_deprivation`, :func:`icb_deprivation_summary`,
-:func:`england_summary`, :func:`lsoa_deprivation_bridged`, :func:`warm`.
+:func:`england_summary`, :func:`lsoa_deprivation_bridged`, :func:`warm`,
+:func:`practice_deprivation_quintiles`.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from . import geography
+from . import geography, stats
 from .load import deprivation as dl
 from .load._base import LoaderError, cached_table
 
@@ -281,8 +296,38 @@ def warm() -> None:
     geography.lsoa_lookup(2021)
 
 
+# ----------------------------------------------------------------------------- practice quintiles
+
+#: The book's one meaning of "practice deprivation quintile" (methods page; see the docstring).
+PRACTICE_QUINTILE_DEFINITION = (
+    "A GP practice's deprivation quintile is national and weighted by patients: all practices in "
+    "England are ordered by their IMD 2019 score (published by OHID for each practice from where its "
+    "registered patients live) and cut into five groups that each hold a fifth of England's registered "
+    "patients; quintile 1 is the most deprived. Because list sizes vary many-fold between practices, "
+    "fifths of practices would put very different numbers of patients in each group. Where an ICB's "
+    "slope index of inequality needs every quintile, the ICB's own patients are cut into fifths "
+    "instead, and the chapter says so; HEEC's published summaries, which use fifths of practices, "
+    "are labelled as HEEC's."
+)
+
+
+def practice_deprivation_quintiles(practices: pd.DataFrame, *, score: str = "imd_score",
+                                   patients: str = "list_size", within: str | None = None) -> pd.DataFrame:
+    """The practice deprivation quintile of :data:`PRACTICE_QUINTILE_DEFINITION` for each practice.
+
+    ``practices``: one row per practice with its IMD ``score`` (higher = more deprived) and its
+    registered ``patients``. Default: national quintiles (pass all English practices); with
+    ``within`` (e.g. ``"icb_ods_code"``) each group is cut into its own fifths of patients.
+    Returns the rows with ``practice_quintile`` (1 = most deprived). Tied scores share a
+    quintile (:func:`analysis.stats.population_weighted_quantiles`).
+    """
+    out = stats.population_weighted_quantiles(practices, score, patients, n=5, group_by=within,
+                                              higher_is_more_deprived=True)
+    return out.rename(columns={"quantile": "practice_quintile"})
+
+
 __all__ = [
-    "IMD_VERSIONS", "LSOA_COLUMNS", "POPULATION_VINTAGE", "england_summary", "icb_deprivation_summary",
+    "IMD_VERSIONS", "PRACTICE_QUINTILE_DEFINITION", "practice_deprivation_quintiles", "LSOA_COLUMNS", "POPULATION_VINTAGE", "england_summary", "icb_deprivation_summary",
     "icb_lsoa_deprivation", "imd_label", "summarise", "imd_note", "lsoa_deprivation", "lsoa_deprivation_bridged",
     "lsoa_vintage", "population_label", "warm",
 ]

@@ -20,6 +20,7 @@ import re
 import yaml
 
 from . import sources
+from .claims import conventions_markdown
 from .paths import BOOK_DIR
 
 # ----------------------------------------------------------------------------- escaping
@@ -88,6 +89,57 @@ def _pretty_date(d: dt.date) -> str:
 # ----------------------------------------------------------------------------- inputs
 
 
+def _when(d: dt.datetime) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def edition_used(ds: str) -> str:
+    """The edition(s) of ``ds`` this build reads, in words: a series' first and latest periods and
+    how many editions, a snapshot's latest edition; with the date the latest was added."""
+    eds = sources.editions(ds)
+    kind = (sources.manifest().get(ds) or {}).get("kind", "reference")
+    last = eds[-1]
+    label = last.period.label or "period not stated"
+    if last.period_from != "file":
+        label += " (as documented by the publisher)"
+    if kind == "series" and len(eds) > 1:
+        first = eds[0].period.label
+        return f"{first} to {label} ({len(eds)} editions; latest added {_when(last.added)})"
+    return f"{label} (added {_when(last.added)})"
+
+
+_ORIGIN_WORDS = {
+    "official": "as published by the publisher",
+    "repository": "a publisher's or analyst's file taken unchanged from a public repository",
+    "converted": "converted from the publisher's release by a third party (not the publisher's own file)",
+    "generated": "generated from a reference implementation",
+}
+
+
+def dataset_form(ds: str) -> str:
+    """How the files a build reads stand to the publisher's release, in words."""
+    origins = set()
+    for e in sources.editions(ds):
+        for spec in e.files:
+            origins.add(str(_file_origin(ds, spec)).split(" ", 1)[0].split(",")[0].lower())
+    if origins == {"official"}:
+        return "As published (the publisher's own files, unchanged)"
+    if "converted" in origins:
+        return ("Converted: at least one file is a third-party conversion of the publisher's release, not the "
+                "publisher's own file")
+    return "; ".join(_ORIGIN_WORDS.get(o, o) for o in sorted(origins)).capitalize()
+
+
+def _file_origin(ds: str, spec) -> str:
+    meta = sources.manifest().get(ds) or {}
+    for e in meta.get("editions") or [meta]:
+        if str(e.get("id", "")) == spec.edition or "editions" not in meta:
+            f = (e.get("files") or {}).get(spec.filename)
+            if f:
+                return f.get("origin", "")
+    return ""
+
+
 def used_datasets(inputs: dict[str, list[str]]) -> list[str]:
     """Datasets used by any chapter of this edition, in manifest order."""
     used = {ds for dss in inputs.values() for ds in dss}
@@ -122,14 +174,17 @@ def render_intro(book, params, headlines: dict, commit: str, inputs: dict[str, l
         chapter_lines.append(f"{n}. [{_md_escape(c.title)}]({c.id}.ipynb)")
     used = used_datasets(inputs)
     if used:
-        rows = ["| Data | Publisher | Period covered |", "|---|---|---|"]
+        rows = ["| Data | Publisher | Edition used (period covered) |", "|---|---|---|"]
         for ds in used:
             meta = manifest[ds]
             rows.append(f"| {_ref(meta.get('title', ds), ds)} | "
-                        f"{_md_table_cell(meta.get('publisher', ''))} | {_md_table_cell(meta.get('period', 'see source'))} |")
+                        f"{_md_table_cell(meta.get('publisher', ''))} | {_md_table_cell(edition_used(ds))} |")
+        as_of = sources.as_of()
+        as_of_text = (f" This book was rebuilt **as of {as_of.day} {as_of:%B %Y}**: it uses the editions that had "
+                      "been added by then." if as_of else "")
         vintages = ("The chapters of this edition read these published datasets. Figures are only as "
-                    "current as these files; each is pinned by checksum.\n\n"
-                    ":::{table} Published datasets read by this edition, with the period each covers.\n"
+                    f"current as these files; each is pinned by checksum.{as_of_text}\n\n"
+                    ":::{table} Published datasets read by this edition, with the edition and period each covers.\n"
                     ":name: data-vintages\n" + "\n".join(rows) + "\n:::")
     else:
         vintages = ("The datasets and their periods are listed on the [data sources](data_sources.md) page.")
@@ -274,7 +329,10 @@ def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
     if meta.get("official_page"):
         fields.append(("Official page", f"<{meta['official_page']}>"))
     fields.append(("Licence", _md_escape(meta.get("licence", "not stated"))))
-    fields.append(("Period", _md_escape(meta.get("period", "not stated"))))
+    fields.append(("Edition used", _md_escape(edition_used(ds))))
+    fields.append(("Form", _md_escape(dataset_form(ds))))
+    if meta.get("frequency"):
+        fields.append(("Published", _md_escape(str(meta["frequency"]).replace("one-off", "once (not updated)"))))
     if meta.get("geography"):
         fields.append(("Geography", _md_escape(meta["geography"])))
     if meta.get("caveat"):
@@ -285,16 +343,17 @@ def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
     for k, v in fields:
         out.append(f"- **{k}:** {v}")
     out.append("")
-    files = meta.get("files", {}) or {}
-    out.append(f"::::{{dropdown}} Files, checksums and download links ({len(files)} file{'s' if len(files) != 1 else ''})")
-    out.append(f":::{{table}} Files of {_md_escape(meta.get('title', ds))}, with their SHA-256 checksums.")
-    out.append("| File | Size | SHA-256 checksum | Exact bytes |")
-    out.append("|---|---:|---|---|")
-    for fname, f in files.items():
-        url = f.get("url")
-        link = f"[download]({url})" if url else "from the official page"
-        out.append(f"| {_md_table_cell(fname)} | {_fmt_bytes(f.get('bytes'))} | "
-                   f"<code class=\"checksum\">{_h(f.get('sha256', ''))}</code> | {link} |")
+    files = [(e, spec) for e in sources.editions(ds) for spec in e.files]
+    out.append(f"::::{{dropdown}} Editions, files, checksums and download links ({len(files)} "
+               f"file{'s' if len(files) != 1 else ''})")
+    out.append(f":::{{table}} Files of {_md_escape(meta.get('title', ds))} used by this edition, with the period "
+               "each covers and their SHA-256 checksums.")
+    out.append("| Period | File | Size | SHA-256 checksum | Exact bytes |")
+    out.append("|---|---|---:|---|---|")
+    for e, spec in files:
+        link = f"[download]({spec.url})" if spec.url else "from the official page"
+        out.append(f"| {_md_table_cell(e.period.label or '-')} | {_md_table_cell(spec.filename)} | "
+                   f"{_fmt_bytes(spec.bytes)} | <code class=\"checksum\">{_h(spec.sha256)}</code> | {link} |")
     out.append(":::")
     out.append("::::")
     out.append("")
@@ -420,11 +479,12 @@ def render_methods(params, inputs: dict[str, list[str]] | None = None) -> str:
     for ds in used_datasets(inputs or {}) or []:
         meta = manifest[ds]
         if meta.get("caveat"):
-            caveats.append(f"- **{_md_escape(meta.get('title', ds))}** ({_md_escape(meta.get('period', ''))}): "
+            caveats.append(f"- **{_md_escape(meta.get('title', ds))}** ({_md_escape(edition_used(ds))}): "
                            f"{_md_escape(meta['caveat'])}.")
     caveat_text = ("\n".join(caveats) if caveats else
                    "See each dataset's caveat on the [data sources](data_sources.md) page.")
     return (text.replace("{{imd_version}}", str(params.imd_version))
+                .replace("{{conventions}}", conventions_markdown())
                 .replace("{{statistical_methods}}", render_statistical_methods())
                 .replace("{{dataset_caveats}}", caveat_text))
 

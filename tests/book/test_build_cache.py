@@ -9,7 +9,7 @@ import nbformat
 import pytest
 import yaml
 
-from analysis import build, sources
+from analysis import build, manifest_io, sources
 
 pytestmark = pytest.mark.xdist_group("build")
 
@@ -61,7 +61,7 @@ def test_cache_hits_and_misses(env, monkeypatch):
     assert executed == ["chap_a", "chap_b"]
     # Inputs were recorded from what the notebook actually read.
     meta = (res[("QGH", "chap_a")].entry / "meta.json").read_text()
-    assert f"{DS}/{FILE_A}" in meta and FILE_B not in meta
+    assert f"{DS}@1/{FILE_A}" in meta and f"{DS}#editions" in meta and FILE_B not in meta
 
     # Nothing changed: nothing runs.
     assert _run(spec, p2019)[0] == []
@@ -85,7 +85,7 @@ def test_cache_hits_and_misses(env, monkeypatch):
     data = (env["mirror"] / DS / FILE_B).read_bytes() + b"\n"
     changed.write_bytes(data)
     manifest = yaml.safe_load((build.ROOT / "data" / "sources.yml").read_text())
-    manifest["datasets"][DS]["files"][FILE_B]["sha256"] = hashlib.sha256(data).hexdigest()
+    manifest_io.file_entry(manifest["datasets"], DS, FILE_B)["sha256"] = hashlib.sha256(data).hexdigest()
     mpath = env["tmp"] / "sources.yml"
     mpath.write_text(yaml.safe_dump(manifest))
     monkeypatch.setenv("ANALYSIS_SOURCES", str(mpath))
@@ -131,7 +131,9 @@ def test_parameters_are_validated_before_anything_runs():
     with pytest.raises(build.ParameterError, match="2019, 2025"):
         build.validate_params("QGH", "2019; import os")
     p = build.validate_params("e54000019", "2025")
-    assert p.for_chapter(build.ChapterSpec("x", "X", Path("x"))) == {
-        "icb_code": "QGH", "imd_version": 2025, "data_dir": "data/x"}
+    got = p.for_chapter(build.ChapterSpec("x", "X", Path("x")))
+    assert got == {"icb_code": "QGH", "imd_version": 2025, "data_dir": "data/x",
+                   "reference_date": build.reference_date().isoformat()}
+    assert got["reference_date"].endswith("-01")  # a month: chapters re-run monthly, not daily
 
 

@@ -41,7 +41,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import sources
+from analysis import manifest_io, sources
 from analysis.load import _base
 from analysis.load._base import LoaderError
 
@@ -194,7 +194,7 @@ def make_sandbox(tmp: Path, monkeypatch, dataset: str | None = None, filename: s
                 text = text.replace(old, new)
             else:
                 doc = yaml.safe_load(text)
-                doc["datasets"][dataset]["files"][filename]["sha256"] = new
+                manifest_io.file_entry(doc["datasets"], dataset, filename)["sha256"] = new
                 text = yaml.safe_dump(doc, sort_keys=False)
     manifest = tmp / "sources.yml"
     manifest.write_text(text, encoding="utf-8")

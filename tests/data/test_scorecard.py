@@ -178,16 +178,19 @@ def test_icb_comparison_same_period_for_all():
 
 def test_spc_hand_checked_series():
     base = [74.0, 76.0] * 8  # mean 75, mean moving range 2 -> limits 75 +/- 5.32
-    r = stats.spc(base, improvement="increase", target=70)
-    assert r.variation == "common_cause" and r.assurance == "hit_and_miss"
+    r = stats.spc(base, improvement_direction="increase", target=70)
+    assert r.variation == "common_cause" and r.assurance == "inconsistent"
     assert r.summary["lower_process_limit"] == pytest.approx(75 - 2.66 * 2)
-    assert stats.spc(base, improvement="increase", target=60).assurance == "consistently_passes"
-    assert stats.spc(base, improvement="increase", target=90).assurance == "consistently_fails"
-    # one point far above the limits: mean 76.18, mR-bar 3.06, upper limit 84.3 < 95
+    assert stats.spc(base, improvement_direction="increase", target=60).assurance == "consistent_pass"
+    assert stats.spc(base, improvement_direction="increase", target=90).assurance == "consistent_fail"
+    # one point far above: mean 1295 / 17 = 76.18; moving ranges 2 (x 15) and 19, AMR 49 / 16 =
+    # 3.0625; 19 >= 3.267 x 3.0625 is screened out, so the limits are 76.18 +/- 2.66 x 2 and 95
+    # is above the upper limit
     spike = base + [95.0]
-    assert stats.spc(spike, improvement="increase", target=76).variation == "special_cause_improvement"
-    assert stats.spc(spike, improvement="decrease", target=92).variation == "special_cause_concern"
-    assert S.VARIATION_WORDS["special_cause_concern"].startswith("Concern")
+    assert stats.spc(spike, improvement_direction="increase", target=76).variation == "improvement_high"
+    assert stats.spc(spike, improvement_direction="decrease", target=92).variation == "concern_high"
+    assert S.VARIATION_WORDS["concern_high"].startswith("Special-cause concern")
+    assert S.ASSURANCE_WORDS["inconsistent"] == "Hit and miss"
 
 
 def test_dementia_spc_reading_is_a_run_hand_checked(qgh):
@@ -195,19 +198,25 @@ def test_dementia_spc_reading_is_a_run_hand_checked(qgh):
     v = s.data["value"].to_numpy()
     # the last seven months are all above the series mean: a run of 7 -> special-cause improvement
     assert (v[-7:] > v.mean()).all()
-    assert s.spc.variation == "special_cause_improvement"
-    assert s.spc.points["rule_run"].iloc[-1]
+    assert s.spc.variation == "improvement_high"
+    assert s.spc.points["special_cause_type"].iloc[-1] in ("7 Points Above CL", "2 in 3 Above CL", "Above UCL",
+                                                          "7 Point Trend (Increasing)")
     # every point's limits lie below the 66.7% target -> consistently fails
-    assert s.spc.summary["upper_process_limit"] < 66.7 and s.spc.assurance == "consistently_fails"
+    assert s.spc.summary["upper_process_limit"] < 66.7 and s.spc.assurance == "consistent_fail"
 
 
 def test_scorecard_spc_is_the_statistics_module(qgh):
     for key in ("ae_4h", "beds_ga", "rtt_65w", "cancer_fds"):
         s = qgh.series[key]
-        ref = stats.spc(s.data["value"].to_numpy(), improvement=s.spec.improvement, target=s.spec.target)
+        rebase = ["2024-02-01"] if key == "rtt_65w" else None  # the RTT series break
+        ref = stats.spc(s.data["value"].to_numpy(), s.data["month"], improvement_direction=s.spec.improvement,
+                        target=s.spec.target, rebase=rebase)
         assert (s.spc.variation, s.spc.assurance) == (ref.variation, ref.assurance)
         row = qgh.table.set_index("measure").loc[key]
         assert row["variation"] == ref.variation and row["assurance"] == ref.assurance
+        assert row["variation_type"] == ref.variation_type
+        assert row["variation_text"].endswith(S.VARIATION_WORDS[ref.variation])
+    assert qgh.series["rtt_65w"].spc.groups["start"].iloc[-1] == pd.Timestamp("2024-02-01")
     assert qgh.series["iapt_access"].spc is None  # 11 months: too few points
     assert qgh.series["hypertension"].spc is None  # one annual value
 

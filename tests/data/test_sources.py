@@ -195,20 +195,25 @@ def test_real_manifest_resolves_every_file_from_the_mirror(mirror, monkeypatch):
     monkeypatch.setenv("ANALYSIS_DATA_MIRROR", str(mirror))
     sources._load_manifest.cache_clear()
     n = 0
-    for ds, meta in sources.manifest().items():
-        for fname in meta["files"]:
-            p = sources.resolve(ds, fname, download=False)
-            assert p.is_relative_to(mirror) or p.is_relative_to(sources.raw_dir())
-            n += 1
+    for ds in sources.manifest():
+        for e in sources.editions(ds, all_editions=True):
+            for spec in e.files:
+                p = sources.resolve_spec(spec, download=False)
+                assert p.is_relative_to(mirror) or p.is_relative_to(sources.raw_dir())
+                n += 1
     assert n >= 180
 
 
 def test_manifest_entries_have_required_metadata():
     sources._load_manifest.cache_clear()
     for ds, meta in sources.manifest().items():
-        for key in ("title", "publisher", "official_page", "licence", "period"):
+        for key in ("title", "publisher", "official_page", "licence", "frequency", "kind", "editions"):
             assert meta.get(key), f"{ds}: {key} missing"
-        for fname, f in meta["files"].items():
-            assert len(f["sha256"]) == 64, (ds, fname)
-            if "url" in f:
-                assert f["url"].startswith("https://"), (ds, fname)
+        assert meta["frequency"] in sources.FREQUENCIES and meta["kind"] in sources.KINDS, ds
+        assert "files" not in meta, f"{ds}: still in the one-edition form (run tools/make_sources.py migrate)"
+        for e in meta["editions"]:
+            assert e.get("period") and e.get("added") and e.get("period_from") in ("file", "documentation"), (ds, e)
+            for fname, f in e["files"].items():
+                assert len(f["sha256"]) == 64, (ds, fname)
+                if "url" in f:
+                    assert f["url"].startswith("https://"), (ds, fname)

@@ -9,6 +9,7 @@ within 3% relative (the R tests allow 5%).
 """
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -624,118 +625,193 @@ def test_proportion_keeps_index_and_other_columns() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# SPC (Making Data Count): small hand-checked series
+# SPC (Making Data Count): small hand-checked series. The point-for-point comparison with
+# NHSRplotthedots is in tests/test_spc.py.
 # --------------------------------------------------------------------------------------------
 
-# Baseline used below: 10, 12, 10, 12, 10, 12.
-#   mean = 66 / 6 = 11; moving ranges 2, 2, 2, 2, 2 -> mean moving range 2
-#   process limits 11 +/- 2.66 * 2 = 16.32 and 5.68
-#   sigma = 2.66 / 3 * 2 = 1.77333; 2-sigma (near) lines 11 +/- 3.54667 = 14.54667 and 7.45333
-BASELINE = [10, 12, 10, 12, 10, 12]
+# Baseline used below, with the limits fixed on it (fix_after_n_points=12): 10, 12, 10, ..., 12.
+#   mean = 132 / 12 = 11; moving ranges all 2 -> average moving range 2 (none screened out:
+#   2 < 3.267 x 2); process limits 11 -/+ 2.66 x 2 = 5.68 and 16.32; "close to limits" (2 sigma)
+#   lines 11 -/+ (2 x 2.66 / 3) x 2 = 7.453333 and 14.546667. The baseline alternates about the
+#   mean and its steps alternate, so it holds no signal.
+BASELINE = [10.0, 12.0] * 6
+FIX = {"fix_after_n_points": 12}
 
 
 def test_spc_limits_and_point_beyond_upper_limit() -> None:
-    res = S.spc(BASELINE + [17], baseline=6, target=5)
+    res = S.spc(BASELINE + [17], target=5, **FIX)
     p = res.points
-    assert p["mean"].iloc[0] == pytest.approx(11.0)
-    assert p["upper_process_limit"].iloc[0] == pytest.approx(16.32)
-    assert p["lower_process_limit"].iloc[0] == pytest.approx(5.68)
-    assert p["upper_near_limit"].iloc[0] == pytest.approx(14.546667, abs=1e-6)
-    assert p["lower_near_limit"].iloc[0] == pytest.approx(7.453333, abs=1e-6)
-    # 17 > 16.32: beyond the upper limit; with improvement="increase" that is improvement.
-    # No run (sides alternate -,+,-,+,-,+,+), no trend (steps alternate), only one point
-    # above the 2-sigma line, so it is the only rule hit.
-    assert p["rules"].tolist() == [""] * 6 + ["beyond_limits"]
-    assert p["special_cause_improvement"].tolist() == [False] * 6 + [True]
-    assert not p["special_cause_concern"].any()
-    assert res.variation == "special_cause_improvement"
+    assert p["mean"].iloc[-1] == pytest.approx(11.0)
+    assert p["upper_process_limit"].iloc[-1] == pytest.approx(16.32)
+    assert p["lower_process_limit"].iloc[-1] == pytest.approx(5.68)
+    assert p["upper_near_limit"].iloc[-1] == pytest.approx(14.546667, abs=1e-6)
+    assert p["lower_near_limit"].iloc[-1] == pytest.approx(7.453333, abs=1e-6)
+    assert p["used_for_limits"].tolist() == [True] * 12 + [False]
+    # 17 > 16.32: above the upper limit; with improvement_direction="increase" that is improvement
+    assert p["special_cause_type"].tolist() == ["Common Cause"] * 12 + ["Above UCL"]
+    assert p["point_type"].tolist() == ["common_cause"] * 12 + ["special_cause_improvement"]
+    assert res.variation_type == "special_cause_improvement" and res.variation == "improvement_high"
     # lower limit 5.68 > target 5 -> the process always meets the target
-    assert res.assurance == "consistently_passes"
+    assert res.assurance == "consistent_pass"
     assert res.summary["upper_process_limit"] == pytest.approx(16.32)
+    assert res.variation_text == ("Special-cause improvement (higher values): the latest point is above the "
+                                  "upper process limit.")
+    assert res.assurance_text.startswith("Consistently meets the target: the target lies below the lower process limit")
 
 
 def test_spc_direction_and_assurance_follow_polarity() -> None:
-    down = S.spc(BASELINE + [17], baseline=6, improvement="decrease", target=20)
-    assert down.variation == "special_cause_concern"
-    assert down.assurance == "consistently_passes"  # upper limit 16.32 < target 20
-    assert S.spc(BASELINE + [17], baseline=6, target=20).assurance == "consistently_fails"
-    assert S.spc(BASELINE + [17], baseline=6, target=11).assurance == "hit_and_miss"
-    neither = S.spc(BASELINE + [17], baseline=6, improvement="neither", target=11)
-    assert neither.variation == "special_cause_neither" and neither.assurance is None
-    assert neither.points["special_cause_neither"].iloc[-1]
-    assert not neither.points["special_cause_improvement"].any()
+    down = S.spc(BASELINE + [17], improvement_direction="decrease", target=20, **FIX)
+    assert down.variation == "concern_high" and down.variation_type == "special_cause_concern"
+    assert down.assurance == "consistent_pass"  # upper limit 16.32 < target 20, lower is better
+    assert down.assurance_text.startswith("Consistently meets the target: the target lies above the upper")
+    up = S.spc(BASELINE + [17], target=20, **FIX)
+    assert up.assurance == "consistent_fail"
+    assert up.assurance_text == ("Consistently misses the target: the target lies above the upper process limit, "
+                                 "so it will not be met unless the process changes.")
+    assert S.spc(BASELINE + [17], target=11, **FIX).assurance == "inconsistent"
+    # a target exactly on a limit is "inconsistent" (only strictly beyond a limit is consistent)
+    upl = up.points["upper_process_limit"].iloc[0]
+    assert S.spc(BASELINE + [17], target=upl, **FIX).assurance == "inconsistent"
+    neutral = S.spc(BASELINE + [17], improvement_direction="neutral", target=11, **FIX)
+    assert neutral.variation == "neutral_high" and neutral.assurance is None and neutral.assurance_text is None
+    assert neutral.points["point_type"].iloc[-1] == "special_cause_neutral_high"
+    assert neutral.groups.loc[0, ["special_cause_improvement", "special_cause_neutral"]].tolist() == [0, 1]
 
 
 def test_spc_run_below_mean() -> None:
-    # 7 points after the baseline at 10, 9, 10, 9, 10, 9, 10: all below the mean 11, none
-    # beyond 7.45333 (so no 2-of-3), steps alternate (no trend): a run of 7 (points 7-13)
-    res = S.spc(BASELINE + [10, 9, 10, 9, 10, 9, 10], baseline=6)
-    assert res.points["rule_run"].tolist() == [False] * 6 + [True] * 7
-    assert res.points["special_cause_concern"].tolist() == [False] * 6 + [True] * 7
-    assert res.variation == "special_cause_concern"
-    # only 6 below the mean: no run at the default length 7, a run with run_length=6
-    six = BASELINE + [10, 9, 10, 9, 10, 9]
-    assert not S.spc(six, baseline=6).points["rule_run"].any()
-    assert S.spc(six, baseline=6, run_length=6).points["rule_run"].sum() == 6
+    # 7 points after the baseline at 10, 9, 10, 9, 10, 9, 10: all below the mean 11, none below
+    # 7.45333 (so no two in three), steps alternate (no trend): a run of 7
+    res = S.spc(BASELINE + [10, 9, 10, 9, 10, 9, 10], **FIX)
+    assert res.points["special_cause_type"].tolist() == ["Common Cause"] * 12 + ["7 Points Below CL"] * 7
+    assert res.variation == "concern_low"
+    # only 6 below the mean: no run
+    six = S.spc(BASELINE + [10, 9, 10, 9, 10, 9], **FIX)
+    assert not six.points["special_cause_flag"].any() and six.variation == "common_cause"
 
 
 def test_spc_point_on_mean_breaks_run() -> None:
     # 3 below, one exactly on the mean (11), 3 below: two runs of 3, not one of 7
-    res = S.spc(BASELINE + [10, 9, 10, 11, 10, 9, 10], baseline=6)
-    assert not res.points["rule_run"].any()
+    res = S.spc(BASELINE + [10, 9, 10, 11, 10, 9, 10], **FIX)
+    assert res.points["relative_to_mean"].iloc[15] == 0
+    assert not res.points["special_cause_flag"].any()
 
 
-def test_spc_trend_and_two_of_three() -> None:
-    # 1..7: mean 4, moving ranges all 1 -> limits 4 +/- 2.66 = 6.66 and 1.34;
-    # 2-sigma lines 4 +/- 1.77333 = 5.77333 and 2.22667.
-    # Trend: 6 rising steps = 7 points. Beyond limits: 7 > 6.66 and 1 < 1.34.
-    # Two of three: 6 and 7 beyond 5.77 (window 5,6,7); 1 and 2 below 2.23 (window 1,2,3).
+def test_spc_trend_and_precedence_of_labels() -> None:
+    # 1..7: mean 4, moving ranges all 1 -> limits 4 -/+ 2.66 = 1.34 and 6.66. Six rising steps:
+    # a trend of 7. 1 is below the lower limit and 7 above the upper one, and those labels come
+    # first; one label per point, so 1 is a concern (low) although it starts a rising trend.
     res = S.spc([1, 2, 3, 4, 5, 6, 7])
     p = res.points
-    assert p["rule_trend"].all()
-    assert p["rule_beyond_limits"].tolist() == [True, False, False, False, False, False, True]
-    assert p["rule_two_of_three"].tolist() == [True, True, False, False, False, True, True]
-    assert p["rules"].iloc[-1] == "beyond_limits,trend,two_of_three"
-    assert res.variation == "special_cause_improvement"
-    # a rising trend is still a signal up even where the points are low, so the first two
-    # points carry both an improvement (trend) and a concern (low) signal
-    assert p["special_cause_concern"].tolist() == [True, True, False, False, False, False, False]
-    assert not S.spc([1, 2, 3, 4, 5, 6, 7], trend_length=8).points["rule_trend"].any()
-    assert S.spc([1, 2, 3, 4, 5, 6], trend_length=6).points["rule_trend"].all()
+    assert p["special_cause_type"].tolist() == (["Below LCL"] + ["7 Point Trend (Increasing)"] * 5
+                                                + ["Above UCL"])
+    assert p["point_type"].tolist() == ["special_cause_concern"] + ["special_cause_improvement"] * 6
+    assert res.variation == "improvement_high"
+    assert p["short_group_warning"].all()  # 7 points: provisional limits
+    assert "provisional" in res.description
+    # a trend is read by its direction, not its side of the mean: falling values, lower is better
+    down = S.spc([7.0, 6, 5, 4, 3, 2, 1], improvement_direction="decrease").points
+    assert down["special_cause_type"].iloc[3] == "7 Point Trend (Decreasing)"
+    assert (down["point_type"].iloc[1:6] == "special_cause_improvement").all()
+    # a repeated value breaks a trend
+    assert not S.spc([1, 2, 3, 3, 4, 5, 6]).points["special_cause_type"].str.contains("Trend").any()
 
 
-def test_spc_two_of_three_flags_only_points_beyond_two_sigma() -> None:
-    # after the baseline: 15, 11, 15 -- 15 > 14.54667 twice in three points (same side);
-    # 11 is on the mean and is not flagged; nothing is beyond 16.32
-    res = S.spc(BASELINE + [15, 11, 15], baseline=6)
-    assert res.points["rule_two_of_three"].tolist() == [False] * 6 + [True, False, True]
-    assert not res.points["rule_beyond_limits"].any()
-    assert res.variation == "special_cause_improvement"
+def test_spc_two_in_three_needs_band_points_on_one_side_of_the_mean() -> None:
+    # after the baseline: 15, 12, 15 -- two of three between 14.54667 and 16.32, all three above
+    # the mean 11: the two 15s are flagged, the 12 between them is not
+    res = S.spc(BASELINE + [15, 12, 15], **FIX)
+    assert res.points["special_cause_type"].iloc[-3:].tolist() == ["2 in 3 Above CL", "Common Cause",
+                                                                   "2 in 3 Above CL"]
+    assert res.points["close_to_limits"].iloc[-3:].tolist() == [True, False, True]
+    # 15, 11, 15: the middle point is exactly on the mean, so the three are not all on one side
+    # and there is no signal
+    assert not S.spc(BASELINE + [15, 11, 15], **FIX).points["special_cause_flag"].any()
 
 
 def test_spc_constant_series_flags_nothing() -> None:
+    # every moving range is 0: the limits sit on the mean (the reference's screening would drop
+    # all moving ranges and leave the limits missing; see the module docstring)
     res = S.spc([5.0] * 12, target=4)
     p = res.points
     assert (p["upper_process_limit"] == 5).all() and (p["lower_process_limit"] == 5).all()
-    assert not p["special_cause"].any()
+    assert not p["special_cause_flag"].any()
     assert res.variation == "common_cause"
-    assert res.assurance == "consistently_passes"  # lower limit 5 > 4
+    assert res.assurance == "consistent_pass"  # lower limit 5 > 4
+
+
+def test_spc_screens_large_moving_ranges_once() -> None:
+    # NHSRplotthedots' vignette (deviations.Rmd): 1, 2, 1, 2, 10, 1, 2, ... (18 points); moving
+    # ranges 1 x 15, 8, 9 -> AMR 32 / 17; 8 and 9 are >= 3.267 x AMR and are dropped -> AMR 1
+    data = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
+    p = S.spc(data).points
+    mean = sum(data) / 18
+    assert p["upper_process_limit"].iloc[0] == pytest.approx(mean + 2.66 * 1)
+    assert p["moving_range_used"].sum() == 15 and not p["moving_range_used"].iloc[[4, 5]].any()
+    unscreened = S.spc(data, screen_outliers=False).points
+    assert unscreened["upper_process_limit"].iloc[0] == pytest.approx(mean + 2.66 * 32 / 17)
+
+
+def test_spc_rebase_recalculates_limits_from_each_date() -> None:
+    months = pd.date_range("2023-01-01", periods=26, freq="MS")
+    values = [10.0, 12.0] * 7 + [20.0, 22.0] * 6
+    res = S.spc(values, months, rebase="2023-08-01")
+    p = res.points
+    assert p["rebase_group"].tolist() == [0] * 7 + [1] * 19
+    assert p["mean"].iloc[0] == pytest.approx(sum(values[:7]) / 7)
+    assert p["mean"].iloc[-1] == pytest.approx(sum(values[7:]) / 19)
+    assert res.groups["start"].tolist() == [months[0], months[7]]
+    assert res.groups["short_group_warning"].tolist() == [True, False]
+    assert "Limits are recalculated from August 2023" in res.description
+    # the same with a list of Timestamps, and series index as periods
+    again = S.spc(pd.Series(values, index=months), rebase=[pd.Timestamp("2023-08-01")])
+    pd.testing.assert_frame_equal(again.points, p)
+    # and with datetime.date periods
+    dates = S.spc(values, [m.date() for m in months], rebase=datetime.date(2023, 8, 1))
+    pd.testing.assert_frame_equal(dates.points.drop(columns="period"), p.drop(columns="period"))
+    assert (dates.points["period"] == p["period"]).all()
 
 
 def test_spc_uses_series_index_as_periods() -> None:
     s = pd.Series([3.0, 4, 5, 4], index=pd.period_range("2024-01", periods=4, freq="M"))
     assert S.spc(s).points["period"].tolist() == list(s.index)
+    assert S.spc(s, rebase="2024-03").points["rebase_group"].tolist() == [0, 0, 1, 1]
+
+
+def test_spc_missing_values_are_refused_or_dropped() -> None:
+    months = pd.date_range("2023-01-01", periods=15, freq="MS")
+    values = [10.0, 12.0] * 7 + [17.0]
+    values[3] = np.nan
+    with pytest.raises(StatsInputError, match="1 missing value.*April 2023.*missing='drop'"):
+        S.spc(values, months)
+    res = S.spc(values, months, missing="drop")
+    kept = S.spc([v for v in values if not np.isnan(v)], months.delete(3))
+    p = res.points
+    assert len(p) == 15 and p.loc[3, "point_type"] == "missing" and not p.loc[3, "special_cause_flag"]
+    assert pd.isna(p.loc[3, "special_cause_type"]) and p.loc[3, "mean"] == kept.points["mean"].iloc[0]
+    pd.testing.assert_frame_equal(p.drop(index=3).reset_index(drop=True), kept.points)
+    assert res.groups.loc[0, "n"] == 14 and res.variation == kept.variation
 
 
 @pytest.mark.parametrize("values, kwargs, message", [
-    ([1.0, np.nan, 3.0], {}, "missing"),
+    ([1.0, np.nan, 3.0], {}, "1 missing value"),
     ([1.0], {}, "at least 2"),
-    ([1.0, 2.0, 3.0], {"improvement": "up"}, "improvement must be"),
-    ([1.0, 2.0, 3.0], {"baseline": 1}, "baseline"),
-    ([1.0, 2.0, 3.0], {"run_length": 2}, "run_length"),
+    ([1.0, 2.0, 3.0], {"improvement_direction": "up"}, "improvement_direction must be 'increase' or"),
+    ([1.0, 2.0, 3.0], {"fix_after_n_points": 11}, "fix_after_n_points must be a whole number of at least 12"),
     ([1.0, 2.0, 3.0], {"periods": ["a"]}, "periods has 1"),
+    ([1.0, 2.0, 3.0], {"periods": [2, 1, 3]}, "sorted oldest first: 1 comes after 2"),
+    ([1.0, 2.0, 3.0], {"periods": [1, 1, 3]}, "periods are duplicated"),
+    ([1.0, 2.0, 3.0], {"periods": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-02-01"])},
+     "duplicated .February 2024"),
+    ([1.0, 2.0, 3.0], {"rebase": 5}, "rebase date 5 is not one of the periods"),
+    ([1.0, 2.0, 3.0, 4.0], {"rebase": 4}, "has 1 value"),
+    ([1.0, 2.0, 3.0, 4.0], {"rebase": [3, 3]}, "repeated"),
+    ([1.0, 2.0, 3.0], {"periods": pd.date_range("2024-01-01", periods=3, freq="MS"), "rebase": "2024-05-01"},
+     "rebase date May 2024 is not one of the periods"),
     (["a", "b"], {}, "must be numbers"),
     ([1.0, 2.0, 3.0], {"target": "high"}, "target must be a finite number"),
+    ([1.0, 2.0, 3.0], {"two_in_three": "mdc"}, "two_in_three must be 'band' or 'beyond_2_sigma'"),
+    ([1.0, 2.0, 3.0], {"missing": "fill"}, "missing must be"),
+    ([1.0, 2.0, 3.0], {"screen_outliers": "yes"}, "screen_outliers must be True or False"),
 ])
 def test_spc_rejects_bad_input(values, kwargs: dict, message: str) -> None:
     with pytest.raises(StatsInputError, match=message):

@@ -145,12 +145,18 @@ def test_trust_icb_reconstruction():
 def test_spc_recalculated_at_series_break():
     s = wl.rtt_series("QGH")
     c = s[s["role"] == "ICB (commissioner)"]
-    pts = wl.rtt_spc(c, "pct_within_18_weeks", target=92)
-    assert list(pts["segment"].unique()) == ["before February 2024", "from February 2024"]
-    post = pts[pts["segment"] == "from February 2024"]
-    assert post["month"].min() == pd.Timestamp("2024-02-01")
-    assert post["mean"].nunique() == 1 and pts["mean"].nunique() == 2
-    assert post["assurance"].iloc[0] == "consistently_fails"  # 92% never reached
+    res = wl.rtt_spc(c, "pct_within_18_weeks", target=92)
+    # one series, limits recalculated from the break (a rebase point), not two hand-made segments
+    assert res.options["rebase"] == [pd.Timestamp("2024-02-01")]
+    assert res.groups["start"].tolist() == [pd.Timestamp("2022-04-01"), pd.Timestamp("2024-02-01")]
+    p = res.points
+    assert (p["rebase_group"] == (p["period"] >= pd.Timestamp("2024-02-01"))).all()
+    assert p.groupby("rebase_group")["mean"].nunique().tolist() == [1, 1] and p["mean"].nunique() == 2
+    post = c[c["after_series_break"]]["pct_within_18_weeks"]
+    assert res.groups["mean"].iloc[-1] == pytest.approx(post.mean())
+    assert res.assurance == "consistent_fail"  # 92% never reached
+    # a series that starts after the break has nothing to recalculate
+    assert wl.rtt_spc(c[c["after_series_break"]], "total_waiting").options["rebase"] == []
 
 
 def test_rtt_series_stops_at_closed_icb_last_month():

@@ -27,8 +27,10 @@ def _entry(folder: Path, chapter_id: str, inputs: dict[str, str]) -> Path:
 def test_front_matter_lists_the_datasets_each_chapter_read(tmp_path):
     manifest = sources.manifest()
     read_a, read_b, unread = list(manifest)[:3]
-    file_a = next(iter(manifest[read_a]["files"]))
-    file_b = next(iter(manifest[read_b]["files"]))
+    # Inputs-log labels as sources records them: dataset@edition/file.
+    ed_a, ed_b = manifest[read_a]["editions"][-1], manifest[read_b]["editions"][-1]
+    file_a = f"{read_a}@{ed_a['id']}/{next(iter(ed_a['files']))}"
+    file_b = f"{read_b}@{ed_b['id']}/{next(iter(ed_b['files']))}"
     for name in ("chap_a", "chap_b"):  # the source notebooks (pages take their Markdown from them)
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}")]
@@ -37,9 +39,9 @@ def test_front_matter_lists_the_datasets_each_chapter_read(tmp_path):
                            build.ChapterSpec("chap_b", "Chapter B", tmp_path / "chap_b.ipynb")])
     results = {
         ("QGH", "chap_a"): build.ChapterResult(book.chapters[0], _entry(tmp_path / "ea", "chap_a",
-                                               {f"{read_a}/{file_a}": "0" * 64}), False, 0.0),
+                                               {file_a: "0" * 64}), False, 0.0),
         ("QGH", "chap_b"): build.ChapterResult(book.chapters[1], _entry(tmp_path / "eb", "chap_b",
-                                               {f"{read_b}/{file_b}": "1" * 64}), False, 0.0),
+                                               {file_b: "1" * 64}), False, 0.0),
     }
     assert build.datasets_read(results[("QGH", "chap_a")].entry) == [read_a]
     stage = tmp_path / "stage"

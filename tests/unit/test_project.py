@@ -84,7 +84,7 @@ def test_notebook_matches_its_text_twin_and_has_the_parameter_contract(chapter):
     params = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(params) == 1, f"{ipynb}: exactly one cell must be tagged 'parameters'"
     names = re.findall(r"^(\w+)\s*=", params[0].source, re.M)
-    assert names == ["icb_code", "imd_version", "data_dir"]
+    assert names == ["icb_code", "imd_version", "data_dir", "reference_date"]
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     for c in nb.cells:
         if c.cell_type == "code":

@@ -83,13 +83,28 @@ def test_sii_sign_follows_the_gradient(case: tuple[pd.DataFrame, int]) -> None:
 @PROPS
 @given(value=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
        n=st.integers(min_value=2, max_value=60),
-       improvement=st.sampled_from(["increase", "decrease", "neither"]),
-       run_length=st.integers(min_value=3, max_value=9))
-def test_spc_constant_series_flags_nothing(value: float, n: int, improvement: str, run_length: int) -> None:
-    res = S.spc([value] * n, improvement=improvement, run_length=run_length)
-    assert not res.points["special_cause"].any()
+       direction=st.sampled_from(["increase", "decrease", "neutral"]),
+       screen=st.booleans())
+def test_spc_constant_series_flags_nothing(value: float, n: int, direction: str, screen: bool) -> None:
+    # the mean of n equal values is the value itself (R's corrected mean), so no point is off
+    # the mean and the limits sit on it
+    res = S.spc([value] * n, improvement_direction=direction, screen_outliers=screen)
+    assert not res.points["special_cause_flag"].any()
+    assert (res.points["relative_to_mean"] == 0).all()
     assert res.variation == "common_cause"
     assert (res.points["upper_process_limit"] == res.points["mean"]).all()
+
+
+@PROPS
+@given(values=st.lists(st.floats(min_value=-1e4, max_value=1e4, allow_nan=False), min_size=2, max_size=40),
+       screen=st.booleans())
+def test_spc_mirror_image_swaps_up_and_down(values: list[float], screen: bool) -> None:
+    # negating the series mirrors every rule: above <-> below, increasing <-> decreasing, so with
+    # the improvement direction reversed every point type and the variation reading are unchanged
+    up = S.spc(values, improvement_direction="increase", screen_outliers=screen)
+    down = S.spc([-v for v in values], improvement_direction="decrease", screen_outliers=screen)
+    assert up.points["point_type"].tolist() == down.points["point_type"].tolist()
+    assert up.variation.split("_")[0] == down.variation.split("_")[0]
 
 
 LE_AGES = [0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]

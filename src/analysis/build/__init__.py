@@ -39,7 +39,7 @@ from .cache import (OWNER_FILE, STALE_WORK_AGE, ChapterResult, cache_lookup, cle
 from .execute import _postprocess, execute_chapter, run_chapters  # noqa: F401 - tests use build._postprocess
 from .publish import (build_dir, default_target, jupyter_book_build, jupyter_book_build_in_process, publish,
                       site_key_for, swap_symlink)
-from .spec import (DEFAULT_IMD_VERSION, IMD_VERSIONS, BookSpec, BuildError, ChapterSpec, ParameterError,
+from .spec import (DEFAULT_IMD_VERSION, IMD_VERSIONS, BookSpec, BuildError, ChapterSpec, ParameterError, reference_date,
                    Params, load_book_spec, validate_params)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from .. import sources
 from ..paths import BOOK_DIR, ROOT
 from .spec import BookSpec, BuildError, Params
 
@@ -65,7 +66,7 @@ def datasets_read(entry: Path) -> list[str]:
     (``meta.json``); [] if the record cannot be read."""
     try:
         inputs = json.loads((entry / "meta.json").read_text(encoding="utf-8")).get("inputs", {})
-        return sorted({str(label).split("/", 1)[0] for label in inputs})
+        return sorted({sources.label_dataset(str(label)) for label in inputs})
     except (OSError, ValueError, AttributeError):
         return []
 

@@ -72,16 +72,14 @@ def pre_key(chapter: ChapterSpec, params: Params) -> str:
 
 
 def current_input_shas(labels: Iterable[str]) -> dict[str, str] | None:
-    """Current sha256 of recorded inputs, or None if one can no longer be resolved."""
+    """What each recorded input stands for now (a file's sha256, a dataset's edition selection
+    under the current as-of date), or None if one can no longer be resolved."""
     out = {}
     for label in labels:
-        ds, _, fname = label.partition("/")
-        try:
-            spec = sources.file_spec(ds, fname)
-            path = sources.resolve(ds, fname, download=False)
-        except sources.DataSourceError:
+        value = sources.current_sha(label)
+        if value is None:
             return None
-        out[label] = spec.sha256 if path is None else sources.sha256_file(path)
+        out[label] = value
     return out
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from .. import geography, stats
 from ..load import performance as perf
+from ..stats.spc import ASSURANCE_WORDS, VARIATION_WORDS
 
 # --------------------------------------------------------------------------- the 31 objectives
 
@@ -104,7 +105,7 @@ class MeasureSpec:
     key: str
     label: str
     unit: str  # "%", "minutes" or "count"
-    improvement: str  # "increase" / "decrease" / "neither" (stats.spc)
+    improvement: str  # "increase" / "decrease" / "neutral" (stats.spc's improvement_direction)
     target: float | None
     dataset: str
     what: str  # how it is computed, in words
@@ -151,19 +152,11 @@ MEASURES: dict[str, MeasureSpec] = {
 #: Making Data Count advises at least 12 (ideally 15-20) points before reading SPC limits.
 MIN_SPC_POINTS = 12
 
-VARIATION_WORDS = {
-    "special_cause_improvement": "Improvement (special cause)",
-    "special_cause_concern": "Concern (special cause)",
-    "special_cause_neither": "Special cause (no direction)",
-    "common_cause": "Common-cause variation",
-}
-VARIATION_ICON = {"special_cause_improvement": "▲", "special_cause_concern": "▼",
-                  "special_cause_neither": "◆", "common_cause": "●"}
-ASSURANCE_WORDS = {
-    "consistently_passes": "Consistently meets target",
-    "consistently_fails": "Consistently misses target",
-    "hit_and_miss": "Hit and miss",
-}
+# The Making Data Count readings in words (VARIATION_WORDS, ASSURANCE_WORDS) are stats.spc's,
+# keyed by its variation and assurance icons.
+#: A text symbol per kind of variation for the table: ▲ improvement, ▼ concern, ◆ neither, ● common.
+VARIATION_ICON = {"improvement_high": "▲", "improvement_low": "▲", "concern_high": "▼", "concern_low": "▼",
+                  "neutral_high": "◆", "neutral_low": "◆", "common_cause": "●"}
 
 
 @dataclass
@@ -177,6 +170,8 @@ class Series:
     england: float | None  # England value for the same period
     notes: list[str] = field(default_factory=list)
     spc: stats.SPCResult | None = None
+    #: months from which SPC limits are recalculated (a change in what the series counts)
+    rebase: list[pd.Timestamp] = field(default_factory=list)
     #: data from before the objective period (ambulance): shown, but not counted as met / not met
     context_only: bool = False
 
@@ -372,13 +367,18 @@ def _series_rtt(icb: geography.ICB) -> Series:
     data = pd.DataFrame({"month": s["month"], "value": s["over_65_weeks"].astype(float)}).reset_index(drop=True)
     last = data["month"].max()
     eng = r[(r["level"] == "national") & (r["month"] == last)]["over_65_weeks"].iloc[0]
-    notes = ["Community-service pathways left RTT in February 2024 (series break).",
-             "Where the number waiting fell steeply, process limits worked out over the whole period are wide: "
-             "read the run of points as well as the limits."]
+    notes = ["Community-service pathways left RTT in February 2024 (series break); SPC limits are recalculated "
+             "from then.",
+             "Where the number waiting fell steeply, process limits are wide: read the run of points as well as "
+             "the limits."]
     if bool(s["former_org"].any()):
         notes.append(f"This ICB closed on 1 April 2026; its RTT series ends in {_month_label(last)}.")
+    from ..load.waiting import RTT_SERIES_BREAK
+
+    after = data["month"] >= RTT_SERIES_BREAK
+    rebase = [data.loc[after, "month"].iloc[0]] if after.any() and not after.all() else []
     return Series(MEASURES["rtt_65w"], data, f"{icb.short_name} ICB (as commissioner)", _month_label(last),
-                  float(eng), notes)
+                  float(eng), notes, rebase=rebase)
 
 
 def _series_cwt(icb: geography.ICB, standard: str, key: str) -> Series:
@@ -487,8 +487,8 @@ def measure_series(icb_code: str, key: str) -> Series:
     if s.data.empty or s.data["value"].isna().any():
         raise ValueError(f"{key} for {icb.ods_code}: missing values in the series")
     if len(s.data) >= MIN_SPC_POINTS:
-        s.spc = stats.spc(s.data["value"], periods=list(s.data["month"]), improvement=s.spec.improvement,
-                          target=s.spec.target)
+        s.spc = stats.spc(s.data["value"], periods=list(s.data["month"]),
+                          improvement_direction=s.spec.improvement, target=s.spec.target, rebase=s.rebase or None)
     return s
 
 
@@ -532,7 +532,7 @@ def scorecard(icb_code: str) -> Scorecard:
             rows.append(base | {"measure": None, "measured": False, "measured_for": "–", "period": "–",
                                 "value": np.nan, "value_text": "Not measured in this edition",
                                 "england": np.nan, "england_text": "–", "met": None, "met_text": "–",
-                                "variation": None, "variation_text": "–", "assurance": None,
+                                "variation": None, "variation_type": None, "variation_text": "–", "assurance": None,
                                 "assurance_text": "–", "source": o.source})
             continue
         met = s.met
@@ -546,6 +546,7 @@ def scorecard(icb_code: str) -> Scorecard:
             "met_text": ("Not assessed: data end before 2023/24" if s.context_only else "No numeric target")
             if met is None else ("✔ Met" if met else "✖ Not met"),
             "variation": var,
+            "variation_type": s.spc.variation_type if s.spc else None,
             "variation_text": f"{VARIATION_ICON[var]} {VARIATION_WORDS[var]}" if var else "Too few points for SPC",
             "assurance": ass,
             "assurance_text": ASSURANCE_WORDS[ass] if ass else "–",
@@ -678,7 +679,6 @@ def spc_figure(series: list[Series], ncols: int = 2):
     and the target. A series too short for SPC is drawn as a plain line, labelled so."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
 
     from .. import figures
 
@@ -688,20 +688,9 @@ def spc_figure(series: list[Series], ncols: int = 2):
     for ax, s in zip(axes.ravel(), series):
         d = s.data
         if s.spc is not None:
-            p = s.spc.points
-            x = pd.to_datetime(p["period"])
-            ax.plot(x, p["value"], color=figures.NHS_MID_GREY, lw=1, zorder=1)
-            ax.plot(x, p["mean"], color=figures.NHS_DARK_GREY, lw=1, label="Mean")
-            ax.plot(x, p["upper_process_limit"], color=figures.NHS_DARK_GREY, lw=0.9, ls="--", label="Process limits")
-            ax.plot(x, p["lower_process_limit"], color=figures.NHS_DARK_GREY, lw=0.9, ls="--")
-            kinds = np.where(p["special_cause_improvement"], "improvement",
-                             np.where(p["special_cause_concern"], "concern", "common"))
-            for kind in ("common", "improvement", "concern"):
-                m = kinds == kind
-                if m.any():
-                    st = figures.SPC[kind]
-                    ax.scatter(x[m], p["value"][m], color=st["colour"], marker=st["marker"], s=22, zorder=3,
-                               edgecolor=figures.NHS_DARK_GREY if kind == "common" else "none", linewidth=0.3)
+            # the target is drawn with the chart; its value goes in the line above the chart,
+            # where it can never cover a point
+            figures.plot_spc(s.spc, ax=ax, label_targets=False, legend=False, marker_size=22)
             reading = VARIATION_WORDS[s.spc.variation]
             if s.spc.assurance:
                 reading += "; " + ASSURANCE_WORDS[s.spc.assurance].lower()
@@ -709,8 +698,8 @@ def spc_figure(series: list[Series], ncols: int = 2):
             ax.plot(d["month"], d["value"], color=figures.NHS_BLUE, marker="o", ms=3, lw=1)
             reading = f"{len(d)} point(s): too few for SPC"
         if s.spec.target is not None:
-            ax.axhline(s.spec.target, color=figures.NHS_RED, lw=1.2, ls=":", zorder=0)
-            # the target's value goes in the line above the chart, where it can never cover a point
+            if s.spc is None:
+                ax.axhline(s.spec.target, color=figures.NHS_RED, lw=1.2, ls=":", zorder=0)
             reading += f" (target {_fmt(s.spec.target, s.spec.unit)}, dotted line)"
         ax.text(0, 1.0, reading, transform=ax.transAxes, fontsize=7.5, va="bottom", color=figures.NHS_DARK_GREY)
         ax.set_title(s.spec.label + "\n", fontsize=10, loc="left")
@@ -727,13 +716,7 @@ def spc_figure(series: list[Series], ncols: int = 2):
             figures.count_axis(ax)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
-    handles = [Line2D([], [], color=figures.SPC[k]["colour"], marker=figures.SPC[k]["marker"], ls="",
-                      markeredgecolor=figures.NHS_DARK_GREY if k == "common" else "none", label=lab)
-               for k, lab in (("common", "Common cause"), ("improvement", "Special cause: improvement"),
-                              ("concern", "Special cause: concern"))]
-    handles += [Line2D([], [], color=figures.NHS_DARK_GREY, lw=1, label="Mean"),
-                Line2D([], [], color=figures.NHS_DARK_GREY, lw=0.9, ls="--", label="Process limits"),
-                Line2D([], [], color=figures.NHS_RED, lw=1.2, ls=":", label="Target")]
+    handles = figures.spc_legend_handles()
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -0.02))
     with warnings.catch_warnings():  # AutoDateLocator complains about short (11-month) ranges
         warnings.simplefilter("ignore", UserWarning)

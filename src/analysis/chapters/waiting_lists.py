@@ -117,35 +117,22 @@ def rtt_series(icb_code: str) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
-def rtt_spc(series: pd.DataFrame, measure: str, *, target: float | None = None) -> pd.DataFrame:
+def rtt_spc(series: pd.DataFrame, measure: str, *, target: float | None = None) -> stats.SPCResult:
     """Making Data Count XmR chart of one measure of one organisation's monthly series.
 
-    The February 2024 series break changes what is counted, so the chart is computed separately
-    on the two segments (April 2022 - January 2024 and February 2024 onwards), each with its own
-    mean and limits (``stats.spc`` holds limits from a baseline but has no recalculation point).
-    Returns the points of both segments with a ``segment`` column and the segment's
-    ``variation``/``assurance`` summary repeated on each row.
+    The February 2024 series break changes what is counted, so the mean and limits are
+    recalculated from it (a rebase point of :func:`analysis.stats.spc`) when the series has months
+    on both sides; ``result.groups`` holds the two periods' means, limits and readings, and the
+    series' variation and assurance are those of the period from February 2024.
     """
     if series["org_code"].nunique() != 1:
         raise ValueError("rtt_spc takes the series of one organisation")
-    label, improvement = SPC_MEASURES[measure]
+    _, improvement = SPC_MEASURES[measure]
     s = series.sort_values("month")
-    out = []
-    for seg_name, seg in (("before February 2024", s[~s["after_series_break"]]),
-                          ("from February 2024", s[s["after_series_break"]])):
-        if len(seg) < 2:
-            continue
-        res = stats.spc(seg[measure].astype(float).to_numpy(), periods=list(seg["month"]),
-                        improvement=improvement, target=target)
-        pts = res.points.rename(columns={"period": "month"})
-        pts["segment"] = seg_name
-        pts["variation"] = res.variation
-        pts["assurance"] = res.assurance
-        out.append(pts)
-    df = pd.concat(out, ignore_index=True)
-    df.insert(0, "measure", measure)
-    df.insert(0, "org_code", s["org_code"].iloc[0])
-    return df
+    after = s["after_series_break"].to_numpy(dtype=bool)
+    rebase = s.loc[after, "month"].iloc[0] if after.any() and not after.all() else None
+    return stats.spc(s[measure].astype(float).to_numpy(), s["month"], improvement_direction=improvement,
+                     target=target, rebase=rebase)
 
 
 def rtt_latest(series: pd.DataFrame) -> pd.DataFrame:
@@ -394,54 +381,31 @@ HEADLINE_RANGES = {
 # =========================================================================== figures
 # Drawing only: every value plotted comes from the tables above.
 
-def _spc_axis(ax, pts: pd.DataFrame, *, ylabel: str, targets: dict[str, float] | None = None,
+def _spc_axis(ax, result: stats.SPCResult, *, ylabel: str, targets: dict[str, float] | None = None,
               percent: bool = False, title: str = "") -> None:
-    from .. import figures
-
-    for seg, g in pts.groupby("segment", sort=False):
-        ax.plot(g["month"], g["value"], color=figures.NHS_DARK_GREY, lw=1.2, zorder=2)
-        ax.plot(g["month"], g["mean"], color=figures.NHS_BLACK, lw=1, zorder=1)
-        ax.plot(g["month"], g["upper_process_limit"], color=figures.NHS_DARK_GREY, lw=0.9, ls="--", zorder=1)
-        ax.plot(g["month"], g["lower_process_limit"], color=figures.NHS_DARK_GREY, lw=0.9, ls="--", zorder=1)
-    kinds = (("common", ~pts["special_cause_improvement"] & ~pts["special_cause_concern"], "Common cause"),
-             ("improvement", pts["special_cause_improvement"], "Special cause: improvement"),
-             ("concern", pts["special_cause_concern"], "Special cause: concern"))
-    for key, mask, label in kinds:
-        if mask.any():
-            st = figures.SPC[key]
-            ax.scatter(pts.loc[mask, "month"], pts.loc[mask, "value"], color=st["colour"], marker=st["marker"],
-                       s=28, edgecolor=figures.NHS_DARK_GREY, linewidth=0.4, zorder=3, label=label)
-    ax.axvline(waiting.RTT_SERIES_BREAK, color=figures.NHS_MID_GREY, lw=1, ls=":")
-    ax.annotate("Series break\n(Feb 2024)", xy=(waiting.RTT_SERIES_BREAK, 1), xycoords=("data", "axes fraction"),
-                xytext=(3, -2), textcoords="offset points", fontsize=7.5, va="top", color=figures.NHS_DARK_GREY)
-    for label, value in (targets or {}).items():
-        ax.axhline(value, color=figures.NHS_ORANGE, lw=1.1, ls="-.")
-        ax.annotate(label, xy=(0, value), xycoords=("axes fraction", "data"), xytext=(3, 3),
-                    textcoords="offset points", ha="left", fontsize=7.5, color=figures.NHS_BLACK,
-                    bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title, fontsize=10.5)
-    if percent:
-        figures.percent_axis(ax)
-    else:
-        figures.count_axis(ax)
     import matplotlib.dates as mdates
 
+    from .. import figures
+
+    figures.plot_spc(result, ax=ax, ylabel=ylabel, targets=targets or {}, percent=percent, legend=False,
+                     rebase_label="Series break")
+    if title:
+        ax.set_title(title, fontsize=10.5)
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[4]))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("Apr\n%Y"))
     ax.tick_params(axis="x", labelsize=8)
 
 
 def plot_spc_panels(panels: list[dict], ncols: int = 2, height: float = 3.2):
-    """Small multiples of SPC charts. Each panel: dict(points=, ylabel=, title=, targets=, percent=)."""
+    """Small multiples of SPC charts. Each panel: dict(result=, ylabel=, title=, targets=, percent=), with
+    ``result`` from :func:`rtt_spc`."""
     import matplotlib.pyplot as plt
 
     n = len(panels)
     nrows = int(np.ceil(n / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(9, min(6, height * nrows + 0.6)), squeeze=False)
     for ax, p in zip(axes.ravel(), panels):
-        _spc_axis(ax, p["points"], ylabel=p.get("ylabel", ""), targets=p.get("targets"),
+        _spc_axis(ax, p["result"], ylabel=p.get("ylabel", ""), targets=p.get("targets"),
                   percent=p.get("percent", False), title=p.get("title", ""))
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)

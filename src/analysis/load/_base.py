@@ -52,15 +52,19 @@ def read_csv(
     required: Iterable[str] = (),
     schema: pa.DataFrameSchema | None = None,
     rename: dict[str, str] | None = None,
+    edition: str | None = None,
+    path: Path | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
     """Resolve, read and validate a CSV.
 
     ``required`` columns are checked (with a "did you mean" for renamed columns) before
-    ``rename`` is applied; ``schema`` is validated after renaming.
+    ``rename`` is applied; ``schema`` is validated after renaming. ``edition`` picks an edition
+    of the dataset (default: the newest that has the file); ``path`` reads a file that is not
+    (yet) in the manifest, such as a candidate new edition checked by ``data add``.
     """
     required = list(required)
-    path = sources.resolve(dataset, filename)
+    path = Path(path) if path is not None else sources.resolve(dataset, filename, edition=edition)
     if path.stat().st_size == 0:
         raise LoaderError(f"{_where(dataset, filename)} is empty (0 bytes) at {path}.")
     kwargs.setdefault("encoding", "utf-8-sig")  # several publishers' CSVs start with a BOM
@@ -153,9 +157,12 @@ def read_excel(
     required: Iterable[str] = (),
     schema: pa.DataFrameSchema | None = None,
     rename: dict[str, str] | None = None,
+    edition: str | None = None,
+    path: Path | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
-    path = sources.resolve(dataset, filename)
+    """As :func:`read_csv`, for a workbook (``sheet_name``, ``header`` ... as pandas)."""
+    path = Path(path) if path is not None else sources.resolve(dataset, filename, edition=edition)
     try:
         df = pd.read_excel(path, **kwargs)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
@@ -283,10 +290,14 @@ _NOT_READ_BY_CHAPTERS = {"cli.py", "bench.py", "compare.py", "frontmatter.py", "
 
 
 def _code_fingerprint() -> str:
-    """Hash of the package source: a change to any loader invalidates derived tables."""
+    """Hash of the package source: a change to any loader invalidates derived tables.
+
+    The YAML registries the chapters read (``registry/objectives.yml``: the national targets)
+    count as source: a corrected target must re-run the chapters that judge data against it.
+    """
     h = hashlib.sha256()
     pkg = Path(__file__).resolve().parents[1]
-    for p in sorted(pkg.rglob("*.py")):
+    for p in sorted([*pkg.rglob("*.py"), *pkg.rglob("*.yml")]):
         rel = p.relative_to(pkg)
         if rel.parts[0] in _NOT_READ_BY_CHAPTERS or rel.as_posix() in _NOT_READ_BY_CHAPTERS:
             continue
@@ -309,10 +320,24 @@ def tables_dir() -> Path:
     return Path(os.environ.get("ANALYSIS_CACHE_DIR", CACHE_DIR)) / "tables"
 
 
+def _input_key(dataset: str, filename: str) -> str:
+    """sha256 of one input file, or for ``(dataset, "*")`` the hash of every file of the
+    editions the build selects (each resolved, so verified and recorded as read)."""
+    if filename != "*":
+        return sources.sha256_file(sources.resolve(dataset, filename))
+    chosen = sources.editions(dataset)
+    h = hashlib.sha256(sources.selection_hash(chosen).encode())
+    for e in chosen:
+        for spec in e.files:
+            h.update(sources.sha256_file(sources.resolve_spec(spec)).encode())
+    return h.hexdigest()
+
+
 def cached_table(name: str, inputs: list[tuple[str, str]]) -> Callable:
     """Cache a function's DataFrame result as parquet, keyed on its inputs' sha256 and the code.
 
-    ``inputs`` lists the (dataset, file) pairs the function reads. They are resolved (and so
+    ``inputs`` lists the (dataset, file) pairs the function reads (``(dataset, "*")``: every file
+    of the editions selected for the build, for a series read edition by edition). They are resolved (and so
     verified and recorded as read) on every call, cache hit or not, so a chapter's cache key
     still sees every raw file behind the tables it used. Keyword arguments become part of the
     key. Set ANALYSIS_NO_TABLE_CACHE=1 to bypass.
@@ -323,7 +348,7 @@ def cached_table(name: str, inputs: list[tuple[str, str]]) -> Callable:
 
         @wraps(fn)
         def wrapper(**kwargs: Any) -> pd.DataFrame:
-            shas = [sources.sha256_file(sources.resolve(d, f)) for d, f in inputs]
+            shas = [_input_key(d, f) for d, f in inputs]
             h = hashlib.sha256()
             h.update(name.encode())
             h.update(code_fingerprint().encode())

@@ -29,11 +29,47 @@ Methods and references
       J Epidemiol Community Health 58:243-9.
     * quantiles: PHEindicatormethods ``phe_quantile``; OHID technical guide *Assigning
       deprivation categories*.
-    * funnel plots: PHEindicatormethods ``phe_funnels`` / ``phe_funnel_significance``;
-      Spiegelhalter DJ (2005) Stat Med 24:1185-1202; Fingertips technical guidance.
-    * statistical process control: NHS England / NHS Improvement *Making Data Count* (2019)
-      and *Making Data Count: Strengthening your decisions* (2021); XmR chart (Wheeler DJ,
-      *Understanding Variation*, 2000).
+    * funnel plots adjusted for overdispersion: ``funnel_overdispersed``, with
+      ``funnel_limit_curves`` to draw the limits and ``funnel_position`` to put a unit's place
+      in words. Spiegelhalter's additive random-effects method: each unit's value is put on a
+      variance-stabilised scale (arcsine square root for proportions; for indirectly
+      standardised ratios the log, as NHS Digital's SHMI, or the square root, as CQC) and
+      scored as a z-score; the z-scores are winsorised at 10% in each tail (SHMI: the top and
+      bottom 10% are truncated instead) before the dispersion ratio phi and the between-unit
+      variance tau2 (DerSimonian-Laird) are estimated, and tau2 widens the 95% and 99.8%
+      limits. When phi <= 1 there is no overdispersion and the unadjusted limits are used
+      (arcsine normal approximation for proportions, exact Poisson for ratios). Reference
+      implementation NHS-R FunnelPlotR 0.6.0, reproduced for 90 settings on 10 NHS datasets,
+      with two deliberate differences: limits past 0% or 100% are set to 0% or 100% at every
+      denominator, and CQC limits are squared back from the square-root scale. Spiegelhalter
+      DJ (2005) Stat Med 24:1185-1202 and Qual Saf Health Care 14:347-51; Spiegelhalter DJ et
+      al (2012) J R Stat Soc A 175:1-47; DerSimonian R, Laird N (1986) Control Clin Trials
+      7:177-88.
+    * funnel plots: PHEindicatormethods ``phe_funnels`` / ``phe_funnel_significance``
+      (limits with no between-area variation); Spiegelhalter DJ (2005) Stat Med 24:1185-1202;
+      Fingertips technical guidance.
+    * statistical process control: XmR charts read with the NHS England / NHS Improvement
+      *Making Data Count* rules, exactly as the NHS-R Community's R package NHSRplotthedots
+      0.2.2 (``ptd_spc``) computes them, and tested point for point against its outputs for 21
+      series (857 points). Mean and process limits mean -/+ 2.66 x the average moving range;
+      moving ranges of 3.267 x the average or more are screened out once before the limits are
+      set (as the package does by default; the MDC Excel tools do not screen). Special causes,
+      one label per point in this order: a point beyond a process limit; a trend of 7 points
+      each higher (or lower) than the one before; two of three points in a row between the
+      2-sigma line (mean -/+ 1.773 x the average moving range) and the process limit, all three
+      on the same side of the mean (the MDC tools since late 2023 also count points beyond the
+      limit, an option here); a run of 7 points on one side of the mean (a point on the mean
+      breaks a run, a repeated value breaks a trend). Limits can be recalculated from given
+      dates (rebasing) and fixed on the first n points (n at least 12); groups of fewer than 13
+      points have provisional limits. Variation: the kind of the latest point (improvement,
+      concern, neutral or common cause); assurance: a target beyond the latest process limits
+      is consistently met or missed, a target between them is hit and miss. NHS England /
+      NHS Improvement *Making Data Count* (2019) and *Strengthening your decisions* (2021);
+      XmR chart (Wheeler DJ, *Understanding Variation*, 2000).
+    * differences between two estimates: MOVER, the method of variance estimates recovery, from
+      the two estimates' own confidence limits (``difference_ci``) -- Newcombe RG (1998)
+      Stat Med 17:873-90 (method 10, the hybrid score interval for two proportions); Zou GY,
+      Donner A (2008) Stat Methods Med Res 17:387-403.
 
 Where the Python port of PHEindicatormethods (``PHStatsMethods`` 0.1.16, installed) computes a
 method correctly and works with pandas 3 it is called (Wilson proportions, DSRs, quantiles,
@@ -43,7 +79,16 @@ the reason is given next to the code.
 from __future__ import annotations
 
 from ._common import ESP2013, LIFE_TABLE_AGE_BANDS, StatsInputError
-from .funnel import funnel_limits, funnel_significance
+from .differences import difference_ci
+from .funnel import (
+    FUNNEL_LEVELS,
+    FunnelPosition,
+    funnel_limit_curves,
+    funnel_limits,
+    funnel_overdispersed,
+    funnel_position,
+    funnel_significance,
+)
 from .inequality import sii
 from .life_table import life_expectancy
 from .quantiles import assign_quantiles, population_weighted_quantiles
@@ -52,15 +97,21 @@ from .spc import SPCResult, spc
 
 __all__ = [
     "ESP2013",
+    "FUNNEL_LEVELS",
+    "FunnelPosition",
     "LIFE_TABLE_AGE_BANDS",
     "SPCResult",
     "StatsInputError",
     "assign_quantiles",
     "byars_ci",
     "crude_rate",
+    "difference_ci",
     "dsr",
     "exact_poisson_ci",
+    "funnel_limit_curves",
     "funnel_limits",
+    "funnel_overdispersed",
+    "funnel_position",
     "funnel_significance",
     "life_expectancy",
     "population_weighted_quantiles",

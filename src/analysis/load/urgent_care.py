@@ -1,0 +1,199 @@
+"""NHS England's monthly A&E Attendances and Emergency Admissions CSV, read as published.
+
+One file a month (``Monthly-AE-<Month>-<Year>.csv`` up to June 2025, ``<Month>-<Year>-CSV-<id>.csv``
+after), one row per reporting provider (NHS trusts, independent providers, urgent treatment
+centres, walk-in centres) and a last national ``TOTAL`` row (``Total`` in September 2025). The
+month is read from the ``Period`` column (``MSitAE-JANUARY-2025``), never from the file name.
+There is no ICB column: an ICB's figure is built from the providers located in it (see the
+scorecard chapter).
+
+This replaces the third-party conversion in ``ae_attendances`` for 2025 onwards: that conversion
+repeats February and March 2024 as February and March 2025 for every trust and ICB
+(:func:`repeated_months_in_conversion` finds them); NHS England's own files carry their own values
+(e.g. RWP, February 2025: 16,264 attendances).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import sources
+from ..sources import Period
+from ._base import LoaderError, check_codes, check_unique, read_csv
+from .readers import EditionReader, Recognition, find_repeated_periods, register, sniff_csv_header
+
+AE_MONTHLY = "ae_monthly_official"
+
+_TYPES = ("Type 1", "Type 2", "Other A&E Department")
+ATTENDANCE_COLS = [f"A&E attendances {t}" for t in _TYPES] + [
+    "A&E attendances Booked Appointments Type 1", "A&E attendances Booked Appointments Type 2",
+    "A&E attendances Booked Appointments Other Department"]
+OVER_4H_COLS = ["Attendances over 4hrs Type 1", "Attendances over 4hrs Type 2", "Attendances over 4hrs Other Department",
+                "Attendances over 4hrs Booked Appointments Type 1", "Attendances over 4hrs Booked Appointments Type 2",
+                "Attendances over 4hrs Booked Appointments Other Department"]
+DTA_COLS = ["Patients who have waited 4-12 hs from DTA to admission",
+            "Patients who have waited 12+ hrs from DTA to admission"]
+ADMISSION_COLS = ["Emergency admissions via A&E - Type 1", "Emergency admissions via A&E - Type 2",
+                  "Emergency admissions via A&E - Other A&E department", "Other emergency admissions"]
+TEXT_COLS = ["Period", "Org Code", "Parent Org", "Org name"]
+COUNT_COLS = ATTENDANCE_COLS + OVER_4H_COLS + DTA_COLS + ADMISSION_COLS
+REQUIRED = TEXT_COLS + COUNT_COLS
+
+_MONTHS = {m.upper(): i for i, m in enumerate(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"], start=1)}
+_PERIOD = re.compile(r"^MSITAE-([A-Z]+)-(\d{4})$")  # matched on the upper-cased value
+
+
+def _month_of(value: str, filename: str) -> dt.date:
+    m = _PERIOD.match(str(value).strip().upper())
+    if not m or m.group(1) not in _MONTHS:
+        raise LoaderError(f"dataset {AE_MONTHLY!r}, file {filename!r}, column 'Period': {value!r} is not a "
+                          "period of the form MSitAE-<MONTH>-<YEAR> (e.g. MSitAE-JANUARY-2025).")
+    return dt.date(int(m.group(2)), _MONTHS[m.group(1)], 1)
+
+
+def parse_ae_monthly(path: Path, *, filename: str | None = None, edition: str | None = None) -> pd.DataFrame:
+    """One monthly A&E CSV as a tidy table, one row per provider.
+
+    Columns: ``month`` (first day), ``org_code``, ``org_name``, ``region`` (NHS England region,
+    trailing spaces removed), ``attendances`` (all six attendance columns: types 1, 2 and other,
+    booked appointments included, as NHS England's headline), ``over_4h`` (the six over-4-hours
+    columns), ``type1_attendances``, ``type1_over_4h``, ``emergency_admissions`` (the four
+    admission columns), ``dta_4_12h``, ``dta_12h`` (waits from decision to admit). Checks: every
+    column present, one period in the file, counts whole and non-negative, no more breaches than
+    attendances, codes like ODS codes and unique, and the provider rows add up to the TOTAL row in
+    every column (a truncated or edited file fails here).
+    """
+    fn = filename or path.name
+    df = read_csv(AE_MONTHLY, fn, path=path, required=REQUIRED, dtype=str, keep_default_na=False)
+    df = df[REQUIRED].copy()
+    for c in TEXT_COLS:
+        df[c] = df[c].str.strip()
+    is_total = df["Org Code"].str.upper().eq("TOTAL")
+    if int(is_total.sum()) != 1:
+        raise LoaderError(f"dataset {AE_MONTHLY!r}, file {fn!r}: expected one national TOTAL row (column 'Org "
+                          f"Code'), found {int(is_total.sum())}; the file may be truncated or edited.")
+    periods = df.loc[~is_total, "Period"].unique()
+    if len(periods) != 1:
+        raise LoaderError(f"dataset {AE_MONTHLY!r}, file {fn!r}, column 'Period': the file holds "
+                          f"{len(periods)} periods ({', '.join(map(str, periods[:4]))}); a monthly file has one.")
+    month = _month_of(periods[0], fn)
+    counts = pd.DataFrame(index=df.index)
+    for c in COUNT_COLS:
+        v = pd.to_numeric(df[c].str.replace(",", "", regex=False), errors="coerce")
+        bad = v.isna() | (v < 0) | (v != np.floor(v))
+        if bad.any():
+            ex = df.loc[bad, ["Org Code", c]].head(3).to_dict("records")
+            raise LoaderError(f"dataset {AE_MONTHLY!r}, file {fn!r}, column {c!r}: {int(bad.sum())} value(s) are "
+                              f"not whole non-negative counts; e.g. {ex}.")
+        counts[c] = v.astype("int64")
+    total, providers = counts[is_total].iloc[0], counts[~is_total]
+    off = [c for c in COUNT_COLS if int(providers[c].sum()) != int(total[c])]
+    if off:
+        c = off[0]
+        raise LoaderError(f"dataset {AE_MONTHLY!r}, file {fn!r}, column {c!r}: the provider rows add up to "
+                          f"{int(providers[c].sum()):,} but the TOTAL row says {int(total[c]):,} "
+                          f"({len(off)} column(s) disagree); the file may be truncated or edited.")
+    out = pd.DataFrame({
+        "month": pd.Timestamp(month),
+        "org_code": df.loc[~is_total, "Org Code"].to_numpy(),
+        "org_name": df.loc[~is_total, "Org name"].to_numpy(),
+        "region": df.loc[~is_total, "Parent Org"].to_numpy(),
+        "attendances": providers[ATTENDANCE_COLS].sum(axis=1).to_numpy(),
+        "over_4h": providers[OVER_4H_COLS].sum(axis=1).to_numpy(),
+        "type1_attendances": providers[["A&E attendances Type 1",
+                                        "A&E attendances Booked Appointments Type 1"]].sum(axis=1).to_numpy(),
+        "type1_over_4h": providers[["Attendances over 4hrs Type 1",
+                                    "Attendances over 4hrs Booked Appointments Type 1"]].sum(axis=1).to_numpy(),
+        "emergency_admissions": providers[ADMISSION_COLS].sum(axis=1).to_numpy(),
+        "dta_4_12h": providers[DTA_COLS[0]].to_numpy(),
+        "dta_12h": providers[DTA_COLS[1]].to_numpy(),
+    })
+    check_codes(out["org_code"], r"[A-Z0-9]{3,6}", dataset=AE_MONTHLY, filename=fn, column="Org Code")
+    check_unique(out, ["org_code"], AE_MONTHLY, fn)
+    bad = out["over_4h"] > out["attendances"]
+    if bad.any():
+        raise LoaderError(f"dataset {AE_MONTHLY!r}, file {fn!r}: {int(bad.sum())} provider(s) report more waits "
+                          f"over 4 hours than attendances; e.g. {out.loc[bad, 'org_code'].head(3).tolist()}.")
+    if edition is not None:
+        out.insert(0, "edition", edition)
+    return out
+
+
+def _period_label(month: dt.date) -> str:
+    return f"{month:%B %Y}"
+
+
+@register
+class AEMonthlyReader(EditionReader):
+    dataset = AE_MONTHLY
+    frequency = "monthly"
+    kind = "series"
+    describes = "NHS England Monthly A&E Attendances and Emergency Admissions CSV (by provider)"
+
+    def recognise(self, path: Path) -> Recognition:
+        if path.suffix.lower() != ".csv":
+            return Recognition(False, f"it is a {path.suffix or 'file without a suffix'}, not a .csv")
+        header = sniff_csv_header(path)
+        missing = [c for c in REQUIRED if c not in header]
+        if not header:
+            return Recognition(False, "it has no readable CSV header")
+        if len(missing) > len(REQUIRED) // 2:
+            return Recognition(False, f"its header lacks {len(missing)} of the {len(REQUIRED)} columns of the A&E "
+                                      f"monthly CSV (e.g. {missing[0]!r})")
+        return Recognition(True, "")
+
+    def read(self, path: Path) -> pd.DataFrame:
+        return parse_ae_monthly(path)
+
+    def period(self, table: pd.DataFrame, path: Path) -> Period:
+        month = table["month"].iloc[0].date()
+        end = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
+        return Period(month, end, _period_label(month))
+
+    def org_codes(self, table: pd.DataFrame) -> pd.Series:
+        return table["org_code"]
+
+    def values(self, table: pd.DataFrame) -> pd.DataFrame:
+        return table.set_index("org_code")[["attendances", "over_4h", "emergency_admissions", "dta_4_12h",
+                                            "dta_12h"]]
+
+
+def ae_monthly_providers() -> pd.DataFrame:
+    """Every selected edition of the monthly A&E CSV, one row per provider and month (columns as
+    :func:`parse_ae_monthly`, plus ``edition``), oldest month first. Where an edition was revised
+    (two editions for one month), the one added last is used. Months whose values repeat another
+    month's for every provider are refused: that is an upstream copy error, not data."""
+    frames: dict[str, pd.DataFrame] = {}
+    for e in sources.editions(AE_MONTHLY):
+        spec = e.file()
+        t = parse_ae_monthly(sources.resolve_spec(spec), filename=spec.filename, edition=e.id)
+        frames[_period_label(t["month"].iloc[0].date())] = t  # later-added revision wins
+    repeats = find_repeated_periods({k: AEMonthlyReader().values(v) for k, v in frames.items()})
+    if repeats:
+        later, earlier = repeats[0]
+        raise LoaderError(f"dataset {AE_MONTHLY!r}: the edition for {later} repeats {earlier} for every provider "
+                          "(an upstream copy error); remove it with `python -m analysis data remove`.")
+    return pd.concat(frames.values(), ignore_index=True).sort_values(["month", "org_code"], ignore_index=True)
+
+
+def repeated_months_in_conversion(level: str = "trust") -> list[tuple[str, str]]:
+    """Months of the third-party A&E conversion (``ae_attendances``) that repeat an earlier month
+    for every organisation: [(month, month it copies)]. On the mirror's copy: 2025-02 and 2025-03
+    repeat 2024-02 and 2024-03."""
+    from .performance import ae_attendances
+
+    df = ae_attendances(level=level)
+    key = "icb22_code" if level == "icb" else "nhs_trust22_code"
+    by_month = {m: g.set_index(key)[["total_attendances", "attendances_over_4hours"]]
+                for m, g in df.groupby("month", sort=True)}
+    return find_repeated_periods(by_month)
+
+
+__all__ = ["AE_MONTHLY", "AEMonthlyReader", "ae_monthly_providers", "parse_ae_monthly",
+           "repeated_months_in_conversion"]
