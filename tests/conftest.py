@@ -24,6 +24,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MIRROR = Path(os.environ.get("ANALYSIS_DATA_MIRROR", ROOT.parent / "shared" / "data"))
 
+#: The generated pages around the chapters.
+FRONT_PAGES = ["index", "summary", "methods", "data_sources", "glossary"]
+
+
+def chapter_ids() -> list[str]:
+    import yaml
+
+    return [c["id"] for c in yaml.safe_load((ROOT / "book" / "chapters.yml").read_text())["chapters"]]
+
+
+def front_strict_chapters_pending(reason: str) -> list:
+    """Pages to parametrize a reader check over: the front matter must pass; each chapter is
+    ``xfail(strict=False)`` with ``reason`` (formatted with its id) until its rewrite lands (the
+    chapters are rewritten in parallel), so its problems are reported without failing the run."""
+    return [*FRONT_PAGES, *[pytest.param(c, marks=pytest.mark.xfail(strict=False, reason=reason.format(c)))
+                            for c in chapter_ids()]]
+
 
 UNIT_DIR = Path(__file__).resolve().parent / "unit"
 

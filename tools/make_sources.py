@@ -8,6 +8,11 @@
         the file's content; others get one edition whose period is the publisher's documentation
     python tools/make_sources.py refresh-periods [DATASET ...]
         re-read the period of every edition of datasets that have an edition reader
+    python tools/make_sources.py split-editions DATASET [DATASET ...]
+        for a dataset whose folder holds both the publisher's files and conversions of them: each
+        file its reader recognises becomes an edition of its own (dated from the file); the other
+        files move to a dataset ``<DATASET>_conversion`` (same mirror folder, kind reference) that
+        tests use as a cross-check
 
 New editions of a dataset come in with ``python -m analysis data add FILE``, not with this tool.
 The manifest pins every file by sha256; review the diff before committing: a changed checksum
@@ -216,6 +221,42 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_split(args: argparse.Namespace) -> int:
+    doc = manifest_io.read()
+    mirror = sources.mirror_dir()
+    for ds in args.datasets:
+        reader = readers.reader_for(ds)
+        if reader is None:
+            print(f"{ds}: no edition reader, nothing to split", file=sys.stderr)
+            return 2
+        meta = doc[ds]
+        folder = mirror / str(meta.get("mirror") or ds)
+        files: dict[str, dict] = {}
+        added = {}
+        for e in meta["editions"]:
+            for name, entry in e["files"].items():
+                files[name] = entry
+                added[name] = e.get("added", FIRST_MANIFEST)
+        official = {n: f for n, f in files.items() if reader.recognise(folder / n).ok}
+        other = {n: f for n, f in files.items() if n not in official}
+        if not official:
+            print(f"{ds}: the reader recognises none of its files", file=sys.stderr)
+            return 2
+        first_added = str(min(added.values()))
+        meta["editions"] = _editions(ds, official, folder, first_added, "")
+        if other:
+            conv = f"{ds}_conversion"
+            doc[conv] = {k: v for k, v in meta.items() if k != "editions"} | {
+                "title": f"Conversions of {ds} (cross-checks for the tests, not read by the book)",
+                "mirror": str(meta.get("mirror") or ds), "frequency": "one-off", "kind": "reference",
+                "editions": [{"id": "1", "period": "as the files of " + ds, "period_from": "documentation",
+                              "added": first_added, "files": other}]}
+            print(f"{ds}: {len(other)} converted file(s) moved to {conv}")
+        print(f"{ds}: {len(meta['editions'])} edition(s) read from the publisher's files")
+    manifest_io.write(doc)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -227,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("refresh-periods")
     r.add_argument("datasets", nargs="*")
     r.set_defaults(func=cmd_refresh)
+    sp = sub.add_parser("split-editions")
+    sp.add_argument("datasets", nargs="+")
+    sp.set_defaults(func=cmd_split)
     args = p.parse_args(argv)
     return args.func(args)
 

@@ -171,6 +171,17 @@ ch.figure(sc_mod.spc_figure(uec), "spc_uec_elective_cancer",
                   "down special-cause concern, circles common-cause variation; dotted line: target. Ambulance "
                   "data are for the NHS region and end in January 2021.",
           source="NHS England A&E attendances; AmbSYS; G&A beds sitrep; RTT; Cancer Waiting Times", dpi=100)
+ch.md(sc_mod.ae_by_month_text(icb.ods_code))
+ae_m, _ = sc_mod.ae_by_month_official(icb.ods_code)
+ch.table(ae_m.assign(month=ae_m["month"].dt.strftime("%B %Y")).rename(columns={
+             "month": "Month", "icb": f"{icb.short_name} (%)", "england": "England (%)",
+             "attendances": "Attendances", "n_providers": "Providers counted"}),
+         "ae_4h_official_by_month",
+         f"A&E attendances seen within 4 hours by month, {icb.short_name} (providers located in the ICB) and England "
+         "(every provider), from NHS England's monthly A&E files",
+         source="NHS England, A&E Attendances and Emergency Admissions, monthly CSV files",
+         formats={f"{icb.short_name} (%)": "{:.1f}", "England (%)": "{:.1f}", "Attendances": "{:,.0f}",
+                  "Providers counted": "{:.0f}"})
 
 # %% [markdown]
 # ## Primary care, mental health and dementia
@@ -185,6 +196,7 @@ ch.figure(sc_mod.spc_figure(pc), "spc_primary_care_mental_health",
                   "so the series is shown as a line.",
           source="NHS England Appointments in General Practice; NHS Talking Therapies; Primary Care Dementia Data",
           dpi=100)
+ch.md(sc_mod.dementia_edition_text(icb.ods_code))
 hyp = S["hypertension"]
 ch.md(f"Hypertension is measured once a year: in 2024-25, {value_text('hypertension')} of patients on GP "
       f"hypertension registers in {esc(icb.short_name)} had blood pressure at or below the NICE threshold for "
@@ -229,11 +241,10 @@ ch.table(out, "icb_comparison",
 # %% [markdown]
 # ## About the data
 #
-# - **Periods differ by source.** A&E to July 2025, beds to August 2025, GP appointments to November 2025,
-#   RTT and cancer to April 2026, dementia to January 2025, talking therapies to May 2023, ambulance
-#   response times to January 2021 only.
+# - **Periods differ by source.** Each measure's latest period is in the scorecard's *Latest period*
+#   column; ambulance response times end before the objective period.
 # - **Organisations.** RTT and cancer figures are for the ICB as commissioner (its patients, wherever
-#   treated); A&E is for providers in the ICB area; bed occupancy sums the acute trusts located in the ICB;
+#   treated); A&E is for the providers located in the ICB; bed occupancy sums the acute trusts located in the ICB;
 #   GP appointments, dementia and hypertension are for the ICB's GP practices.
 # - **ICB changes in April 2026.** Six merged ICBs replace several ICBs in the RTT and cancer data from
 #   April 2026. A closed ICB's series stop in March 2026; the comparison across ICBs uses the latest month in

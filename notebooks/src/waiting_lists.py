@@ -47,8 +47,7 @@ groups = {d: wl.wlmds_view(icb.ods_code, d) for d in ("ethnicity", "age", "sex")
 hf = wl.headline_figures(icb.ods_code, imd_version)
 period_rtt = f"{status['last_month']:%B %Y}"
 STD = pct(T["rtt_18_weeks_standard"], dp=0)  # the 18-week standard, from the targets table
-WEEK_DATE = f"{waiting.WLMDS_WEEK_ENDING.day} {waiting.WLMDS_WEEK_ENDING:%B %Y}"  # the WLMDS snapshot
-WEEK = f"week ending {WEEK_DATE}"
+WEEK = wl.wlmds_week_label()  # the latest WLMDS snapshot, from the edition
 for key, label, unit, period, source, evidence in (
     ("rtt_total_waiting", "Waiting list for planned hospital care (RTT pathways, ICB's patients)", "count", period_rtt,
      wl.RTT_SOURCE, "table-rtt_latest"),
@@ -261,6 +260,7 @@ ch.md(
     f"{num(gi['rii'], dp=3)}. In England the most deprived decile is at {pct(ge['pct18_d1'])} and the least deprived "
     f"at {pct(ge['pct18_d10'])} (slope index {num(ge['sii'])} points, 95% CI {num(ge['sii_lower_ci'])} to "
     f"{num(ge['sii_upper_ci'])}).")
+ch.md(wl.deprivation_gap_change_text(icb.ods_code))
 fig = wl.plot_decile_gradient(dec, show_codes)
 ch.figure(
     fig, "wlmds_decile_gradient",

@@ -1,8 +1,10 @@
 """Every ICB: build all 42 books with a comparison landing page, and the fast all-ICB check.
 
 * ``python -m analysis build --all``: every ICB's book under ``_build/all/<ods>/`` and a landing
-  page ``_build/all/index.html`` comparing the ICBs on the headline figures named under
-  ``compare:`` in ``book/chapters.yml`` (sortable; readable without JavaScript). Shared work
+  page ``_build/all/index.html`` comparing the ICBs on the headline figures each chapter's
+  headline registry marks with ``compare:`` (``src/analysis/registry/headlines/<chapter>.yml``;
+  ``compare:`` in ``book/chapters.yml`` for chapters without a registry yet), sortable and
+  readable without JavaScript. Shared work
   (national tables) is computed once per build: chapters read the parquet table cache that
   the ``prepare`` step fills before the chapters run.
 * ``python -m analysis check``: each chapter module's ``headline_figures`` for all 42 ICBs,
@@ -24,9 +26,25 @@ from . import build, geography, headlines
 from .paths import BOOK_DIR
 
 
-def compare_spec() -> list[dict]:
-    doc = yaml.safe_load((BOOK_DIR / "chapters.yml").read_text(encoding="utf-8"))
-    return list(doc.get("compare", []))
+def compare_spec(chapters: list[str] | None = None) -> list[dict]:
+    """The figures the landing page compares, in chapter order: each chapter's headline registry
+    entries with a ``compare:`` label (:func:`analysis.headlines.compared`), or, for a chapter with
+    no registry yet, its entries under ``compare:`` in ``book/chapters.yml``.
+
+    Each item: chapter, key, label, unit ("%" or ""; other units are in the label), note, dp.
+    """
+    doc = yaml.safe_load((BOOK_DIR / "chapters.yml").read_text(encoding="utf-8")) or {}
+    if chapters is None:
+        chapters = [c.id for c in build.load_book_spec().chapters]
+    legacy = list(doc.get("compare") or [])
+    out: list[dict] = []
+    for ch in chapters:
+        if headlines.registry(ch):
+            out += [{"chapter": s.chapter, "key": s.key, "label": s.compare, "unit": "%" if s.unit == "%" else "",
+                     "note": s.compare_note, "dp": s.dp} for s in headlines.compared([ch])]
+        else:
+            out += [dict(c) for c in legacy if c.get("chapter") == ch]
+    return out
 
 
 def all_root() -> Path:

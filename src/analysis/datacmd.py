@@ -186,7 +186,7 @@ class Added:
 def _recognise(path: Path, dataset: str | None) -> EditionReader:
     readers = all_readers()
     if dataset:
-        if dataset not in sources.manifest():
+        if dataset not in sources.manifest() and dataset not in readers:
             raise DataCommandError(f"Unknown dataset {dataset!r}. `python -m analysis data status` lists them.")
         reader = readers.get(dataset)
         if reader is None:
@@ -263,7 +263,10 @@ def add(file: str | Path, *, dataset: str | None = None, revision: bool = False,
     sha = sources.sha256_file(path)
     with manifest_io.lock():
         sources.clear_caches()
-        eds = sources.editions(ds, all_editions=True)
+        # A dataset whose reader knows it but that has no edition yet (its first file) starts empty.
+        has_editions = bool((sources.manifest().get(ds) or {}).get("editions") or
+                            (sources.manifest().get(ds) or {}).get("files"))
+        eds = sources.editions(ds, all_editions=True) if has_editions else []
         for e in eds:
             for spec in e.files:
                 if spec.sha256 == sha:
@@ -317,7 +320,15 @@ def add(file: str | Path, *, dataset: str | None = None, revision: bool = False,
                     f"organisation, to edition {labels[twin]} ({twin}): an upstream copy error, not new data. "
                     f"Check the file on the publisher's page.")
         doc = manifest_io.read()
+        if ds not in doc:
+            entry_meta = getattr(reader, "new_dataset", None)
+            if not entry_meta:
+                raise DataCommandError(f"Dataset {ds!r} is not in the manifest and its reader does not describe it: "
+                                       "add it with `python tools/make_sources.py add`.")
+            doc[ds] = {**entry_meta, "editions": []}
         meta = doc[ds]
+        if not meta.get("editions") and "files" not in meta:
+            meta["editions"] = []
         if "editions" not in meta:
             raise DataCommandError(f"Dataset {ds!r} is in the older one-edition form in the manifest: run "
                                    f"`python tools/make_sources.py migrate` first.")

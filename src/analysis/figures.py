@@ -40,6 +40,14 @@ _DECILE_RAMP = LinearSegmentedColormap.from_list("nhs_deciles", [NHS_DARK_BLUE, 
 DECILE_COLOURS = [to_hex(_DECILE_RAMP(i / 9)) for i in range(10)]
 QUINTILE_COLOURS = [to_hex(_DECILE_RAMP(i / 4)) for i in range(5)]
 
+#: Ten IMD decile classes a reader can tell apart on a map (decile 1 first): ColorBrewer's RdYlBu
+#: diverging scheme for 10 classes, marked colour-blind safe by ColorBrewer
+#: (https://colorbrewer2.org/#type=diverging&scheme=RdYlBu&n=10). One ramp of a single hue
+#: (``DECILE_COLOURS``) leaves neighbouring deciles indistinguishable on a map of small areas;
+#: here the most deprived deciles are red, the least deprived blue, with the national middle pale.
+IMD_DECILE_CLASSES = ["#a50026", "#d73027", "#f46d43", "#fdae61", "#fee090",
+                      "#e0f3f8", "#abd9e9", "#74add1", "#4575b4", "#313695"]
+
 #: Comparison with England: colour + marker + word, so meaning never rests on colour alone.
 #: Blue/orange rather than green/red: distinguishable with red-green colour blindness.
 SIGNIFICANCE = {

@@ -21,7 +21,7 @@ import yaml
 
 from . import sources
 from .claims import conventions_markdown
-from .paths import BOOK_DIR
+from .paths import BOOK_DIR, ROOT
 
 # ----------------------------------------------------------------------------- escaping
 
@@ -159,15 +159,48 @@ def render_pages(book, params, headlines: dict, commit: str,
     return {
         "index": render_intro(book, params, headlines, commit, inputs),
         "summary": render_summary(book, params, headlines),
-        "methods": render_methods(params, inputs),
+        "methods": render_methods(params, inputs, book),
         "data_sources": render_sources(book, inputs),
         "glossary": render_glossary(),
     }
 
 
+def citation_metadata(path: Path | None = None) -> dict:
+    """The project's citation metadata (``CITATION.cff`` at the repository root)."""
+    path = path or ROOT / "CITATION.cff"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    if not isinstance(doc, dict) or not doc.get("title") or not doc.get("authors"):
+        raise ValueError(f"{path}: expected Citation File Format metadata with a title and authors")
+    return doc
+
+
+def _cff_name(person: dict) -> str:
+    if person.get("name"):
+        return str(person["name"])
+    return " ".join(str(person[k]) for k in ("given-names", "name-particle", "family-names", "name-suffix")
+                    if person.get(k))
+
+
+def suggested_citation(icb_name: str, imd_version: int | str, built: dt.date, commit: str,
+                       cff: dict | None = None) -> str:
+    """How to cite one ICB's book, in Markdown: authors (year), the book's title with the ICB,
+    the edition, the build date and commit, the project (title and version from ``CITATION.cff``)
+    and its address only where ``CITATION.cff`` gives one (``repository-code`` or ``url``)."""
+    cff = cff or citation_metadata()
+    authors = "; ".join(_cff_name(a) for a in cff["authors"])
+    project = str(cff["title"]) + (f", version {cff['version']}" if cff.get("version") else "")
+    url = cff.get("repository-code") or cff.get("url")
+    # As HTML: a Markdown autolink escapes the "&" of a query string twice.
+    where = f' Available from <a href="{_h(url)}">{_h(url)}</a>.' if url else ""
+    return (f"{_md_escape(authors)} ({built.year}). *Health inequalities evidence book: {_md_escape(icb_name)}* "
+            f"(IMD {_md_escape(imd_version)} edition). Built {_pretty_date(built)} from commit "
+            f"{_md_escape(commit)} of {_md_escape(project)}.{where}")
+
+
 def render_intro(book, params, headlines: dict, commit: str, inputs: dict[str, list[str]]) -> str:
     icb = params.icb
-    built = _pretty_date(dt.date.today())
+    today = dt.date.today()
+    built = _pretty_date(today)
     manifest = sources.manifest()
     chapter_lines = []
     for n, c in enumerate(book.chapters, 1):
@@ -213,7 +246,7 @@ from what, and what the terms mean.
 - **Integrated Care Board:** {_md_escape(icb.name)} ({_h(icb.ods_code)} / {_h(icb.ons_code)}).
 - **Deprivation measure used throughout:** English Indices of Deprivation {params.imd_version}
   (IMD {params.imd_version}); chapters that depend on it say so.
-- **Built:** {built}, from commit `{_md_escape(commit)}` of the code.
+- **Built:** {built}, from commit {_md_escape(commit)} of the code.
 - **Data:** published national datasets pinned by checksum; periods below and on the
   [data sources](data_sources.md) page.
 :::
@@ -232,6 +265,10 @@ from what, and what the terms mean.
 - The book works without JavaScript, on a phone, with a screen reader, and prints cleanly
   (use your browser's print command; menus and navigation are left out of the printout).
 - Numbers are rounded for reading; the CSV files keep full precision.
+
+## How to cite this book
+
+{suggested_citation(icb.name, params.imd_version, today, commit)}
 """
 
 
@@ -246,8 +283,37 @@ def _anchor(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
 
 
-def summary_rows(book, headlines: dict) -> list[dict]:
-    """The rows of the key-findings page: one per headline figure a chapter marks for it."""
+#: What a key-findings row can show beside the ICB's value, from each headline's ``extra`` (the
+#: optional arguments of :meth:`analysis.report.Chapter.headline`).
+SUMMARY_FIELDS = ("england", "target_text", "previous", "previous_period", "place", "period_end", "frequency")
+
+_BLANK = '<span aria-hidden="true">&ndash;</span><span class="visually-hidden">not given</span>'
+
+
+def _signed_change(h: dict, previous: float) -> str:
+    """The change from ``previous`` to the value, as a signed number with the figure's unit (no
+    word such as "better": whether up is better is the chapter's to say); no sign when it rounds
+    to zero."""
+    d = float(h["value"]) - float(previous)
+    unit = str(h.get("unit") or "").strip().lower()
+    if unit == "%":
+        body = f"{abs(d):,.1f} percentage points"
+    elif unit == "rank":
+        body = f"{abs(d):,.0f} places"
+    else:
+        body = _fmt_value({**h, "value": abs(d), "extra": {}, "hi": None})
+    number = re.match(r"[\d.,]+", body)
+    if number is None or not re.search(r"[1-9]", number.group(0)):
+        return body
+    return ("+" if d > 0 else "\u2212") + body
+
+
+def summary_rows(book, headlines: dict, reference_date: dt.date | None = None) -> list[dict]:
+    """The rows of the key-findings page: one per headline figure a chapter marks for it, with
+    what the chapter gives of England, target, change, place and the data's date (None where
+    it gives nothing), and whether the data are out of date at ``reference_date``."""
+    from .claims import currency
+
     rows = []
     for c in book.chapters:
         doc = headlines.get(c.id) or {}
@@ -260,21 +326,86 @@ def summary_rows(book, headlines: dict) -> list[dict]:
                 ev = str(extra["evidence"])
                 kinds = {o.get("name"): o.get("kind") for o in doc.get("outputs", [])}
                 anchor = f"{kinds.get(ev, 'figure')}-{ev}" if not ev.startswith(("figure-", "table-")) else ev
-            rows.append({"chapter": c.id, "chapter_title": c.title, "key": key, "label": h.get("label", key),
-                         "value": h["value"], "text": _fmt_value(h), "period": h.get("period") or "",
-                         "source": h.get("source") or "", "anchor": re.sub(r"[^A-Za-z0-9_\-]", "", str(anchor))})
+            row = {"chapter": c.id, "chapter_title": c.title, "key": key, "label": h.get("label", key),
+                   "value": h["value"], "text": _fmt_value(h), "period": h.get("period") or "",
+                   "source": h.get("source") or "", "anchor": re.sub(r"[^A-Za-z0-9_\-]", "", str(anchor)),
+                   **{f: extra.get(f) for f in SUMMARY_FIELDS}}
+            row["england_text"] = (_fmt_value({**h, "value": extra["england"]})
+                                   if extra.get("england") is not None else None)
+            row["change_text"] = (_signed_change(h, extra["previous"]) if extra.get("previous") is not None
+                                  else None)
+            row["currency"] = None
+            if extra.get("period_end") and extra.get("frequency") and reference_date is not None:
+                row["currency"] = _currency(c.id, key, extra, reference_date, currency)
+            rows.append(row)
     return rows
 
 
-def render_summary(book, params, headlines: dict) -> str:
+def _currency(chapter: str, key: str, extra: dict, reference_date: dt.date, currency):
+    # The reference date is the first day of the build's month; data ending later in that month
+    # are 0 months old, not "after the reference date".
+    end = dt.date.fromisoformat(str(extra["period_end"])[:10])
+    ref = max(reference_date, end) if (end.year, end.month) == (reference_date.year, reference_date.month) \
+        else reference_date
+    try:
+        return currency(end, extra["frequency"], ref)
+    except ValueError as exc:
+        raise ValueError(f"headline {chapter}.{key}: {exc}") from exc
+
+
+def _summary_row_html(c, r: dict) -> str:
+    href = f"{c.id}.html" + (f"#{r['anchor']}" if r["anchor"] else "")
+    place = f' <span class="summary-place">({_h(r["place"])})</span>' if r.get("place") else ""
+    when = _h(r["period"]) if r["period"] else ""
+    cur = r.get("currency")
+    if cur is not None and cur.out_of_date:
+        when += (f'<br><strong class="summary-stale">Out of date</strong>'
+                 f'<span class="summary-stale-why"> (data end {cur.period_end:%B %Y})</span>')
+    when = when or _BLANK
+    change = _h(r["change_text"]) + (f'<span class="summary-since"> since {_h(r["previous_period"])}</span>'
+                                     if r.get("previous_period") else "") if r.get("change_text") else _BLANK
+    stale = " summary-row-stale" if cur is not None and cur.out_of_date else ""
+    return (f'<tr class="summary-row{stale}" data-chapter="{_h(c.id)}" data-key="{_h(r["key"])}" '
+            f'data-value="{_h(repr(float(r["value"])))}"'
+            + (f' data-out-of-date="{"true" if cur.out_of_date else "false"}"' if cur is not None else "") + ">"
+            f'<th scope="row"><a href="{_h(href)}">{_h(r["label"])}</a>{place}</th>'
+            f'<td class="summary-value">{_h(r["text"])}</td>'
+            f'<td class="summary-england">{_h(r["england_text"]) if r.get("england_text") else _BLANK}</td>'
+            f'<td class="summary-target">{_h(r["target_text"]) if r.get("target_text") else _BLANK}</td>'
+            f'<td class="summary-change">{change}</td>'
+            f'<td class="summary-period">{when}</td></tr>')
+
+
+def render_summary(book, params, headlines: dict, reference_date: dt.date | None = None) -> str:
+    """The key findings page: every chapter's headline figures with England, the target, the
+    change since the previous period, the place, and the data's date, marked "out of date"
+    where the data are older than their publication frequency allows at the build's reference
+    date (:func:`analysis.claims.currency`). Printable on one or two pages (book.css)."""
+    if reference_date is None:
+        reference_date = sources.reference_date()
     icb = params.icb
+    rows = summary_rows(book, headlines, reference_date)
+    stale = sum(1 for r in rows if r["currency"] is not None and r["currency"].out_of_date)
+    undated = sum(1 for r in rows if r["currency"] is None)
+    dates = [f"These figures are of **different dates**: read each one with its date in the last column."]
+    if stale:
+        dates.append(f"{stale} of the {len(rows)} figures are marked **out of date**: their data end longer "
+                     f"ago than their publication schedule allows at {reference_date:%B %Y} (see the "
+                     "[methods](methods.md) page).")
+    if undated:
+        dates.append(f"For {undated} of the {len(rows)} figures the chapter does not yet give the date the "
+                     "data end, so whether they are out of date is not shown.")
     parts = [f"""# Key findings
 
-The headline figures of each chapter for {_md_escape(icb.short_name)}, computed in this build from the
-same data and code as the chapters. Each row links to the chapter that gives the evidence, the
-method and the caveats.
+The headline figures of each chapter for {_md_escape(icb.short_name)}, with England, the national target
+where there is one, the change since the previous period, and the date of the data. Each figure links to
+the chapter that gives the evidence, the method and the caveats. A dash means the chapter does not give
+that column for the figure.
+
+:::{{important}}
+{" ".join(dates)}
+:::
 """]
-    rows = summary_rows(book, headlines)
     if not rows:
         parts.append("No chapter reported headline figures in this build.\n")
     for c in book.chapters:
@@ -283,29 +414,23 @@ method and the caveats.
         if not mine:
             parts.append(f"This chapter reports no headline figures. [Read the chapter]({c.id}.ipynb).\n")
             continue
-        body = []
-        for r in mine:
-            href = f"{c.id}.html" + (f"#{r['anchor']}" if r["anchor"] else "")
-            period = _h(r["period"]) if r["period"] else '<span aria-hidden="true">&ndash;</span><span class="visually-hidden">not stated</span>'
-            body.append(
-                f'<tr data-chapter="{_h(c.id)}" data-key="{_h(r["key"])}" data-value="{_h(repr(float(r["value"])))}">'
-                f'<th scope="row"><a href="{_h(href)}">{_h(r["label"])}</a>'
-                # the period again, shown under the finding only on narrow screens (CSS), where
-                # the period column is hidden; never both, so a screen reader hears it once
-                + (f'<span class="summary-period-inline">{_h(r["period"])}</span>' if r["period"] else "")
-                + f'</th><td class="summary-value">{_h(r["text"])}</td>'
-                f'<td class="summary-period">{period}</td></tr>'
-            )
+        body = "".join(_summary_row_html(c, r) for r in mine)
         parts.append(
             f'<div class="table-scroll" tabindex="0" role="region" aria-labelledby="summary-cap-{_h(c.id)}">'
             f'<table class="table summary-table" id="summary-{_h(c.id)}">'
             f'<caption id="summary-cap-{_h(c.id)}">Headline figures: {_h(c.title)}. '
             "Each finding links to its evidence in the chapter.</caption>"
-            '<thead><tr><th scope="col">Finding</th><th scope="col">Value</th><th scope="col" class="summary-period">Period</th>'
-            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>\n'
+            '<thead><tr><th scope="col" class="summary-finding">Finding</th>'
+            f'<th scope="col" class="summary-value">{_h(icb.short_name)}</th>'
+            '<th scope="col" class="summary-england">England</th>'
+            '<th scope="col" class="summary-target">Target</th>'
+            '<th scope="col" class="summary-change">Change</th>'
+            '<th scope="col" class="summary-period">Data period</th>'
+            f'</tr></thead><tbody>{body}</tbody></table></div>\n'
         )
-        parts.append(f"[Read the chapter: {_md_escape(c.title)}]({c.id}.ipynb) · "
-                     f"<a href=\"data/{_h(c.id)}/headline.json\">these figures as JSON</a>\n")
+        # As HTML, with a class: the links are left out of the printed board paper.
+        parts.append(f'<p class="summary-more"><a href="{_h(c.id)}.html">Read the chapter: {_h(c.title)}</a> · '
+                     f'<a href="data/{_h(c.id)}/headline.json">these figures as JSON</a></p>\n')
     return "\n".join(parts)
 
 
@@ -323,11 +448,32 @@ def _fmt_bytes(n) -> str:
     return f"{n:,} bytes"
 
 
+def _editions_shown(ds: str) -> list:
+    """The editions of ``ds`` this build reads: every selected edition of a series, the latest of
+    a snapshot or reference dataset."""
+    eds = sources.editions(ds)
+    kind = str((sources.manifest().get(ds) or {}).get("kind", "reference"))
+    return eds if kind == "series" else eds[-1:]
+
+
+def dataset_period(ds: str) -> str:
+    """The period the build's editions of ``ds`` cover, as recorded in the manifest (read from the
+    files where their reader could; the publisher's documentation otherwise)."""
+    eds = _editions_shown(ds)
+    if not eds:
+        return "not stated"
+    first, last = eds[0].period.label, eds[-1].period.label
+    text = first if len(eds) == 1 or first == last else f"{first} to {last} ({len(eds)} editions)"
+    return text or "not stated"
+
+
 def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
     out = [f"({_anchor(ds)})=", f"### {_md_escape(meta.get('title', ds))}", ""]
     fields = [("Publisher", _md_escape(meta.get("publisher", "")))]
     if meta.get("official_page"):
-        fields.append(("Official page", f"<{meta['official_page']}>"))
+        # As HTML: a Markdown autolink escapes the "&" of a query string twice (a broken link).
+        url = str(meta["official_page"])
+        fields.append(("Official page", f'<a class="reference external" href="{_h(url)}">{_h(url)}</a>'))
     fields.append(("Licence", _md_escape(meta.get("licence", "not stated"))))
     fields.append(("Edition used", _md_escape(edition_used(ds))))
     fields.append(("Form", _md_escape(dataset_form(ds))))
@@ -339,7 +485,10 @@ def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
         fields.append(("Main caveat", _md_escape(meta["caveat"])))
     if used_by:
         fields.append(("Used in", ", ".join(used_by)))
-    fields.append(("Dataset id", f"`{ds}`"))
+    # The one place a reader meets the manifest's key: analysts ask for data by it. Marked so that
+    # the reader-text check (tests/test_reader_text.py) knows it is meant.
+    fields.append(("For analysts", f'<span class="for-analysts">the dataset is {_h(ds)} in the project\'s list '
+                                   "of data sources</span>"))
     for k, v in fields:
         out.append(f"- **{k}:** {v}")
     out.append("")
@@ -370,8 +519,8 @@ def render_sources(book=None, inputs: dict[str, list[str]] | None = None) -> str
             users.setdefault(ds, []).append(f"[{_md_escape(titles.get(cid, cid))}]({cid}.ipynb)")
     used = used_datasets(inputs)
     out = ["# Data sources", "",
-           "Every dataset the book's code can read, generated from the project's manifest "
-           "`data/sources.yml`. Each file is pinned by its SHA-256 checksum: the build refuses a file "
+           "Every dataset the book's code can read, generated from the project's list of data sources. "
+           "Each file is pinned by its SHA-256 checksum: the build refuses a file "
            "whose bytes differ. Where a public address for the exact bytes exists it is given; "
            "otherwise the file comes from the publisher's official page. Contains public sector "
            "information licensed under the Open Government Licence v3.0 unless a dataset says otherwise.",
@@ -471,7 +620,42 @@ def render_statistical_methods() -> str:
     return "\n".join(out)
 
 
-def render_methods(params, inputs: dict[str, list[str]] | None = None) -> str:
+def validation_sections(book) -> list[tuple[str, str]]:
+    """(chapter title, Markdown) for every chapter module that defines ``validation_markdown()``
+    (its checks against published figures), in the book's chapter order."""
+    import importlib
+
+    out = []
+    for c in book.chapters if book is not None else []:
+        try:
+            module = importlib.import_module(f"analysis.chapters.{c.id}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"analysis.chapters.{c.id}":
+                raise  # the module exists but something it imports does not: a real error
+            continue
+        make = getattr(module, "validation_markdown", None)
+        if callable(make):
+            text = str(make()).strip()
+            if text:
+                out.append((c.title, text))
+    return out
+
+
+def render_validation(book) -> str:
+    """The methods page's "Checks against published figures" section, or nothing when no chapter
+    provides one."""
+    sections = validation_sections(book)
+    if not sections:
+        return ""
+    parts = ["## Checks against published figures", "",
+             "Each chapter checks its own numbers against figures published by OHID and NHS England "
+             "where they exist; these are the checks and their results in this build.", ""]
+    for title, text in sections:
+        parts += [f"### {_md_escape(title)}", "", text, ""]
+    return "\n".join(parts)
+
+
+def render_methods(params, inputs: dict[str, list[str]] | None = None, book=None) -> str:
     path = BOOK_DIR / "methods.md"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Methods\n\n{{statistical_methods}}\n"
     manifest = sources.manifest()
@@ -486,16 +670,57 @@ def render_methods(params, inputs: dict[str, list[str]] | None = None) -> str:
     return (text.replace("{{imd_version}}", str(params.imd_version))
                 .replace("{{conventions}}", conventions_markdown())
                 .replace("{{statistical_methods}}", render_statistical_methods())
+                .replace("{{validation}}", render_validation(book))
                 .replace("{{dataset_caveats}}", caveat_text))
 
 
 # ----------------------------------------------------------------------------- glossary
 
 
-def glossary_terms() -> dict[str, str]:
+class GlossaryError(ValueError):
+    """book/glossary.yml has an unusable entry; the message names the term and why."""
+
+
+def _glossary_entries() -> dict[str, dict]:
     path = BOOK_DIR / "glossary.yml"
-    terms = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return {str(k): " ".join(str(v).split()) for k, v in (terms or {}).items()}
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    out = {}
+    for term, entry in (doc or {}).items():
+        if isinstance(entry, str):
+            entry = {"definition": entry}
+        if not isinstance(entry, dict) or not str(entry.get("definition") or "").strip():
+            raise GlossaryError(f"{path}: term {term!r} needs a definition (a string, or a mapping with "
+                                "'definition' and optional 'also')")
+        also = entry.get("also") or []
+        if not isinstance(also, list) or not all(isinstance(a, str) and a.strip() for a in also):
+            raise GlossaryError(f"{path}: term {term!r}: 'also' must be a list of other forms of the term")
+        for flag in ("exact", "link"):
+            if flag in entry and not isinstance(entry[flag], bool):
+                raise GlossaryError(f"{path}: term {term!r}: '{flag}' must be true or false")
+        out[str(term)] = {"definition": " ".join(str(entry["definition"]).split()), "also": [a.strip() for a in also],
+                          "exact": entry.get("exact", False), "link": entry.get("link", True)}
+    return out
+
+
+def glossary_terms() -> dict[str, str]:
+    """{term: definition} from ``book/glossary.yml``."""
+    return {term: e["definition"] for term, e in _glossary_entries().items()}
+
+
+def glossary_forms() -> dict[str, list[str]]:
+    """{term: [the term, then its other forms]}: what the book's Sphinx extension links to the
+    glossary (``analysis.sphinx_a11y.glossary_links``), passed to it through the book's
+    configuration by :func:`glossary_link_config`."""
+    return {term: [term, *e["also"]] for term, e in _glossary_entries().items()}
+
+
+def glossary_link_config() -> dict:
+    """The ``glossary_links`` configuration of the book's Sphinx extension: the glossary page
+    and each linked term with the forms that link to it (``exact``: matched exactly as written;
+    entries with ``link: false`` are defined but never linked)."""
+    entries = _glossary_entries()
+    return {"page": "glossary", "terms": {term: {"forms": [term, *e["also"]], "exact": e["exact"]}
+                                          for term, e in entries.items() if e["link"]}}
 
 
 def render_glossary() -> str:

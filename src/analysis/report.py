@@ -363,14 +363,34 @@ class Chapter:
     # ---------------------------------------------------------------- headline figures
     def headline(self, key: str, value: Any, *, label: str | None = None, unit: str | None = None,
                  period: str = "", source: str = "", lo: float | None = None, hi: float | None = None,
-                 **extra: Any) -> float:
+                 england: Any = None, target_text: str | None = None, previous: Any = None,
+                 previous_period: str | None = None, place: str | None = None, period_end: Any = None,
+                 frequency: str | None = None, **extra: Any) -> float:
         """Record a headline figure (checked for presence and plausibility) and return it.
 
         The label, unit, plausible range and evidence anchor come from the chapter's registry
         (:mod:`analysis.headlines`) when the key is declared there; arguments given here must
         agree with it (they exist for chapters not yet moved to the registry).
+
+        What the key findings page shows beside the value (all optional; each is stored in the
+        headline's ``extra`` only when given, and the page leaves a marked blank where it is not):
+
+        * ``england``: the England value of the same measure and period (same unit; checked
+          against the same plausible range);
+        * ``target_text``: the national objective or standard in force for the period, in words
+          (``analysis.objectives.Objective.target_text``; never typed);
+        * ``previous`` and ``previous_period``: the ICB's value for the previous period and that
+          period's label; the page shows the change since then as a signed number;
+        * ``place``: the named place the figure is about, for a figure about one area
+          ("Worcester" for "lowest of the ICB's local authorities"), shown with the label;
+        * ``period_end`` (an ISO date, any day of the period's last month) and ``frequency``
+          (one of ``analysis.claims.MAX_AGE_MONTHS``: "weekly", "monthly", "quarterly",
+          "annual", "one-off"): the page marks the figure "out of date" when
+          ``analysis.claims.currency`` says so at the build's reference date.
         """
         from . import headlines as registry
+        from .claims import MAX_AGE_MONTHS
+        from .objectives import as_date
 
         spec = registry.spec(self.chapter, key, required=label is None)
         if spec is not None:
@@ -381,6 +401,28 @@ class Chapter:
             extra.setdefault("evidence", spec.evidence)
             extra.setdefault("higher_is_better", spec.higher_is_better)
         v = _check(value, f"{self.chapter}.{key} ({label})", lo, hi)
+        what = f"{self.chapter}.{key}"
+        if england is not None:
+            extra["england"] = _check(england, f"{what} (england)", lo, hi)
+        if previous is not None:
+            if not previous_period:
+                raise ValueError(f"{what}: give previous_period, the label of the period of 'previous'")
+            extra["previous"] = _check(previous, f"{what} (previous)", lo, hi)
+            extra["previous_period"] = str(previous_period)
+        elif previous_period:
+            raise ValueError(f"{what}: previous_period given without previous")
+        for name, text in (("target_text", target_text), ("place", place)):
+            if text is not None:
+                if not str(text).strip():
+                    raise ValueError(f"{what}: {name} is empty; leave it out instead")
+                extra[name] = check_text(str(text).strip())
+        if (period_end is None) != (frequency is None):
+            raise ValueError(f"{what}: give period_end and frequency together (the page judges currency from both)")
+        if period_end is not None:
+            if frequency not in MAX_AGE_MONTHS:
+                raise ValueError(f"{what}: frequency must be one of {', '.join(MAX_AGE_MONTHS)}, got {frequency!r}")
+            extra["period_end"] = as_date(period_end, f"{what} (period_end)", ValueError).date().isoformat()
+            extra["frequency"] = frequency
         self.headlines[key] = Headline(key, str(label), v, unit or "", period, source, lo, hi, extra)
         return v
 
@@ -527,14 +569,17 @@ def _claim_record(claim: Any) -> dict:
 
 
 class _MdText(str):
-    """A string glued as Markdown (``{glue:md}``) whose plain-text form has no quotes
-    (``{glue:text}``): both roles work on the same key."""
+    """A string glued as Markdown (``{glue:md}``) and as plain text (``{glue:text}``): both roles
+    work on the same key."""
 
     def _repr_markdown_(self) -> str:
         return str(self)
 
     def __repr__(self) -> str:
-        return str(self)
+        # {glue:text} passes text/plain through ast.literal_eval (myst_nb.core.variables.
+        # format_plain_text) to strip a string's quotes: unquoted, "791,685" became the tuple
+        # "(791, 685)" and "None" the None object. A quoted literal comes back as exactly this text.
+        return str.__repr__(self)
 
 
 def _md_object(text: str) -> _MdText:

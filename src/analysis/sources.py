@@ -200,6 +200,16 @@ def as_of() -> dt.datetime | None:
     return _parse_when(value, end_of_day=True) if value else None
 
 
+def reference_date() -> dt.date:
+    """The date a book describes itself as of, for judging whether data are out of date: the
+    first day of the month of the build's --as-of date, or of today. A month, not a day, so that
+    the chapters re-run once a month (ages are counted in months) and a rebuild --as-of a date in
+    the same month as an earlier build reproduces it exactly."""
+    when = as_of()
+    day = when.date() if when is not None else dt.date.today()
+    return day.replace(day=1)
+
+
 def _file_specs(dataset: str, edition: str, files: object, where: str) -> tuple[FileSpec, ...]:
     if not isinstance(files, dict) or not files:
         raise DataSourceError(f"{where}: 'files' must map file names to their sha256 and bytes.")
@@ -538,6 +548,7 @@ __all__ = [
     "KINDS",
     "Period",
     "as_of",
+    "reference_date",
     "clear_caches",
     "current_sha",
     "dataset_meta",

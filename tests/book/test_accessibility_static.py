@@ -18,17 +18,25 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import FRONT_PAGES, ROOT, front_strict_chapters_pending
+from reader_text import dataset_keys, page_problems
 
 pytestmark = pytest.mark.xdist_group("book")
 
-FRONT = ["index", "summary", "methods", "data_sources", "glossary"]
+FRONT = FRONT_PAGES
 TRIVIAL_ALT = {"", "chart", "a chart", "figure", "image", "graph", "map", "plot", "picture", "img"}
 MAX_PAGE_BYTES = 5_000_000
 
 
 def _chapters() -> list[str]:
     return [c["id"] for c in yaml.safe_load((ROOT / "book" / "chapters.yml").read_text())["chapters"]]
+
+
+
+#: The chapters' words are being rewritten in parallel (issues "Chapters an analyst can edit" and
+#: "Board-ready"): their pages fail the reader-text checks until the rewrite merges.
+CHAPTER_REWRITE = ("chapter {} is being rewritten (prose in Markdown, words from analysis.claims); "
+                   "its developer text goes with that rewrite")
 
 
 def _soup(html: Path, page: str) -> BeautifulSoup:
@@ -216,16 +224,19 @@ def test_data_sources_page_gives_every_dataset_with_publisher_licence_period_and
     from analysis import sources
 
     page = _soup(site, "data_sources")
-    text = _article(page).get_text(" ", strip=True)
+    # the text as read (glossary links inside a publisher's name must not split it)
+    text = " ".join(_article(page).get_text().split())
+    analysts = " ".join(e.get_text(" ", strip=True) for e in _article(page).select(".for-analysts"))
     for ds, meta in sources.manifest().items():
         assert meta.get("publisher", "")[:30] in text, ds
-        assert ds in text, f"dataset {ds} missing"
-        for fname, f in meta.get("files", {}).items():
-            assert f["sha256"] in text, f"{ds}/{fname}: checksum missing"
-            if f.get("url"):
-                assert page.find("a", href=f["url"]), f"{ds}/{fname}: exact-bytes link missing"
+        assert ds in analysts, f"dataset {ds} missing from its 'for analysts' line"
+        for spec in (spec for e in sources.editions(ds) for spec in e.files):
+            assert spec.sha256 in text, f"{ds}/{spec.filename}: checksum missing"
+            if spec.url:
+                assert page.find("a", href=spec.url), f"{ds}/{spec.filename}: exact-bytes link missing"
     assert text.count("Licence:") == len(sources.manifest())
-    assert text.count("Period:") == len(sources.manifest())
+    assert text.count("Edition used:") == len(sources.manifest())
+    assert text.count("For analysts:") == len(sources.manifest())
 
 
 def test_glossary_explains_the_books_terms(site):
@@ -251,3 +262,29 @@ def test_headline_values_are_formatted_with_units():
     assert _fmt_value({"value": 164.71, "unit": "per 100,000"}) == "164.7 per 100,000"
     assert _fmt_value({"key": "survey_year", "value": 2022.0, "unit": ""}) == "2022"
     assert _fmt_value({"value": 79.855, "unit": "years"}) == "79.9 years"
+
+
+@pytest.mark.parametrize("page", front_strict_chapters_pending(CHAPTER_REWRITE))
+def test_readers_see_no_developer_text(site, page):
+    """Code formatting, file names, identifiers, dataset keys, "(s)", "Women'S", developer notes
+    and Python values (tests/reader_text.py); every problem of the page is listed."""
+    problems = page_problems(site / f"{page}.html", page, dataset_keys())
+    assert not problems, f"{len(problems)} pieces of developer text:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", FRONT + _chapters())
+def test_glossary_terms_are_linked_once_per_page_and_never_in_headings(site, page):
+    if page == "glossary":
+        assert not _article(_soup(site, page)).select('a[href^="glossary.html#"]')
+        return
+    art = _article(_soup(site, page))
+    glossary = _article(_soup(site, "glossary"))
+    anchors = [a["href"].split("#", 1)[1] for a in art.select('a[href^="glossary.html#"]')]
+    twice = sorted({a for a in anchors if anchors.count(a) > 1})
+    assert not twice, f"{page}: glossary terms linked more than once: {twice}"
+    missing = [a for a in anchors if glossary.find(id=a) is None]
+    assert not missing, f"{page}: links to glossary entries that do not exist: {missing}"
+    in_headings = [h.get_text(" ", strip=True) for h in art.select("h1, h2, h3, h4") if h.select('a[href^="glossary"]')]
+    assert not in_headings, f"{page}: glossary links in headings: {in_headings}"
+    if page in ("methods", "index"):
+        assert len(anchors) >= 5, f"{page}: only {anchors} linked to the glossary"

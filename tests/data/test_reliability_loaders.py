@@ -158,8 +158,8 @@ def _manifest_text() -> str:
     global _MANIFEST_TEXT
     if _MANIFEST_TEXT is None:
         doc = yaml.safe_load((ROOT / "data" / "sources.yml").read_text(encoding="utf-8"))
-        for meta in doc["datasets"].values():
-            for f in meta.get("files", {}).values():
+        for ds in doc["datasets"]:
+            for _, _, f in manifest_io.iter_files(doc["datasets"], ds):
                 f.pop("url", None)
         _MANIFEST_TEXT = yaml.safe_dump(doc, sort_keys=False)
     return _MANIFEST_TEXT
@@ -172,21 +172,41 @@ class Sandbox:
     manifest: Path
 
 
+def mirror_path(dataset: str, filename: str) -> str:
+    """Where the mirror keeps a manifest file, relative to the mirror (the dataset's ``mirror``
+    folder, or the file's own ``mirror`` path; files may sit in sub-folders)."""
+    doc = yaml.safe_load(_manifest_text())["datasets"]
+    meta = doc[dataset]
+    for _, name, entry in manifest_io.iter_files(doc, dataset):
+        if name == filename and entry.get("mirror"):
+            return str(entry["mirror"])
+    return f"{meta.get('mirror') or dataset}/{filename}"
+
+
+def _link_tree(src: Path, dst: Path, replaced: tuple[str, ...], data: bytes) -> None:
+    """Recreate ``src`` in ``dst`` as symlinks, except the file at the relative path ``replaced``."""
+    dst.mkdir()
+    for f in src.iterdir():
+        if f.name != replaced[0]:
+            (dst / f.name).symlink_to(f)
+        elif len(replaced) == 1:
+            (dst / f.name).write_bytes(data)
+        else:
+            _link_tree(f, dst / f.name, replaced[1:], data)
+
+
 def make_sandbox(tmp: Path, monkeypatch, dataset: str | None = None, filename: str | None = None,
                  data: bytes | None = None, update_sha: bool = True) -> Sandbox:
     """A mirror of symlinks to the real one, with ``dataset/filename`` replaced by ``data``."""
     mirror = tmp / "mirror"
     mirror.mkdir(parents=True)
     text = _manifest_text()
+    rel = tuple(mirror_path(dataset, filename).split("/")) if dataset is not None else ("",)
     for d in MIRROR.iterdir():
-        if d.is_dir() and d.name != dataset:
+        if d.is_dir() and d.name != rel[0]:
             (mirror / d.name).symlink_to(d)
     if dataset is not None:
-        (mirror / dataset).mkdir()
-        for f in (MIRROR / dataset).iterdir():
-            if f.name != filename:
-                (mirror / dataset / f.name).symlink_to(f)
-        (mirror / dataset / filename).write_bytes(data)
+        _link_tree(MIRROR / rel[0], mirror / rel[0], rel[1:], data)
         if update_sha:
             old = _real_sha(dataset, filename)
             new = hashlib.sha256(data).hexdigest()
@@ -214,8 +234,8 @@ _REAL_SHAS: dict[tuple[str, str], str] = {}
 def _real_sha(dataset: str, filename: str) -> str:
     if not _REAL_SHAS:
         doc = yaml.safe_load(_manifest_text())
-        for ds, meta in doc["datasets"].items():
-            for fn, f in meta.get("files", {}).items():
+        for ds in doc["datasets"]:
+            for _, fn, f in manifest_io.iter_files(doc["datasets"], ds):
                 _REAL_SHAS[(ds, fn)] = str(f["sha256"]).lower()
     return _REAL_SHAS[(dataset, filename)]
 
@@ -266,7 +286,10 @@ def _run_recording(fn: Callable) -> tuple[Any, list[Read]]:
         sources._read.update(saved)
     reads = []
     for label in order:
-        ds, _, fname = label.partition("/")
+        if "#" in label:  # "dataset#editions": the selection of editions, not a file
+            continue
+        head, _, fname = label.partition("/")
+        ds = head.partition("@")[0]  # "dataset@edition/file"
         reads.append(calls.get((ds, fname), Read(ds, fname)))
     return result, reads
 
@@ -579,7 +602,7 @@ def test_loader_fault(loader, fault, tmp_path, tmp_path_factory, monkeypatch, mi
             pytest.skip(f"{loader} takes {base.seconds:.1f}s to load: {fault} runs with RELIABILITY_FULL=1")
     problems, tried, not_applicable = [], 0, []
     for k, read in enumerate(reads):
-        src = MIRROR / read.dataset / read.filename
+        src = MIRROR / mirror_path(read.dataset, read.filename)
         try:
             data, how = damage(fault, src.read_bytes(), read.filename, read)
         except NotApplicable as exc:

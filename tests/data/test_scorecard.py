@@ -80,13 +80,24 @@ def _value(series, month):
 
 
 def test_ae_matches_raw(mirror, qgh):
-    rows = [r for r in _raw(mirror, "ae_attendances", "ae_icb_month_healthyr.csv") if r["icb22_code"] == "E54000019"]
-    last = max(rows, key=lambda r: r["month"])
-    expect = 100 * (1 - float(last["attendances_over_4hours"]) / float(last["total_attendances"]))
-    assert last["month"] == "2025-07"
-    assert qgh.series["ae_4h"].latest == pytest.approx(expect, abs=1e-9)
-    # the published 2-dp fraction agrees to its rounding
-    assert qgh.series["ae_4h"].latest == pytest.approx(100 * (1 - float(last["pct_attendance_over_4hours"])), abs=0.5)
+    # Before the official monthly files: NHS England's system-level ICB rows (the conversion).
+    rows = {r["month"]: r for r in _raw(mirror, "ae_attendances", "ae_icb_month_healthyr.csv")
+            if r["icb22_code"] == "E54000019"}
+    dec = rows["2024-12"]
+    assert _value(qgh.series["ae_4h"], "2024-12") == pytest.approx(
+        100 * (1 - float(dec["attendances_over_4hours"]) / float(dec["total_attendances"])), abs=1e-9)
+    # From the official files: the ICB's two acute trusts (RWP, RLQ) summed from the raw CSV cells,
+    # equal to the conversion in a month the conversion gets right (July 2025).
+    raw = _raw(mirror, "ae_monthly_official", "September-2025-Csv-7hjr2.csv")
+    att = [c for c in raw[0] if c.startswith("A&E attendances")]
+    over = [c for c in raw[0] if c.startswith("Attendances over 4hrs")]
+    mine = [r for r in raw if r["Org Code"] in ("RWP", "RLQ")]
+    n, b = sum(float(r[c]) for r in mine for c in att), sum(float(r[c]) for r in mine for c in over)
+    assert len(att) == len(over) == 6 and len(mine) == 2
+    assert _value(qgh.series["ae_4h"], "2025-09") == pytest.approx(100 * (1 - b / n), abs=1e-9)
+    jul = rows["2025-07"]
+    assert _value(qgh.series["ae_4h"], "2025-07") == pytest.approx(
+        100 * (1 - float(jul["attendances_over_4hours"]) / float(jul["total_attendances"])), abs=1e-9)
 
 
 def test_cancer_matches_raw(mirror, qgh):

@@ -626,7 +626,7 @@ def test_proportion_keeps_index_and_other_columns() -> None:
 
 # --------------------------------------------------------------------------------------------
 # SPC (Making Data Count): small hand-checked series. The point-for-point comparison with
-# NHSRplotthedots is in tests/test_spc.py.
+# NHSRplotthedots is in tests/data/test_spc.py.
 # --------------------------------------------------------------------------------------------
 
 # Baseline used below, with the limits fixed on it (fix_after_n_points=12): 10, 12, 10, ..., 12.

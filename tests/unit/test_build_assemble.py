@@ -51,11 +51,14 @@ def test_front_matter_lists_the_datasets_each_chapter_read(tmp_path):
     text = (stage / "data_sources.md").read_text()
     used, other = text.split("## Other datasets the code can read")
     assert "## Used in this edition" in used and "these 2 datasets" in used
-    sections = {sec.split("**Dataset id:** `")[1].split("`")[0]: sec for sec in used.split("\n### ")[1:]}
+    def dataset_id(section: str) -> str:  # from the section's one "for analysts" line
+        return section.split('<span class="for-analysts">the dataset is ')[1].split(" ")[0]
+
+    sections = {dataset_id(sec): sec for sec in used.split("\n### ")[1:]}
     assert set(sections) == {read_a, read_b}
     assert "**Used in:** [Chapter A](chap_a.ipynb)" in sections[read_a]
     assert "**Used in:** [Chapter B](chap_b.ipynb)" in sections[read_b]
-    assert f"**Dataset id:** `{unread}`" in other
+    assert f'<span class="for-analysts">the dataset is {unread} ' in other
     # The introduction's table of the datasets in this edition has the two that were read.
     intro = (stage / "index.md").read_text()
     table = intro.split(":name: data-vintages")[1].split(":::")[0]

@@ -143,5 +143,6 @@ __all__ = [
     "run_chapters",
     "site_key_for",
     "swap_symlink",
+    "reference_date",
     "validate_params",
 ]

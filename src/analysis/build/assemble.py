@@ -123,6 +123,9 @@ def assemble(book: BookSpec, params: Params, results: dict, stage: Path) -> list
     cfg = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     cfg["title"] = f"Health inequalities evidence book: {params.icb.short_name}"
     cfg.setdefault("execute", {})["execute_notebooks"] = "off"
+    # The glossary's terms and their forms, for the extension that links each term's first use
+    # on a page (a configuration value, so that a changed glossary re-reads every page).
+    cfg.setdefault("sphinx", {}).setdefault("config", {})["glossary_links"] = frontmatter.glossary_link_config()
     _write_if_changed(stage / "_config.yml", yaml.safe_dump(cfg, sort_keys=False).encode())
     for extra in ("_static",):
         src = BOOK_DIR / extra

@@ -46,6 +46,7 @@ def jupyter_book_build(stage: Path, out: Path, log: Callable[[str], None]) -> Pa
         tail = "\n".join((proc.stdout + "\n" + proc.stderr).strip().splitlines()[-40:])
         raise BuildError(f"Jupyter Book failed (exit {proc.returncode}); the previous site is untouched.\n{tail}")
     log(f"  Jupyter Book compiled the HTML in {time.perf_counter() - t0:.1f}s")
+    _sync_static(stage / "_static", html / "_static")
     return html
 
 
@@ -72,7 +73,22 @@ def jupyter_book_build_in_process(stage: Path, out: Path, log: Callable[[str], N
         tail = "\n".join(messages.getvalue().strip().splitlines()[-40:])
         raise BuildError(f"Jupyter Book failed ({result!r}); the previous site is untouched.\n{tail}")
     log(f"  Jupyter Book compiled the HTML in {time.perf_counter() - t0:.1f}s")
+    _sync_static(stage / "_static", html / "_static")
     return html
+
+
+def _sync_static(src: Path, dest: Path) -> None:
+    """Copy the book's own static files (book.css, ...) into the compiled HTML. Sphinx copies
+    static files only when at least one page is out of date ("no targets are out of date"
+    returns early), so a change to the stylesheet alone would never reach the site."""
+    if not src.is_dir():
+        return
+    for f in src.rglob("*"):
+        if f.is_file():
+            target = dest / f.relative_to(src)
+            if not target.exists() or target.read_bytes() != f.read_bytes():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(f, target)
 
 
 def publish(html: Path, results: dict, book: BookSpec, params: Params, target: Path, site_key: str) -> Path:

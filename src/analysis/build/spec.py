@@ -6,7 +6,6 @@ those lists and no parameter can inject code into a notebook.
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from .. import geography
+from ..sources import reference_date  # re-exported: analysis.build.reference_date
 from ..paths import BOOK_DIR, ROOT
 
 IMD_VERSIONS = (2019, 2025)
@@ -70,18 +70,6 @@ class Params:
         # Only validated values from closed lists reach papermill.
         return {"icb_code": self.icb.ods_code, "imd_version": int(self.imd_version),
                 "data_dir": f"data/{chapter.id}", "reference_date": reference_date().isoformat()}
-
-
-def reference_date() -> "dt.date":
-    """The date a book describes itself as of, for judging whether data are out of date: the
-    first day of the month of the build's --as-of date, or of today. A month, not a day, so that
-    the chapters re-run once a month (ages are counted in months) and a rebuild --as-of a date in
-    the same month as an earlier build reproduces it exactly."""
-    from .. import sources
-
-    when = sources.as_of()
-    day = when.date() if when is not None else dt.date.today()
-    return day.replace(day=1)
 
 
 def validate_params(icb: str, imd_version: int | str = DEFAULT_IMD_VERSION) -> Params:

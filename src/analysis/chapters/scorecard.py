@@ -114,9 +114,10 @@ class MeasureSpec:
 MEASURES: dict[str, MeasureSpec] = {
     m.key: m
     for m in [
-        MeasureSpec("ae_4h", "A&E: % seen within 4 hours", "%", "increase", 76.0, "ae_attendances",
-                    "all A&E attendances in the ICB's providers (NHS England system-level data), "
-                    "100 x (1 - attendances over 4 hours / attendances)"),
+        MeasureSpec("ae_4h", "A&E: % seen within 4 hours", "%", "increase", 76.0, "ae_monthly_official",
+                    "all A&E attendances at the providers located in the ICB, 100 x (1 - attendances over "
+                    "4 hours / attendances): summed from NHS England's monthly A&E files where they exist, "
+                    "NHS England's system-level ICB figures (a conversion) for earlier months"),
         MeasureSpec("ambulance_c2", "Category 2 ambulance mean response (minutes)", "minutes", "decrease", 30.0,
                     "ambulance_response_times_2017_2021",
                     "total category 2 response time / incidents for the ICB's NHS region (ambulance services "
@@ -206,6 +207,182 @@ def _ae_icb() -> pd.DataFrame:
     df = perf.ae_attendances("icb")
     df["month"] = _ts(df["month"])
     return df
+
+
+@lru_cache(maxsize=1)
+def ae_provider_locations() -> pd.DataFrame:
+    """Every provider in NHS England's monthly A&E files and the ICB it is located in (ODS code),
+    as the scorecard sums them: an NHS acute trust is in the ICB WLMDS groups it into (as for bed
+    occupancy; trusts that merged since are placed with their successor); another provider (an
+    urgent treatment centre, a community trust) is in the ICB of the acute trust(s) its
+    attendances are attributed to (healthyr's attribution table) when they are all in one ICB.
+    Anything else cannot be located and is in no ICB's figure.
+
+    Columns: org_code, org_name, icb_code (None when not located), how (in words).
+    """
+    from ..load.urgent_care import ae_monthly_providers, ae_provider_attribution
+    from ..load.waiting import wlmds_trust_icb
+
+    prov = ae_monthly_providers()
+    trusts = wlmds_trust_icb()
+    to_icb = dict(zip(trusts["trust_code"], trusts["icb_code"]))
+    for old, new in perf.TRUST_MERGERS.items():
+        to_icb.setdefault(old, to_icb[new])
+    att = ae_provider_attribution()
+    att["icb_code"] = att["acute_trust_code"].map(to_icb)
+    one_icb = att.groupby("provider_code")["icb_code"].agg(
+        lambda c: c.iloc[0] if c.notna().all() and c.nunique() == 1 else None)
+    names = prov.sort_values("month").drop_duplicates("org_code", keep="last").set_index("org_code")["org_name"]
+    rows = []
+    for code, name in names.items():
+        if code in to_icb:
+            rows.append((code, name, to_icb[code], "acute trust located in the ICB"))
+        elif one_icb.get(code):
+            rows.append((code, name, one_icb[code], "attendances attributed to acute trust(s) in the ICB"))
+        elif code in one_icb.index:
+            rows.append((code, name, None, "attributed to acute trusts in more than one ICB, or to one not grouped"))
+        else:
+            rows.append((code, name, None, "not an acute trust and not in the attribution table"))
+    return pd.DataFrame(rows, columns=["org_code", "org_name", "icb_code", "how"])
+
+
+@lru_cache(maxsize=1)
+def _ae_official_icb() -> pd.DataFrame:
+    """Attendances and 4-hour waits summed over the providers located in each ICB (ODS code) and
+    over every provider for England ("ENG"), for each month of the official monthly files."""
+    from ..load.urgent_care import ae_monthly_providers
+
+    prov = ae_monthly_providers().merge(ae_provider_locations()[["org_code", "icb_code"]], on="org_code", how="left")
+    sums = {"attendances": ("attendances", "sum"), "over_4h": ("over_4h", "sum"), "n_providers": ("org_code", "nunique")}
+    icb = prov.dropna(subset=["icb_code"]).groupby(["icb_code", "month"], as_index=False).agg(**sums)
+    eng = prov.groupby("month", as_index=False).agg(**sums).assign(icb_code="ENG")
+    out = pd.concat([icb, eng], ignore_index=True)
+    out["source"] = "official"
+    return out
+
+
+def _ae_conversion_icb() -> pd.DataFrame:
+    """The conversion's ICB rows with ODS codes, without the months that repeat earlier months."""
+    from ..load.urgent_care import repeated_months_in_conversion
+
+    conv = _ae_icb()
+    ons_to_ods = {i.ons_code_2022: i.ods_code for i in geography.all_icbs()}
+    copied = {pd.Timestamp(f"{m}-01") for m, _ in repeated_months_in_conversion("icb")}
+    c = conv[~conv["month"].isin(copied)]
+    return pd.DataFrame({"icb_code": c["icb22_code"].map(ons_to_ods), "month": c["month"],
+                         "attendances": c["total_attendances"], "over_4h": c["attendances_over_4hours"],
+                         "source": "conversion"})
+
+
+@lru_cache(maxsize=1)
+def _ae_series_table() -> pd.DataFrame:
+    """ICB x month 4-hour performance: the official monthly files' sums from their first month on,
+    the conversion's system-level rows before (never its copied months). England before the official
+    files is the sum of the 42 ICBs."""
+    off = _ae_official_icb()
+    conv = _ae_conversion_icb()
+    conv = conv[conv["month"] < off["month"].min()]
+    eng = conv.groupby("month", as_index=False)[["attendances", "over_4h"]].sum().assign(icb_code="ENG",
+                                                                                          source="conversion")
+    out = pd.concat([conv, eng, off.drop(columns="n_providers")], ignore_index=True)
+    out["value"] = 100 * (1 - out["over_4h"] / out["attendances"])
+    return out.sort_values(["icb_code", "month"], ignore_index=True)
+
+
+def ae_official_vs_conversion() -> pd.DataFrame:
+    """For the months both sources cover and the conversion gets right, each ICB's 4-hour
+    performance summed from the official monthly files beside NHS England's system-level figure
+    (via the conversion). Columns: icb_code, month, attendances, attendances_conversion,
+    value (official sum, %), value_conversion (%), difference_pp."""
+    off = _ae_official_icb()
+    off = off[off["icb_code"] != "ENG"]
+    conv = _ae_conversion_icb()
+    j = off.merge(conv, on=["icb_code", "month"], suffixes=("", "_conversion"))
+    j["value"] = 100 * (1 - j["over_4h"] / j["attendances"])
+    j["value_conversion"] = 100 * (1 - j["over_4h_conversion"] / j["attendances_conversion"])
+    j["difference_pp"] = j["value"] - j["value_conversion"]
+    return j[["icb_code", "month", "attendances", "attendances_conversion", "value", "value_conversion",
+              "difference_pp"]].sort_values(["icb_code", "month"], ignore_index=True)
+
+
+def ae_by_month_official(icb_code: str) -> tuple[pd.DataFrame, stats.SPCResult | None]:
+    """A&E 4-hour performance month by month from NHS England's monthly files alone (one edition a
+    month), for the ICB (providers located in it) and England (every provider), with the SPC reading
+    of the ICB's series (None when it has fewer than :data:`MIN_SPC_POINTS` months).
+
+    Columns: month, icb (%), england (%), attendances (ICB), n_providers (ICB)."""
+    icb = geography.find_icb(icb_code)
+    off = _ae_official_icb()
+    off = off.assign(value=100 * (1 - off["over_4h"] / off["attendances"]))
+    mine = off[off["icb_code"] == icb.ods_code].set_index("month")
+    eng = off[off["icb_code"] == "ENG"].set_index("month")["value"]
+    t = pd.DataFrame({"icb": mine["value"], "england": eng.reindex(mine.index), "attendances": mine["attendances"],
+                      "n_providers": mine["n_providers"]}).reset_index()
+    res = None
+    if len(t) >= MIN_SPC_POINTS:
+        res = stats.spc(t["icb"], periods=list(t["month"]), improvement="increase", target=MEASURES["ae_4h"].target)
+    return t, res
+
+
+def ae_by_month_text(icb_code: str) -> str:
+    """Sentences on the ICB's A&E 4-hour performance in NHS England's monthly files: the latest
+    month against the one before, England beside it, and the SPC reading of the files alone (or
+    why there is none yet)."""
+    icb = geography.find_icb(icb_code)
+    t, res = ae_by_month_official(icb.ods_code)
+    if t.empty:
+        return f"NHS England's monthly A&E files in this book locate no provider in {icb.short_name} ICB."
+    last = t.iloc[-1]
+    text = (f"NHS England's monthly A&E files in this book run from {_month_label(t['month'].iloc[0])} to "
+            f"{_month_label(last['month'])} ({len(t)} files, one a month). In {_month_label(last['month'])} the "
+            f"providers located in {icb.short_name} ICB saw {last['icb']:.1f}% of attendances within 4 hours "
+            f"(England {last['england']:.1f}%)")
+    if len(t) > 1:
+        prev = t.iloc[-2]
+        change = last["icb"] - prev["icb"]
+        text += (f", against {prev['icb']:.1f}% in {_month_label(prev['month'])} "
+                 + ("(no change)" if abs(change) < 0.05 else
+                    f"({abs(change):.1f} percentage points {'higher' if change > 0 else 'lower'})"))
+    text += ". "
+    if res is None:
+        text += (f"With {len(t)} monthly files there are too few points for a statistical process control reading "
+                 f"of these files alone ({MIN_SPC_POINTS} are needed); the chart above joins them to the earlier "
+                 "system-level figures.")
+    else:
+        text += f"Statistical process control over these files alone: {VARIATION_WORDS[res.variation].lower()}"
+        text += f", {ASSURANCE_WORDS[res.assurance].lower()}." if res.assurance else "."
+    return text
+
+
+def dementia_edition_change(icb_code: str) -> dict:
+    """The ICB's and England's dementia diagnosis rate in the latest monthly workbook and in the
+    one before: {latest_month, previous_month, icb_latest, icb_previous, england_latest,
+    england_previous} (months as Timestamps, rates in %); previous values None with one edition."""
+    icb = geography.find_icb(icb_code)
+    d = _dementia()
+    months = sorted(d["month"].unique())
+    mine = d[(d["org_type"] == "ICB") & (d["ods_code"] == icb.ods_code)].set_index("month")["diagnosis_rate"]
+    eng = d[d["ods_code"] == "ENG"].set_index("month")["diagnosis_rate"]
+    latest = months[-1]
+    prev = months[-2] if len(months) > 1 else None
+    return {"latest_month": pd.Timestamp(latest), "previous_month": pd.Timestamp(prev) if prev is not None else None,
+            "icb_latest": float(mine[latest]), "icb_previous": float(mine[prev]) if prev is not None else None,
+            "england_latest": float(eng[latest]), "england_previous": float(eng[prev]) if prev is not None else None}
+
+
+def dementia_edition_text(icb_code: str) -> str:
+    """One sentence: the latest monthly dementia workbook against the previous one."""
+    icb = geography.find_icb(icb_code)
+    c = dementia_edition_change(icb.ods_code)
+    text = (f"In the latest monthly dementia workbook ({_month_label(c['latest_month'])}) the diagnosis rate in "
+            f"{icb.short_name} ICB is {c['icb_latest']:.1f}% (England {c['england_latest']:.1f}%)")
+    if c["previous_month"] is None:
+        return text + "; it is the only monthly workbook in this book so far."
+    change = c["icb_latest"] - c["icb_previous"]
+    return (text + f", against {c['icb_previous']:.1f}% in the previous one ({_month_label(c['previous_month'])}; "
+            f"England {c['england_previous']:.1f}%): "
+            + ("no change." if abs(change) < 0.05 else
+               f"{abs(change):.1f} percentage points {'higher' if change > 0 else 'lower'}."))
 
 
 @lru_cache(maxsize=1)
@@ -316,18 +493,61 @@ def _rtt() -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- one ICB
 
+#: Words kept in capitals when publisher names are title-cased.
+_ACRONYMS = {"NHS", "UTC", "UCC", "MIU", "NEMS", "CBS", "WIC", "UCLH"}
+
+
+def _names(names: pd.Series) -> str:
+    def one(name: str) -> str:
+        words = []
+        for w in str(name).split():
+            core = w.strip("()")
+            if core.upper() in _ACRONYMS:
+                words.append(w.upper())
+            elif words and w.lower() in ("and", "of", "the"):
+                words.append(w.lower())
+            else:
+                words.append(w[:1].upper() + w[1:].lower())
+        return " ".join(words)
+
+    return "; ".join(sorted({one(n) for n in names}))
+
+
 def _series_ae(icb: geography.ICB) -> Series:
-    df = _ae_icb()
-    s = df[df["icb22_code"] == icb.ons_code_2022].sort_values("month")
-    data = pd.DataFrame({"month": s["month"], "value": 100 * s["pct_within_4h"],
-                         "numerator": s["total_attendances"] - s["attendances_over_4hours"],
-                         "denominator": s["total_attendances"]})
+    t = _ae_series_table()
+    s = t[t["icb_code"] == icb.ods_code].sort_values("month")
+    data = pd.DataFrame({"month": s["month"], "value": s["value"], "numerator": s["attendances"] - s["over_4h"],
+                         "denominator": s["attendances"]}).reset_index(drop=True)
     last = data["month"].max()
-    e = df[df["month"] == last]
-    eng = 100 * (1 - e["attendances_over_4hours"].sum() / e["total_attendances"].sum())
-    return Series(MEASURES["ae_4h"], data.reset_index(drop=True), f"{icb.short_name} ICB (all A&E providers)",
-                  _month_label(last), eng,
-                  ["England here is the sum of the 42 ICBs' system-level figures."])
+    eng = t[(t["icb_code"] == "ENG") & (t["month"] == last)]["value"].iloc[0]
+    first_off = s.loc[s["source"] == "official", "month"].min()
+    loc = ae_provider_locations()
+    mine, lost = loc[loc["icb_code"] == icb.ods_code], loc[loc["icb_code"].isna()]
+    from ..load.urgent_care import ae_monthly_providers
+
+    prov = ae_monthly_providers()
+    latest = prov[prov["month"] == prov["month"].max()]
+    lost_share = latest.loc[latest["org_code"].isin(lost["org_code"]), "attendances"].sum() / latest["attendances"].sum()
+    notes = [f"From {_month_label(first_off)} the value is the sum of the A&E providers located in the ICB in NHS "
+             f"England's monthly A&E files: {_names(mine['org_name'])}. Earlier months are NHS England's system-level "
+             "figures for the ICB (a third-party conversion; its February and March 2025 rows repeat 2024 and are "
+             "not used).",
+             f"{len(lost)} provider(s) in the monthly files cannot be located in an ICB and are in no ICB's figure "
+             f"({_names(lost['org_name'])}; {lost_share:.1%} of England's attendances in "
+             f"{_month_label(latest['month'].iloc[0])}). England from {_month_label(first_off)} counts every "
+             "provider (NHS England's all-provider figure)."]
+    both = ae_official_vs_conversion()
+    both = both[both["icb_code"] == icb.ods_code]
+    if len(both):
+        months = ", ".join(f"{m:%B}" for m in both["month"]) + f" {both['month'].iloc[-1]:%Y}"
+        gap = float(both["difference_pp"].abs().max())
+        notes.append(f"In the months both sources give correctly ({months}) the sum here "
+                     + ("equals NHS England's system-level figure for this ICB." if gap < 0.05 else
+                        f"differs from NHS England's system-level figure for this ICB by up to {gap:.1f} "
+                        "percentage points: NHS England assigns providers to ICBs itself, and here providers "
+                        "are placed as described above."))
+    return Series(MEASURES["ae_4h"], data, f"{icb.short_name} ICB (A&E providers located in the ICB)",
+                  _month_label(last), float(eng), notes)
 
 
 def _series_ambulance(icb: geography.ICB) -> Series:
@@ -575,12 +795,9 @@ def icb_comparison() -> pd.DataFrame:
         df["measure"], df["period"] = key, period
         frames.append(df.drop(columns="code"))
 
-    ae = _ae_icb()
+    ae = _ae_series_table()
     last = ae["month"].max()
-    a = ae[ae["month"] == last].assign(value=lambda d: 100 * d["pct_within_4h"])
-    a = pd.concat([a, pd.DataFrame({"icb22_code": ["ENG"], "value": [
-        100 * (1 - a["attendances_over_4hours"].sum() / a["total_attendances"].sum())]})])
-    add("ae_4h", a, "icb22_code", by_ons, _month_label(last))
+    add("ae_4h", ae[ae["month"] == last], "icb_code", by_ods, _month_label(last))
 
     grp, _ = _beds_icb()
     last = grp["month"].max()
@@ -776,6 +993,12 @@ def comparison_figure(comp: pd.DataFrame, icb: geography.ICB, measures: list[str
 
 __all__ = [
     "MIN_SPC_POINTS",
+    "ae_by_month_official",
+    "ae_by_month_text",
+    "dementia_edition_change",
+    "dementia_edition_text",
+    "ae_official_vs_conversion",
+    "ae_provider_locations",
     "comparison_figure",
     "spc_figure",
     "ASSURANCE_WORDS",

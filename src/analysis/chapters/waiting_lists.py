@@ -49,8 +49,28 @@ TARGET_SOURCES = {
 
 START = pd.Timestamp("2022-04-01")
 RTT_SOURCE = "NHS England, Consultant-led Referral to Treatment Waiting Times, incomplete pathways"
-WLMDS_SOURCE = ("NHS England, Waiting List Minimum Data Set (WLMDS) Demographics Summary, week ending "
-                f"{waiting.WLMDS_WEEK_ENDING.day} {waiting.WLMDS_WEEK_ENDING:%B %Y} (management information)")
+
+
+def wlmds_week_label(edition: str | None = None) -> str:
+    """"week ending <day> <Month> <year>": the week of the WLMDS edition (the latest by default),
+    from the manifest's record of the workbook's Period cell."""
+    week = waiting.wlmds_week_ending(edition)
+    return f"week ending {week.day} {week:%B %Y}"
+
+
+def wlmds_source(edition: str | None = None) -> str:
+    return ("NHS England, Waiting List Minimum Data Set (WLMDS) Demographics Summary, "
+            f"{wlmds_week_label(edition)} (management information)")
+
+
+def __getattr__(name: str):
+    # ``WLMDS_SOURCE`` names the latest WLMDS edition, so it is computed when asked for (the
+    # manifest may gain an edition after import), not fixed when the module is imported.
+    if name == "WLMDS_SOURCE":
+        return wlmds_source()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 SPC_MEASURES = {
     "pct_within_18_weeks": ("% within 18 weeks", "increase"),
     "total_waiting": ("Total waiting", "decrease"),
@@ -198,16 +218,17 @@ def _with_proportions(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def wlmds_view(icb_code: str, dimension: str) -> pd.DataFrame:
+def wlmds_view(icb_code: str, dimension: str, edition: str | None = None) -> pd.DataFrame:
     """WLMDS for England (all providers), the ICB's NHS region, the ICB (provider basis) and each of
     its acute trusts, for one dimension, with % within 18 weeks and % over 52 weeks and CIs.
 
     Columns: level ("England", "Region", "ICB (providers)", "Acute trust"), org_code, org_name,
     category, imd_decile, counts, suppression flags, the two percentages with lower_ci/upper_ci
-    and ``*_status`` ("published" | "suppressed" | "not available").
+    and ``*_status`` ("published" | "suppressed" | "not available"). ``edition``: a WLMDS edition
+    (default the latest); trusts are grouped into ICBs as in the latest edition.
     """
     icb = geography.find_icb(icb_code)
-    w = waiting.wlmds(dimension)
+    w = waiting.wlmds(dimension, edition=edition)
     trusts = waiting.wlmds_trust_icb()
     trust_codes = list(trusts.loc[trusts["icb_code"] == icb.ods_code, "trust_code"])
     pieces = [
@@ -225,6 +246,22 @@ def wlmds_view(icb_code: str, dimension: str) -> pd.DataFrame:
     return _with_proportions(out)
 
 
+def _decile_gaps(v: pd.DataFrame) -> pd.DataFrame:
+    """Decile 1 and 10 values, gaps and ratios of each organisation (see :func:`deprivation_gaps`)."""
+    rows = []
+    for (level, code), g in v.groupby(["level", "org_code"], sort=False):
+        g = g.set_index("imd_decile")
+        r = {"level": level, "org_code": code, "org_name": g["org_name"].iloc[0]}
+        for m, key in (("pct_within_18_weeks", "pct18"), ("pct_over_52_weeks", "pct52")):
+            d1 = g.at[1, m] if 1 in g.index else np.nan
+            d10 = g.at[10, m] if 10 in g.index else np.nan
+            r[f"{key}_d1"], r[f"{key}_d10"] = d1, d10
+            r[f"{key}_gap_pp"] = (d10 - d1) if key == "pct18" else (d1 - d10)
+            r[f"{key}_ratio"] = d1 / d10 if d10 and not np.isnan(d10) and d10 > 0 else np.nan
+        rows.append(r)
+    return pd.DataFrame(rows)
+
+
 def deprivation_gaps(view: pd.DataFrame, reps: int = 100_000) -> pd.DataFrame:
     """Gap between IMD decile 1 (most deprived) and decile 10 (least) for each organisation in an
     IMD-decile :func:`wlmds_view`, and the slope / relative index of inequality across all ten.
@@ -239,18 +276,7 @@ def deprivation_gaps(view: pd.DataFrame, reps: int = 100_000) -> pd.DataFrame:
     """
     v = view[view["imd_decile"].notna()].copy()
     v["imd_decile"] = v["imd_decile"].astype(int)
-    rows = []
-    for (level, code), g in v.groupby(["level", "org_code"], sort=False):
-        g = g.set_index("imd_decile")
-        r = {"level": level, "org_code": code, "org_name": g["org_name"].iloc[0]}
-        for m, key in (("pct_within_18_weeks", "pct18"), ("pct_over_52_weeks", "pct52")):
-            d1 = g.at[1, m] if 1 in g.index else np.nan
-            d10 = g.at[10, m] if 10 in g.index else np.nan
-            r[f"{key}_d1"], r[f"{key}_d10"] = d1, d10
-            r[f"{key}_gap_pp"] = (d10 - d1) if key == "pct18" else (d1 - d10)
-            r[f"{key}_ratio"] = d1 / d10 if d10 and not np.isnan(d10) and d10 > 0 else np.nan
-        rows.append(r)
-    gaps = pd.DataFrame(rows)
+    gaps = _decile_gaps(v)
 
     # SII / RII of % within 18 weeks, every decile published and strictly between 0 and 100
     complete = v.groupby("org_code").filter(
@@ -279,7 +305,7 @@ def deprivation_gaps(view: pd.DataFrame, reps: int = 100_000) -> pd.DataFrame:
 
 
 @cached_table("waiting_lists_icb_comparison", inputs=[
-    (waiting.WLMDS_DATASET, waiting.WLMDS_FILE), ("lookup_lsoa21_icb", "ICB24_NHSER24_derived.csv")])
+    (waiting.WLMDS_DATASET, "*"), ("lookup_lsoa21_icb", "ICB24_NHSER24_derived.csv")])
 def icb_comparison(reps: int = 100_000) -> pd.DataFrame:
     """All 42 ICBs (WLMDS, provider basis): % within 18 weeks in decile 1 and 10, the gap, and
     the SII with 95% CIs, ranked by the SII (largest gap against the most deprived first).
@@ -331,6 +357,43 @@ def population_year_label() -> str:
     return deprivation.population_label(waiting.WLMDS_IMD_VERSION)
 
 
+# =========================================================================== change over editions
+
+def deprivation_gap_by_edition(icb_code: str) -> pd.DataFrame:
+    """The deprivation gap in % within 18 weeks (decile 10 minus decile 1) for England and the
+    ICB's acute trusts (provider basis) in every WLMDS edition of the build, oldest week first.
+
+    Columns: edition, week_ending, level, org_code, pct18_d1, pct18_d10, pct18_gap_pp.
+    """
+    rows = []
+    for e in waiting.wlmds_editions():
+        view = wlmds_view(icb_code, "imd_decile", edition=e)
+        view = view[view["level"].isin(["England", "ICB (providers)"]) & view["imd_decile"].notna()].copy()
+        view["imd_decile"] = view["imd_decile"].astype(int)
+        g = _decile_gaps(view)[["level", "org_code", "pct18_d1", "pct18_d10", "pct18_gap_pp"]]
+        g.insert(0, "week_ending", waiting.wlmds_week_ending(e))
+        g.insert(0, "edition", e)
+        rows.append(g)
+    return pd.concat(rows, ignore_index=True)
+
+
+def deprivation_gap_change_text(icb_code: str) -> str:
+    """One sentence on how the ICB's deprivation gap has moved between WLMDS editions, or that
+    there is only one edition so far."""
+    from ..report import num
+
+    icb = geography.find_icb(icb_code)
+    t = deprivation_gap_by_edition(icb.ods_code)
+    t = t[t["org_code"] == icb.ods_code].sort_values("week_ending")
+    if len(t) < 2:
+        return (f"This book has one WLMDS edition so far ({wlmds_week_label()}), so how the gap changes from "
+                "one week's snapshot to the next cannot be shown yet.")
+    first, last = t.iloc[0], t.iloc[-1]
+    return (f"Across the {len(t)} WLMDS editions in this book, the gap at the ICB's acute trusts moved from "
+            f"{num(first['pct18_gap_pp'], dp=1)} percentage points ({wlmds_week_label(first['edition'])}) to "
+            f"{num(last['pct18_gap_pp'], dp=1)} points ({wlmds_week_label(last['edition'])}).")
+
+
 # =========================================================================== headline figures
 
 def headline_figures(icb_code: str, imd_version: int = 2019) -> dict[str, float]:
@@ -340,7 +403,7 @@ def headline_figures(icb_code: str, imd_version: int = 2019) -> dict[str, float]
       ``rtt_over_65_weeks``: the ICB as commissioner in its latest RTT month (April 2026, or
       March 2026 for the ICBs that closed on 1 April 2026);
     * ``wlmds_pct18_decile1``, ``wlmds_pct18_decile10``, ``wlmds_pct18_gap_pp`` (decile 10 minus
-      decile 1): the ICB's acute trusts (WLMDS provider basis), week ending 25 January 2026;
+      decile 1): the ICB's acute trusts (WLMDS provider basis), the latest WLMDS week;
     * ``wlmds_pct18_sii_pp``: slope index of inequality in % within 18 weeks across deciles.
     WLMDS deciles are IMD 2019 whatever ``imd_version`` is.
     """

@@ -161,12 +161,16 @@ def read_excel(
     path: Path | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
-    """As :func:`read_csv`, for a workbook (``sheet_name``, ``header`` ... as pandas)."""
+    """As :func:`read_csv`, for a workbook (``sheet_name``, ``header``, ``engine`` ... as pandas;
+    a list of sheet names gives {sheet: table}, each checked)."""
     path = Path(path) if path is not None else sources.resolve(dataset, filename, edition=edition)
     try:
         df = pd.read_excel(path, **kwargs)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
         raise LoaderError(f"{_where(dataset, filename)} could not be read as a workbook: {exc}") from exc
+    if isinstance(df, dict):  # several sheets asked for: each is checked
+        return {name: _finish(sheet, dataset, f"{filename}, sheet {name!r}", required, schema, rename)
+                for name, sheet in df.items()}
     return _finish(df, dataset, filename, required, schema, rename)
 
 
@@ -277,6 +281,20 @@ def check_member(series: pd.Series, reference: Iterable[str], *, dataset: str, f
             f"{_where(dataset, filename)}, column {column!r}: {int(bad.sum())} value(s) are not among the "
             f"{len(ref)} codes of {reference_name}; e.g. {ex}."
         )
+
+
+def one_name_per_code(df: pd.DataFrame, code: str, name: str, dataset: str, filename: str,
+                       by: list[str] | None = None) -> None:
+    """Each organisation code carries a single name (within ``by``): a code pasted onto other
+    organisations' rows, or a mistyped code, shows up as one code with several names."""
+    keys = (by or []) + [code]
+    n = df.groupby(keys, dropna=False)[name].nunique()
+    bad = n[n > 1].reset_index()[code].unique()
+    if len(bad):
+        ex = {c: sorted(df.loc[df[code] == c, name].astype(str).unique())[:3] for c in bad[:3]}
+        raise LoaderError(f"dataset {dataset!r}, file {filename!r}, column {code!r}: {len(bad)} code(s) carry "
+                          f"several organisation names (unknown or mistyped codes?); e.g. {ex}.")
+
 
 
 # --------------------------------------------------------------------------- table cache
@@ -402,6 +420,7 @@ __all__ = [
     "check_codes",
     "check_member",
     "check_unique",
+    "one_name_per_code",
     "read_csv",
     "read_excel",
     "require_columns",

@@ -15,13 +15,12 @@ Traps handled here:
 """
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ._base import LoaderError, cached_table, check_unique, read_csv, to_number
+from ._base import LoaderError, cached_table, check_unique, read_csv, read_excel, to_number, validate
 
 # ----------------------------------------------------------------------------- CVDPREVENT
 
@@ -106,13 +105,18 @@ def cancer_stage() -> pd.DataFrame:
 # ----------------------------------------------------------------------------- SMI physical health checks
 
 SMI_PHC = "smi_physical_health_checks"
-_SMI_FILE = "smi_phc_ccg_subicb_quarter_long.csv"
+#: The compiled workbook of NHS England's quarterly extracts (one long sheet under a title row; the
+#: Period labels are the compiler's, the counts NHS England's). The mirror's CSV conversion of it
+#: (``smi_phc_ccg_subicb_quarter_long.csv``) is a cross-check in the tests, not an input.
+_SMI_FILE = "source/Physical-Health-Checks-SMI Raw Data.xlsx"
+_SMI_SHEET = "Sheet 1 - Physical-Health-Check"
 SMI_QUESTIONS = ["SMIRegister", "All6PHC", "Alcohol", "BMIWeight", "BloodGlucose", "BloodLipid",
                  "BloodPressure", "Smoking"]
 
 
 def smi_health_checks() -> pd.DataFrame:
-    """NHS England SMI physical health checks, CCG / sub-ICB location x quarter, wide.
+    """NHS England SMI physical health checks, CCG / sub-ICB location x quarter, wide, read from the
+    compiled workbook of NHS England's quarterly extracts.
 
     Columns: period_label, fin_year ("2023/24"), quarter (1-4), quarter_end (Timestamp),
     org_code (CCG or sub-ICB ODS code), one column per question (SMIRegister, All6PHC, ...) as
@@ -124,8 +128,12 @@ def smi_health_checks() -> pd.DataFrame:
          "Question": pa.Column(str, pa.Check.isin(SMI_QUESTIONS))},
         strict=False,
     )
-    df = read_csv(SMI_PHC, _SMI_FILE, required=["Period", "CCG Code", "Question", "Answer"], schema=schema,
-                  dtype={"CCG Code": str, "Answer": str})
+    df = read_excel(SMI_PHC, _SMI_FILE, required=["Period", "CCG Code", "Question", "Answer"],
+                    sheet_name=_SMI_SHEET, header=1, engine="calamine", dtype=object)
+    for c in ("Period", "CCG Code", "Question"):
+        df[c] = df[c].astype("string").str.strip().astype(str)
+    df["Answer"] = df["Answer"].map(lambda v: "" if pd.isna(v) else str(v).strip())
+    df = validate(df, schema, SMI_PHC, _SMI_FILE)
     check_unique(df, ["Period", "CCG Code", "Question"], SMI_PHC, _SMI_FILE)
     df["count"], df["blank"] = to_number(df["Answer"], dataset=SMI_PHC, filename=_SMI_FILE, column="Answer",
                                          markers=[""])

@@ -15,6 +15,14 @@ IoD2019 (English Indices of Deprivation 2019, MHCLG), 32,844 LSOAs (2011 boundar
   to 3 dp like the published score. Ranks and deciles are always the *published* ones.
 * ``imd2019_lsoa11_combined.csv`` (a table a data-gathering step joined) is read only by
   :func:`imd2019_combined_check`, for tests.
+* How "as published" each file is (the catalogue's ``origin``): Files 3, 6 and 9 are CSV exports
+  of MHCLG's files kept unchanged; Files 1 and 2 are CSV exports a third party made of MHCLG's
+  files (the mirror has no official workbook of them, so they stay: the ranks and deciles they
+  carry are checked against Files 3 and 9 in the tests). File 10 is read from MHCLG's workbook
+  itself; its per-sheet CSV conversions are cross-checks. The LSOA 2011 -> 2021 lookup and the
+  2011 rural-urban classification are ONS's own CSVs. The 2021 rural-urban classification exists
+  in the mirror only as a conversion (from an R package): it is read as such until ONS's file is
+  added.
 
 IoD2025: 33,755 LSOAs (2021 boundaries), IMD and 7 domains (score, rank, decile); no IDACI or
 IDAOPI and no population denominators in the mirror. The ICB (File 13) and LAD (File 10)
@@ -32,8 +40,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .. import sources
-from ._base import (LoaderError, cached_table, check_codes, check_member, check_unique, read_csv, snake,
-                    validate)
+from ._base import (LoaderError, cached_table, check_codes, check_member, check_unique, read_csv, read_excel,
+                    snake, validate)
 
 # --------------------------------------------------------------------------- constants
 
@@ -309,13 +317,17 @@ def _combined_schema(columns) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(spec, strict=False)
 
 
-#: File 10 sheets (lower-tier LA summaries) available as CSV in the mirror.
+#: File 10 sheets (lower-tier LA summaries).
 FILE10_SHEETS = ("IMD", "Income", "Employment", "Education", "Health", "Crime", "Barriers", "Living",
                  "IDACI", "IDAOPI")
+#: MHCLG's File 10 workbook as published (one sheet per index or domain). The mirror's per-sheet
+#: CSVs of it are identical conversions (checked in the tests) and are not read.
+FILE10_XLSX = "File_10_-_IoD2019_Local_Authority_District_Summaries__lower-tier__.xlsx"
 
 
 def imd2019_lad_summary(sheet: str = "IMD") -> pd.DataFrame:
-    """IoD2019 File 10 (317 LAD19s), one sheet, with the measure prefix dropped from column names.
+    """IoD2019 File 10 (317 LAD19s), one sheet of MHCLG's workbook as published, with the measure
+    prefix dropped from column names.
 
     E.g. sheet "IMD" -> lad19_code, lad19_name, average_rank, rank_of_average_rank, average_score,
     rank_of_average_score, proportion_of_lsoas_in_most_deprived_10_nationally, ..., extent,
@@ -323,9 +335,9 @@ def imd2019_lad_summary(sheet: str = "IMD") -> pd.DataFrame:
     """
     if sheet not in FILE10_SHEETS:
         raise ValueError(f"File 10 sheet must be one of {FILE10_SHEETS}, got {sheet!r}")
-    fname = f"File_10_IoD2019_LAD_summaries_sheet_{sheet}.csv"
-    df = read_csv(IMD19_LA, fname, required=["Local Authority District code (2019)"], dtype={
-        "Local Authority District code (2019)": str})
+    fname = FILE10_XLSX
+    df = read_excel(IMD19_LA, fname, required=["Local Authority District code (2019)"], sheet_name=sheet,
+                    engine="calamine", dtype={"Local Authority District code (2019)": str})
     cols = {}
     for c in df.columns:
         if c == "Local Authority District code (2019)":

@@ -8,7 +8,8 @@ One loader per published dataset, each returning a tidy, validated table:
 * :func:`bed_occupancy` - general and acute (G&A) beds available / occupied by trust (sitrep).
 * :func:`talking_therapies` - NHS Talking Therapies key measures by sub-ICB location or trust.
 * :func:`gp_appointments` - GP appointments by sub-ICB location, month and booking lead time.
-* :func:`dementia_diagnosis_rate` - estimated dementia diagnosis rate (65+) by organisation.
+* :func:`dementia_diagnosis_rate` - estimated dementia diagnosis rate (65+) by organisation, from the
+  monthly summary workbooks (:mod:`analysis.load.dementia`).
 * :func:`ambsys_response_times_2017_2021` - ambulance response times (AmbSYS), Aug 2017 - Jan 2021.
 
 Scales as published: CWT ``performance`` and bed occupancy rates are fractions 0-1; talking
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ._base import LoaderError, cached_table, check_codes, check_member, check_unique, read_csv, to_number
+from ._base import LoaderError, cached_table, check_codes, check_unique, one_name_per_code, read_csv, to_number
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -46,19 +47,6 @@ _CWT_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def _one_name_per_code(df: pd.DataFrame, code: str, name: str, dataset: str, filename: str,
-                       by: list[str] | None = None) -> None:
-    """Each organisation code carries a single name (within ``by``): a code pasted onto other
-    organisations' rows, or a mistyped code, shows up as one code with several names."""
-    keys = (by or []) + [code]
-    n = df.groupby(keys, dropna=False)[name].nunique()
-    bad = n[n > 1].reset_index()[code].unique()
-    if len(bad):
-        ex = {c: sorted(df.loc[df[code] == c, name].astype(str).unique())[:3] for c in bad[:3]}
-        raise LoaderError(f"dataset {dataset!r}, file {filename!r}, column {code!r}: {len(bad)} code(s) carry "
-                          f"several organisation names (unknown or mistyped codes?); e.g. {ex}.")
-
-
 def cancer_waiting_times() -> pd.DataFrame:
     """Cancer Waiting Times, one row per (level, org_code, standard, month).
 
@@ -76,7 +64,7 @@ def cancer_waiting_times() -> pd.DataFrame:
     # codes are checked for their form (schema) and for naming one organisation each.
     if not (df.loc[df["level"] == "national", "org_code"] == "ENG").all():
         raise LoaderError(f"dataset {ds!r}, file {fn!r}, column 'org_code': national rows must have code 'ENG'.")
-    _one_name_per_code(df, "org_code", "org_name", ds, fn, by=["level"])
+    one_name_per_code(df, "org_code", "org_name", ds, fn, by=["level"])
     # 145 provider rows have no patients (total 0) yet a performance of 0 or 1: not a rate.
     df["performance"] = df["performance"].where(df["total"] > 0)
     if not (df.loc[df["level"] != "provider", "total"] > 0).all():
@@ -243,72 +231,9 @@ def gp_appointments() -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- dementia
 
-DEMENTIA = ("dementia_diagnosis_rate", "pcdd_ddr65_by_org_month.csv")
-
-_DEM_RENAME = {
-    "Month": "month", "Type": "org_type", "ODS Code": "ods_code", "ONS Code": "ons_code", "Name": "name",
-    "Number of patients with dementia, ages 65+: Recorded": "recorded",
-    "Number of patients with dementia, ages 65+: Estimated": "estimated",
-    "Diagnosis rate (%)": "diagnosis_rate", "95% confidence limits: Lower": "lower_ci",
-    "95% confidence limits: Upper": "upper_ci",
-}
-
-
-def dementia_diagnosis_rate() -> pd.DataFrame:
-    """Estimated dementia diagnosis rate, people aged 65+ (percent 0-100 as published), monthly
-    Jan 2024 - Jan 2025, by organisation (``org_type`` National, Region, ICB, SUB_ICB_LOC, LAs).
-
-    England appears twice a month (ODS ENG and ONS E92000001, identical): keep ``ods_code == 'ENG'``.
-    """
-    ds, fn = DEMENTIA
-    schema = pa.DataFrameSchema(
-        {
-            "month": pa.Column(str, pa.Check.str_matches(MONTH)),
-            "org_type": pa.Column(str),
-            "recorded": pa.Column(float, pa.Check.ge(0)),
-            "estimated": pa.Column(float, pa.Check.gt(0)),
-            # a modelled denominator: small areas can exceed 100%
-            "diagnosis_rate": pa.Column(float, pa.Check.in_range(0, 200)),
-            "lower_ci": pa.Column(float, pa.Check.in_range(0, 200)),
-            "upper_ci": pa.Column(float, pa.Check.in_range(0, 200)),
-        },
-        checks=pa.Check(lambda d: (d["lower_ci"] <= d["diagnosis_rate"]) & (d["diagnosis_rate"] <= d["upper_ci"]),
-                        error="CI brackets the rate"),
-        strict=False,
-        coerce=True,
-    )
-    df = read_csv(ds, fn, required=list(_DEM_RENAME), rename=_DEM_RENAME, schema=schema,
-                  dtype={"ODS Code": str, "ONS Code": str})
-    check_unique(df, ["month", "org_type", "ods_code", "ons_code"], ds, fn)
-    _check_dementia_codes(df, ds, fn)
-    return df
-
-
-#: Dementia organisation types whose ONS codes are checked against the April 2024 LSOA21 lookup.
-_DEM_LOOKUP_COLUMNS = {"ICB": "icb_ons_code", "SUB_ICB_LOC": "sicbl_code", "Lower Tier Local Authority": "lad_code",
-                       "Upper Tier Local Authority": "utla_code", "Government Office Region": "region_code"}
-
-
-def _check_dementia_codes(df: pd.DataFrame, ds: str, fn: str) -> None:
-    """ONS codes: England is E92000001 (or ENG), NHS regions have the E40 form (the file carries
-    both the 2020 and the current codes of two regions), and ICBs, sub-ICB locations, local
-    authorities and regions must be in the April 2024 LSOA21 -> ICB lookup."""
-    from .geography import lsoa_lookup
-
-    known = set(_DEM_LOOKUP_COLUMNS) | {"National", "Region"}
-    bad_type = sorted(set(df["org_type"]) - known)
-    if bad_type:
-        raise LoaderError(f"dataset {ds!r}, file {fn!r}, column 'Type': unknown organisation types {bad_type}.")
-    nat = df["org_type"] == "National"
-    check_member(df.loc[nat, "ons_code"], ["E92000001", "ENG"], dataset=ds, filename=fn, column="ONS Code",
-                 reference_name="England")
-    check_codes(df.loc[df["org_type"] == "Region", "ons_code"], r"E40\d{6}", dataset=ds, filename=fn,
-                column="ONS Code")
-    lookup = lsoa_lookup(2021)
-    for org_type, col in _DEM_LOOKUP_COLUMNS.items():
-        check_member(df.loc[df["org_type"] == org_type, "ons_code"], lookup[col], dataset=ds, filename=fn,
-                     column="ONS Code", reference_name=f"{col} of lookup_lsoa21_icb (for Type {org_type!r})")
-    _one_name_per_code(df, "ons_code", "name", ds, fn, by=["org_type"])
+# Read from NHS England's monthly summary workbooks, edition by edition (see .dementia); kept
+# importable from here, where the scorecard's other performance loaders are.
+from .dementia import dementia_diagnosis_rate  # noqa: E402
 
 
 # --------------------------------------------------------------------------- ambulance

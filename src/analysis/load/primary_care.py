@@ -9,7 +9,10 @@ Traps handled here, once, so that no chapter meets them:
   from QOF's ``denominator``; :func:`qof_icb` adds ``denominator_incl_pcas`` so that
   "treated to target" can be stated with everyone on the register in the denominator, as
   CVDPREVENT and NHS England's hypertension ambition do.
-* ``qof_2223`` stores ``REGISTER`` as a float ("12.0"): converted to whole numbers here.
+* ``qof_2223`` stores ``REGISTER`` as a float ("12.0"): converted to whole numbers here. Its two
+  files are NHS Digital's QOF 2022-23 raw-data CSVs as a repository kept them (no conversion), so
+  they are read as they are. The 2020-21 raw files (``qof_2021``) are NHS Digital's own and are
+  not read by any chapter (COVID year, CCG/STP geography).
 * Practice deprivation quintiles run in **opposite directions** by source: HEEC
   (``fingertips_practice_imd/imd_icb.csv``, ``heec_practice_deprivation_quintile_summaries``)
   uses 1 = LEAST deprived and 5 = most; this book uses **1 = most deprived** everywhere. The

@@ -44,6 +44,10 @@ class EditionReader:
     describes: str = ""
     #: file suffixes this reader accepts
     suffixes: tuple[str, ...] = (".csv",)
+    #: manifest fields (title, publisher, official_page, licence, frequency, kind, geography,
+    #: caveat) for a dataset that ``data add`` may create with its first edition; None when the
+    #: dataset must already be in the manifest
+    new_dataset: dict | None = None
 
     def recognise(self, path: Path) -> Recognition:
         raise NotImplementedError
@@ -55,6 +59,17 @@ class EditionReader:
     def period(self, table: pd.DataFrame, path: Path) -> Period:
         """The period the edition covers, read from its content."""
         raise NotImplementedError
+
+    def sheet_head(self, path: Path, sheet: str, nrows: int) -> tuple[list[list] | None, Recognition]:
+        """For workbook readers: the first rows of ``sheet``, or None and why the file is refused
+        (wrong suffix, not a workbook, no such sheet)."""
+        if path.suffix.lower() not in self.suffixes:
+            return None, Recognition(False, f"it is a {path.suffix or 'file without a suffix'}, not one of "
+                                            f"{', '.join(self.suffixes)}")
+        rows = sniff_xlsx(path, sheet, nrows=nrows).get(sheet)
+        if rows is None:
+            return None, Recognition(False, f"it has no sheet {sheet!r}")
+        return rows, Recognition(True)
 
     def org_codes(self, table: pd.DataFrame) -> pd.Series | None:
         """Organisation codes in the edition (checked against earlier editions), or None."""
@@ -109,6 +124,41 @@ def sniff_csv_header(path: Path, n_bytes: int = 65536) -> list[str]:
     return [c.strip() for c in first]
 
 
+def month_period(month) -> Period:
+    """The Period of one calendar month (a date or Timestamp in it), labelled "January 2025"."""
+    start = pd.Timestamp(month).to_period("M").to_timestamp()
+    return Period(start.date(), (start + pd.offsets.MonthEnd(0)).date(), f"{start:%B %Y}")
+
+
+def sniff_xlsx(path: Path, sheet: str | None = None, nrows: int = 20) -> dict[str, list[list]]:
+    """The first ``nrows`` rows of a workbook's sheets (all sheets, or only ``sheet``), as lists of
+    cell values, without reading the whole workbook; {} if it is not a readable workbook. Read with
+    calamine, which ignores the stored sheet dimension (some NHS England workbooks declare A1:A1,
+    so openpyxl in read-only mode sees one cell)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = [sheet] if sheet is not None else list(wb.sheet_names)
+        return {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False, nrows=nrows)
+                for n in names if n in wb.sheet_names}
+    except Exception:  # calamine raises its own error types for anything that is not a workbook
+        return {}
+
+
+def title_cells(rows: list[list], labels: tuple[str, ...]) -> dict[str, str]:
+    """NHS England workbooks open with a title block: a label cell (``Period:``) and its value in
+    the next non-empty cell of the row. Returns {label without colon: value} for ``labels``."""
+    out: dict[str, str] = {}
+    for row in rows:
+        cells = [str(c).strip() for c in row if c not in (None, "") and str(c).strip()]
+        for i, c in enumerate(cells[:-1]):
+            key = c.rstrip(":").strip()
+            if c.endswith(":") and key in labels and key not in out:
+                out[key] = cells[i + 1]
+    return out
+
+
 def find_repeated_periods(values_by_period: dict[str, pd.DataFrame], *, min_orgs: int = 10,
                           min_share: float = 0.9) -> list[tuple[str, str]]:
     """Pairs (period, earlier period) whose values are identical organisation by organisation.
@@ -140,4 +190,4 @@ def find_repeated_periods(values_by_period: dict[str, pd.DataFrame], *, min_orgs
 
 
 __all__ = ["EditionReader", "LoaderError", "READERS", "Recognition", "all_readers", "find_repeated_periods",
-           "reader_for", "register", "sniff_csv_header"]
+           "month_period", "reader_for", "register", "sniff_csv_header", "sniff_xlsx", "title_cells"]

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import sources
 from ..sources import Period
-from ._base import LoaderError, check_codes, check_unique, read_csv
+from ._base import LoaderError, check_codes, check_member, check_unique, read_csv
 from .readers import EditionReader, Recognition, find_repeated_periods, register, sniff_csv_header
 
 AE_MONTHLY = "ae_monthly_official"
@@ -182,6 +182,44 @@ def ae_monthly_providers() -> pd.DataFrame:
     return pd.concat(frames.values(), ignore_index=True).sort_values(["month", "org_code"], ignore_index=True)
 
 
+AE_ATTRIBUTION = ("ae_attendances", "ae_acute_trust_attribution_healthyr.csv")
+AE_TRUST_FILE = "ae_trust_month_healthyr.csv"
+
+
+def ae_provider_attribution() -> pd.DataFrame:
+    """Which acute trust(s) each A&E provider's attendances are attributed to: a modelling table
+    of the healthyr package (not an NHS England product), used only to place non-acute providers
+    (urgent treatment centres, community trusts) in the ICB of their acute trust(s).
+
+    Columns: ``provider_code``, ``acute_trust_code``, ``share`` (0-1; the shares of a provider
+    add up to 1)."""
+    ds, fn = AE_ATTRIBUTION
+    df = read_csv(ds, fn, required=["nhs_trust22_code_all", "nhs_trust22_code_acute",
+                                    "proportion_attendances_attributed_to_acute_trust"],
+                  dtype={"nhs_trust22_code_all": str, "nhs_trust22_code_acute": str})
+    df = df.rename(columns={"nhs_trust22_code_all": "provider_code", "nhs_trust22_code_acute": "acute_trust_code",
+                            "proportion_attendances_attributed_to_acute_trust": "share"})
+    for c in ("provider_code", "acute_trust_code"):
+        check_codes(df[c], r"[A-Z0-9]{3,6}", dataset=ds, filename=fn, column=c)
+    check_unique(df, ["provider_code", "acute_trust_code"], ds, fn)
+    # Attendances can only be attributed to an NHS trust that reports A&E: the same package's trust
+    # table lists them (a mistyped code would otherwise silently drop a provider from every ICB).
+    from .performance import ae_attendances
+
+    check_member(df["acute_trust_code"], set(ae_attendances("trust")["nhs_trust22_code"]), dataset=ds, filename=fn,
+                 column="nhs_trust22_code_acute", reference_name=f"the trusts of {AE_TRUST_FILE}")
+    share = pd.to_numeric(df["share"], errors="coerce")
+    if share.isna().any() or ((share <= 0) | (share > 1)).any():
+        raise LoaderError(f"dataset {ds!r}, file {fn!r}, column 'proportion_attendances_attributed_to_acute_trust': "
+                          f"expected shares in (0, 1], found {df.loc[share.isna() | (share <= 0) | (share > 1), 'share'].head(3).tolist()}.")
+    total = share.groupby(df["provider_code"]).sum()
+    off = total[(total - 1).abs() > 0.011]  # shares are published to 2 dp
+    if len(off):
+        raise LoaderError(f"dataset {ds!r}, file {fn!r}: the shares of {len(off)} provider(s) do not add up to 1; "
+                          f"e.g. {off.head(3).round(3).to_dict()}.")
+    return df.assign(share=share)[["provider_code", "acute_trust_code", "share"]]
+
+
 def repeated_months_in_conversion(level: str = "trust") -> list[tuple[str, str]]:
     """Months of the third-party A&E conversion (``ae_attendances``) that repeat an earlier month
     for every organisation: [(month, month it copies)]. On the mirror's copy: 2025-02 and 2025-03
@@ -195,5 +233,5 @@ def repeated_months_in_conversion(level: str = "trust") -> list[tuple[str, str]]
     return find_repeated_periods(by_month)
 
 
-__all__ = ["AE_MONTHLY", "AEMonthlyReader", "ae_monthly_providers", "parse_ae_monthly",
+__all__ = ["AE_MONTHLY", "AEMonthlyReader", "ae_monthly_providers", "ae_provider_attribution", "parse_ae_monthly",
            "repeated_months_in_conversion"]

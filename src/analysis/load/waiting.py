@@ -10,11 +10,14 @@ Three published sources, each read once and returned as a tidy, validated table:
   commissioned by NHS England specialised-commissioning hubs have no ICB.
 * :func:`rtt_national_timeseries` - NHS England's *RTT Overview Timeseries* (England), used to
   check the England rows of :func:`rtt_incomplete` month by month.
-* :func:`wlmds` - the Waiting List Minimum Data Set (WLMDS) *Demographics Summary* for the week
-  ending 25 January 2026: the waiting list by patient IMD decile (IMD 2019, 1 = most deprived),
-  ethnic category, age band and sex, for England, NHS regions, ICBs and acute trusts. Management
-  information. ICB rows are **provider-based** (the NHS acute trusts located in the ICB), not the
-  ICB's residents. Counts are rounded to 5; ``*`` (suppressed) stays missing with a flag.
+* :func:`wlmds` - the Waiting List Minimum Data Set (WLMDS) *Demographics Summary* workbook, read
+  as published (:func:`parse_wlmds_summary`): the waiting list by patient IMD decile (IMD 2019,
+  1 = most deprived), ethnic category, age band and sex, for England, NHS regions, ICBs and acute
+  trusts, for one week (a snapshot: the latest edition; :func:`wlmds_week_ending` gives its week,
+  read from the workbook's ``Period:`` cell, never from the file name, which in the mirror says
+  2025 for a 2026 snapshot). Management information. ICB rows are **provider-based** (the NHS
+  acute trusts located in the ICB), not the ICB's residents. Counts are rounded to 5; ``*``
+  (suppressed) stays missing with a flag.
 
 :func:`wlmds_trust_icb` reconstructs which acute trusts WLMDS adds up into each ICB row (the
 publisher gives no lookup); :func:`merged_icbs_2026` reads the April 2026 ICB mergers from the RTT
@@ -23,26 +26,27 @@ file.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from ._base import LoaderError, cached_table, check_codes, check_unique, read_csv, to_number
+from .. import sources
+from ..sources import Period
+from ._base import LoaderError, cached_table, check_codes, check_unique, read_csv, read_excel, to_number, validate
+from .readers import EditionReader, Recognition, register, title_cells
 
 RTT_DATASET = "rtt_incomplete"
 RTT_FILE = "rtt_incomplete_org_month.csv"
 NAT_DATASET = "rtt_national_timeseries"
 NAT_FILE = "rtt_overview_timeseries_england.csv"
 WLMDS_DATASET = "wlmds_deprivation"
-WLMDS_FILE = "wlmds_provider_long.csv"
 
 #: First month after the RTT series break: from February 2024 community-service pathways are no
 #: longer counted in RTT (NHS England; flagged in the source). Compare levels across it with care.
 RTT_SERIES_BREAK = pd.Timestamp("2024-02-01")
 
-#: The week the WLMDS Demographics Summary describes (the file name says 2025; every sheet says 2026).
-WLMDS_WEEK_ENDING = pd.Timestamp("2026-01-25")
 #: WLMDS assigns each pathway the IMD 2019 decile of the patient's LSOA (1 = most deprived). The
 #: deciles are fixed by the publisher: the book's ``imd_version`` parameter does not change them.
 WLMDS_IMD_VERSION = 2019
@@ -276,7 +280,7 @@ _ENGLAND_TYPES = {"ALL", "NHS ACUTE", "INDEPENDENT SECTOR", "OTHER"}
 _WLMDS_CODE_FORMS = {"REGION": r"Y\d\d", "INTEGRATED CARE BOARD": r"Q[A-Z0-9]{2}", "ACUTE TRUST": r"[A-Z0-9]{3}"}
 
 
-def _check_wlmds_organisations(df: pd.DataFrame) -> None:
+def _check_wlmds_organisations(df: pd.DataFrame, filename: str) -> None:
     """Every organisation is named once and has the full grid of cells; codes have their type's form.
 
     A code that is unknown or mistyped in some rows shows up as a code with several names or
@@ -286,7 +290,7 @@ def _check_wlmds_organisations(df: pd.DataFrame) -> None:
     """
     from .geography import icb_table
 
-    where = f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}"
+    where = f"dataset {WLMDS_DATASET!r}, file {filename!r}"
     code = "Organisation Code"
     names = df.groupby(code)["Organisation Name"].nunique()
     types = df.groupby(code)["Organisation Type"].agg(lambda t: frozenset(t))
@@ -302,7 +306,7 @@ def _check_wlmds_organisations(df: pd.DataFrame) -> None:
                           f"found {sorted(eng.loc[eng[code] != 'ENG', code].unique())[:5]}.")
     for org_type, form in _WLMDS_CODE_FORMS.items():
         check_codes(df.loc[df["Organisation Type"] == org_type, code], form, dataset=WLMDS_DATASET,
-                    filename=WLMDS_FILE, column=code)
+                    filename=filename, column=code)
     icbs = df.loc[df["Organisation Type"] == "INTEGRATED CARE BOARD", code]
     unknown = sorted(set(icbs) - set(icb_table()["ICB24CDH"]))
     if unknown:
@@ -322,26 +326,126 @@ def _check_wlmds_organisations(df: pd.DataFrame) -> None:
                           f"does not have; e.g. {df.loc[cross.to_numpy(), cells].head(3).to_dict('records')}.")
 
 
-@lru_cache(maxsize=1)
-def _wlmds_wide() -> pd.DataFrame:
-    df = read_csv(WLMDS_DATASET, WLMDS_FILE, required=["period", "dimension", "Organisation Code",
-                                                       "Organisation Name", "Organisation Type", "category",
-                                                       "measure", "value_raw", "suppressed"],
-                  schema=_WLMDS_SCHEMA, dtype={"value_raw": str})
+#: The Demographics Summary's provider sheets and the breakdown each holds.
+WLMDS_SHEETS = {"Provider-Deprivation": "IMD decile", "Provider-Ethnicity": "Ethnicity", "Provider-Age": "Age",
+                "Provider-Sex": "Sex"}
+_GROUP_PREFIX = "Incomplete Pathways - "
+
+
+def _wlmds_week(rows: list[list], fn: str, sheet: str) -> pd.Timestamp:
+    period = title_cells(rows, ("Period",)).get("Period", "")
+    try:
+        return pd.Timestamp(pd.to_datetime(period.removeprefix("Week ending").strip(), format="%d %B %Y"))
+    except ValueError:
+        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}, sheet {sheet!r}: the title block's 'Period:' "
+                          f"cell should read 'Week ending <day> <Month> <year>', found {period!r}.") from None
+
+
+def _wlmds_sheet(raw: pd.DataFrame, sheet: str, fn: str) -> pd.DataFrame:
+    """One Provider-* sheet (title block, a group header row "Incomplete Pathways - <category>"
+    over merged cells, a measure header row, one row per organisation, footnotes) -> long rows."""
+    where = f"dataset {WLMDS_DATASET!r}, file {fn!r}, sheet {sheet!r}"
+    col1 = raw.iloc[:, 1].astype("string").str.strip()
+    at = col1.index[col1.eq("Organisation Code")]
+    if len(at) != 1:
+        raise LoaderError(f"{where}: expected one header row with 'Organisation Code' in column B, found {len(at)}.")
+    h = int(at[0])
+    groups = raw.iloc[h].ffill()
+    measures = raw.iloc[h + 1]
+    ids = {"Organisation Code": 1, "Organisation Name": 2, "Organisation Type": 3}
+    for name, j in ids.items():
+        if str(raw.iat[h, j]).strip() != name:
+            raise LoaderError(f"{where}: column {name!r} expected in header cell {chr(65 + j)}{h + 1}, found "
+                              f"{raw.iat[h, j]!r}.")
+    cols = [j for j in range(4, raw.shape[1])
+            if str(groups.iat[j]).startswith(_GROUP_PREFIX) and str(measures.iat[j]).strip() in _WLMDS_MEASURES]
+    if not cols:
+        raise LoaderError(f"{where}: no '{_GROUP_PREFIX}<category>' columns with the published measures "
+                          f"({', '.join(_WLMDS_MEASURES)}).")
+    body = raw.iloc[h + 2:]
+    body = body[body.iloc[:, 1].notna() & body.iloc[:, 3].notna()]  # organisation rows; footnotes have no type
+    frames = []
+    for j in cols:
+        frames.append(pd.DataFrame({
+            "Organisation Code": body.iloc[:, 1].astype(str).str.strip().to_numpy(),
+            "Organisation Name": body.iloc[:, 2].astype(str).str.strip().to_numpy(),
+            "Organisation Type": body.iloc[:, 3].astype(str).str.strip().to_numpy(),
+            "category": str(groups.iat[j]).removeprefix(_GROUP_PREFIX).strip(),
+            "measure": str(measures.iat[j]).strip(),
+            "value_raw": body.iloc[:, j].map(lambda v: "" if pd.isna(v) else str(v).strip()).to_numpy(),
+        }))
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "dimension", WLMDS_SHEETS[sheet])
+    return out
+
+
+def parse_wlmds_summary(path: Path, *, filename: str | None = None) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """The four provider sheets of a WLMDS Demographics Summary workbook as one long table, and
+    the week it describes (the ``Period:`` cell; every sheet must state the same week).
+
+    Columns: ``dimension`` (IMD decile | Ethnicity | Age | Sex), ``Organisation Code``,
+    ``Organisation Name``, ``Organisation Type``, ``category`` (the group header without
+    "Incomplete Pathways - "), ``measure`` (one of the seven published measures; a stray helper
+    column that is not one of them is left out), ``value_raw`` (the cell as published, ``*`` =
+    suppressed, empty = not published).
+    """
+    fn = filename or path.name
+    book = read_excel(WLMDS_DATASET, fn, path=path, sheet_name=list(WLMDS_SHEETS), header=None, dtype=object,
+                      engine="calamine")
+    weeks, frames = {}, []
+    for sheet in WLMDS_SHEETS:
+        raw = book[sheet]
+        weeks[sheet] = _wlmds_week(raw.head(12).values.tolist(), fn, sheet)
+        frames.append(_wlmds_sheet(raw, sheet, fn))
+    if len(set(weeks.values())) != 1:
+        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}: the sheets state different weeks: "
+                          f"{ {k: f'{v:%Y-%m-%d}' for k, v in weeks.items()} }.")
+    return pd.concat(frames, ignore_index=True), next(iter(weeks.values()))
+
+
+def _wlmds_edition(edition: str | None) -> sources.Edition:
+    if edition is None:
+        return sources.latest(WLMDS_DATASET)
+    for e in sources.editions(WLMDS_DATASET):
+        if e.id == edition:
+            return e
+    raise LoaderError(f"dataset {WLMDS_DATASET!r} has no edition {edition!r} in this build; editions: "
+                      f"{', '.join(e.id for e in sources.editions(WLMDS_DATASET))}.")
+
+
+def wlmds_editions() -> list[str]:
+    """The WLMDS editions selected for this build, oldest week first."""
+    return [e.id for e in sources.editions(WLMDS_DATASET)]
+
+
+def wlmds_week_ending(edition: str | None = None) -> pd.Timestamp:
+    """The week the WLMDS snapshot describes (the latest edition by default), as recorded in the
+    manifest from the workbook's ``Period:`` cell when the edition was added."""
+    e = _wlmds_edition(edition)
+    if e.period.end is None:
+        raise LoaderError(f"dataset {WLMDS_DATASET!r}, edition {e.id!r}: the manifest records no period end; "
+                          "run `python tools/make_sources.py refresh-periods wlmds_deprivation`.")
+    return pd.Timestamp(e.period.end)
+
+
+@lru_cache(maxsize=4)
+def _wlmds_wide(edition: str | None = None) -> pd.DataFrame:
+    e = _wlmds_edition(edition)
+    spec = e.file()
+    fn = spec.filename
+    df, week = parse_wlmds_summary(sources.resolve_spec(spec), filename=fn)
+    df = validate(df.assign(suppressed=df["value_raw"].eq("*").astype("int64")), _WLMDS_SCHEMA, WLMDS_DATASET, fn)
     check_unique(df, ["dimension", "Organisation Code", "Organisation Type", "category", "measure"],
-                 WLMDS_DATASET, WLMDS_FILE)
-    _check_wlmds_organisations(df)
-    if set(df["period"]) != {"week ending 2026-01-25"}:
-        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}: expected the week ending 2026-01-25, "
-                          f"found {sorted(set(df['period']))}.")
+                 WLMDS_DATASET, fn)
+    _check_wlmds_organisations(df, fn)
+    if e.period.end is not None and pd.Timestamp(e.period.end) != week:
+        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}: the workbook is for the week ending "
+                          f"{week:%d %B %Y}, but edition {e.id!r} of the manifest says {e.period.label}.")
     # '*' = suppressed small count; an empty cell is a percentage that was not published (its
     # count was suppressed or zero). Both stay missing; only '*' sets the suppressed flag.
     raw = df["value_raw"].astype("string").str.strip()
-    value, _ = to_number(raw.fillna(""), dataset=WLMDS_DATASET, filename=WLMDS_FILE, column="value_raw")
+    value, _ = to_number(raw.fillna(""), dataset=WLMDS_DATASET, filename=fn, column="value_raw")
     star = raw.eq("*").fillna(False)
-    if not star.astype(int).equals(df["suppressed"].astype(int)):
-        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}: the 'suppressed' flag does not "
-                          "match the '*' cells of value_raw.")
     df = df.assign(value=value, suppressed=star, measure=df["measure"].map(_WLMDS_MEASURES))
     keys = ["dimension", "Organisation Code", "Organisation Name", "Organisation Type", "category"]
     vals = df.pivot(index=keys, columns="measure", values="value")
@@ -352,9 +456,48 @@ def _wlmds_wide() -> pd.DataFrame:
     return wide
 
 
-def wlmds(dimension: str | None = None) -> pd.DataFrame:
-    """The WLMDS waiting list for the week ending 25 January 2026, one row per organisation and
-    category, for ``dimension`` in {"imd_decile", "ethnicity", "age", "sex"} (all when None).
+@register
+class WLMDSSummaryReader(EditionReader):
+    dataset = WLMDS_DATASET
+    frequency = "monthly"
+    kind = "snapshot"
+    describes = "NHS England WLMDS Demographics Summary workbook (xlsx)"
+    suffixes = (".xlsx",)
+
+    def recognise(self, path: Path) -> Recognition:
+        rows, why = self.sheet_head(path, "Provider-Deprivation", 14)
+        if rows is None:
+            return why
+        cells = title_cells(rows, ("Source", "Period"))
+        if "Waiting List Minimum Data Set" not in cells.get("Source", "") or not cells.get("Period", "").startswith(
+                "Week ending"):
+            return Recognition(False, "its title block does not say 'Source: Waiting List Minimum Data Set' and "
+                                      "'Period: Week ending ...'")
+        return Recognition(True)
+
+    def read(self, path: Path) -> pd.DataFrame:
+        df, week = parse_wlmds_summary(path)
+        _check_wlmds_organisations(df.assign(suppressed=0), path.name)
+        return df.assign(week_ending=week)
+
+    def period(self, table: pd.DataFrame, path: Path) -> Period:
+        week = pd.Timestamp(table["week_ending"].iloc[0])
+        start = week - pd.Timedelta(days=6)
+        return Period(start.date(), week.date(), f"week ending {week.day} {week:%B %Y}")
+
+    def org_codes(self, table: pd.DataFrame) -> pd.Series:
+        return pd.Series(table["Organisation Code"].unique())
+
+    def values(self, table: pd.DataFrame) -> pd.DataFrame:
+        t = table[(table["dimension"] == "IMD decile") & (table["measure"] == "Total Waiting List")]
+        t = t.assign(org=t["Organisation Code"] + "|" + t["Organisation Type"])
+        return t.pivot(index="org", columns="category", values="value_raw")
+
+
+def wlmds(dimension: str | None = None, edition: str | None = None) -> pd.DataFrame:
+    """The WLMDS waiting list for one week (the latest edition, or ``edition``; the week is
+    :func:`wlmds_week_ending`), one row per organisation and category, for ``dimension`` in
+    {"imd_decile", "ethnicity", "age", "sex"} (all when None).
 
     Columns: ``dimension``, ``org_code`` (ENG, NHS region Y.., ICB or trust ODS code),
     ``org_name``, ``org_type`` (ALL | NHS ACUTE | INDEPENDENT SECTOR | OTHER for England; REGION;
@@ -365,7 +508,7 @@ def wlmds(dimension: str | None = None) -> pd.DataFrame:
     ``*_suppressed`` flag, and the published fractions ``published_pct_within_18_weeks`` /
     ``published_pct_over_52_weeks`` converted to 0-100.
     """
-    w = _wlmds_wide().copy()
+    w = _wlmds_wide(edition).copy()
     w["dimension"] = w["dimension"].map(_DIMENSIONS)
     w = w.rename(columns={"Organisation Code": "org_code", "Organisation Name": "org_name",
                           "Organisation Type": "org_type"})
@@ -386,7 +529,7 @@ def wlmds(dimension: str | None = None) -> pd.DataFrame:
     return w.sort_values(["dimension", "org_type", "org_code", "imd_decile", "category"]).reset_index(drop=True)
 
 
-@cached_table("wlmds_trust_icb", inputs=[(WLMDS_DATASET, WLMDS_FILE), (RTT_DATASET, RTT_FILE),
+@cached_table("wlmds_trust_icb", inputs=[(WLMDS_DATASET, "*"), (RTT_DATASET, RTT_FILE),
                                          ("lookup_lsoa21_icb", "ICB24_NHSER24_derived.csv")])
 def wlmds_trust_icb() -> pd.DataFrame:
     """Which NHS acute trusts WLMDS adds up into each ICB row (the trusts located in the ICB).
@@ -400,13 +543,14 @@ def wlmds_trust_icb() -> pd.DataFrame:
     2.5 x (trusts + 1) in any cell; ``max_abs_difference`` and ``tolerance`` record that check.
 
     Columns: ``trust_code``, ``trust_name``, ``icb_code``, ``region``, ``n_trusts`` (in the ICB),
-    ``n_cells``, ``max_abs_difference``, ``tolerance``.
+    ``n_cells``, ``max_abs_difference``, ``tolerance``. From the latest WLMDS edition.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     from .geography import icb_table
 
     w = _wlmds_wide()
+    fn = _wlmds_edition(None).file().filename
     counts = ["total_waiting", "within_18_weeks", "over_18_to_52_weeks", "over_52_weeks"]
     long = w.melt(id_vars=["dimension", "Organisation Code", "Organisation Name", "Organisation Type", "category"],
                   value_vars=counts, var_name="measure", value_name="value")
@@ -423,11 +567,11 @@ def wlmds_trust_icb() -> pd.DataFrame:
     icb_region = icb_table().set_index("ICB24CDH")["NHSER24NM"].str.lower()
     missing = sorted(set(trusts.index) - set(trust_region.index))
     if missing:
-        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}: acute trusts {missing} have no provider "
+        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}: acute trusts {missing} have no provider "
                           f"rows in dataset {RTT_DATASET!r}, file {RTT_FILE!r} (needed for their region).")
     unknown = sorted(set(icbs.index) - set(icb_region.index))
     if unknown:
-        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}: ICB codes {unknown} are not among the "
+        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}: ICB codes {unknown} are not among the "
                           "42 ICBs.")
 
     rows = []
@@ -457,7 +601,7 @@ def wlmds_trust_icb() -> pd.DataFrame:
                    integrality=np.concatenate([np.ones(nx), np.zeros(2 * nd)]),
                    bounds=Bounds(0, np.concatenate([np.ones(nx), np.full(2 * nd, np.inf)])))
         if not res.success:
-            raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}: could not reconstruct the trust -> "
+            raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}: could not reconstruct the trust -> "
                               f"ICB grouping in {region}: {res.message}")
         x = res.x[:nx].round().reshape(nt, ni)
         for i, icb in enumerate(I):
@@ -465,7 +609,7 @@ def wlmds_trust_icb() -> pd.DataFrame:
             dev = np.abs(x[:, i] @ V - G[i]).max() if members else np.abs(G[i]).max()
             tol = 2.5 * (len(members) + 1)
             if not members or dev > tol:
-                raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {WLMDS_FILE!r}: ICB row {icb}: no set of acute "
+                raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}: ICB row {icb}: no set of acute "
                                   f"trusts reproduces it within rounding "
                                   f"(best difference {dev:.0f} > {tol}).")
             for m in members:
@@ -473,14 +617,14 @@ def wlmds_trust_icb() -> pd.DataFrame:
                              "n_trusts": len(members), "n_cells": nc, "max_abs_difference": float(dev),
                              "tolerance": tol})
     out = pd.DataFrame(rows).sort_values(["icb_code", "trust_code"]).reset_index(drop=True)
-    check_unique(out, ["trust_code"], WLMDS_DATASET, WLMDS_FILE)
+    check_unique(out, ["trust_code"], WLMDS_DATASET, fn)
     return out
 
 
 __all__ = [
     "RTT_SERIES_BREAK",
     "WLMDS_IMD_VERSION",
-    "WLMDS_WEEK_ENDING",
+    "WLMDSSummaryReader",
     "merged_icbs_2026",
     "rtt_commissioner_series",
     "rtt_england",
@@ -488,6 +632,9 @@ __all__ = [
     "rtt_incomplete",
     "rtt_national_timeseries",
     "rtt_provider_series",
+    "parse_wlmds_summary",
     "wlmds",
+    "wlmds_editions",
     "wlmds_trust_icb",
+    "wlmds_week_ending",
 ]

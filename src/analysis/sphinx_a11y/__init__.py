@@ -8,13 +8,17 @@ of the analysis; it only shapes the HTML). It
   error in every reader's console, and points at a script on unpkg.com);
 * puts ``templates/`` first on the template path, overriding two theme components whose
   accessible names did not match their visible text (WCAG 2.5.3, axe
-  ``label-content-name-mismatch``): the search button and the colour-mode switch.
+  ``label-content-name-mismatch``): the search button and the colour-mode switch;
+* links the first use of each glossary term on every page to its glossary entry
+  (:mod:`.glossary_links`; configured by the build from ``book/glossary.yml``).
 
 See docs/accessibility.md.
 """
 from __future__ import annotations
 
 from pathlib import Path
+
+from . import glossary_links
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -35,4 +39,5 @@ def setup(app):
             ):
                 app.disconnect(listener.id)
     app.connect("config-inited", _templates_first)
+    glossary_links.setup(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
