@@ -1,19 +1,26 @@
 """Core20PLUS5 chapter: loaders on the real files, figures traced back to the source files,
-suppression, quintile direction, all-ICB headline figures and a build for three ICBs."""
+suppression, quintile direction, words that follow the numbers, the notebook as a document,
+all-ICB headline figures and a build for three ICBs."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import json
 import math
 import re
 
+import nbformat
 import pandas as pd
 import pytest
 
-from analysis import geography
+from analysis import claims as C
+from analysis import geography, headlines, objectives, stats
 from analysis.chapters import core20plus5 as c5
 from analysis.load import clinical, primary_care
+from conftest import ROOT
+
+NOTEBOOK = ROOT / "notebooks" / "core20plus5.ipynb"
 
 # ----------------------------------------------------------------------------- loaders: schema on real files
 
@@ -53,7 +60,6 @@ def test_heec_quintiles_converted_to_most_deprived_first(mirror):
     """HEEC quintile 1 = least deprived; the book's 1 = most deprived."""
     q = primary_care.heec_practice_imd_quintile()
     assert (q["practice_imd_quintile"] == 6 - q["heec_quintile"]).all()
-    # the most deprived book quintile has the highest IMD scores
     med = q.groupby("practice_imd_quintile")["imd_score"].median()
     assert med.is_monotonic_decreasing
     h = primary_care.heec_practice_quintile_summaries()
@@ -64,9 +70,9 @@ def test_heec_quintiles_converted_to_most_deprived_first(mirror):
     with open(mirror / "heec_practice_deprivation_quintile_summaries" / "final_data.csv", encoding="utf-8") as fh:
         raw = [r for r in csv.DictReader(fh) if r["ICB.NAME"] == "Herefordshire and Worcestershire"
                and r["Indicator"].startswith("Last BP reading") and r["Year"] == "2023"][0]
-    mine = h[(h.indicator == c5.BP_HEEC) & (h.area_key == "herefordshire and worcestershire") & (h.year == 2023)]
-    mine = mine.set_index("practice_quintile")["median_value"]
-    assert mine["5"] == pytest.approx(float(raw["quin_1"])) and mine["1-2"] == pytest.approx(float(raw["quin_4_5"]))
+    mine = c5.heec_indicator_by_group("QGH", c5.BP_HEEC).set_index(["area", "heec_group"])["median_value"]
+    assert mine[("Herefordshire and Worcestershire", "5")] == pytest.approx(float(raw["quin_1"]))
+    assert mine[("Herefordshire and Worcestershire", "1-2")] == pytest.approx(float(raw["quin_4_5"]))
 
 
 def test_cvdprevent_quintile_direction(mirror):
@@ -99,6 +105,10 @@ def test_cancer_stage_suppressed_never_numbers(mirror):
     areas = c5.cancer_stage_areas("QGH")
     w = areas[(areas.area_code == "E10000034") & (areas.year == 2022)].iloc[0]
     assert w["value"] == pytest.approx(56.3, abs=0.05) and w["lower_ci"] == pytest.approx(54.5, abs=0.05)
+    # the comparison with England is the Fingertips rule: the area's interval against England's value
+    b = c5.cancer_stage_areas("QHL").set_index(["area_code", "year"])
+    assert b.loc[("E08000025", 2022), "compared_to_england"] == "Lower than England"  # 52.7-56.2 vs 56.8
+    assert b.loc[("E08000029", 2022), "compared_to_england"] == "Similar to England"  # 53.2-59.8
 
 
 def test_oral_health_and_self_harm_suppression(mirror):
@@ -135,30 +145,177 @@ def test_hypertension_pooled_with_pcas(mirror):
     assert r.iloc[0]["lower_ci"] < r.iloc[0]["value"] < r.iloc[0]["upper_ci"]
 
 
-def test_practice_quintiles_most_deprived_first(mirror):
+def test_icb_lipids_by_quintile_as_published(mirror):
+    """PROVENANCE: QGH (E54000019), To December 2023: quintile 1 62.03% (2,785/4,490), quintile 5
+    56.44% (5,440/9,640); England quintile 1 above quintile 5 (66.5% against 57.2%)."""
+    lp = c5.cvdprevent_icb_lipids("QGH")
+    assert set(lp["period"]) == {"To December 2023"}
+    q = lp[lp.breakdown == "Deprivation quintile"].set_index(["area", "imd_quintile"])
+    h = q.loc[("Herefordshire and Worcestershire", 1)]
+    assert (h["value"], h["numerator"], h["denominator"]) == (62.03, 2785, 4490)
+    assert q.loc[("Herefordshire and Worcestershire", 5), "value"] == 56.44
+    assert q.loc[("England", 1), "value"] > q.loc[("England", 5), "value"]
+    cl = c5.claims("QGH", 2019, dt.date.today().replace(day=1))
+    assert cl["lipids_icb_gap"].code in ("better_for_most_deprived", "no_clear_gap")
+
+
+# ----------------------------------------------------------------------------- one practice quintile, SII
+
+
+def test_practice_quintiles_are_national_fifths_of_patients(mirror):
+    """The book's practice deprivation quintile: national, patient-weighted, 1 = most deprived."""
     q = c5._practices_with_quintile()
-    med = q.groupby("national_quintile")["imd_score"].median()
-    assert med.is_monotonic_decreasing  # 1 = most deprived
+    assert q["imd_score"].groupby(q["national_quintile"]).median().is_monotonic_decreasing
+    prev = primary_care.qof_practice_prevalence()
+    lists = prev[(prev.group_code == "HYP") & (prev.list_type == "TOTAL")][["practice_code", "list_size", "icb_ods_code"]]
+    d = q.merge(lists, on="practice_code")
+    share = d.groupby("national_quintile")["list_size"].sum() / d["list_size"].sum()
+    assert share.between(0.19, 0.21).all(), share
+    # the ICB's own fifths hold a fifth of the ICB's patients each (the groups of its SII)
+    qhl = d[d.icb_ods_code == "QHL"]
+    own = qhl.groupby("icb_fifth")["list_size"].sum() / qhl["list_size"].sum()
+    assert len(own) == 5 and own.between(0.17, 0.23).all(), own
     by_q = c5.prevalence_by_practice_quintile("QGH", ["COPD"])
     eng = by_q[by_q.area == "England"].set_index("practice_quintile")["value"]
     assert eng[1] > eng[5]  # COPD recorded prevalence higher in the most deprived practices
+    # Surrey Heartlands has no practice in the most deprived national fifth: no row, never a zero
+    qxu = c5.prevalence_by_practice_quintile("QXU", ["COPD"])
+    assert 1 not in set(qxu.loc[qxu.area != "England", "practice_quintile"])
+
+
+def test_icb_sii_on_its_own_fifths_england_on_national_fifths(mirror):
+    s = c5.prevalence_sii("QHL", ["COPD"]).set_index("area")
+    icb = s.loc["Birmingham and Solihull"]
+    # the figures behind the sentence the rewrite had to correct: -0.07 (95% CI -0.13 to -0.00)
+    assert icb["value"] == pytest.approx(-0.066, abs=0.001)
+    assert icb["upper_ci"] < 0 and icb["fifths"] == c5.ICB_FIFTHS
+    assert s.loc["England", "value"] == pytest.approx(1.174, abs=0.001) and s.loc["England", "fifths"] == c5.NATIONAL_FIFTHS
+
+
+def test_qhl_copd_sentence_says_falls(mirror):
+    cl = c5.claims("QHL", 2019, dt.date.today().replace(day=1))
+    assert cl["copd_gradient"].code == "falls" and cl["copd_gradient"].words == "falls with deprivation"
+    assert cl["copd_gradient_england"].code == "rises"
+    # every gradient word agrees with the sign and interval of the SII it was computed from
+    f = c5.facts("QHL")
+    for g in c5.QOF_GROUPS:
+        row = f.sii_row(g)
+        side = 1 if row["lower_ci"] > 0 else -1 if row["upper_ci"] < 0 else 0
+        assert cl[f"{g.lower()}_gradient"].code == {1: "rises", -1: "falls", 0: "no_clear_gradient"}[side]
+
+
+# ----------------------------------------------------------------------------- funnels
+
+
+def test_funnels_are_adjusted_for_overdispersion_and_words_follow_the_limits(mirror):
+    hyp = c5.qof_indicator_all_icbs(c5.HYP_CODES)
+    assert len(hyp) == 42 and hyp.attrs["limits_used"] == "adjusted" and hyp.attrs["phi"] > 1
+    # QHL hypertension (69.1% against 70.6%) is inside the adjusted limits: not "well below"
+    cl = c5.claims("QHL", 2019, dt.date.today().replace(day=1))
+    assert cl["hyp_funnel"].code == "within_expected" and "well" not in cl["hyp_funnel"].words
+    row = hyp.set_index("org_code").loc["QHL"]
+    assert row["lower_99_8_limit"] < row["value"] < row["upper_99_8_limit"]
+    # ICBs outside the adjusted 99.8% limits are, and only they are, called well above / below
+    for code, r in hyp.set_index("org_code").iterrows():
+        word = C.funnel(stats.funnel_position(hyp, code, "org_code"), polarity="higher_is_better").code
+        outside = r["value"] > r["upper_99_8_limit"] or r["value"] < r["lower_99_8_limit"]
+        assert (word != "within_expected") == outside, code
+    assert c5.maternity_lmns_funnel().attrs["n_units"] == 40  # two systems submitted nothing
+    assert c5.smi_subicb_funnel("QGH")["in_icb"].sum() == 1
+
+
+# ----------------------------------------------------------------------------- ambitions, summary
+
+
+def test_ambitions_come_from_the_registry_where_it_has_them():
+    amb = c5.ambitions_table().set_index("key")
+    assert len(amb) == 10
+    hyp = objectives.objectives("hypertension")[-1]
+    assert amb.loc["hypertension", "target_pct"] == hyp.target == 77
+    assert hyp.objective in amb.loc["hypertension", "ambition"] and hyp.target_text in amb.loc["hypertension", "short"]
+    cancer = [o for o in objectives.objectives("cancer_early_stage") if o.has_target][-1]
+    assert amb.loc["cancer", "target_pct"] == cancer.target and cancer.source.citation in amb.loc["cancer", "source"]
+    typed = {a["key"] for a in c5.AMBITIONS if "ambition" in a}
+    assert not typed & {"cancer", "hypertension"}, "registry-backed ambitions must not be typed in the chapter"
+
+
+def test_areas_without_a_direct_measure_are_counted_from_the_status_table():
+    n = sum(1 for status, _ in c5.DATA_STATUS.values() if status in c5.UNMEASURED)
+    assert n == 6 and set(c5.DATA_STATUS) == set(c5.ambitions_table()["key"])
 
 
 # ----------------------------------------------------------------------------- all 42 ICBs
 
 
 def test_headline_figures_all_icbs(mirror):
+    declared = headlines.registry("core20plus5")
+    assert declared and not hasattr(c5, "HEADLINE_RANGES")
     for icb in geography.all_icbs():
         h = c5.headline_figures(icb.ods_code)
-        assert set(c5.HEADLINE_RANGES) <= set(h), icb.ods_code
-        for key, (lo, hi) in c5.HEADLINE_RANGES.items():
+        assert set(h) == set(declared), icb.ods_code
+        for key, spec in declared.items():
             v = h[key]
             if isinstance(v, float) and math.isnan(v):
                 assert key in c5.NOT_AVAILABLE, (icb.ods_code, key)
                 # documented gap is real: the source has no row for this LMNS
                 assert c5.maternity_icb(icb).query("area != 'England' and indicator == @c5.COC").empty
                 continue
-            assert lo <= v <= hi, (icb.ods_code, key, v)
+            assert spec.lo <= v <= spec.hi, (icb.ods_code, key, v)
+
+
+# ----------------------------------------------------------------------------- the notebook is a document
+
+
+def _cells():
+    return nbformat.read(NOTEBOOK, as_version=4).cells
+
+
+def test_notebook_is_short_calls_and_markdown():
+    code = [c.source for c in _cells() if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    lines = [ln for src in code for ln in src.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    assert len(lines) < 45, len(lines)
+    text = "\n".join(code)
+    assert not re.search(r"^\s*(def|class|for|while|if)\b|lambda", text, re.M)
+    whole = "\n".join(c.source for c in _cells())
+    periods = re.compile(r"20\d\d-\d\d|20\d\d/\d\d|\b(January|February|March|April|May|June|July|August|September|"
+                         r"October|November|December) 20\d\d\b")
+    assert not periods.search(whole), periods.search(whole)
+    assert not re.search(r"\b(HYP|COPD|AST|DM|EP|MH|CHOL|SMOK)\d{3}\b", whole)
+    headings = [ln for c in _cells() if c.cell_type == "markdown" for ln in c.source.splitlines() if ln.startswith("## ")]
+    assert len(headings) == 13
+
+
+def test_notebook_shows_every_output_in_order():
+    shows = re.findall(r'ch\.show\("([a-z0-9_]+)"\)', "\n".join(c.source for c in _cells() if c.cell_type == "code"))
+    assert tuple(shows) == c5.OUTPUT_ORDER
+
+
+@pytest.fixture(scope="module")
+def executed(mirror, tmp_path_factory):
+    """The notebook's code cells run in-process for QGH (display is a no-op outside a kernel)."""
+    ns = {"icb_code": "QGH", "imd_version": 2019, "reference_date": dt.date.today().replace(day=1).isoformat(),
+          "data_dir": str(tmp_path_factory.mktemp("c20") / "data" / "core20plus5")}
+    for cell in _cells():
+        if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
+            exec(compile(cell.source, "core20plus5.ipynb", "exec"), ns)
+    return ns["ch"]
+
+
+def test_every_output_shown_and_every_glue_key_made(executed):
+    assert executed.not_shown() == []
+    md = "\n".join(c.source for c in _cells() if c.cell_type == "markdown")
+    used = set(re.findall(r"\{glue:(?:text|md)\}`([a-z0-9_]+)`", md))
+    assert used <= set(executed.glued), sorted(used - set(executed.glued))
+    # every claim the page glues is one claims() returns, with the same words
+    cl = c5.claims("QGH", 2019, dt.date.today().replace(day=1))
+    assert set(executed.claims) == set(cl)
+    assert all(executed.glued[k] == cl[k].words for k in cl)
+
+
+def test_page_words_are_clean(executed):
+    text = "\n".join(executed.glued.values())
+    for bad in (r"\(s\)", r"\bnan\b", r"\b(HYP|COPD|AST|DM|EP|MH|CHOL)\d{3}\b", r"`", r"\.csv\b", r"_pct\b"):
+        assert not re.search(bad, text), bad
 
 
 # ----------------------------------------------------------------------------- build
@@ -168,9 +325,11 @@ def test_headline_figures_all_icbs(mirror):
 def test_build_chapter(run_chapter, icb_code):
     entry, head = run_chapter("core20plus5", icb_code)
     heads = head["headlines"]
-    for key, (lo, hi) in c5.HEADLINE_RANGES.items():
+    for key, spec in headlines.registry("core20plus5").items():
+        if key == "continuity_of_carer_pct" and key not in heads:
+            continue
         assert key in heads, key
-        assert lo <= heads[key]["value"] <= hi
+        assert spec.lo <= heads[key]["value"] <= spec.hi
     nb = json.loads((entry / "notebook.ipynb").read_text())
     text = []
     for cell in nb["cells"]:
@@ -181,6 +340,10 @@ def test_build_chapter(run_chapter, icb_code):
             text.append("".join(out.get("text", "")))
     joined = "\n".join(text)
     assert not re.search(r"\bnan\b|\bNaN\b", joined)
-    assert "Summary: the ten areas" in json.dumps(nb) or "summary" in joined
+    assert not re.search(r"\b(HYP|COPD|AST|DM|EP|MH|CHOL)\d{3}\b", joined)
     summary = pd.read_csv(entry / "data" / "core20plus5" / "summary.csv")
     assert len(summary) == 10
+    assert (summary["Status"].isin(c5.UNMEASURED)).sum() == 6
+    if icb_code == "QHL":
+        assert head["glued"]["copd_gradient"] == "falls with deprivation"
+        assert "well below" not in head["glued"]["hyp_funnel"]

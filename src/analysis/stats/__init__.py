@@ -66,6 +66,10 @@ Methods and references
       is consistently met or missed, a target between them is hit and miss. NHS England /
       NHS Improvement *Making Data Count* (2019) and *Strengthening your decisions* (2021);
       XmR chart (Wheeler DJ, *Understanding Variation*, 2000).
+    * weighted means: ``weighted_mean`` of unit values (e.g. one value per GP practice, weighted by
+      list size), with the linearisation (sandwich) variance of a ratio estimator and Student's t on
+      n - 1 degrees of freedom, computed as statsmodels' weighted least squares with HC1 robust
+      standard errors -- Cochran WG (1977) *Sampling techniques* 3rd edn, ch. 6.
     * differences between two estimates: MOVER, the method of variance estimates recovery, from
       the two estimates' own confidence limits (``difference_ci``) -- Newcombe RG (1998)
       Stat Med 17:873-90 (method 10, the hybrid score interval for two proportions); Zou GY,
@@ -91,6 +95,7 @@ from .funnel import (
 )
 from .inequality import sii
 from .life_table import life_expectancy
+from .means import weighted_mean
 from .quantiles import assign_quantiles, population_weighted_quantiles
 from .rates import byars_ci, crude_rate, dsr, exact_poisson_ci, proportion, wilson_ci
 from .spc import SPCResult, spc
@@ -118,5 +123,6 @@ __all__ = [
     "proportion",
     "sii",
     "spc",
+    "weighted_mean",
     "wilson_ci",
 ]
