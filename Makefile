@@ -11,7 +11,7 @@ IMD ?= 2019
 JOBS ?= 2
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
 
-.PHONY: book test setup setup-test browser bench check all-books clean
+.PHONY: book test setup setup-test browser bench check all-books clean lab preview
 
 book: $(STAMP)
 	$(PY) -m analysis build --icb $(ICB) --imd-version $(IMD) --jobs $(JOBS)
@@ -26,7 +26,10 @@ $(STAMP):
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
 	$(PY) -m pip install --quiet -c constraints.txt -e .
-	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (evidence book)" >/dev/null
+	@# The kernel's display name is the one the committed notebooks carry, so that running a
+	@# notebook in Jupyter does not change its metadata (see tools/notebook_filter.sh).
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
+	@bash tools/notebook_filter.sh
 	@rm -f $(VENV)/.installed-*; touch $@
 
 $(STAMP).test: $(STAMP)
@@ -34,13 +37,25 @@ $(STAMP).test: $(STAMP)
 	@touch $@
 
 # Headless Chromium (Debian's) and axe-core (pinned, from npm, into tools/node/) for
-# tests/test_browser.py. Idempotent: installs only what is missing.
+# tests/book/test_browser.py. Idempotent: installs only what is missing.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing headless Chromium from Debian (for the browser tests) ..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 	@chromium --version 2>/dev/null | head -n1
 	@bash tools/install_axe.sh
+
+# Serve the book on http://127.0.0.1:$(PORT)/ and rebuild it when a notebook or module is saved.
+# make preview [ICB=QHL] [CHAPTER=waiting_lists] [PORT=8000]
+PORT ?= 8000
+preview: $(STAMP)
+	$(PY) -m analysis preview --icb $(ICB) --imd-version $(IMD) --port $(PORT) $(if $(CHAPTER),--chapter $(CHAPTER))
+
+# JupyterLab for editing the chapter notebooks (installed on first use). Each notebook is paired
+# with its text twin by jupytext.toml: saving one updates the other.
+lab: $(STAMP)
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[lab]"
+	$(VENV)/bin/jupyter lab --ip 127.0.0.1 --notebook-dir notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 bench: $(STAMP)
 	$(PY) -m analysis bench --icb $(ICB)

@@ -1,4 +1,14 @@
-"""Shared test fixtures.
+"""Shared test fixtures, for the three folders of tests:
+
+* ``tests/unit/``: no data files (the data mirror is made unreachable for them, see
+  ``_unit_tests_read_no_data``); seconds. ``pytest tests/unit``.
+* ``tests/data/``: the real published files: loaders, chapter computations, statistics against
+  their reference fixtures and published figures, fault injection into files.
+* ``tests/book/``: whole builds: the execution cache, build faults, the default book checked
+  statically and in headless Chromium, every ICB's headline figures.
+
+A new test file goes in the first folder whose description fits it. Test file names must be
+unique across the folders (the folders are not packages).
 
 Tests use the real data mirror (ANALYSIS_DATA_MIRROR, default ../shared/data) and an isolated
 cache per session so they never disturb an analyst's build cache.
@@ -30,6 +40,26 @@ def front_strict_chapters_pending(reason: str) -> list:
     chapters are rewritten in parallel), so its problems are reported without failing the run."""
     return [*FRONT_PAGES, *[pytest.param(c, marks=pytest.mark.xfail(strict=False, reason=reason.format(c)))
                             for c in chapter_ids()]]
+
+
+UNIT_DIR = Path(__file__).resolve().parent / "unit"
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_read_no_data(request, monkeypatch, tmp_path_factory):
+    """Tests under tests/unit/ must not need the data: any attempt to resolve a data file fails
+    the test (move it to tests/data/), and child processes see no mirror and no downloads."""
+    if UNIT_DIR not in Path(str(request.node.path)).parents:
+        return
+    from analysis import sources
+
+    def refuse(dataset, filename, **kwargs):
+        raise AssertionError(f"a unit test tried to read {dataset}/{filename}: unit tests use no data files "
+                             "(move the test to tests/data/)")
+
+    monkeypatch.setattr(sources, "resolve", refuse)
+    monkeypatch.setenv("ANALYSIS_DATA_MIRROR", str(tmp_path_factory.mktemp("no-mirror")))
+    monkeypatch.setenv("ANALYSIS_RAW_DIR", str(tmp_path_factory.mktemp("no-raw")))
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """What a reader must never see on a page of the book: developer text.
 
-Used by tests/test_accessibility_static.py (the QGH book) and tests/test_all_icbs.py (the QGH,
+Used by tests/book/test_accessibility_static.py (the QGH book) and tests/book/test_all_icbs.py (the QGH,
 QHL and QXU books). :func:`page_problems` reads one built page's article and lists every piece
 of developer text with a little context, so a failing test says exactly what to fix:
 

@@ -1,7 +1,7 @@
 """Write environment.yml from pyproject.toml so conda users get the same pinned packages.
 
     python tools/sync_environment.py
-A test (tests/test_project.py) fails if the two disagree.
+A test (tests/unit/test_project.py) fails if the two disagree.
 """
 from pathlib import Path
 
@@ -15,7 +15,7 @@ proj = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 deps = proj["dependencies"] + proj["optional-dependencies"]["test"]
 lines = [
     "# Conda environment for the evidence book. Generated from pyproject.toml by",
-    "# tools/sync_environment.py; tests/test_project.py checks that the two agree.",
+    "# tools/sync_environment.py; tests/unit/test_project.py checks that the two agree.",
     "name: icb-inequalities-book",
     "channels:",
     "  - conda-forge",

@@ -5,6 +5,8 @@ For the default ICB it measures, each in a fresh process and an isolated cache/b
 
 1. a cold build (empty caches): time and notebooks executed;
 2. a no-op rebuild: time and notebooks executed (target: under 5 s, zero executed);
+   then, in the preview loop (``python -m analysis preview``), the time from saving a one-sentence
+   edit to a Markdown cell until the served page contains it (target: under 5 s, nothing executed);
 3. a rebuild after one input file changes (a CSV re-published with identical content but
    different bytes, through a temporary mirror and manifest): which chapters re-executed;
 4. the same notebooks built by Jupyter Book's own execution (``execute_notebooks: force``,
@@ -147,6 +149,57 @@ def _reference_build(base: Path, icb: str, env: dict) -> tuple[float, int]:
     return dt, len(book.chapters)
 
 
+def _markdown_edit_in_preview(base: Path, icb: str, env: dict) -> tuple[float, int, str]:
+    """Seconds from saving a one-sentence edit to a Markdown cell until the page served by the
+    preview loop contains it. The preview serves the whole book, whose chapters the cold build
+    has cached; the edit is made to a copy of the first chapter's notebook (named through
+    ANALYSIS_BOOK_SPEC), never to the analyst's own."""
+    import urllib.request
+
+    import nbformat
+
+    book = build.load_book_spec()
+    first = book.chapters[0]
+    work = base / "markdown-edit"
+    work.mkdir(parents=True, exist_ok=True)
+    copy = work / first.notebook.name
+    shutil.copy(first.notebook, copy)
+    spec_path = Path(env.get("ANALYSIS_BOOK_SPEC") or ROOT / "book" / "chapters.yml")
+    doc = yaml.safe_load(spec_path.read_text())
+    for c in doc["chapters"]:
+        if c["id"] == first.id:
+            c["notebook"] = str(copy)
+    (work / "chapters.yml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    penv = dict(env, ANALYSIS_BOOK_SPEC=str(work / "chapters.yml"))
+    proc = subprocess.Popen([sys.executable, "-m", "analysis", "preview", "--icb", icb, "--port", "0"], env=penv,
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = None
+        for line in proc.stdout:
+            m = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            if m:
+                url = m.group(1) + f"{first.id}.html"
+                break
+        if url is None:
+            raise SystemExit(f"benchmark: the preview did not start (exit {proc.wait()})")
+        sentence = f"Benchmark sentence {time.time_ns()}."
+        nb = nbformat.read(copy, as_version=4)
+        cell = next(c for c in nb.cells if c.cell_type == "markdown")
+        cell.source += f"\n\n{sentence}"
+        t0 = time.perf_counter()
+        nbformat.write(nb, copy)
+        while sentence not in urllib.request.urlopen(url, timeout=30).read().decode("utf-8"):
+            if time.perf_counter() - t0 > 300:
+                raise SystemExit("benchmark: the edit did not reach the page within 300 s")
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    rest = proc.stdout.read()
+    return seconds, sum(int(n) for n in re.findall(r"Rebuilt in .*?\((\d+) chapter\(s\) executed", rest)), first.id
+
+
 def bench_default(icb: str = geography.DEFAULT_ICB, n_jobs: int = 2, skip_reference: bool = False) -> int:
     params = build.validate_params(icb)
     base = build.build_dir() / "bench"
@@ -163,6 +216,9 @@ def bench_default(icb: str = geography.DEFAULT_ICB, n_jobs: int = 2, skip_refere
     rows.append(("cold build (empty caches)", t, _executed(out), ""))
     t, out = _run(args, env)
     rows.append(("no-op rebuild", t, _executed(out), ""))
+    t, n, chapter = _markdown_edit_in_preview(base, params.icb.ods_code, env)
+    rows.append(("Markdown edit until the page shows it (preview)", t, n,
+                 f"one sentence added to a Markdown cell of {chapter}; target under 5 s"))
     label, readers = _pick_input_to_change(base / "cache")
     cenv = dict(env)
     cenv.update(_changed_mirror(base, label))

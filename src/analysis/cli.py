@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis build | data | list-icbs | bench | check``.
+"""Command line: ``python -m analysis build | preview | data | list-icbs | bench | check``.
 
 Parameters are validated here, before any notebook runs, with errors that list what is valid.
 Every error a user can cause or meet (a bad parameter, a refused or missing data file, a loader
@@ -73,6 +73,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.all:
         return bench.bench_all(limit=args.limit, n_jobs=_jobs(args.jobs))
     return bench.bench_default(icb=args.icb, n_jobs=_jobs(args.jobs), skip_reference=args.skip_reference)
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from . import preview
+
+    # Restarted as it was started when package code changes (the new process imports the new code).
+    return preview.preview(args.icb, args.imd_version, chapter=args.chapter, port=args.port,
+                           n_jobs=_jobs(args.jobs), log=_log, restart=[sys.executable, *sys.orig_argv[1:]])
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -151,6 +159,13 @@ def parser() -> argparse.ArgumentParser:
     pn.add_argument("--skip-reference", action="store_true",
                     help="skip the Jupyter Book own-execution reference timing")
     pn.set_defaults(func=cmd_bench)
+    pp = sub.add_parser("preview", help="serve the book on 127.0.0.1 and rebuild it when a notebook or module is saved")
+    pp.add_argument("--icb", default=geography.DEFAULT_ICB, help="as for build")
+    pp.add_argument("--imd-version", default=b.DEFAULT_IMD_VERSION)
+    pp.add_argument("--chapter", default=None, help="only this chapter (its id in book/chapters.yml), for faster rebuilds")
+    pp.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 = any free port)")
+    pp.add_argument("--jobs", type=int, default=None)
+    pp.set_defaults(func=cmd_preview)
     pc = sub.add_parser("check", help="compute every chapter's headline figures for all 42 ICBs and check them")
     pc.add_argument("--imd-version", default=b.DEFAULT_IMD_VERSION)
     pc.set_defaults(func=cmd_check)

@@ -16,7 +16,6 @@ import html
 import inspect
 import math
 import re
-from pathlib import Path
 
 import yaml
 

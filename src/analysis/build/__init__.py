@@ -6,14 +6,14 @@ The build, for one ICB, one module per step:
    validated before anything runs; papermill only ever receives values from fixed lists, so no
    parameter can inject code into a notebook.
 2. :mod:`.cache`: for each chapter, look up the execution cache. The key covers the notebook's
-   source, its parameters, the package code and the sha256 of every input file the notebook
+   code cells (not its Markdown, which is taken from the source at step 4), its parameters, the package code and the sha256 of every input file the notebook
    read the last time it ran (recorded by :mod:`analysis.sources`). Unchanged chapters are not
    re-run; a chapter whose input changed is.
 3. :mod:`.execute`: warm the shared derived tables once (``prepare`` in ``book/chapters.yml``),
    then run the misses in a bounded process pool, one kernel each, with one retry if a kernel
    fails to start.
 4. :mod:`.assemble`: write the book source (front matter + executed notebooks with code hidden
-   and the parameters cells removed).
+   and the parameters cells removed, their Markdown taken from the source notebooks).
 5. :mod:`.publish`: run Jupyter Book with execution off and warnings as errors, copy the HTML
    and each chapter's CSV/JSON/PNG outputs into a new site folder, check it, and swap the
    published symlink to it atomically. A failure anywhere leaves the last good site.
@@ -33,11 +33,12 @@ from typing import Callable
 from filelock import FileLock, Timeout
 
 from ..paths import ROOT
-from .assemble import assemble, datasets_read, display_params, git_commit, plain_text
+from .assemble import assemble, chapter_page, datasets_read, display_params, git_commit, plain_text
 from .cache import (OWNER_FILE, STALE_WORK_AGE, ChapterResult, cache_lookup, clean_stale_work,
                     current_input_shas, full_key, notebook_cache_dir, notebook_source_hash, pre_key)
-from .execute import _postprocess, execute_chapter, run_chapters
-from .publish import build_dir, default_target, jupyter_book_build, publish, site_key_for, swap_symlink
+from .execute import _postprocess, execute_chapter, run_chapters  # noqa: F401 - tests use build._postprocess
+from .publish import (build_dir, default_target, jupyter_book_build, jupyter_book_build_in_process, publish,
+                      site_key_for, swap_symlink)
 from .spec import (DEFAULT_IMD_VERSION, IMD_VERSIONS, BookSpec, BuildError, ChapterSpec, ParameterError, reference_date,
                    Params, load_book_spec, validate_params)
 
@@ -58,8 +59,13 @@ def build_lock() -> FileLock:
 
 def build_books(params_list: list[Params], *, targets: dict[str, Path], n_jobs: int = 2,
                 log: Callable[[str], None] = print, force: bool = False,
-                book: BookSpec | None = None) -> list[BuildReport]:
-    """Build one book per parameter set; each published at ``targets[ods_code]``."""
+                book: BookSpec | None = None, compile_in_process: bool = False) -> list[BuildReport]:
+    """Build one book per parameter set; each published at ``targets[ods_code]``.
+
+    ``compile_in_process`` runs Jupyter Book in this process (the preview loop, one ICB at a
+    time) instead of as a command.
+    """
+    compile_html = jupyter_book_build_in_process if compile_in_process else jupyter_book_build
     book = book or load_book_spec()
     lock = build_lock()
     try:
@@ -85,12 +91,12 @@ def build_books(params_list: list[Params], *, targets: dict[str, Path], n_jobs: 
                 log(f"{params.icb.short_name}: the book is up to date.")
                 return BuildReport(target, executed, cached, time.perf_counter() - t0, False)
             log(f"{params.icb.short_name}: compiling the book ...")
-            html = jupyter_book_build(stage, build_dir() / "jb" / f"{code}-imd{params.imd_version}", log)
+            html = compile_html(stage, build_dir() / "jb" / f"{code}-imd{params.imd_version}", log)
             publish(html, results, book, params, target, key)
             return BuildReport(target, executed, cached, time.perf_counter() - t0, True)
 
-        if len(params_list) == 1:
-            return [compile_one(params_list[0])]
+        if len(params_list) == 1 or compile_in_process:
+            return [compile_one(p) for p in params_list]
         # Jupyter Book is single-threaded: compile several ICBs' books at once.
         with cf.ThreadPoolExecutor(max_workers=max(1, n_jobs)) as pool:
             futures = [pool.submit(compile_one, p) for p in params_list]
@@ -117,6 +123,7 @@ __all__ = [
     "build_dir",
     "build_lock",
     "cache_lookup",
+    "chapter_page",
     "clean_stale_work",
     "current_input_shas",
     "datasets_read",
@@ -126,6 +133,7 @@ __all__ = [
     "full_key",
     "git_commit",
     "jupyter_book_build",
+    "jupyter_book_build_in_process",
     "load_book_spec",
     "notebook_cache_dir",
     "notebook_source_hash",

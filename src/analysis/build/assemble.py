@@ -1,7 +1,8 @@
 """Book assembly: the Jupyter Book source for one ICB, from the executed chapters.
 
-Writes into a stage folder the executed notebooks (code already hidden by :mod:`.execute`),
-the generated front matter (:mod:`analysis.frontmatter`), the table of contents and the
+Writes into a stage folder each chapter's page (the executed notebook's code cells and outputs,
+code already hidden by :mod:`.execute`, with the source notebook's current Markdown), the
+generated front matter (:mod:`analysis.frontmatter`), the table of contents and the
 configuration with execution off. Files are rewritten only when their bytes change, so
 Sphinx's incremental build re-renders only the pages that changed.
 """
@@ -13,11 +14,12 @@ import os
 import subprocess
 from pathlib import Path
 
+import nbformat
 import yaml
 
-from ..paths import BOOK_DIR, ROOT
 from .. import sources
-from .spec import BookSpec, Params
+from ..paths import BOOK_DIR, ROOT
+from .spec import BookSpec, BuildError, Params
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
@@ -69,6 +71,31 @@ def datasets_read(entry: Path) -> list[str]:
         return []
 
 
+def _is_parameters(cell) -> bool:
+    return bool({"parameters", "injected-parameters"} & set(cell.get("metadata", {}).get("tags", [])))
+
+
+def chapter_page(source: Path, executed: Path) -> bytes:
+    """A chapter's page: the executed notebook's code cells (with their outputs) between the
+    Markdown and raw cells of the source notebook as it is now.
+
+    The execution cache is keyed on the code cells only, so an edit to the text of a Markdown
+    cell re-uses the executed outputs and still reaches the book. Parameter cells are left out,
+    as in the executed copy (see :func:`analysis.build.execute._postprocess`).
+    """
+    src = nbformat.read(source, as_version=4)
+    ran = nbformat.read(executed, as_version=4)
+    ran_code = [c for c in ran.cells if c.cell_type == "code"]
+    src_cells = [c for c in src.cells if not _is_parameters(c)]
+    src_code = [c for c in src_cells if c.cell_type == "code"]
+    if [c.source for c in src_code] != [c.source for c in ran_code]:
+        raise BuildError(f"The executed copy of {source} in {executed.parent} does not have the notebook's code "
+                         "cells; delete that cache folder and build again.")
+    code = iter(ran_code)
+    ran.cells = [next(code) if c.cell_type == "code" else c for c in src_cells]
+    return (nbformat.writes(ran) + "\n").encode("utf-8")
+
+
 def assemble(book: BookSpec, params: Params, results: dict, stage: Path) -> list[str]:
     """Write the Jupyter Book source for one ICB into ``stage``; return the page names."""
     from .. import frontmatter
@@ -79,7 +106,7 @@ def assemble(book: BookSpec, params: Params, results: dict, stage: Path) -> list
     inputs: dict[str, list[str]] = {}
     for ch in book.chapters:
         res = results[(params.icb.ods_code, ch.id)]
-        _write_if_changed(stage / f"{ch.id}.ipynb", (res.entry / "notebook.ipynb").read_bytes())
+        _write_if_changed(stage / f"{ch.id}.ipynb", chapter_page(ch.notebook, res.entry / "notebook.ipynb"))
         hp = res.entry / "data" / ch.id / "headline.json"
         if hp.exists():
             headlines[ch.id] = json.loads(hp.read_text(encoding="utf-8"))

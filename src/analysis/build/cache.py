@@ -8,8 +8,8 @@ Layout, under ``<ANALYSIS_CACHE_DIR>/notebooks/``::
 
 The key is computed in two steps because the input files are only known after a run:
 
-* :func:`pre_key` covers everything known before execution: the notebook's source, its
-  parameters, the package code and version;
+* :func:`pre_key` covers everything known before execution: the notebook's code cells (not
+  its Markdown, see :func:`notebook_source_hash`), its parameters, the package code and version;
 * :func:`full_key` adds the sha256 of every input file the notebook read the last time it ran
   (recorded by :mod:`analysis.sources`), as given by :func:`current_input_shas`.
 
@@ -48,10 +48,15 @@ def _sha(*parts: str) -> str:
 
 
 def notebook_source_hash(nb_path: Path) -> str:
-    """Hash of a notebook's cells (sources and cell types only; outputs and ids ignored)."""
+    """Hash of what a notebook executes: its code cells' sources and tags, in order.
+
+    Markdown (and raw) cells are left out: they do not change what runs, and the book takes
+    them from the source notebook when it is assembled (:func:`analysis.build.assemble.chapter_page`),
+    so editing a sentence re-uses the executed outputs. Outputs and cell ids are ignored.
+    """
     nb = nbformat.read(nb_path, as_version=4)
-    cells = [(c.cell_type, c.source, sorted(c.get("metadata", {}).get("tags", []))) for c in nb.cells]
-    return _sha(json.dumps(cells))
+    cells = [(c.source, sorted(c.get("metadata", {}).get("tags", []))) for c in nb.cells if c.cell_type == "code"]
+    return _sha("code-cells", json.dumps(cells))
 
 
 def pre_key(chapter: ChapterSpec, params: Params) -> str:

@@ -7,7 +7,9 @@ key (:func:`site_key_for`) lets an unchanged book skip Jupyter Book altogether.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -43,6 +45,33 @@ def jupyter_book_build(stage: Path, out: Path, log: Callable[[str], None]) -> Pa
     if proc.returncode != 0 or not (html / "index.html").exists():
         tail = "\n".join((proc.stdout + "\n" + proc.stderr).strip().splitlines()[-40:])
         raise BuildError(f"Jupyter Book failed (exit {proc.returncode}); the previous site is untouched.\n{tail}")
+    log(f"  Jupyter Book compiled the HTML in {time.perf_counter() - t0:.1f}s")
+    _sync_static(stage / "_static", html / "_static")
+    return html
+
+
+def jupyter_book_build_in_process(stage: Path, out: Path, log: Callable[[str], None]) -> Path:
+    """The Sphinx build that ``jupyter-book build`` runs (:func:`jupyter_book.sphinx.build_sphinx`
+    with the stage's _toc.yml and _config.yml, warnings as errors, into the same folders), run in
+    this process. For the preview loop: Sphinx, the extensions and their imports load once, and
+    Sphinx's saved environment means a rebuild reads only the pages that changed. Not for
+    parallel use (docutils' registries are process-wide)."""
+    from jupyter_book.sphinx import build_sphinx
+
+    html = out / "_build" / "html"
+    messages = io.StringIO()
+    t0 = time.perf_counter()
+    with contextlib.redirect_stderr(messages), contextlib.redirect_stdout(messages):
+        result = build_sphinx(stage, html, use_external_toc=True, noconfig=True, path_config=stage / "_config.yml",
+                              # A fresh templates_path: the themes append to the list, and Sphinx's
+                              # default is one list per process, so it would grow with every build,
+                              # change the config's hash and make Sphinx rewrite every page.
+                              confoverrides={"external_toc_path": (stage / "_toc.yml").as_posix(),
+                                             "latex_individualpages": False, "templates_path": []},
+                              builder="html", warningiserror=True, keep_going=True, quiet=True)
+    if isinstance(result, Exception) or result or not (html / "index.html").exists():
+        tail = "\n".join(messages.getvalue().strip().splitlines()[-40:])
+        raise BuildError(f"Jupyter Book failed ({result!r}); the previous site is untouched.\n{tail}")
     log(f"  Jupyter Book compiled the HTML in {time.perf_counter() - t0:.1f}s")
     _sync_static(stage / "_static", html / "_static")
     return html
@@ -102,7 +131,10 @@ def site_key_for(results: dict, book: BookSpec, params: Params, stage: Path) -> 
     parts = [json.dumps(params.for_chapter(book.chapters[0]), sort_keys=True)]
     for ch in book.chapters:
         parts.append(results[(params.icb.ods_code, ch.id)].entry.name)
-    for f in sorted(stage.glob("*.md")) + [stage / "_toc.yml", stage / "_config.yml"]:
+    # The chapter pages too: their Markdown comes from the source notebooks, so a text edit
+    # changes the page without changing the cache entry.
+    pages = sorted(stage.glob("*.ipynb")) + sorted(stage.glob("*.md"))
+    for f in pages + [stage / "_toc.yml", stage / "_config.yml"]:
         if f.exists():
             parts.append(hashlib.sha256(f.read_bytes()).hexdigest())
     for f in sorted((stage / "_static").rglob("*")) if (stage / "_static").exists() else []:

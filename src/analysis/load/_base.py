@@ -299,10 +299,12 @@ def one_name_per_code(df: pd.DataFrame, code: str, name: str, dataset: str, file
 
 # --------------------------------------------------------------------------- table cache
 
-#: Package modules that no chapter notebook runs (the build's command line, benchmark, landing
-#: page, front matter and Sphinx extension): editing them must not re-run every chapter.
-#: ``build/`` stays in: its post-processing (``build/execute.py``) shapes the cached notebooks.
-_NOT_READ_BY_CHAPTERS = {"cli.py", "bench.py", "compare.py", "frontmatter.py", "__main__.py", "sphinx_a11y"}
+#: Package modules that no chapter notebook runs (the build's command line, benchmark, preview, landing
+#: page, front matter, Sphinx extension, and the build steps after execution: assembly, publishing):
+#: editing them must not re-run every chapter. The rest of ``build/`` stays in: its post-processing
+#: (``build/execute.py``) shapes the cached notebooks.
+_NOT_READ_BY_CHAPTERS = {"cli.py", "bench.py", "compare.py", "frontmatter.py", "preview.py", "__main__.py",
+                         "sphinx_a11y", "build/assemble.py", "build/publish.py", "build/__init__.py"}
 
 
 def _code_fingerprint() -> str:
@@ -315,7 +317,7 @@ def _code_fingerprint() -> str:
     pkg = Path(__file__).resolve().parents[1]
     for p in sorted([*pkg.rglob("*.py"), *pkg.rglob("*.yml")]):
         rel = p.relative_to(pkg)
-        if rel.parts[0] in _NOT_READ_BY_CHAPTERS:
+        if rel.parts[0] in _NOT_READ_BY_CHAPTERS or rel.as_posix() in _NOT_READ_BY_CHAPTERS:
             continue
         h.update(p.relative_to(pkg).as_posix().encode())
         h.update(p.read_bytes())

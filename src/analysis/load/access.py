@@ -57,7 +57,7 @@ def _indicators(vintage: int) -> pd.DataFrame:
 def _gp_access_loader(vintage: int):
     @cached_table(f"gp_access_lsoa_{vintage}", inputs=[(IOD_F8, _FILES[vintage])])
     def _load() -> pd.DataFrame:
-        from ..geography import lsoa_lookup
+        from .geography import lsoa_lookup
         from . import deprivation as dep
 
         df = _indicators(vintage)
@@ -102,7 +102,7 @@ def gp_access_lsoa(vintage: int = 2025) -> pd.DataFrame:
 
 
 def gp_access_by_decile(vintage: int = 2025, icb: str | None = None) -> pd.DataFrame:
-    """Median access by IMD decile and rurality, England or one ICB (ODS or ONS code, or name).
+    """Median access by IMD decile and rurality, England or one ICB (ODS or ONS code).
 
     One row per imd_decile x ruc_broad (``All`` included): n_lsoas, population, and for each
     indicator the median over LSOAs (``median_<indicator>``) and the population-weighted median
@@ -111,11 +111,17 @@ def gp_access_by_decile(vintage: int = 2025, icb: str | None = None) -> pd.DataF
     df = gp_access_lsoa(vintage)
     area = "England"
     if icb is not None:
-        from ..geography import find_icb
+        # Codes only: loaders sit below analysis.geography (for a name, pass
+        # geography.find_icb(name).ods_code).
+        from .geography import icb_table
 
-        i = find_icb(icb)
-        df = df[df["icb_ods_code"] == i.ods_code]
-        area = i.ods_code
+        code = str(icb).strip().upper()
+        table = icb_table()
+        match = table[(table["ICB24CDH"] == code) | (table["ICB24CD"] == code) | (table["ICB22CD"] == code)]
+        if match.empty:
+            raise ValueError(f"icb must be an ICB's ODS or ONS code (e.g. 'QGH' or 'E54000019'), got {icb!r}.")
+        df = df[df["icb_ods_code"] == match["ICB24CDH"].iloc[0]]
+        area = match["ICB24CDH"].iloc[0]
     inds = [v[0] for v in INDICATORS[vintage].values()]
     rows = []
     for ruc, part in [("All", df)] + list(df.groupby("ruc_broad")):

@@ -94,7 +94,7 @@ def _quintile(labels: pd.Series, filename: str) -> pd.Series:
 
 
 def _icb_registry() -> pd.DataFrame:
-    from ..geography import icb_table
+    from .geography import icb_table
 
     t = icb_table()
     return pd.DataFrame({"icb22": t["ICB22CD"], "icb_ons_code": t["ICB24CD"], "icb_ods_code": t["ICB24CDH"]})

@@ -79,7 +79,7 @@ def _lsoa_table(dataset: str, filename: str, group_col: str, groups: dict[str, s
 
 
 def _with_icb(df: pd.DataFrame, dataset: str, filename: str) -> pd.DataFrame:
-    from ..geography import lsoa_lookup
+    from .geography import lsoa_lookup
 
     lk = lsoa_lookup(2021)[["lsoa_code", "lad_code", "utla_code", "icb_ods_code", "icb_ons_code"]]
     out = df.merge(lk, on="lsoa_code", how="left", validate="many_to_one")
@@ -92,7 +92,7 @@ def _with_icb(df: pd.DataFrame, dataset: str, filename: str) -> pd.DataFrame:
 
 def _icb_sum(df: pd.DataFrame, group_col: str) -> pd.DataFrame:
     """Sum LSOA counts and the table's own totals to ICBs; share = n / total (same table)."""
-    from ..geography import icb_table
+    from .geography import icb_table
 
     g = df.groupby(["icb_ods_code", "icb_ons_code", group_col], as_index=False)[["n", "total_residents"]].sum()
     g["share"] = g["n"] / g["total_residents"]

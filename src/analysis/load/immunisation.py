@@ -226,7 +226,7 @@ def cover_area_utlas() -> pd.DataFrame:
     Columns: utla_ods_code, utla_name (COVER's), cover_code (ONS code, 2024 vintage where it
     changed), utla_code_2024 (one row per 2024 UTLA), utla_name_2024.
     """
-    from ..geography import lsoa_lookup
+    from .geography import lsoa_lookup
 
     df = cover_utla()
     latest = df[df["source_file"] == _workbooks()[-1]].drop_duplicates("utla_ods_code")
@@ -249,7 +249,7 @@ def cover_area_utlas() -> pd.DataFrame:
 
 
 def _overlap() -> pd.DataFrame:
-    from ..geography import icb_table, lsoa_lookup
+    from .geography import icb_table, lsoa_lookup
     from .deprivation import census2021_lsoa21
 
     areas = cover_area_utlas()

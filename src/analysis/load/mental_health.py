@@ -97,7 +97,7 @@ def _raw() -> pd.DataFrame:
 
 
 def _icb_codes() -> pd.DataFrame:
-    from ..geography import icb_table
+    from .geography import icb_table
 
     t = icb_table()
     return pd.DataFrame({"org_code": t["ICB24CDH"], "icb_ons_code": t["ICB24CD"]})

@@ -34,7 +34,7 @@ def practice_icb_map() -> pd.DataFrame:
 def attach_icb(df: pd.DataFrame, code_col: str = "practice_code") -> pd.DataFrame:
     """``df`` with icb_ods_code, icb_ons_code (2024 codes, from the book's ICB registry) and
     ``icb_mapped`` (False for practices absent from the mapping) added by practice code."""
-    from ..geography import ONS_CODE_CHANGES_2024
+    from .geography import ONS_CODE_CHANGES_2024
 
     geo = practice_icb_map()[["practice_code", "icb_ods_code", "icb_ons_code"]]
     out = df.merge(geo.rename(columns={"practice_code": code_col}), on=code_col, how="left", validate="many_to_one")
