@@ -200,11 +200,12 @@ def census_day() -> pd.Timestamp:
 
 def imd2019_data_years() -> str:
     """The years most IMD 2019 indicators describe, from the manifest's period of the IoD2019
-    files ("IoD2019 (data mostly 2015/16)" -> "2015/16")."""
+    files ("IoD2019 (data mostly from 2015/16)" -> "2015/16"; the older wording without "from" is
+    read too)."""
     label = sources.latest(dl.IMD19).period.label
-    m = re.search(r"data mostly (\S+?)\)", label)
+    m = re.search(r"data mostly (?:from )?(\S+?)\)", label)
     if not m:
-        raise ValueError(f"dataset {dl.IMD19!r}: period {label!r} does not say '(data mostly <years>)'")
+        raise ValueError(f"dataset {dl.IMD19!r}: period {label!r} does not say '(data mostly [from] <years>)'")
     return m.group(1)
 
 
