@@ -348,7 +348,9 @@ def _currency(chapter: str, key: str, extra: dict, reference_date: dt.date, curr
     ref = max(reference_date, end) if (end.year, end.month) == (reference_date.year, reference_date.month) \
         else reference_date
     try:
-        return currency(end, extra["frequency"], ref)
+        # A chapter that judges a dataset by a longer cycle than its frequency allows (a biennial
+        # survey) records that as max_age_months: the page must judge it as the chapter does.
+        return currency(end, extra["frequency"], ref, max_age_months=extra.get("max_age_months"))
     except ValueError as exc:
         raise ValueError(f"headline {chapter}.{key}: {exc}") from exc
 

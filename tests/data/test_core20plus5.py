@@ -318,6 +318,113 @@ def test_page_words_are_clean(executed):
         assert not re.search(bad, text), bad
 
 
+# ----------------------------------------------------------------------------- what the key findings page shows
+
+
+def _numbers(col: pd.Series) -> pd.Series:
+    return pd.to_numeric(col, errors="coerce")  # "suppressed" stays missing
+
+
+def _extreme_check(extra: dict, value: float, tab: pd.DataFrame, period_col: str, value_col: str, period,
+                   highest: bool) -> None:
+    """Place, England and change of a lowest/highest-of-the-areas headline agree with the chapter's table."""
+    tab = tab.assign(v=_numbers(tab[value_col]))
+    areas = tab[tab["Area code"] != "E92000001"].dropna(subset=["v"])
+    periods = sorted(tab[period_col].unique())
+    now = areas[areas[period_col] == period]
+    best = now["v"].max() if highest else now["v"].min()
+    assert value == pytest.approx(best)
+    assert extra["place"] == c5._and_list(sorted(now.loc[now["v"] == best, "Area"]))
+    eng = tab[(tab["Area code"] == "E92000001") & (tab[period_col] == period)]
+    assert extra["england"] == pytest.approx(eng["v"].item())
+    i = periods.index(period)
+    before = areas[areas[period_col] == periods[i - 1]]
+    best_before = before["v"].max() if highest else before["v"].min()
+    if (set(before["Area"]) == set(now["Area"])
+            and set(before.loc[before["v"] == best_before, "Area"]) == set(now.loc[now["v"] == best, "Area"])):
+        assert extra["previous"] == pytest.approx(best_before) and extra["previous_period"] == str(periods[i - 1])
+    else:
+        assert "previous" not in extra
+
+
+def test_key_findings_fields_agree_with_the_chapters_tables(executed):
+    d = executed.data_dir
+    head = executed.headlines
+    h = {k: v.extra for k, v in head.items()}
+    prev = pd.read_csv(d / "qof_prevalence.csv")
+    eng = prev[prev["Area"] == "England"].set_index("QOF group code")["Recorded prevalence (%)"]
+    for key, g in (("copd", "COPD"), ("asthma", "AST"), ("diabetes", "DM"), ("epilepsy", "EP"), ("smi_register", "MH")):
+        assert h[f"{key}_prevalence_pct"]["england"] == pytest.approx(eng[g]), key
+        assert "previous" not in h[f"{key}_prevalence_pct"]  # no earlier ICB figure held
+    summary = pd.read_csv(d / "summary.csv").set_index("Key")
+    assert f"{h['hyp_treated_to_target_pct']['england']:.1f}%" == summary.loc["hypertension", "England"]
+    assert f"{h['continuity_of_carer_pct']['england']:.1f}%" == summary.loc["maternity", "England"]
+    # severe mental illness: the same quarter a year earlier (rolling 12 months), never the quarter before
+    smi = pd.read_csv(d / "smi_checks.csv", parse_dates=["12 months to"])
+    mine = smi[smi["Area"] == executed.icb.short_name].sort_values("12 months to")
+    england = smi[smi["Area"] == "England"].sort_values("12 months to")
+    assert h["smi_all_six_checks_pct"]["england"] == pytest.approx(england["With all six checks (%)"].iloc[-1])
+    last = mine["12 months to"].iloc[-1]
+    year_before = mine[mine["12 months to"] == last - pd.DateOffset(years=1)]
+    assert h["smi_all_six_checks_pct"]["previous"] == pytest.approx(year_before["With all six checks (%)"].item())
+    assert h["smi_all_six_checks_pct"]["previous_period"] == f"12 months to {last - pd.DateOffset(years=1):%B %Y}"
+    assert h["smi_all_six_checks_pct"]["period_end"] == f"{last:%Y-%m-%d}"
+    # the extremes among the ICB's local authorities
+    year = int(head["cancer_early_stage_year"].value)
+    _extreme_check(h["cancer_early_stage_lowest_la_pct"], head["cancer_early_stage_lowest_la_pct"].value,
+                   pd.read_csv(d / "cancer_stage.csv"), "Year", "At stage 1 or 2 (%)", year, highest=False)
+    oral = pd.read_csv(d / "oral_health.csv")
+    survey = oral.assign(v=_numbers(oral["Five-year-olds with visible decay (%)"])).dropna(subset=["v"])
+    survey = survey.loc[survey["Area code"] != "E92000001", "Survey year"].max()
+    _extreme_check(h["dental_decay_highest_la_pct"], head["dental_decay_highest_la_pct"].value, oral, "Survey year",
+                   "Five-year-olds with visible decay (%)", survey, highest=True)
+    # targets: only a national objective in force for the data's planning year, in the registry's words
+    for key, measure in (("hyp_treated_to_target_pct", "hypertension"),
+                         ("cancer_early_stage_lowest_la_pct", "cancer_early_stage")):
+        in_force = objectives.objective_in_force(measure, h[key]["period_end"])
+        assert h[key].get("target_text") == (in_force.objective.target_text if in_force else None), key
+    assert not any("target_text" in h[k] for k in ("smi_all_six_checks_pct", "continuity_of_carer_pct"))
+    # the ICB's SII is across its own fifths, England's across national fifths: never side by side
+    assert "england" not in h["hyp_prevalence_sii_pp"]
+    # every figure dated, by the manifest's frequency of its dataset
+    from analysis import sources
+
+    assert h["smi_all_six_checks_pct"]["frequency"] == sources.dataset_meta(clinical.SMI_PHC)["frequency"]
+    assert h["continuity_of_carer_pct"]["frequency"] == sources.dataset_meta(clinical.MSDS_MONTHLY)["frequency"]
+    assert all({"period_end", "frequency"} <= set(e) for e in h.values())
+    assert h["dental_decay_highest_la_pct"]["max_age_months"] == c5.ORAL_MAX_AGE_MONTHS
+
+
+def test_target_is_the_objective_in_force_for_the_datas_planning_year():
+    obj = objectives.objectives("hypertension", "2023/24")[0]
+    assert c5._target("hypertension", "2024-03-31") == {"target_text": obj.target_text}
+    for when in ("2025-03-31", "2019-12-31"):  # a year the registry does not enter, one before it starts
+        assert bool(c5._target("hypertension", when)) == bool(objectives.objective_in_force("hypertension", when))
+
+
+def test_key_findings_page_judges_currency_as_the_chapter_does(executed):
+    """The biennial dental survey is judged by the chapter's longer cycle; the page must agree."""
+    from types import SimpleNamespace
+
+    from analysis import frontmatter
+
+    doc = json.loads((executed.data_dir / "headline.json").read_text())
+    book = SimpleNamespace(chapters=[SimpleNamespace(id="core20plus5", title="Core20PLUS5")])
+    page = frontmatter.render_summary(book, SimpleNamespace(icb=executed.icb, imd_version=2019),
+                                      {"core20plus5": doc}, reference_date=dt.date.today().replace(day=1))
+    rows = {r.group(1): r.group(0) for r in re.finditer(r'<tr[^>]*data-key="([a-z0-9_]+)".*?</tr>', page, re.S)}
+    pairs = (("dental_decay_highest_la_pct", "oral_sentence"), ("smi_all_six_checks_pct", "smi_currency"),
+             ("cancer_early_stage_lowest_la_pct", "cancer_sentence"))
+    for key, glue in pairs:
+        stale = "out of date" in executed.glued[glue]
+        assert (f'data-out-of-date="{str(stale).lower()}"') in rows[key], key
+    extra = {k: h["extra"] for k, h in doc["headlines"].items()}
+    assert f"since {extra['smi_all_six_checks_pct']['previous_period']}" in rows["smi_all_six_checks_pct"]
+    assert f"({extra['cancer_early_stage_lowest_la_pct']['place']})" in rows["cancer_early_stage_lowest_la_pct"]
+    assert not {"cancer_early_stage_year", "dental_decay_survey_end_year"} & set(rows)
+    assert "does not yet give the date" not in page
+
+
 # ----------------------------------------------------------------------------- build
 
 

@@ -316,11 +316,18 @@ def test_notebook_has_short_code_no_defs_and_no_typed_periods():
                          r"October|November|December) 20\d\d", text)
 
 
-def test_build_makes_and_glues_exactly_what_the_notebook_uses(tmp_path):
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The chapter built in-process for QGH (no kernel: nothing is displayed); its data folder."""
+    tmp_path = tmp_path_factory.mktemp("hi-qgh")
+    return hi.build("QGH", 2019, tmp_path / "data", REFERENCE_DATE), tmp_path
+
+
+def test_build_makes_and_glues_exactly_what_the_notebook_uses(built):
     text, _ = _notebook_parts()
     used = set(re.findall(r"\{glue:(?:text|md)\}`([a-z0-9_]+)`", text))
     shows = re.findall(r'ch\.show\("([a-z0-9_]+)"\)', text)
-    ch = hi.build("QGH", 2019, tmp_path / "data", REFERENCE_DATE)
+    ch, tmp_path = built
     assert used == set(ch.glued), (used ^ set(ch.glued))
     for name in shows:
         ch.show(name)
@@ -361,3 +368,128 @@ def test_notebook_builds(run_chapter, icb):
         assert (out_dir / f"{name}.png").stat().st_size > 5000
     assert not (out_dir / "le_by_decile.csv").exists() and not (out_dir / "sii_backtest.csv").exists()
     assert set(head["claims"]) <= set(hi.claims(icb, 2019, REFERENCE_DATE))
+
+
+# ----------------------------------------------------------------------------- what the key findings page shows
+
+def _la_rows(tab: pd.DataFrame, period: str, value: str) -> pd.DataFrame:
+    """Published values of the ICB's districts and unitary authorities in one period of a chapter table."""
+    rows = tab[(tab["Period"].astype(str) == period) & ~tab["Type of area"].isin(["England", "County"])]
+    return rows.dropna(subset=[value])
+
+
+def _check_extreme(extra: dict, value: float, tab: pd.DataFrame, col: str, highest: bool) -> bool:
+    """The headline's place, England and change agree with the chapter table ``tab``; True when a
+    change is given."""
+    periods = sorted(tab["Period"].astype(str).unique())
+    now = _la_rows(tab, periods[-1], col)
+    best = now[col].max() if highest else now[col].min()
+    assert value == pytest.approx(best)
+    assert extra["place"] == hi._and(sorted(now.loc[now[col] == best, "Area"]))
+    eng = tab[(tab["Period"].astype(str) == periods[-1]) & (tab["Type of area"] == "England")]
+    assert extra["england"] == pytest.approx(eng[col].item())
+    assert extra["period_end"] == f"20{periods[-1][-2:]}-12-31" and extra["frequency"] == "annual"
+    before = _la_rows(tab, periods[-2], col)
+    best_before = before[col].max() if highest else before[col].min()
+    same = (set(before["Area"]) == set(now["Area"])
+            and set(before.loc[before[col] == best_before, "Area"]) == set(now.loc[now[col] == best, "Area"]))
+    if same:
+        assert extra["previous"] == pytest.approx(best_before) and extra["previous_period"] == periods[-2]
+    else:
+        assert "previous" not in extra and "previous_period" not in extra
+    return same
+
+
+def test_key_findings_fields_agree_with_the_chapters_tables(built):
+    ch, tmp_path = built
+    data = tmp_path / "data"
+    head = ch.headlines
+    changes = 0
+    le = pd.read_csv(data / "le_trend_data.csv")
+    sii = pd.read_csv(data / "sii_series.csv")
+    sii = sii[sii["Release"].str.startswith("Latest release")]  # never a value of the earlier release
+    for sex in hi.SEXES:
+        s = sex.lower()
+        t = le[le["Sex"] == sex]
+        for key, highest in ((f"le_{s}_min_la", False), (f"le_{s}_max_la", True)):
+            changes += _check_extreme(head[key].extra, head[key].value, t, "Life expectancy (years)", highest)
+        t = sii[sii["Sex"] == sex]
+        key = f"sii_{s}_max_la"
+        changes += _check_extreme(head[key].extra, head[key].value, t, "Slope index of inequality (years)", True)
+        # England's own SII row is the England column of the widest gap's row, so it is not shown twice
+        assert head[f"sii_{s}_england"].extra["summary"] is False
+        assert head[f"sii_{s}_england"].value == head[key].extra["england"]
+    u75 = pd.read_csv(data / "u75_preventable.csv")
+    years = sorted(c for c in u75.columns if c.isdigit())
+    u75 = u75.melt(id_vars=["Area", "Type of area"], value_vars=years, var_name="Period", value_name="rate")
+    changes += _check_extreme(head["u75_preventable_max_la"].extra, head["u75_preventable_max_la"].value, u75,
+                              "rate", True)
+    assert changes >= 2, "QGH has extremes held by the same place in both periods: some change must be given"
+    prac = pd.read_csv(data / "practice_le_data.csv")
+    for sex in hi.SEXES:
+        col = f"{sex} life expectancy (years)"
+        ok = prac[col].notna()
+        extra = head[f"practice_le_{sex.lower()}"].extra
+        assert extra["england"] == pytest.approx(np.average(prac.loc[ok, col], weights=prac.loc[ok, "List size"]))
+        assert "previous" not in extra and "place" not in extra
+    # no national objective covers these measures
+    assert not any("target_text" in h.extra for h in head.values())
+
+
+def test_change_since_the_previous_release_period_not_the_earlier_release():
+    """QGH: Redditch has the widest female SII in both of the latest release's last two periods;
+    the change is against that release's own previous period (the earlier release was revised)."""
+    extra = hi.headline_fields("QGH")["sii_female_max_la"]
+    raw = m.sii_district_ua()
+    prev = raw[(raw["area_code"] == "E07000236") & (raw["sex"] == "Female") & (raw["period"] == extra["previous_period"])]
+    assert extra["place"] == "Redditch" and extra["previous"] == prev["value"].item()
+
+
+def _series(rows: list[tuple]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=["area_code", "area_name", "period", "value"])
+    df["kind"] = np.where(df["area_code"] == hi.ENGLAND, "england", "district")
+    return df.assign(sex="Male")
+
+
+@pytest.mark.parametrize("before, place, previous", [
+    ({"A": 70.0, "B": 72.0}, "Ashby", 70.0),        # the same authority was lowest: its change is given
+    ({"A": 73.0, "B": 72.0}, "Ashby", None),        # another was lowest then: no change
+    ({"A": 70.0, "B": None}, "Ashby", None),        # one was not published then: not the same comparison
+])
+def test_a_change_is_given_only_when_the_same_place_was_at_the_extreme(before, place, previous):
+    names = {"A": ("E07000001", "Ashby"), "B": ("E07000002", "Barton")}
+    rows = [(hi.ENGLAND, "England", p, v) for p, v in (("2020-22", 79.0), ("2021-23", 79.5))]
+    rows += [(*names[k], "2021-23", v) for k, v in {"A": 71.0, "B": 72.5}.items()]
+    rows += [(*names[k], "2020-22", v) for k, v in before.items()]
+    out = hi.extreme_la_fields(_series(rows), "Male", highest=False, dataset=m.LE_DS)
+    assert out["place"] == place and out["england"] == 79.5 and out["period_end"] == "2023-12-31"
+    assert out.get("previous") == previous and ("previous_period" in out) == (previous is not None)
+
+
+def test_authorities_tied_at_the_extreme_are_all_named():
+    rows = [(hi.ENGLAND, "England", "2021-23", 79.5), ("E07000001", "Ashby", "2021-23", 71.0),
+            ("E07000002", "Barton", "2021-23", 71.0), ("E07000003", "Cole", "2021-23", 74.0)]
+    out = hi.extreme_la_fields(_series(rows), "Male", highest=False, dataset=m.LE_DS)
+    assert out["place"] == "Ashby and Barton" and "previous" not in out
+
+
+def test_key_findings_page_shows_the_places_england_and_the_changes(built):
+    from types import SimpleNamespace
+
+    from analysis import frontmatter
+
+    ch, tmp_path = built
+    doc = json.loads((tmp_path / "data" / "headline.json").read_text())
+    book = SimpleNamespace(chapters=[SimpleNamespace(id="health_inequalities", title="Health inequalities")])
+    params = SimpleNamespace(icb=geography.find_icb("QGH"), imd_version=2019)
+    page = frontmatter.render_summary(book, params, {"health_inequalities": doc},
+                                      reference_date=pd.Timestamp(REFERENCE_DATE).date())
+    rows = {r.group(1): r.group(0) for r in re.finditer(r'<tr[^>]*data-key="([a-z0-9_]+)".*?</tr>', page, re.S)}
+    assert not {"sii_male_england", "sii_female_england"} & set(rows)
+    sii = rows["sii_female_max_la"]
+    assert "(Redditch)" in sii and ">8.0 years<" in sii and "since 2021-23" in sii
+    assert re.search(r">\+0\.8 years<", sii)  # 11.1 in 2022-24 against 10.3 in 2021-23
+    # practice life expectancy is labelled 2020: out of date; the latest life expectancy is not
+    assert 'data-out-of-date="true"' in rows["practice_le_male"]
+    assert 'data-out-of-date="false"' in rows["le_male_min_la"]
+    assert "does not yet give the date" not in page

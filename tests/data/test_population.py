@@ -201,6 +201,82 @@ def test_population_estimates_are_marked_out_of_date_and_the_census_is_not():
     assert not c.out_of_date and c.claim.code == "one_off"
 
 
+def test_key_findings_fields_agree_with_the_chapters_tables(qgh):
+    import numpy as np
+    import pandas as pd
+
+    from analysis.load import deprivation as dl
+
+    d = qgh.data_dir
+    h = {k: v.extra for k, v in qgh.headlines.items()}
+    quintiles, deciles = pd.read_csv(d / "imd_quintiles.csv"), pd.read_csv(d / "imd_deciles.csv")
+    assert h["core20_share"]["england"] == pytest.approx(quintiles["Share of England's residents (%)"].iloc[0])
+    assert h["core20_share"]["england"] == qgh.headlines["england_core20_share"].value
+    assert h["decile1_lsoa_share"]["england"] == pytest.approx(deciles["Share of England's neighbourhoods (%)"].iloc[0])
+    # England's average score is the population-weighted mean of the 42 ICBs' (every neighbourhood is in one)
+    rank = pd.read_csv(d / "icb_core20_ranking.csv")
+    score = [c for c in rank.columns if c.startswith("Average IMD 2019 score")][0]
+    assert h["imd_average_score"]["england"] == pytest.approx(np.average(rank[score], weights=rank["Residents (mid-2020)"]))
+    eth = pd.read_csv(d / "ethnicity.csv").set_index("Ethnic group")
+    assert h["non_white_share"]["england"] == pytest.approx(100 - eth.loc["White", "England share (%)"])
+    dis = pd.read_csv(d / "disability.csv").set_index("Area")
+    assert h["disabled_share"]["england"] == pytest.approx(dis.loc["England", "Share disabled (%, crude)"])
+    for key in ("population", "n_lsoas", "core20_population", "decile1_lsoas", "core20_rank"):
+        assert "england" not in h[key], key  # no England value on the same scale
+    assert not any({"place", "target_text"} & set(e) for e in h.values())
+    # the change: the mid-2019 estimates of the same neighbourhoods (the map data lists them all)
+    hoods = pd.read_csv(d / "imd_map_data.csv")
+    assert qgh.headlines["population"].value == hoods["population"].sum()
+    earlier = max(y for y in dl.POP_FILES if y < dep.MID_YEAR_FOR_2019)
+    before = dl.population_lsoa11(earlier).set_index("lsoa_code")["population"]
+    assert h["population"]["previous"] == before.loc[hoods["lsoa_code"]].sum()
+    assert h["core20_population"]["previous"] == before.loc[hoods.loc[hoods["imd_decile"] <= 2, "lsoa_code"]].sum()
+    assert h["population"]["previous_period"] == h["core20_population"]["previous_period"] == f"mid-{earlier}"
+    for key in ("core20_share", "core20_rank", "imd_average_score", "decile1_lsoa_share", "decile1_lsoas"):
+        assert "previous" not in h[key], key  # the same index: a change would be population drift alone
+    # dated as the chapter dates them: population by the estimates, neighbourhoods by the IMD, Census by Census day
+    for key in ("population", "core20_population", "core20_share", "core20_rank", "imd_average_score"):
+        assert (h[key]["period_end"], h[key]["frequency"]) == (f"{dep.MID_YEAR_FOR_2019}-06-30", "annual"), key
+    for key in ("n_lsoas", "decile1_lsoas", "decile1_lsoa_share"):
+        assert (h[key]["period_end"], h[key]["frequency"]) == ("2016-03-31", "one-off"), key  # IoD2019: 2015/16
+    for key in ("non_white_share", "disabled_share"):
+        assert (h[key]["period_end"], h[key]["frequency"]) == (pop.census_day().date().isoformat(), "one-off")
+
+
+def test_key_findings_fields_of_the_imd_2025_edition():
+    h = pop.headline_fields("QGH", 2025)
+    # Census 2021 population: no earlier count on 2021 neighbourhoods in the data; a one-off
+    assert not any("previous" in e for e in h.values())
+    assert (h["population"]["period_end"], h["population"]["frequency"]) == (pop.census_day().date().isoformat(),
+                                                                             "one-off")
+    # the manifest's period of IoD2025 names no years: the neighbourhood counts are not dated
+    assert not {"period_end", "frequency"} & set(h["n_lsoas"]) and pop.imd_dating(2025) is None
+    assert h["core20_share"]["england"] == pytest.approx(dep.england_summary(2025)["core20_share"])
+
+
+def test_key_findings_page_marks_the_mid_year_estimates_out_of_date_and_gives_the_change(qgh):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from analysis import frontmatter
+
+    doc = json.loads((qgh.data_dir / "headline.json").read_text())
+    book = SimpleNamespace(chapters=[SimpleNamespace(id="population", title="Population and deprivation")])
+    page = frontmatter.render_summary(book, SimpleNamespace(icb=geography.find_icb("QGH"), imd_version=2019),
+                                      {"population": doc}, reference_date=dt.date(2026, 11, 1))
+    rows = {r.group(1): r.group(0) for r in re.finditer(r'<tr[^>]*data-key="([a-z0-9_]+)".*?</tr>', page, re.S)}
+    assert "england_core20_share" not in rows, "England's share is the England column of the Core20 share"
+    head = doc["headlines"]
+    change = head["population"]["value"] - head["population"]["extra"]["previous"]
+    assert f">{'+' if change > 0 else chr(0x2212)}{abs(change):,.0f}<" in rows["population"]
+    assert "since mid-2019" in rows["population"] and "data end June 2020" in rows["population"]
+    assert 'data-out-of-date="true"' in rows["core20_share"]
+    assert f">{head['england_core20_share']['value']:.1f}%<" in rows["core20_share"]
+    assert 'data-out-of-date="false"' in rows["non_white_share"] and 'data-out-of-date="false"' in rows["n_lsoas"]
+    # the chapter says the same of its population count
+    assert "out of date" in qgh.glued["population_currency"]
+
+
 def test_claims_are_claims_with_recorded_inputs():
     for key, claim in pop.claims("QXU", 2025, "").items():
         assert isinstance(claim, C.Claim) and claim.inputs["function"] == "compare", key

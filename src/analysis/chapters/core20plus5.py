@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .. import claims as C
-from .. import deprivation, geography, objectives, stats
+from .. import deprivation, geography, objectives, sources, stats
 from ..geography import ICB
 from ..load import cardiovascular, clinical, primary_care
 from ..report import Chapter, esc, fmt, plural
@@ -266,6 +266,12 @@ def _to_month_end(label: str) -> pd.Timestamp:
         raise ValueError(f"expected a CVDPREVENT period such as 'To March 2026', got {label!r}")
     start = dt.datetime.strptime(f"1 {m.group(1)} {m.group(2)}", "%d %B %Y")
     return pd.Timestamp(start) + pd.offsets.MonthEnd(0)
+
+
+#: The dental survey of five-year-olds is every two years (2014/15 ... 2021/22, 2023/24; the
+#: manifest says "annual", the closest frequency it knows) and is published about a year after its
+#: school year ends: 36 months before it is out of date.
+ORAL_MAX_AGE_MONTHS = 36
 
 
 def _school_year_end(label: str) -> pd.Timestamp:
@@ -1015,6 +1021,108 @@ def headline_figures(icb_code: str, imd_version: int = 2019) -> dict[str, float]
     return out
 
 
+def _dated(period_end: object, dataset: str, max_age_months: int | None = None) -> dict:
+    """The key findings page's date fields: the period's end and the manifest's publication
+    frequency of ``dataset`` (``max_age_months`` where the chapter overrides it, as for the
+    biennial dental survey, so that the page and the chapter judge the data alike)."""
+    out = {"period_end": pd.Timestamp(period_end).date().isoformat(),
+           "frequency": sources.dataset_meta(dataset)["frequency"]}
+    if max_age_months is not None:
+        out["max_age_months"] = max_age_months
+    return out
+
+
+def _target(measure: str, period_end: object) -> dict:
+    """The national objective in force for the data's period, in the registry's words; nothing
+    where none is recorded for that planning year."""
+    in_force = objectives.objective_in_force(measure, period_end)
+    return {"target_text": in_force.objective.target_text} if in_force else {}
+
+
+def extreme_area_fields(df: pd.DataFrame, period_col: str, period: object, *, highest: bool) -> dict:
+    """For a "lowest (or highest) of the ICB's local authorities" headline in ``period``, from
+    ``df`` (every period of the series for the ICB's areas and England, ``E92000001``): the
+    authority at that value (every one tied at it, named), England's value, and the series'
+    previous period's value. The change is given only where the same authorities are published in
+    both periods and the same one(s) are at the extreme, so that it reads true both as the named
+    place's change and as the change in the lowest (highest) of the ICB's authorities."""
+    periods = sorted(df[period_col].dropna().unique())
+    areas = df[df["area_code"] != "E92000001"].dropna(subset=["value"])
+
+    def at(p: object) -> tuple[pd.DataFrame, float, pd.DataFrame]:
+        rows = areas[areas[period_col] == p].set_index("area_code")
+        value = float(rows["value"].max() if highest else rows["value"].min())
+        return rows, value, rows[rows["value"] == value].sort_values("area_name")
+
+    now, _, top = at(period)
+    out = {"place": _and_list(list(top["area_name"]))}
+    eng = df[(df["area_code"] == "E92000001") & (df[period_col] == period)].dropna(subset=["value"])
+    if len(eng) == 1:
+        out["england"] = float(eng["value"].iloc[0])
+    i = periods.index(period)
+    if i > 0:
+        before, value, top_before = at(periods[i - 1])
+        if set(before.index) == set(now.index) and list(top_before.index) == list(top.index):
+            out.update(previous=value, previous_period=str(periods[i - 1]))
+    return out
+
+
+def headline_fields(icb_code: str) -> dict[str, dict]:
+    """For each headline figure (:func:`headline_figures`), what the key findings page shows
+    beside it (the optional arguments of :meth:`analysis.report.Chapter.headline`).
+
+    * England's value of the same measure and period, except for the SII in hypertension
+      prevalence: the ICB's is across its own fifths of patients and England's across national
+      fifths, which the chapter never sets side by side;
+    * the national objective in force for the data's planning year
+      (:func:`analysis.objectives.objective_in_force`): hypertension treated to target and
+      early-stage cancer are the measures the registry holds; the ambitions for severe mental
+      illness and continuity of carer are not national objectives there, so no target is given;
+    * the previous period for the rolling 12-month severe mental illness checks: the same
+      quarter a year earlier, not the quarter before (the checks are counted most at the year
+      end, so a quarter-on-quarter change mixes the season with progress), where the ICB is
+      made of the same number of sub-ICB locations in both; and for the extremes among the ICB's
+      local authorities (:func:`extreme_area_fields`). QOF prevalence has no earlier ICB figure
+      in the data held (QOF 2022-23 is practice data on other footprints);
+    * the named place and the data's period end and publication frequency.
+    """
+    f = facts(geography.find_icb(icb_code).ods_code)
+    out: dict[str, dict] = {}
+    hyp_i, hyp_e = f.qof["hyp"].iloc[0], f.qof["hyp"].iloc[1]
+    end = _year_end(hyp_i["period"])
+    out["hyp_treated_to_target_pct"] = {"england": float(hyp_e["value"]), **_target("hypertension", end),
+                                        **_dated(end, primary_care.QOF2425)}
+    last, last_e = f.smi_icb.iloc[-1], f.smi_eng.iloc[-1]
+    smi = {"england": float(last_e["value"]), **_dated(last["quarter_end"], clinical.SMI_PHC)}
+    year_before = f.smi_icb[f.smi_icb["quarter_end"] == last["quarter_end"] - pd.DateOffset(years=1)]
+    if len(year_before) == 1 and year_before["n_orgs"].iloc[0] == last["n_orgs"]:
+        smi.update(previous=float(year_before["value"].iloc[0]),
+                   previous_period=f"12 months to {_month_text(year_before['quarter_end'].iloc[0])}")
+    out["smi_all_six_checks_pct"] = smi
+    for key, g in (("copd", "COPD"), ("asthma", "AST"), ("diabetes", "DM"), ("epilepsy", "EP"), ("smi_register", "MH")):
+        p = f.prev(g, "England")
+        out[f"{key}_prevalence_pct"] = {"england": float(p["value"]),
+                                        **_dated(_year_end(p["period"]), primary_care.QOF2425)}
+    msds_end = pd.Timestamp(f.maternity["period_start"].iloc[0]) + pd.offsets.MonthEnd(0)
+    out["continuity_of_carer_pct"] = {"england": float(f.area_row(f.coc, "England")["value"]),
+                                      **_dated(msds_end, clinical.MSDS_MONTHLY)}
+    cs = f.cancer_latest
+    if len(cs):
+        year = cs["year"].iloc[0]
+        end = pd.Timestamp(f"{int(year)}-12-31")
+        out["cancer_early_stage_lowest_la_pct"] = {
+            **extreme_area_fields(f.cancer, "year", year, highest=False), **_target("cancer_early_stage", end),
+            **_dated(end, clinical.CANCER_STAGE)}
+        out["cancer_early_stage_year"] = _dated(end, clinical.CANCER_STAGE)
+    oh = f.oral_latest
+    period = oh["period"].iloc[0]
+    oral = _dated(_school_year_end(period), clinical.ORAL, ORAL_MAX_AGE_MONTHS)
+    out["dental_decay_highest_la_pct"] = {**extreme_area_fields(f.oral, "period", period, highest=True), **oral}
+    out["dental_decay_survey_end_year"] = oral
+    out["hyp_prevalence_sii_pp"] = _dated(_year_end(f.by_quintile["period"].iloc[0]), primary_care.QOF2223)
+    return out
+
+
 #: Headline figures that are legitimately missing for some ICBs, and why.
 NOT_AVAILABLE = {
     "continuity_of_carer_pct": "The Local Maternity and Neonatal System submitted no continuity-of-carer "
@@ -1176,8 +1284,11 @@ class _Page:
         for name in OUTPUT_ORDER:
             make, args, kw = self.pending.pop(name)
             make(*args, **kw)
-    def cur(self, period_end: object, frequency: str, max_age_months: int | None = None) -> C.Currency:
-        return C.currency(period_end, frequency, self.ref, max_age_months=max_age_months)
+    def cur(self, period_end: object, dataset: str, max_age_months: int | None = None) -> C.Currency:
+        """Are ``dataset``'s data ending ``period_end`` out of date? By the publication frequency the
+        manifest records for it (``max_age_months`` overrides, for a known longer cycle)."""
+        return C.currency(period_end, sources.dataset_meta(dataset)["frequency"], self.ref,
+                          max_age_months=max_age_months)
 
     def write(self) -> Chapter:
         ch = self.ch
@@ -1208,19 +1319,19 @@ class _Page:
         f, ch = self.f, self.ch
         self.qof_now = str(f.prevalence["period"].iloc[0])
         self.qof_then = str(f.by_quintile["period"].iloc[0])
-        self.cur_qof_now = self.cur(_year_end(self.qof_now), "annual")
-        self.cur_qof_then = self.cur(_year_end(self.qof_then), "annual")
+        self.cur_qof_now = self.cur(_year_end(self.qof_now), primary_care.QOF2425)
+        self.cur_qof_then = self.cur(_year_end(self.qof_then), primary_care.QOF2223)
         ch.text("qof_period", self.qof_now)
         ch.text("qof_practice_period", self.qof_then)
         ch.say("qof_practice_currency", _currency_suffix(self.cur_qof_then))
         cvd_period = str(f.cvd["period"].iloc[0])
         self.cvd_period = "12 months " + cvd_period[0].lower() + cvd_period[1:]
-        self.cur_cvd = self.cur(_to_month_end(cvd_period), "quarterly")
+        self.cur_cvd = self.cur(_to_month_end(cvd_period), clinical.CVDPREVENT)
         ch.text("cvd_period", self.cvd_period)
         ch.say("cvd_currency", _currency_suffix(self.cur_cvd))
         self.msds_month = _month_text(f.maternity["period_start"].iloc[0])
         self.msds_end = pd.Timestamp(f.maternity["period_start"].iloc[0]) + pd.offsets.MonthEnd(0)
-        self.cur_msds = self.cur(self.msds_end, "monthly")
+        self.cur_msds = self.cur(self.msds_end, clinical.MSDS_MONTHLY)
         ch.text("msds_month", self.msds_month)
 
     def ambitions(self) -> None:
@@ -1326,7 +1437,7 @@ class _Page:
 
         last, last_e = f.smi_icb.iloc[-1], f.smi_eng.iloc[-1]
         end = last["quarter_end"]
-        self.cur_smi = self.cur(end, "quarterly")
+        self.cur_smi = self.cur(end, clinical.SMI_PHC)
         period = f"12 months to {_month_text(end)}"
         target = float(self.amb.loc["smi", "target_pct"])
         ch.text("smi_period", period)
@@ -1504,7 +1615,7 @@ class _Page:
         eng_all = f.cancer[f.cancer["area_code"] == "E92000001"].sort_values("year")
         if len(cs):
             year = int(cs["year"].iloc[0])
-            cur = self.cur(pd.Timestamp(f"{year}-12-31"), "annual")
+            cur = self.cur(pd.Timestamp(f"{year}-12-31"), clinical.CANCER_STAGE)
             ood = _currency_mark(cur)
             eng = float(eng_all.loc[eng_all["year"] == year, "value"].iloc[0])
             lo, hi = cs.loc[cs["value"].idxmin()], cs.loc[cs["value"].idxmax()]
@@ -1535,7 +1646,7 @@ class _Page:
             last = int(eng_all["year"].max())
             self.summary_row("cancer", "Not published", _pct(eng_all["value"].iloc[-1]), "Not held by deprivation",
                              str(last), pd.Timestamp(f"{last}-12-31"),
-                             self.cur(pd.Timestamp(f"{last}-12-31"), "annual").out_of_date)
+                             self.cur(pd.Timestamp(f"{last}-12-31"), clinical.CANCER_STAGE).out_of_date)
         la = f.cancer[f.cancer["area_code"] != "E92000001"]
         fig, ax = plt.subplots(figsize=(8, 4.5))
         palette = [figures.NHS_BLUE, figures.NHS_ORANGE, figures.NHS_AQUA_GREEN, figures.NHS_PURPLE, figures.NHS_RED,
@@ -1683,7 +1794,7 @@ class _Page:
         period = str(lp["period"].iloc[0])
         period_text = "12 months " + period[0].lower() + period[1:]
         end = pd.Period(str(lp["period_end"].iloc[0]), freq="M").end_time.normalize()
-        cur = self.cur(end, "quarterly")
+        cur = self.cur(end, cardiovascular.CVDP_ICB)
         q1, q5 = f.lipid_row(self.name, 1), f.lipid_row(self.name, 5)
         if "lipids_icb_gap" in cl:
             ch.say("lipids_icb_sentence",
@@ -1718,7 +1829,7 @@ class _Page:
         h = f.heec
         year = int(h["year"].iloc[0])
         label = f"{year - 1}/{str(year)[-2:]}"
-        cur = self.cur(_year_end(label), "annual")
+        cur = self.cur(_year_end(label), primary_care.HEEC)
         mine = h[h["area"] == self.name].dropna(subset=["median_value"])
         eng = h[h["area"] == "England"].dropna(subset=["median_value"])
         lead = ("The Health Equity Evidence Centre (HEEC) publishes, for each ICB, the median blood pressure control "
@@ -1764,9 +1875,7 @@ class _Page:
         f, ch, n = self.f, self.ch, self.n
         ol = f.oral_latest.sort_values("value")
         period = str(ol["period"].iloc[0])
-        # The survey of five-year-olds is every two years (2014/15 ... 2021/22, 2023/24) and is published
-        # about a year after its school year ends: 36 months before it is out of date.
-        cur = self.cur(_school_year_end(period), "annual", max_age_months=36)
+        cur = self.cur(_school_year_end(period), clinical.ORAL, max_age_months=ORAL_MAX_AGE_MONTHS)
         ood = _currency_mark(cur)
         eng = float(f.oral.loc[(f.oral["area_code"] == "E92000001") & (f.oral["period"] == period), "value"].iloc[0])
         worst = ol.iloc[-1]
@@ -1827,7 +1936,7 @@ class _Page:
         sh = f.self_harm_latest
         if len(sh):
             period = str(sh["period"].iloc[0])
-            cur = self.cur(_year_end(period), "annual")
+            cur = self.cur(_year_end(period), clinical.MH_OLD)
             eng = float(f.self_harm.loc[(f.self_harm["area_code"] == "E92000001") & (f.self_harm["period"] == period),
                                         "value"].iloc[0])
             rate = lambda v: fmt(v, "rate", dp=1)  # noqa: E731
@@ -1847,7 +1956,7 @@ class _Page:
             ch.say("self_harm_sentence", f"No related series is published for {self.pos} local authorities.")
             self.summary_row("cyp_mental_health", "Not available", fmt(last["value"], "rate", dp=1),
                              "Not held by deprivation", str(last["period"]), _year_end(last["period"]),
-                             self.cur(_year_end(last["period"]), "annual").out_of_date)
+                             self.cur(_year_end(last["period"]), clinical.MH_OLD).out_of_date)
         tab = f.self_harm[["area_code", "area_name", "period", "value", "compared_to_england"]]
         tab = tab.assign(value=tab["value"].astype(object).where(tab["value"].notna(), "suppressed")).rename(columns={
             "area_code": "Area code", "area_name": "Area", "period": "Period",
@@ -1982,18 +2091,19 @@ class _Page:
             "dental_decay_survey_end_year": (str(oh["period"].iloc[0]), "oral"),
             "hyp_prevalence_sii_pp": (self.qof_then, "qof_then"),
         }
+        fields = headline_fields(f.icb.ods_code)
         for key, value in head.items():
             if isinstance(value, float) and np.isnan(value):
                 continue  # documented as not available (NOT_AVAILABLE)
             per, src = period.get(key, (self.qof_now, "qof_now"))
-            ch.headline(key, value, period=per, source=self.S[src], summary=not key.endswith("_year"))
+            ch.headline(key, value, period=per, source=self.S[src], summary=not key.endswith("_year"), **fields[key])
 
 
 __all__ = [
     "AMBITIONS", "BP_HEEC", "COC", "CONDITIONS", "CVD_NAMES", "DATA_GAPS", "DATA_STATUS", "Facts", "HYP_CODES",
-    "ICB_FIFTHS", "NATIONAL_FIFTHS", "NOT_AVAILABLE", "OUTPUT_ORDER", "QOF_GROUPS", "QOF_MEASURES", "UNMEASURED",
-    "ambitions_table", "build", "cancer_stage_areas", "claims", "cvdprevent_gradient", "cvdprevent_icb_lipids", "facts",
-    "headline_figures", "heec_indicator_by_group", "icb_area_codes", "latest_published", "maternity_coc_groups",
+    "ICB_FIFTHS", "NATIONAL_FIFTHS", "NOT_AVAILABLE", "ORAL_MAX_AGE_MONTHS", "OUTPUT_ORDER", "QOF_GROUPS",
+    "QOF_MEASURES", "UNMEASURED", "ambitions_table", "build", "cancer_stage_areas", "claims", "cvdprevent_gradient",
+    "cvdprevent_icb_lipids", "extreme_area_fields", "facts", "headline_fields", "headline_figures", "heec_indicator_by_group", "icb_area_codes", "latest_published", "maternity_coc_groups",
     "maternity_icb", "maternity_lmns_funnel", "oral_health_areas", "practice_quintile_coverage",
     "prevalence_by_icb_fifth", "prevalence_by_practice_quintile", "prevalence_sii", "qof_indicator",
     "qof_indicator_all_icbs", "qof_prevalence", "self_harm_areas", "smi_checks", "smi_subicb_funnel",

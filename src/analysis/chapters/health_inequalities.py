@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .. import claims as C
-from .. import deprivation, geography, stats
+from .. import deprivation, geography, sources, stats
 from ..load import mortality as mort
 from ..load import primary_care
 from ..report import Chapter, esc, fmt, org_name, plural
@@ -95,9 +95,6 @@ SOURCES = {
                  "Fingertips 93553 (practice IMD 2019 score); NHS England QOF list sizes"),
 }
 
-#: How often each dataset is published (for claims.currency).
-FREQUENCY = "annual"
-
 #: Readable type of each area (the book never shows the internal kind).
 AREA_TYPES = {"E92": "England", "E10": "County", "E06": "Unitary authority", "E07": "District",
               "E08": "Metropolitan district", "E09": "London borough", "E47": "Combined authority",
@@ -159,8 +156,14 @@ def _reference(reference_date):
     return reference_date
 
 
-def _currency(period_end, reference_date) -> C.Currency:
-    return C.currency(period_end, FREQUENCY, _reference(reference_date))
+def _frequency(dataset: str) -> str:
+    """How often ``dataset`` is published, as the manifest records it (for claims.currency; every
+    dataset of the manifest has one, tests/test_sources.py)."""
+    return sources.dataset_meta(dataset)["frequency"]
+
+
+def _currency(period_end, reference_date, dataset: str) -> C.Currency:
+    return C.currency(period_end, _frequency(dataset), _reference(reference_date))
 
 
 # ----------------------------------------------------------------------------- geography
@@ -1129,7 +1132,7 @@ def _build_le(ch: Chapter, ctx: dict) -> None:
     le = _le(ods)
     period = le["period"].max()
     ch.text("le_period", period)
-    ch.text("le_currency", _currency(_period_end(period), ref).label)
+    ch.text("le_currency", _currency(_period_end(period), ref, mort.LE_DS).label)
     eng = le[(le["period"] == period) & (le["kind"] == "england")].set_index("sex")["value"]
     for sex in SEXES:
         s = sex.lower()
@@ -1169,7 +1172,7 @@ def _build_hle(ch: Chapter, ctx: dict) -> None:
     lat = _hle_latest(ods)
     period = lat["period"].iloc[0]
     ch.text("hle_period", period)
-    ch.text("hle_currency", _currency(_period_end(period), ref).label)
+    ch.text("hle_currency", _currency(_period_end(period), ref, mort.HLE_DS).label)
     low = _hle_lowest(ods)
     for sex in SEXES:
         s = sex.lower()
@@ -1256,7 +1259,7 @@ def _build_sii(ch: Chapter, ctx: dict) -> None:
     plan = plan_comparison(ods)
     pe = plan[plan["kind"] == "england"].iloc[0]
     ch.text("sii_period", period)
-    ch.text("sii_currency", _currency(_period_end(period), ref).label)
+    ch.text("sii_currency", _currency(_period_end(period), ref, mort.SII_DS).label)
     ch.text("plan_period", PLAN_PERIOD)
     ch.text("sii_male_england_plan_period", _years(pe["sii_plan_period"], "England SII plan period"))
     for sex in SEXES:
@@ -1349,7 +1352,7 @@ def _plan_box(ch: Chapter, ctx: dict, plan: pd.DataFrame) -> None:
                                                  for r in known.itertuples()) + ".")
     latest = []
     for r in rows[rows["sii_latest"].notna()].itertuples():
-        cur = _currency(_period_end(r.latest_period), ref)
+        cur = _currency(_period_end(r.latest_period), ref, mort.SII_DS)
         when = esc(r.latest_period) + (f"; {esc(cur.label)}" if cur.out_of_date else "")
         extra = ("; the last period published for the county here, later values exist only for its districts"
                  if r.kind == "county" else "")
@@ -1380,7 +1383,7 @@ def _glue_latest_rates(ch: Chapter, prefix: str, df: pd.DataFrame, ref, areas_wo
     la = lat[lat["kind"] != "england"]
     eng = float(lat.loc[lat["kind"] == "england", "value"].iloc[0])
     ch.text(f"{prefix}_period", period)
-    ch.text(f"{prefix}_currency", _currency(_period_end(period), ref).label)
+    ch.text(f"{prefix}_currency", _currency(_period_end(period), ref, mort.MORT_DS).label)
     ch.text(f"{prefix}_england", fmt(eng, "rate", what=f"England {prefix} rate"))
     ch.say(f"{prefix}_counts", _counts_phrase(la["significance"], _JUDGED, plural(len(la), *areas_word),
                                               la["area_name"]))
@@ -1457,12 +1460,14 @@ def _build_practices(ch: Chapter, ctx: dict, imd_version: int) -> None:
     summ = _quintiles(ods)
     grads = _gradients(ods)
     head = headline_figures(ods)
+    practice_cur = _currency(_period_end(str(info["year"])), ref, mort.PRAC_LE_DS)
     ch.text("practice_year", str(info["year"]))
-    ch.text("practice_currency", _currency(_period_end(str(info["year"])), ref).label)
+    ch.text("practice_currency", practice_cur.label)
     lp = info["list_period"]
     ch.text("list_period", lp)
     # QOF years are financial years: 2022-23 ends on 31 March 2023.
-    ch.text("list_currency", _currency(pd.Timestamp(year=int(lp[:2] + lp[-2:]), month=3, day=31), ref).label)
+    list_cur = _currency(pd.Timestamp(year=int(lp[:2] + lp[-2:]), month=3, day=31), ref, mort.QOF_DS)
+    ch.text("list_currency", list_cur.label)
     ch.text("icb_practices", fmt(info["icb_practices"], "count"))
     ch.text("icb_practices_with_le", fmt(info["icb_with_le"], "count"))
     male_sii_sentence = None
@@ -1558,9 +1563,9 @@ def _build_practices(ch: Chapter, ctx: dict, imd_version: int) -> None:
     notes = [
         f"Practice life expectancy is OHID's estimate for each practice's registered patients from the life "
         f"expectancy of the neighbourhoods (middle layer super output areas) where they live, pooled over several "
-        f"years; the file labels its latest period {esc(info['year'])} ({esc(_currency(_period_end(str(info['year'])), ref).label)}). "
+        f"years; the file labels its latest period {esc(info['year'])} ({esc(practice_cur.label)}). "
         f"Practices, their ICB and list sizes are those of the Quality and Outcomes Framework (QOF) {esc(lp)} "
-        f"({esc(_currency(pd.Timestamp(year=int(lp[:2] + lp[-2:]), month=3, day=31), ref).label)}); practice "
+        f"({esc(list_cur.label)}); practice "
         "deprivation is the IMD 2019 score of where the patients live. " + (
             f"{fmt(info['icb_practices'] - info['icb_with_le'], 'count')} of the ICB's "
             f"{fmt(info['icb_practices'], 'count')} practices have no published life expectancy (practices that "
@@ -1648,6 +1653,84 @@ def _practice_csv(df: pd.DataFrame) -> pd.DataFrame:
                                "le_female": "Female life expectancy (years)"})
 
 
+def _dated(period: str, dataset: str) -> dict:
+    """The key findings page's date fields for data of ``period`` from ``dataset``: the period's
+    end (as the chapter's own currency words use it) and the manifest's publication frequency."""
+    return {"period_end": _period_end(period).date().isoformat(), "frequency": _frequency(dataset)}
+
+
+def _la_values(df: pd.DataFrame, period: str, sex: str | None) -> pd.DataFrame:
+    """Published values of the ICB's districts/UAs in ``period`` (by area code)."""
+    rows = df[(df["period"] == period) & df["kind"].isin(["unitary", "district"]) & df["value"].notna()]
+    return (rows if sex is None else rows[rows["sex"] == sex]).set_index("area_code")
+
+
+def _extreme(rows: pd.DataFrame, highest: bool) -> tuple[float, pd.DataFrame]:
+    value = float(rows["value"].max() if highest else rows["value"].min())
+    return value, rows[rows["value"] == value].sort_values("area_name")
+
+
+def extreme_la_fields(df: pd.DataFrame, sex: str | None, *, highest: bool, dataset: str) -> dict:
+    """What the key findings page shows beside a "lowest (or highest) of the ICB's local
+    authorities" headline drawn from ``df`` (one series and release, as :func:`_pick` gives it,
+    with England), for its latest period:
+
+    * ``place``: the authority at that value (authorities tied at it are all named);
+    * ``england``: England's value for the same period and sex;
+    * ``previous`` and ``previous_period``: the value in the series' previous period, only where
+      the same authorities are published in both periods and the same one(s) are at the extreme,
+      so that the change reads true both as the named place's change and as the change in the
+      lowest (highest) of the ICB's authorities; otherwise no change is given;
+    * ``period_end`` and ``frequency`` (:func:`_dated`).
+    """
+    periods = sorted(df["period"].dropna().unique())
+    latest = periods[-1]
+    now = _la_values(df, latest, sex)
+    if now.empty:
+        raise ValueError(f"no published value for any of the ICB's local authorities in {latest}")
+    _, at = _extreme(now, highest)
+    out = {"place": _and(at["area_name"]), **_dated(latest, dataset)}
+    eng = df[(df["period"] == latest) & (df["kind"] == "england") & df["value"].notna()]
+    eng = eng if sex is None else eng[eng["sex"] == sex]
+    if len(eng) == 1:
+        out["england"] = float(eng["value"].iloc[0])
+    if len(periods) > 1:
+        before = _la_values(df, periods[-2], sex)
+        if set(before.index) == set(now.index):
+            value_before, at_before = _extreme(before, highest)
+            if list(at_before.index) == list(at.index):
+                out.update(previous=value_before, previous_period=periods[-2])
+    return out
+
+
+def headline_fields(icb_code: str) -> dict[str, dict]:
+    """For each headline figure (:func:`headline_figures`), what the key findings page shows
+    beside it (the optional arguments of :meth:`analysis.report.Chapter.headline`): England's
+    value, the named place and the previous period's value for the extremes among the ICB's
+    local authorities (:func:`extreme_la_fields`), England's list-size-weighted practice life
+    expectancy, and the data's period end and publication frequency for every figure. No
+    national objective covers these measures, so no target is given. England's own SII
+    headlines are kept off the page (``summary``: False): their value is the England column of
+    the widest gap's row."""
+    ods = geography.find_icb(icb_code).ods_code
+    le = _le(ods)
+    sii = _sii(ods)
+    sii = sii[sii["source"] == latest_sii_source()]
+    df, info = practice_table(ods)
+    out: dict[str, dict] = {}
+    for sex in SEXES:
+        s = sex.lower()
+        out[f"le_{s}_min_la"] = extreme_la_fields(le, sex, highest=False, dataset=mort.LE_DS)
+        out[f"le_{s}_max_la"] = extreme_la_fields(le, sex, highest=True, dataset=mort.LE_DS)
+        out[f"sii_{s}_max_la"] = extreme_la_fields(sii, sex, highest=True, dataset=mort.SII_DS)
+        out[f"sii_{s}_england"] = {"summary": False, **_dated(sii["period"].max(), mort.SII_DS)}
+        out[f"practice_le_{s}"] = {"england": _wmean(df[_le_col(sex)], df["list_size"]),
+                                   **_dated(str(info["year"]), mort.PRAC_LE_DS)}
+    out["u75_preventable_max_la"] = extreme_la_fields(u75_preventable_table(ods), None, highest=True,
+                                                      dataset=mort.MORT_DS)
+    return out
+
+
 def _build_headlines(ch: Chapter, ctx: dict) -> None:
     ods = ctx["ods"]
     head = headline_figures(ods)
@@ -1658,14 +1741,15 @@ def _build_headlines(ch: Chapter, ctx: dict) -> None:
     _, info = practice_table(ods)
     where = {"le": (le_p, SOURCES["le"]), "sii": (sii_p, SOURCES["sii"]), "u75": (u75_p, SOURCES["u75"]),
              "practice": (str(info["year"]), SOURCES["practice"])}
+    fields = headline_fields(ods)
     for key, value in head.items():
         period, source = where[key.split("_")[0]]
-        ch.headline(key, value, period=period, source=source)
+        ch.headline(key, value, period=period, source=source, **fields[key])
 
 
 __all__ = [
     "CODE_SUCCESSORS", "MAIN_SHARE", "MIN_PRACTICES", "PLAN_PERIOD", "PLAN_QUOTES", "SOURCES", "build", "claims",
-    "headline_figures", "hle_series", "hle_table", "icb_areas", "le_hle_gap", "le_series", "missing_areas",
+    "extreme_la_fields", "headline_fields", "headline_figures", "hle_series", "hle_table", "icb_areas", "le_hle_gap", "le_series", "missing_areas",
     "partial_areas", "plan_comparison", "practice_gradient", "practice_quintile_summary", "practice_table",
     "sii_backtest", "sii_revision_summary", "sii_series", "suppressed_areas", "u75_cvd_table",
     "u75_preventable_table", "validation_markdown",

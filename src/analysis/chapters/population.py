@@ -200,7 +200,8 @@ def census_day() -> pd.Timestamp:
 
 def imd2019_data_years() -> str:
     """The years most IMD 2019 indicators describe, from the manifest's period of the IoD2019
-    files ("IoD2019 (data mostly 2015/16)" -> "2015/16")."""
+    files ("IoD2019 (data mostly from 2015/16)" -> "2015/16"; the older wording without "from" is
+    read too)."""
     label = sources.latest(dl.IMD19).period.label
     m = re.search(r"data mostly (?:from )?(\S+?)\)", label)
     if not m:
@@ -533,13 +534,105 @@ def top_domain(icb: geography.ICB | str, imd_version: int) -> pd.Series:
     return d.loc[d["share"].idxmax()]
 
 
-def _currency(imd_version: int, reference_date: object) -> C.Currency:
-    """Is the population count out of date? ONS mid-year estimates are annual (as at 30 June);
-    the Census is a one-off."""
-    ref = _reference_date(reference_date)
+def _frequency(dataset: str) -> str:
+    """How often ``dataset`` is published, as the manifest records it (every dataset has one)."""
+    return sources.dataset_meta(dataset)["frequency"]
+
+
+def population_dating(imd_version: int) -> tuple[pd.Timestamp, str]:
+    """When the edition's population was counted and how often such a count is published: ONS
+    mid-year estimates (as at 30 June; the manifest's frequency of the population dataset) for IMD
+    2019, Census day for IMD 2025. The Census usual residents come in the population dataset's
+    files, but a Census is a one-off count: its frequency is that of the Census tables."""
     if int(imd_version) == 2019:
-        return C.currency(dt.date(dep.MID_YEAR_FOR_2019, 6, 30), "annual", ref)
-    return C.currency(census_day(), "one-off", ref)
+        return pd.Timestamp(year=dep.MID_YEAR_FOR_2019, month=6, day=30), _frequency(dl.POP)
+    return census_day(), _frequency(census.ETH)
+
+
+def imd_dating(imd_version: int) -> tuple[pd.Timestamp, str] | None:
+    """When the edition's IMD data end and how often it is published, where the manifest says:
+    IoD2019's indicators mostly describe the financial year it names ("2015/16": the year ends
+    in March 2016); the manifest's period of IoD2025 names no years (None)."""
+    if int(imd_version) != 2019:
+        return None
+    m = re.fullmatch(r"(\d{4})/(\d{2})", imd2019_data_years())
+    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
+        raise ValueError(f"dataset {dl.IMD19!r}: the data years {imd2019_data_years()!r} are not a financial year "
+                         "such as 2015/16")
+    return pd.Timestamp(year=int(m.group(1)) + 1, month=3, day=31), _frequency(dl.IMD19)
+
+
+def _currency(imd_version: int, reference_date: object) -> C.Currency:
+    """Is the population count out of date (:func:`population_dating`)?"""
+    return C.currency(*population_dating(imd_version), _reference_date(reference_date))
+
+
+def previous_population(icb: geography.ICB | str, imd_version: int) -> dict | None:
+    """The ICB's residents, and those in its Core20 neighbourhoods, in the year before the
+    edition's population in the same series (ONS mid-year estimates, the same 2011 neighbourhoods
+    and Core20): {"period": "mid-2019", "population", "core20_population"}. None for IMD 2025
+    (Census 2021: the data hold no earlier count on 2021 neighbourhoods), or when the data hold
+    no earlier year."""
+    if int(imd_version) != 2019:
+        return None
+    earlier = [y for y in dl.POP_FILES if y < dep.MID_YEAR_FOR_2019]
+    if not earlier:
+        return None
+    year = max(earlier)
+    mine = dep.icb_lsoa_deprivation(icb, 2019)[["lsoa_code", "core20"]]
+    df = mine.merge(dl.population_lsoa11(year)[["lsoa_code", "population"]], on="lsoa_code", how="left",
+                    validate="one_to_one")
+    if df["population"].isna().any():
+        raise ValueError(f"dataset {dl.POP!r}, file {dl.POP_FILES[year]!r}: no mid-{year} estimate for "
+                         f"{int(df['population'].isna().sum())} of the ICB's neighbourhoods")
+    return {"period": f"mid-{year}", "population": float(df["population"].sum()),
+            "core20_population": float(df.loc[df["core20"], "population"].sum())}
+
+
+def _dated(dating: tuple[pd.Timestamp, str] | None) -> dict:
+    return {} if dating is None else {"period_end": dating[0].date().isoformat(), "frequency": dating[1]}
+
+
+def headline_fields(icb_code: str, imd_version: int) -> dict[str, dict]:
+    """For each headline figure (:func:`headline_figures`), what the key findings page shows
+    beside it (the optional arguments of :meth:`analysis.report.Chapter.headline`):
+
+    * England's value for the shares and the average score (counts have no England value on the
+      same scale; the rank is among ICBs);
+    * the previous year's count of residents and Core20 residents (:func:`previous_population`).
+      Shares, the average score and the rank are given no change: the deprivation index is the
+      same, so their change would be the drift of the population estimates alone, read as a
+      change in deprivation;
+    * the data's period end and frequency: figures that count or weight by residents by the
+      population (:func:`population_dating`), neighbourhood counts by the IMD
+      (:func:`imd_dating`), Census shares by Census day.
+
+    No national objective covers these measures and no figure is about one place. England's own
+    Core20 share is kept off the page (``summary``: False): it is the England column of the
+    ICB's Core20 share.
+    """
+    icb = _icb(icb_code)
+    v = int(imd_version)
+    eng = dep.england_summary(v)
+    eth = ethnicity_profile(icb).set_index("group")
+    dis = disability_profile(icb).set_index("area")
+    people, hoods = _dated(population_dating(v)), _dated(imd_dating(v))
+    census_dated = _dated((census_day(), _frequency(census.ETH)))
+    out = {
+        "population": dict(people), "n_lsoas": dict(hoods), "core20_population": dict(people),
+        "core20_share": {"england": eng["core20_share"], **people}, "core20_rank": dict(people),
+        "decile1_lsoas": dict(hoods), "decile1_lsoa_share": {"england": eng["decile1_lsoa_share"], **hoods},
+        "imd_average_score": {"england": eng["imd_average_score"], **people},
+        "england_core20_share": {"summary": False, **people},
+        "non_white_share": {"england": float(100 - eth.loc["White", "england_share"]), **census_dated},
+        "disabled_share": {"england": float(dis.loc["England", "share_disabled"]),
+                           **_dated((census_day(), _frequency(census.DIS)))},
+    }
+    before = previous_population(icb, v)
+    if before is not None:
+        for key in ("population", "core20_population"):
+            out[key].update(previous=before[key], previous_period=before["period"])
+    return out
 
 
 # ----------------------------------------------------------------------------- figures
@@ -967,9 +1060,10 @@ def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = 
     _vintage_outputs(ch, icb)
     _methods_box(ch)
 
+    fields = headline_fields(icb.ods_code, v)
     for key, value in head.items():
         ch.headline(key, value, period=_headline_period(key, v), source=SOURCE_CENSUS if key in (
-            "non_white_share", "disabled_share") else src)
+            "non_white_share", "disabled_share") else src, **fields[key])
     ch.save()
     return ch
 
@@ -1481,7 +1575,7 @@ __all__ = [
     "GP_INDICATORS", "age_profile", "age_summary", "build", "by_place", "census_day", "claims", "decile_profile",
     "disability_profile", "domain_profile", "ethnicity_profile", "figure_age", "figure_deciles", "figure_domains",
     "figure_ethnicity", "figure_gp_access", "figure_icb_ranking", "figure_map", "gp_access", "gp_access_summary",
-    "gp_indicators", "headline_figures", "icb_ranking", "least_ranked_lsoas", "local_deciles", "map_data",
-    "map_table", "most_deprived_lsoas", "place_name", "rurality_profile", "source", "top_domain",
-    "vintage_comparison", "zoom_areas",
+    "gp_indicators", "headline_fields", "headline_figures", "icb_ranking", "imd_dating", "least_ranked_lsoas",
+    "local_deciles", "map_data", "map_table", "most_deprived_lsoas", "place_name", "population_dating",
+    "previous_population", "rurality_profile", "source", "top_domain", "vintage_comparison", "zoom_areas",
 ]
