@@ -5,24 +5,21 @@ and builds for three contrasting ICBs (QGH, QHL half Core20, QXU closed at the A
 mergers)."""
 from __future__ import annotations
 
-import json
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import jupytext
 import pytest
 
-from analysis import claims as C
+import chapter_document as doc
 from analysis import geography, headlines
 from analysis import objectives as ob
 from analysis.chapters import waiting_lists as wl
 from analysis.load import waiting
 
 ICBS_TO_BUILD = ["QGH", "QHL", "QXU"]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = doc.ROOT
 TWIN = ROOT / "notebooks" / "src" / "waiting_lists.py"
 REFERENCE = "2026-11-01"
 
@@ -347,36 +344,16 @@ def test_trusts_have_distinct_colours_and_bars_start_at_zero():
 
 # ----------------------------------------------------------------------------- the notebook is a document
 
-def _twin():
-    return jupytext.read(TWIN, fmt="py:percent")
-
-
 def test_notebook_code_is_short_calls():
-    code = [c.source for c in _twin().cells if c.cell_type == "code"]
-    lines = [ln for src in code for ln in src.splitlines() if ln.strip() and not ln.strip().startswith("#")]
-    assert len(lines) < 40
-    text = "\n".join(code)
-    assert not re.search(r"^\s*(def|class|for|while|if)\b", text, re.M)
-    assert " if " not in text and "lambda" not in text and "f\"" not in text
+    doc.assert_code_is_short_calls("waiting_lists", max_lines=40)
 
 
 def test_notebook_has_no_literal_period():
-    raw = TWIN.read_text() + (ROOT / "notebooks" / "waiting_lists.ipynb").read_text()
-    months = "January|February|March|April|May|June|July|August|September|October|November|December"
-    assert not re.search(r"20\d\d-\d\d|\b20\d\d/\d\d\b", raw)
-    assert not re.search(rf"\b({months}) 20\d\d", raw)
+    doc.assert_no_literal_period("waiting_lists")
 
 
 def test_every_output_is_shown_and_every_glued_key_used(qgh):
-    nb = _twin()
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    shown = set(re.findall(r'ch\.show\("([a-z0-9_]+)"\)', code))
-    assert shown == set(qgh._blocks), (set(qgh._blocks) - shown, shown - set(qgh._blocks))
-    used = set(re.findall(r"\{glue:(?:text|md)\}`([a-z0-9_]+)`", md))
-    assert used == set(qgh.glued), (set(qgh.glued) - used, used - set(qgh.glued))
-    assert set(qgh.claims) <= used
-    assert len([ln for ln in md.splitlines() if ln.startswith("## ")]) >= 7
+    doc.assert_every_output_shown_and_every_key_used("waiting_lists", qgh, min_headings=7)
 
 
 def test_tables_are_narrow_and_every_figure_has_its_data(qgh):
@@ -394,7 +371,7 @@ def test_reader_text_is_clean(qgh):
     text += " ".join(o.get("alt", "") + o["caption"] for o in qgh.outputs)
     assert "(s)" not in text and "'S " not in text and "Women'S" not in text
     assert "statistically significant" not in qgh.glued["icb_sii"]
-    md = "\n".join(c.source for c in _twin().cells if c.cell_type == "markdown")
+    md = "\n".join(c.source for c in doc.twin("waiting_lists").cells if c.cell_type == "markdown")
     # acronyms spelled out at their first use
     for short, long in (("RTT", "referral to treatment (RTT)"), ("WLMDS", "Waiting List Minimum Data Set (WLMDS)"),
                         ("ICB", "integrated care board (ICB)"), ("SII", "slope index of inequality (SII)")):
@@ -403,18 +380,6 @@ def test_reader_text_is_clean(qgh):
 
 
 # ----------------------------------------------------------------------------- builds
-
-def _outputs_text(nb_path):
-    nb = json.loads(nb_path.read_text())
-    parts = []
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            for v in out.get("data", {}).values():
-                parts.append(v if isinstance(v, str) else json.dumps(v))
-            if "text" in out:
-                parts.append(out["text"] if isinstance(out["text"], str) else "".join(out["text"]))
-    return "\n".join(parts)
-
 
 @pytest.mark.parametrize("icb_code", ICBS_TO_BUILD)
 def test_build_chapter(run_chapter, icb_code):
@@ -427,7 +392,7 @@ def test_build_chapter(run_chapter, icb_code):
         v = head["headlines"][k]["value"]
         assert lo <= v <= hi
         assert v == pytest.approx(hf[k])
-    text = _outputs_text(entry / "notebook.ipynb")
+    text = doc.outputs_text(entry / "notebook.ipynb")
     assert "traceback" not in text.lower()
     assert not any(tok in text for tok in (" nan", "nan%", "NaN", "None%")), icb_code
     data = entry / "data" / "waiting_lists"
@@ -442,7 +407,7 @@ def test_build_chapter(run_chapter, icb_code):
         assert glued["n_trusts"] == "3 NHS acute trusts are"
         assert "Birmingham Women's and Children's" in glued["trusts_sentence"]
     if icb_code == "QXU":
-        assert "closed on 1 April 2026" in _outputs_text(entry / "notebook.ipynb")
+        assert "closed on 1 April 2026" in doc.outputs_text(entry / "notebook.ipynb")
         assert glued["objective_18w"].startswith("The national objective in force for March 2026")
     # suppressed counts appear as "suppressed" in the downloadable tables, never as 0
     by_group = pd.read_csv(data / "wlmds_by_group.csv", dtype=str)

@@ -112,8 +112,8 @@ ch.show("rtt_trust_readings")
 #
 # {glue:md}`gap_change`
 #
-# The chart shows England, the {glue:text}`region_name` region and the ICB's trusts together, then
-# each of the largest trusts on its own.
+# The chart shows England, the {glue:text}`region_name` region and the ICB's trusts together (top),
+# then the largest trusts, each in its own colour and marker (bottom).
 
 # %%
 ch.show("wlmds_decile_gradient")

@@ -221,16 +221,16 @@ def icb_code_statement(icb_code: str) -> str:
     first_merged = icb_rows.loc[icb_rows["org_code"].isin(list(merged)), "month"].min()
     n_old = len({c for old in merged.values() for c in old})
     new = "; ".join(f"{names[code]} ({code})" for code in merged)
-    common = (f"From {_month(first_merged)} the RTT data carry {plural(len(merged), 'merged ICB')} ({new}), formed "
-              f"from all or part of {n_old} earlier ICBs.")
+    merged_text = (f"From {_month(first_merged)} the RTT data carry {plural(len(merged), 'merged ICB')} ({new}), "
+                   f"formed from all or part of {n_old} earlier ICBs.")
     if status["closed"]:
         succ = " and ".join(f"NHS {names[c]} ICB ({c})" for c in status["successor_codes"])
         closed = pd.Timestamp(status["closed_date"]) if status["closed_date"] else first_merged
-        return (f"{esc(icb.short_name)} ICB ({icb.ods_code}) closed on {closed.day} {_month(closed)} and its "
-                f"population passed to {esc(succ)}. Its series ends in {_month(status['last_month'])}: the merged ICB "
-                f"covers a different population, so the book does not join its figures on. {esc(common)}")
-    return (f"{esc(icb.short_name)} ICB ({icb.ods_code}) is unchanged by these mergers, so its series runs to "
-            f"{_month(status['last_month'])}. {esc(common)} They are not used here.")
+        return (f"{esc(merged_text)} {esc(icb.short_name)} ICB ({icb.ods_code}) closed on {closed.day} {_month(closed)} "
+                f"and its population passed to {esc(succ)}. Its series ends in {_month(status['last_month'])}: the "
+                "merged ICB covers a different population, so the book does not join its figures on.")
+    return (f"{esc(merged_text)} {esc(icb.short_name)} ICB ({icb.ods_code}) is unchanged by these mergers, so its "
+            f"series runs to {_month(status['last_month'])}; the merged ICBs are not used here.")
 
 
 # =========================================================================== WLMDS
@@ -536,14 +536,18 @@ class ObjectiveCheck:
             if self.objective is None:
                 return head
             head += f" The most recent, from the {esc(self.objective.source.title)}, set"
-        # more decimal places where the printed value would otherwise equal the target (is 1.0%
-        # "under 1%"?)
-        dp = 1
-        while kind == "pct" and dp < 3 and round(self.value, dp) == self.objective.target:
-            dp += 1
-        value = fmt(self.value, kind, dp=dp, what=f"{CHAPTER}.{self.measure}")
-        return (f"{head} {what} at {esc(self.objective.target_text)}: with {value} {reads} in {_month(self.month)}, "
-                f"it was **{self.claim.words}**.")
+        value = (_pct_beside(self.value, self.objective.target) if kind == "pct"
+                 else fmt(self.value, kind, what=f"{CHAPTER}.{self.measure}"))
+        return (f"{head} {what} at {esc(self.objective.target_text)}; with {value} {reads} in {_month(self.month)}, "
+                f"for the ICB it was **{self.claim.words}**.")
+
+
+def _pct_beside(value: float, target: float | None, dp: int = 1) -> str:
+    """A percentage printed beside a target, with more decimal places where it would otherwise
+    print as the target itself (is "1.0%" under 1%?)."""
+    while target is not None and dp < 3 and round(value, dp) == target:
+        dp += 1
+    return fmt(value, "pct", dp=dp)
 
 
 def objective_check(icb_series: pd.DataFrame, measure: str) -> ObjectiveCheck:
@@ -789,7 +793,8 @@ def _rtt_outputs(ch: Chapter, f: Facts, imd_version: int) -> None:
     ch.number("rtt_pct18_eng", le["pct_within_18_weeks"], "pct")
     ch.number("rtt_pct18_year_before", li["pct_within_18_weeks_year_before"], "pct")
     ch.number("rtt_over52", li["over_52_weeks"], "count")
-    ch.number("rtt_pct52", li["pct_over_52_weeks"], "pct", dp=2)
+    o52 = f.checks["rtt_52w_share"].objective
+    ch.say("rtt_pct52", _pct_beside(li["pct_over_52_weeks"], o52.target if o52 is not None else None))
     ch.number("rtt_over65", li["over_65_weeks"], "count")
     ch.number("rtt_over78", li["over_78_weeks"], "count")
     ch.number("rtt_over104", li["over_104_weeks"], "count")
@@ -836,7 +841,8 @@ def _rtt_outputs(ch: Chapter, f: Facts, imd_version: int) -> None:
                  f"calculated afresh from {series_break_label()}, when the RTT definition changed (dotted line; the "
                  "values on either side are not joined). Triangles mark special-cause variation (up = improvement, "
                  "down = concern), circles common-cause variation. Red lines: the NHS Constitution standard "
-                 "(dotted) and planning objectives (dash-dotted, over the months of their planning year). Latest reading of the share: {f.claims['spc18_change'].reason}; of the total: "
+                 "(dotted) and planning objectives (dash-dotted, over the months of their planning year). "
+                 f"Latest reading of the share: {f.claims['spc18_change'].reason}; of the total: "
                  f"{f.claims['spc_total_change'].reason} ({f.rtt_currency.label})."),
         source=RTT_SOURCE)
 
@@ -1025,6 +1031,8 @@ def _decile_outputs(ch: Chapter, f: Facts) -> None:
                 "pct_within_18_weeks", "pct_within_18_weeks_lower_ci", "pct_within_18_weeks_upper_ci",
                 "pct_over_52_weeks", "pct_over_52_weeks_lower_ci", "pct_over_52_weeks_upper_ci",
                 "pct_over_52_weeks_status"]].copy()
+    # the ICB and its trusts first: the page shows the first rows
+    dtab = dtab.sort_values("level", key=lambda c: c.map(LEVEL_ORDER), kind="stable")
     dtab = _suppressed_as_words(dtab).rename(columns=WLMDS_COLUMNS)
     ch.table(dtab, "wlmds_by_decile", "Waiting list by IMD 2019 decile (1 = most deprived): counts, % under 18 weeks "
              "and % over 52 weeks with 95% confidence intervals", source=wlmds_source(), defer=True, max_rows=40,
@@ -1054,6 +1062,10 @@ WLMDS_COLUMNS = {
 }
 WLMDS_FORMATS = ({WLMDS_COLUMNS[c]: "{:,.0f}" for c in ("total_waiting", "within_18_weeks", "over_52_weeks")}
                  | {WLMDS_COLUMNS[c]: "{:.1f}" for c in WLMDS_COLUMNS if c.startswith("pct_") and not c.endswith("status")})
+
+
+#: Order of the WLMDS levels in the page tables: the ICB first.
+LEVEL_ORDER = {"ICB (providers)": 0, "Acute trust": 1, "England": 2, "Region": 3}
 
 
 def _suppressed_as_words(table: pd.DataFrame) -> pd.DataFrame:
@@ -1144,8 +1156,7 @@ def _group_outputs(ch: Chapter, f: Facts) -> None:
     table.insert(4, "group_label", table["category"].map(ethnic_label))
     table["dimension"] = table["dimension"].map({"ethnicity": "Ethnic group", "age": "Age band", "sex": "Sex"})
     # the ICB's rows first: the page shows the first rows
-    table = table.sort_values("level", key=lambda s: s.map({"ICB (providers)": 0, "England": 1, "Region": 2}),
-                              kind="stable")
+    table = table.sort_values("level", key=lambda c: c.map(LEVEL_ORDER), kind="stable")
     table = _suppressed_as_words(table).rename(columns=WLMDS_COLUMNS)
     ch.table(table, "wlmds_by_group", "Waiting list by ethnic category, age band and sex: the ICB's acute trusts, "
              "England and the region", source=wlmds_source(), defer=True, max_rows=23,
