@@ -1,19 +1,33 @@
-"""Waiting lists chapter (issue 6): loaders on the real files, figures against the sources and
-NHS England's published numbers, suppression, and builds for three contrasting ICBs."""
+"""Waiting lists chapter: loaders on the real files, figures against the sources and NHS
+England's published numbers, suppression; targets from the objectives registry; words that agree
+with their numbers (the gap and the SII side by side); honest charts; the notebook is a document;
+and builds for three contrasting ICBs (QGH, QHL half Core20, QXU closed at the April 2026
+mergers)."""
 from __future__ import annotations
 
-import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import geography
+import chapter_document as doc
+from analysis import geography, headlines
+from analysis import objectives as ob
 from analysis.chapters import waiting_lists as wl
 from analysis.load import waiting
 
 ICBS_TO_BUILD = ["QGH", "QHL", "QXU"]
+ROOT = doc.ROOT
+TWIN = ROOT / "notebooks" / "src" / "waiting_lists.py"
+REFERENCE = "2026-11-01"
+
+
+@pytest.fixture(scope="module")
+def qgh(tmp_path_factory):
+    """The chapter built in-process for QGH (no kernel: nothing is displayed)."""
+    return wl.build("QGH", 2019, str(tmp_path_factory.mktemp("wl-qgh")), REFERENCE)
 
 
 # ----------------------------------------------------------------------------- loaders
@@ -142,21 +156,29 @@ def test_trust_icb_reconstruction():
 
 # ----------------------------------------------------------------------------- chapter logic
 
-def test_spc_recalculated_at_series_break():
+def test_spc_recalculated_at_the_definition_change():
     s = wl.rtt_series("QGH")
     c = s[s["role"] == "ICB (commissioner)"]
+    brk = waiting.RTT_SERIES_BREAK
     res = wl.rtt_spc(c, "pct_within_18_weeks", target=92)
     # one series, limits recalculated from the break (a rebase point), not two hand-made segments
-    assert res.options["rebase"] == [pd.Timestamp("2024-02-01")]
-    assert res.groups["start"].tolist() == [pd.Timestamp("2022-04-01"), pd.Timestamp("2024-02-01")]
+    assert res.options["rebase"] == [brk]
+    assert res.groups["start"].tolist() == [c["month"].min(), brk]
     p = res.points
-    assert (p["rebase_group"] == (p["period"] >= pd.Timestamp("2024-02-01"))).all()
+    assert (p["rebase_group"] == (p["period"] >= brk)).all()
     assert p.groupby("rebase_group")["mean"].nunique().tolist() == [1, 1] and p["mean"].nunique() == 2
     post = c[c["after_series_break"]]["pct_within_18_weeks"]
     assert res.groups["mean"].iloc[-1] == pytest.approx(post.mean())
     assert res.assurance == "consistent_fail"  # 92% never reached
     # a series that starts after the break has nothing to recalculate
     assert wl.rtt_spc(c[c["after_series_break"]], "total_waiting").options["rebase"] == []
+    assert wl.series_break_label() == f"{brk:%B %Y}"
+
+
+def test_the_break_date_is_written_once_in_the_loader():
+    for f in (ROOT / "src" / "analysis" / "chapters" / "waiting_lists.py", TWIN, ROOT / "notebooks" / "waiting_lists.ipynb"):
+        text = f.read_text(encoding="utf-8")
+        assert "2024-02" not in text and "February 2024" not in text and "Feb 2024" not in text, f.name
 
 
 def test_rtt_series_stops_at_closed_icb_last_month():
@@ -171,7 +193,11 @@ def test_deprivation_gaps_and_sii():
     assert round(eng["pct18_gap_pp"], 1) == round(61.014262 - 59.142470, 1)
     assert eng["sii_lower_ci"] < eng["sii"] < eng["sii_upper_ci"]
     assert eng["sii_lower_ci"] > 0  # England: the most deprived are less often within 18 weeks
-    assert g.loc["QGH", "pct18_d1"] == pytest.approx(100 * 1555 / 2915)
+    q = g.loc["QGH"]
+    assert q["pct18_d1"] == pytest.approx(100 * 1555 / 2915)
+    # the gap's interval is Newcombe's (MOVER on the two Wilson intervals), as claims.gap computes it
+    assert q["pct18_gap_lower_ci"] < q["pct18_gap_pp"] < q["pct18_gap_upper_ci"]
+    assert q["pct18_gap_lower_ci"] > 0 and q["sii_lower_ci"] < 0 < q["sii_upper_ci"]
 
 
 def test_per_1000_by_decile():
@@ -182,13 +208,175 @@ def test_per_1000_by_decile():
     assert (r["lower_ci"] < r["value"]).all() and (r["value"] < r["upper_ci"]).all()
 
 
-def test_headline_figures_all_42_icbs():
+def test_headline_figures_all_42_icbs_are_declared_and_plausible():
+    ranges = headlines.ranges("waiting_lists")
+    assert not hasattr(wl, "HEADLINE_RANGES") and not hasattr(wl, "TARGETS")
     for icb in geography.all_icbs():
         hf = wl.headline_figures(icb.ods_code)
-        assert set(hf) == set(wl.HEADLINE_RANGES)
+        assert set(hf) == set(ranges), icb.ods_code
         for k, v in hf.items():
-            lo, hi = wl.HEADLINE_RANGES[k]
+            lo, hi = ranges[k]
             assert v is not None and not math.isnan(v) and lo <= v <= hi, (icb.ods_code, k, v)
+
+
+def test_registry_carries_the_comparison_entries_moved_from_the_book_spec():
+    reg = headlines.registry("waiting_lists")
+    assert reg["wlmds_pct18_gap_pp"].compare and reg["wlmds_pct18_sii_pp"].compare
+    assert "chapter: waiting_lists" not in (ROOT / "book" / "chapters.yml").read_text()
+
+
+def test_ethnic_categories_read_with_their_group():
+    assert wl.ethnic_label("A: British") == "White: British"
+    assert wl.ethnic_label("K: Bangladeshi") == "Asian: Bangladeshi"
+    assert wl.ethnic_label("R: Chinese") == "Other: Chinese"
+    assert wl.ethnic_label("99: Not known") == "Not known" and wl.ethnic_label("Female") == "Female"
+
+
+# ----------------------------------------------------------------------------- targets
+
+def _icb_rtt(code):
+    s = wl.rtt_series(code)
+    return s[s["role"] == "ICB (commissioner)"]
+
+
+def test_no_objective_covers_april_2026_and_the_latest_one_is_judged_at_its_deadline():
+    c = wl.objective_check(_icb_rtt("QGH"), "rtt_18w")
+    assert c.latest_month == pd.Timestamp("2026-04-01") and c.in_force.objective is None
+    assert c.objective == ob.objective_in_force("rtt_18w", "2026-03-31").objective
+    assert c.month == pd.Timestamp("2026-03-01")
+    assert c.value == pytest.approx(100 * 59428 / 91620)  # March 2026, from the RTT file
+    assert c.claim.code == "missed"
+    assert c.sentence.startswith("No national objective in this book's register covers April 2026 (planning year "
+                                 "2026/27).")
+    assert "65% by March 2026" in c.sentence and "**missed**" in c.sentence
+    h = wl.objective_check(_icb_rtt("QHL"), "rtt_18w")
+    assert h.claim.code == "met" and "**met**" in h.sentence
+
+
+def test_the_objective_in_force_is_used_when_there_is_one():
+    c = wl.objective_check(_icb_rtt("QXU"), "rtt_52w_share")  # QXU's series ends in March 2026
+    assert c.in_force.objective is c.objective and c.month == c.latest_month == pd.Timestamp("2026-03-01")
+    assert c.value == pytest.approx(100 * 1450 / 145248)
+    assert c.claim.code == "met"  # 0.998% is under 1%
+    assert c.sentence.startswith("The national objective in force for March 2026") and "0.998%" in c.sentence
+
+
+def test_the_65_week_objective_is_judged_in_march_2024():
+    for code, n in (("QGH", 688), ("QHL", 338), ("QXU", 480)):
+        c = wl.objective_check(_icb_rtt(code), "rtt_65w")
+        assert c.objective.planning_year == "2023/24" and c.month == pd.Timestamp("2024-03-01")
+        assert c.value == n and c.claim.code == "missed"
+        assert "none by March 2024" in c.sentence
+
+
+def test_a_month_before_the_deadline_is_not_yet_met():
+    s = _icb_rtt("QGH")
+    s = s[s["month"] <= pd.Timestamp("2025-10-01")]
+    c = wl.objective_check(s, "rtt_18w")
+    assert c.in_force.objective is c.objective and c.objective.planning_year == "2025/26"
+    assert c.claim.code == "not_yet_met" and "**not yet met**" in c.sentence
+
+
+# ----------------------------------------------------------------------------- words
+
+def test_qgh_says_the_gap_is_significant_and_why_the_sii_is_not():
+    c = wl.claims("QGH", 2019, REFERENCE)
+    assert c["icb_gap_words"].code == "worse_for_most_deprived"
+    assert c["icb_gap_and_sii"].code == "gap_only"
+    words = c["icb_gap_and_sii"].words
+    assert "is statistically significant" in words and "is not (its interval includes zero)" in words
+    assert "The two measure different things" in words
+    assert c["eng_gap_and_sii"].code == "both_significant"
+
+
+@pytest.mark.parametrize("icb", ICBS_TO_BUILD)
+def test_every_claim_agrees_with_its_numbers(icb):
+    from test_claims_audit import check_claim
+
+    found = wl.claims(icb, 2019, REFERENCE)
+    problems = [p for k, v in found.items() for p in check_claim(k, v)]
+    assert not problems, problems
+    assert set(wl.GLUED_CLAIMS) <= set(found)
+
+
+def test_out_of_date_data_get_no_assurance_reading_and_current_data_do():
+    old = wl.claims("QGH", 2019, REFERENCE)
+    assert old["spc18_assurance"].code == "not_assessed" and "out of date" in old["spc18_assurance"].words
+    fresh = wl.claims("QGH", 2019, "2026-06-01")
+    assert fresh["spc18_assurance"].code == "consistent_fail"
+    # the 65-week objective was not in force for these months: no reading either way
+    assert fresh["spc65_assurance"].code == "not_assessed" and "2023/24 objective" in fresh["spc65_assurance"].words
+
+
+# ----------------------------------------------------------------------------- charts
+
+def test_long_waits_since_the_change_have_their_own_scale():
+    import matplotlib.pyplot as plt
+
+    s = _icb_rtt("QHL")
+    res = wl.rtt_spc(s, "over_65_weeks")
+    fig = wl.plot_spc_panels([dict(result=res, title="whole"), dict(result=res, title="since", zoom=True)])
+    whole, since = fig.axes[0], fig.axes[1]
+    post = s.loc[s["after_series_break"], "over_65_weeks"]
+    assert whole.get_ylim()[1] > s["over_65_weeks"].max()
+    assert since.get_ylim()[1] < 0.2 * whole.get_ylim()[1]  # not flattened by the earlier peak
+    assert since.get_ylim()[1] >= post.max() and since.get_xlim()[0] > whole.get_xlim()[0]
+    plt.close(fig)
+
+
+def test_trusts_have_distinct_colours_and_bars_start_at_zero():
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    v = wl.wlmds_view("QHL", "imd_decile")
+    codes = list(wl.icb_acute_trusts("QHL")["trust_code"])
+    fig, data = wl.plot_decile_gradient(v, "QHL", codes)
+    trust_ax = fig.axes[2]
+    colours = {to_hex(c.lines[0].get_color()) for c in trust_ax.containers}
+    assert len(codes) == 3 and len(colours) == 3
+    assert set(data["org_code"]) == {"ENG", "Y60", "QHL", *codes}
+    assert len(trust_ax.get_legend().get_texts()) == 3
+    plt.close(fig)
+    fig = wl.plot_per_1000(wl.waiting_per_1000_by_decile())
+    assert fig.axes[0].get_ylim()[0] == 0
+    plt.close(fig)
+
+
+# ----------------------------------------------------------------------------- the notebook is a document
+
+def test_notebook_code_is_short_calls():
+    doc.assert_code_is_short_calls("waiting_lists", max_lines=40)
+
+
+def test_notebook_has_no_literal_period():
+    doc.assert_no_literal_period("waiting_lists")
+
+
+def test_every_output_is_shown_and_every_glued_key_used(qgh):
+    doc.assert_every_output_shown_and_every_key_used("waiting_lists", qgh, min_headings=7)
+
+
+def test_tables_are_narrow_and_every_figure_has_its_data(qgh):
+    for name, (kind, content) in qgh._blocks.items():
+        if 'class="table evidence-table"' in content:
+            assert content.split("</thead>")[0].count("<th ") <= 6, name
+    figs = [o for o in qgh.outputs if o["kind"] == "figure"]
+    assert len(figs) == 7 and all(f["data"] for f in figs)
+    for f in figs:
+        assert (qgh.data_dir / f["data"]).stat().st_size > 200, f["name"]
+
+
+def test_reader_text_is_clean(qgh):
+    text = " ".join(qgh.glued.values()) + " ".join(c for _, c in qgh._blocks.values())
+    text += " ".join(o.get("alt", "") + o["caption"] for o in qgh.outputs)
+    assert "(s)" not in text and "'S " not in text and "Women'S" not in text
+    assert "statistically significant" not in qgh.glued["icb_sii"]
+    md = "\n".join(c.source for c in doc.twin("waiting_lists").cells if c.cell_type == "markdown")
+    # acronyms spelled out at their first use
+    for short, long in (("RTT", "referral to treatment (RTT)"), ("WLMDS", "Waiting List Minimum Data Set (WLMDS)"),
+                        ("ICB", "integrated care board (ICB)"), ("SII", "slope index of inequality (SII)")):
+        first = re.search(rf"\b{short}\b", md)
+        assert first and long in md[: first.end() + 1], short
 
 
 # ----------------------------------------------------------------------------- builds
@@ -198,19 +386,29 @@ def test_build_chapter(run_chapter, icb_code):
     entry, head = run_chapter("waiting_lists", icb_code)
     assert head, "headline.json was not written"
     hf = wl.headline_figures(icb_code)
-    for k, (lo, hi) in wl.HEADLINE_RANGES.items():
+    ranges = headlines.ranges("waiting_lists")
+    assert set(head["headlines"]) == set(ranges)
+    for k, (lo, hi) in ranges.items():
         v = head["headlines"][k]["value"]
         assert lo <= v <= hi
         assert v == pytest.approx(hf[k])
-    nb = json.loads((entry / "notebook.ipynb").read_text())
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            assert out.get("output_type") != "error"
-            text = json.dumps(out.get("data", {})) + json.dumps(out.get("text", ""))
-            assert not any(tok in text for tok in (" nan", "nan%", "NaN", "None%")), (icb_code, text[:300])
+    text = doc.outputs_text(entry / "notebook.ipynb")
+    assert "traceback" not in text.lower()
+    assert not any(tok in text for tok in (" nan", "nan%", "NaN", "None%")), icb_code
     data = entry / "data" / "waiting_lists"
-    for name in ("rtt_icb_spc.png", "wlmds_decile_gradient.png", "wlmds_icb_comparison.png", "wlmds_by_decile.csv"):
-        assert (data / name).exists(), name
+    for name in ("rtt_icb_spc", "rtt_icb_long_waits_spc", "rtt_trusts_spc", "wlmds_decile_gradient",
+                 "wlmds_icb_comparison_chart", "wlmds_per_1000_by_decile", "wlmds_groups"):
+        assert (data / f"{name}.png").stat().st_size > 5_000 and (data / f"{name}_data.csv").exists(), name
+    glued = head["glued"]
+    assert glued["series_break"] == f"{waiting.RTT_SERIES_BREAK:%B %Y}"
+    assert glued["gap_change"].startswith("This book has one WLMDS edition so far") == (
+        len(waiting.wlmds_editions()) == 1)
+    if icb_code == "QHL":
+        assert glued["n_trusts"] == "3 NHS acute trusts are"
+        assert "Birmingham Women's and Children's" in glued["trusts_sentence"]
+    if icb_code == "QXU":
+        assert "closed on 1 April 2026" in doc.outputs_text(entry / "notebook.ipynb")
+        assert glued["objective_18w"].startswith("The national objective in force for March 2026")
     # suppressed counts appear as "suppressed" in the downloadable tables, never as 0
     by_group = pd.read_csv(data / "wlmds_by_group.csv", dtype=str)
     raw = waiting.wlmds()

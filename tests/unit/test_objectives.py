@@ -133,9 +133,9 @@ def test_scorecard_measures_are_declared_with_the_same_unit_and_direction():
 
 
 def test_targets_typed_in_chapters_agree_with_the_registry():
-    """Until the chapters read the registry, the numbers they still type must be the registry's."""
+    """Until the chapters read the registry, the numbers they still type must be the registry's
+    (the waiting-list chapter reads it: analysis.chapters.waiting_lists.objective_check)."""
     from analysis.chapters.scorecard import MEASURES
-    from analysis.chapters.waiting_lists import TARGETS
 
     for key, spec in MEASURES.items():
         obj = ob.objective_in_force(key, "2024-03-31").objective
@@ -145,10 +145,9 @@ def test_targets_typed_in_chapters_agree_with_the_registry():
             assert obj is None
             continue
         assert (obj.target if obj is not None else None) == spec.target, key
-    assert TARGETS["rtt_18_weeks_standard"] == ob.standard("rtt_18w").target
-    assert TARGETS["rtt_18_weeks_march_2026"] == ob.objective_in_force("rtt_18w", "2026-03-31").objective.target
-    assert TARGETS["rtt_over_52_share_march_2026"] == ob.objective_in_force("rtt_52w_share", "2026-03-31").objective.target
-    assert TARGETS["rtt_over_65_weeks_march_2024"] == ob.objective_in_force("rtt_65w", "2024-03-31").objective.target
+    import analysis.chapters.waiting_lists as wl
+
+    assert not hasattr(wl, "TARGETS")
 
 
 # ----------------------------------------------------------------------------- validation
