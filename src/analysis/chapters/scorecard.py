@@ -174,6 +174,14 @@ def _ae_icb() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
+def _ae_providers() -> pd.DataFrame:
+    """Every provider-month of NHS England's monthly A&E files (read once per process)."""
+    from ..load.urgent_care import ae_monthly_providers
+
+    return ae_monthly_providers()
+
+
+@lru_cache(maxsize=1)
 def ae_provider_locations() -> pd.DataFrame:
     """Every provider in NHS England's monthly A&E files and the ICB it is located in (ODS code),
     as the scorecard sums them: an NHS acute trust is in the ICB WLMDS groups it into (as for bed
@@ -184,10 +192,10 @@ def ae_provider_locations() -> pd.DataFrame:
 
     Columns: org_code, org_name, icb_code (None when not located), how (in words).
     """
-    from ..load.urgent_care import ae_monthly_providers, ae_provider_attribution
+    from ..load.urgent_care import ae_provider_attribution
     from ..load.waiting import wlmds_trust_icb
 
-    prov = ae_monthly_providers()
+    prov = _ae_providers()
     trusts = wlmds_trust_icb()
     to_icb = dict(zip(trusts["trust_code"], trusts["icb_code"]))
     for old, new in perf.TRUST_MERGERS.items():
@@ -214,9 +222,7 @@ def ae_provider_locations() -> pd.DataFrame:
 def _ae_official_icb() -> pd.DataFrame:
     """Attendances and 4-hour waits summed over the providers located in each ICB (ODS code) and
     over every provider for England ("ENG"), for each month of the official monthly files."""
-    from ..load.urgent_care import ae_monthly_providers
-
-    prov = ae_monthly_providers().merge(ae_provider_locations()[["org_code", "icb_code"]], on="org_code", how="left")
+    prov = _ae_providers().merge(ae_provider_locations()[["org_code", "icb_code"]], on="org_code", how="left")
     sums = {"attendances": ("attendances", "sum"), "over_4h": ("over_4h", "sum"), "n_providers": ("org_code", "nunique")}
     icb = prov.dropna(subset=["icb_code"]).groupby(["icb_code", "month"], as_index=False).agg(**sums)
     eng = prov.groupby("month", as_index=False).agg(**sums).assign(icb_code="ENG")
@@ -488,8 +494,6 @@ class Series:
 
 
 def _series_ae(icb: geography.ICB) -> Series:
-    from ..load.urgent_care import ae_monthly_providers
-
     t = _ae_series_table()
     s = t[t["icb_code"] == icb.ods_code].sort_values("month")
     data = pd.DataFrame({"month": s["month"], "value": s["value"], "numerator": s["attendances"] - s["over_4h"],
@@ -499,7 +503,7 @@ def _series_ae(icb: geography.ICB) -> Series:
     first_off = s.loc[s["source"] == "official", "month"].min()
     loc = ae_provider_locations()
     mine, lost = loc[loc["icb_code"] == icb.ods_code], loc[loc["icb_code"].isna()]
-    prov = ae_monthly_providers()
+    prov = _ae_providers()
     latest = prov[prov["month"] == prov["month"].max()]
     lost_share = latest.loc[latest["org_code"].isin(lost["org_code"]), "attendances"].sum() / latest["attendances"].sum()
     copied = "; ".join(f"{pd.Timestamp(m + '-01'):%B %Y} repeats {pd.Timestamp(e + '-01'):%B %Y}"
@@ -1226,8 +1230,10 @@ def _clip_outlier(ax, icbs: pd.DataFrame, unit: str, highlighted: str) -> bool:
     ax.set_ylim(top=top)
     text = fmt(out["value"], "pct") if unit == "%" else fmt(out["value"], "count")
     ax.scatter([out["rank"]], [top], marker="^", s=30, color=figures.CONTEXT, clip_on=False, zorder=3)
-    ax.annotate(f"{out['icb_name']}: {text}, off the scale", xy=(out["rank"], top), xytext=(-6, -2),
-                textcoords="offset points", ha="right", va="top", fontsize=7.5, color=figures.NHS_DARK_GREY)
+    # the note sits beside the marker, a line below the ICB's own label (which is at the top)
+    ax.annotate(f"{out['icb_name']}: {text}, off the scale ▲", xy=(out["rank"], top), xytext=(-4, -14),
+                textcoords="offset points", ha="right", va="top", fontsize=7.5, color=figures.NHS_DARK_GREY,
+                bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
     return True
 
 
@@ -1270,6 +1276,8 @@ def comparison_figure(comp: pd.DataFrame, icb: geography.ICB, measures: tuple[st
         target = c["target"].iloc[0]
         if target == target:
             ax.axhline(target, color=figures.NHS_RED, ls=":", lw=1.2, label="Objective in force")
+        if spec.unit != "%":
+            ax.set_ylim(bottom=0)  # counts start at zero
         _clip_outlier(ax, icbs, spec.unit, icb.ods_code)
         period = str(c["period"].iloc[0])
         ax.set_title(f"{spec.label}\n{period[:1].upper()}{period[1:]}", fontsize=9.5, loc="left")
