@@ -39,7 +39,7 @@ ch = scorecard.build(icb_code, imd_version, data_dir, reference_date)
 # - **Cancer**: {glue:text}`cancer_fds_value` of patients were told their diagnosis (or that cancer
 #   was ruled out) within 28 days in {glue:text}`cancer_fds_period` (England
 #   {glue:text}`cancer_fds_england`), and {glue:text}`cancer_62_value` started treatment within 62
-#   days (England {glue:text}`cancer_62_england`); {glue:md}`cancer_fds_currency`.
+#   days (England {glue:text}`cancer_62_england`); {glue:md}`cancer_fds_currency`.{glue:md}`closure_sentence`
 # - **Dementia**: the diagnosis rate was {glue:text}`dementia_value` in {glue:text}`dementia_period`
 #   ({glue:md}`dementia_currency`; England {glue:text}`dementia_england`). Objective in force:
 #   {glue:md}`dementia_objective`; **{glue:md}`dementia_met`**.

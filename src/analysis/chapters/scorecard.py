@@ -734,7 +734,7 @@ def in_force_text(s: Series, *, short: bool = False) -> str:
         return f"{o.target_text} ({o.planning_year})"
     if o is not None:
         return (f"No numeric target ({o.planning_year})" if short else
-                f"the {o.planning_year} objective sets no numeric target ({o.no_target_reason})")
+                f"the {o.planning_year} objective sets no numeric target: {o.no_target_reason}")
     reg = objectives.load_registry()
     years = reg.planning_years
     year = inf.planning_year
@@ -1359,7 +1359,7 @@ def _overview(ch: Chapter, sc: Scorecard) -> None:
             "its latest period in the book's record of national objectives, so none is judged"))
 
     by_code: dict[str, list[str]] = {}
-    for k, s in sc.series.items():
+    for s in sc.series.values():
         if s.change is not None:
             by_code.setdefault(s.change.code, []).append(esc(s.spec.label))
     parts = [f"{what} in {'; '.join(by_code[code])}" for code, what in (
@@ -1381,7 +1381,7 @@ def _overview(ch: Chapter, sc: Scorecard) -> None:
         listed = "; ".join(f"{esc(sc.series[k].spec.label)}, {_month_label(sc.series[k].latest_month)}" for k in old)
         ch.say("out_of_date_summary", (
             f"At this edition's reference date ({_month_label(sc.reference_date)}) the data of "
-            f"{plural(len(old), 'measure')} of {len(sc.series)} are **out of date** (older than their publication "
+            f"{len(old)} of the {len(sc.series)} measures are **out of date** (older than their publication "
             f"frequency allows): {listed}. They keep their variation reading, but get no assurance reading."))
     else:
         ch.say("out_of_date_summary", f"At this edition's reference date ({_month_label(sc.reference_date)}) the "
@@ -1451,7 +1451,7 @@ def _deadline_outputs(ch: Chapter, sc: Scorecard) -> None:
     ch.number("n_deadlines", len(t), "count")
     ch.number("n_deadlines_judged", n, "count")
     ch.number("n_deadlines_outside", len(t) - n, "count")
-    listed = "; ".join(esc(x) for x in met["Objective"])
+    listed = "; ".join(f"{esc(MEASURES[r.measure].label)}, {r.planning_year}" for r in met.itertuples())
     ch.say("deadline_summary", (
         f"Of the {plural(n, 'national objective')} with a numeric target that the data here cover when "
         f"{'it' if n == 1 else 'they'} fell due, {'none was' if m == 0 else ('all ' if m == n else '') + str(m) + (' was' if m == 1 else ' were')} "
@@ -1470,13 +1470,13 @@ def _spc_outputs(ch: Chapter, sc: Scorecard, name: str, keys: tuple[str, ...]) -
     fig, data = spc_figure(sc, keys)
     readings = "; ".join(f"{sc.series[k].spec.label}: {value_text(sc.series[k])} in {sc.series[k].period_label}, "
                          f"{panel_reading(sc.series[k], sc).lower()}" for k in keys)
-    old = [f"{sc.series[k].spec.label} ({_month_label(sc.series[k].latest_month)})" for k in keys
+    old = [f"{sc.series[k].spec.label}, {_month_label(sc.series[k].latest_month)}" for k in keys
            if sc.currency[k].out_of_date]
     notes = [f"Out of date at the reference date ({_month_label(sc.reference_date)}), with the month the data end: "
              + "; ".join(old)] if old else []
     change = [sc.series[k] for k in keys if sc.series[k].source_change is not None]
-    breaks = " ".join(f"The {s.spec.label} line breaks in {_month_label(s.source_change)}, where the source "
-                      "changes to NHS England's monthly files." for s in change)
+    breaks = " ".join(f"The line breaks in {_month_label(s.source_change)} in the chart of {s.spec.label}, where "
+                      "the source changes to NHS England's monthly files." for s in change)
     short = [sc.series[k].spec.label for k in keys if sc.series[k].spc is None]
     ch.figure(
         fig, name, data=data, defer=True, dpi=100,
