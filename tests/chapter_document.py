@@ -50,6 +50,14 @@ def assert_every_output_shown_and_every_key_used(chapter: str, ch, min_headings:
     return md
 
 
+def assert_tables_are_narrow(ch, max_columns: int = 6) -> None:
+    """Every table the chapter shows has at most ``max_columns`` columns (fits 1280 px)."""
+    for name, (_, content) in ch._blocks.items():
+        if 'class="table evidence-table"' in content:
+            head = content.split("</thead>")[0]
+            assert head.count("<th ") <= max_columns, name
+
+
 def outputs_text(nb_path: Path) -> str:
     """Everything an executed notebook displays (its outputs' data and text), as one string."""
     import json

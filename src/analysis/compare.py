@@ -2,9 +2,8 @@
 
 * ``python -m analysis build --all``: every ICB's book under ``_build/all/<ods>/`` and a landing
   page ``_build/all/index.html`` comparing the ICBs on the headline figures each chapter's
-  headline registry marks with ``compare:`` (``src/analysis/registry/headlines/<chapter>.yml``;
-  ``compare:`` in ``book/chapters.yml`` for chapters without a registry yet), sortable and
-  readable without JavaScript. Shared work
+  headline registry marks with ``compare:`` (``src/analysis/registry/headlines/<chapter>.yml``),
+  sortable and readable without JavaScript. Shared work
   (national tables) is computed once per build: chapters read the parquet table cache that
   the ``prepare`` step fills before the chapters run.
 * ``python -m analysis check``: each chapter module's ``headline_figures`` for all 42 ICBs,
@@ -20,31 +19,19 @@ import time
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
 from . import build, geography, headlines
-from .paths import BOOK_DIR
 
 
 def compare_spec(chapters: list[str] | None = None) -> list[dict]:
     """The figures the landing page compares, in chapter order: each chapter's headline registry
-    entries with a ``compare:`` label (:func:`analysis.headlines.compared`), or, for a chapter with
-    no registry yet, its entries under ``compare:`` in ``book/chapters.yml``.
+    entries with a ``compare:`` label (:func:`analysis.headlines.compared`).
 
     Each item: chapter, key, label, unit ("%" or ""; other units are in the label), note, dp.
     """
-    doc = yaml.safe_load((BOOK_DIR / "chapters.yml").read_text(encoding="utf-8")) or {}
     if chapters is None:
         chapters = [c.id for c in build.load_book_spec().chapters]
-    legacy = list(doc.get("compare") or [])
-    out: list[dict] = []
-    for ch in chapters:
-        if headlines.registry(ch):
-            out += [{"chapter": s.chapter, "key": s.key, "label": s.compare, "unit": "%" if s.unit == "%" else "",
-                     "note": s.compare_note, "dp": s.dp} for s in headlines.compared([ch])]
-        else:
-            out += [dict(c) for c in legacy if c.get("chapter") == ch]
-    return out
+    return [{"chapter": s.chapter, "key": s.key, "label": s.compare, "unit": "%" if s.unit == "%" else "",
+             "note": s.compare_note, "dp": s.dp} for s in headlines.compared(chapters)]
 
 
 def all_root() -> Path:

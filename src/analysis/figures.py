@@ -8,6 +8,7 @@ shape and a text label as well as a colour.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -350,7 +351,7 @@ def spc_legend_handles(kinds=("common", "improvement", "concern"), *, target: bo
 def plot_spc(result, ax=None, *, title: str = "", ylabel: str = "", percent: bool = False,
              targets: dict[str, float] | None = None, label_targets: bool = True,
              rebase_label: str = "Limits recalculated", legend: bool | None = None,
-             marker_size: float = 28) -> SPCChart:
+             marker_size: float = 28, breaks: Sequence[tuple[Any, str]] = ()) -> SPCChart:
     """Draw an :func:`analysis.stats.spc` result the way a Making Data Count reader expects.
 
     The values (grey line), the mean (solid) and the process limits (dashed) of each rebase
@@ -360,7 +361,10 @@ def plot_spc(result, ax=None, *, title: str = "", ylabel: str = "", percent: boo
     neutral measures). ``targets`` (label -> value) are drawn as dotted red lines, by default the
     result's own target labelled "Target"; ``label_targets=False`` leaves the labels off (say
     the target in the text instead). A missing value is a gap. ``legend`` (default: only when
-    a new figure is made) puts the legend under the axes.
+    a new figure is made) puts the legend under the axes. ``breaks`` (period, label): where the
+    source or definition of the values changes while the limits run on (e.g. a new publication
+    joining an older one); the line of values is not drawn across it, and a dotted vertical line
+    at the first period of the new source carries the label at the foot of the axes.
 
     Returns an :class:`SPCChart` with the figure, the axes, :func:`spc_chart_data` and the
     variation and assurance readings in words.
@@ -373,9 +377,12 @@ def plot_spc(result, ax=None, *, title: str = "", ylabel: str = "", percent: boo
     else:
         fig = ax.figure
     data = spc_chart_data(result)
+    cuts = [b for b, _ in breaks]
     for k, (_, g) in enumerate(data.groupby("rebase_group", sort=True)):
         first = k == 0
-        ax.plot(g["date"], g["value"], color=NHS_MID_GREY, lw=1.1, zorder=2)
+        piece = sum((g["date"] >= b).astype(int) for b in cuts) if cuts else np.zeros(len(g), dtype=int)
+        for _, part in g.groupby(piece, sort=True):
+            ax.plot(part["date"], part["value"], color=NHS_MID_GREY, lw=1.1, zorder=2)
         ax.plot(g["date"], g["mean"], color=NHS_BLACK, lw=1, zorder=1, label="Mean" if first else "_nolegend_")
         ax.plot(g["date"], g["upper_process_limit"], color=NHS_DARK_GREY, lw=0.9, ls="--", zorder=1,
                 label="Process limits" if first else "_nolegend_")
@@ -386,6 +393,11 @@ def plot_spc(result, ax=None, *, title: str = "", ylabel: str = "", percent: boo
             when = f"{start:%b %Y}" if isinstance(start, pd.Timestamp) else str(start)
             ax.annotate(f"{rebase_label}\n({when})", xy=(start, 1), xycoords=("data", "axes fraction"),
                         xytext=(3, -2), textcoords="offset points", fontsize=7.5, va="top", color=NHS_DARK_GREY)
+    for when, label in breaks:
+        ax.axvline(when, color=NHS_DARK_GREY, lw=1.1, ls=(0, (1, 2)), zorder=0)
+        ax.annotate(label, xy=(when, 0), xycoords=("data", "axes fraction"), xytext=(3, 3),
+                    textcoords="offset points", fontsize=7.5, va="bottom", color=NHS_DARK_GREY,
+                    bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
     kind = data["point_type"].map(SPC_POINT_KIND)
     for key in ("common", "improvement", "concern", "neutral"):
         mask = kind == key

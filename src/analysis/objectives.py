@@ -13,14 +13,14 @@ by :attr:`Objective.target_text`; no chapter types it.
 
 Public: :class:`Objective`, :class:`InForce`, :class:`MeasureInfo`, :class:`Source`,
 :class:`Registry`, :class:`ObjectivesError`, :func:`load_registry`, :func:`objectives`,
-:func:`objective_in_force`, :func:`standard`, :func:`measure_info`, :func:`planning_year_of`,
+:func:`objective_in_force`, :func:`standard`, :func:`measure_info`, :func:`measured_by`, :func:`planning_year_of`,
 :func:`as_date`, :data:`REGISTRY_FILE`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -192,6 +192,8 @@ class Registry:
     objectives: tuple[Objective, ...]
     standards: tuple[Objective, ...]
     not_entered: dict[tuple[str, str], str]  # (planning_year, measure) -> reason
+    #: objective id -> the publication that measures it (or would, where the book does not)
+    measured_by: dict[str, str] = field(default_factory=dict)
 
     @property
     def planning_years(self) -> list[str]:
@@ -418,7 +420,18 @@ def _parse(path: Path, text: str) -> Registry:
         if (year, m) in pairs:
             e.fail(f"{m!r} has an objective for {year} ({pairs[(year, m)]!r}); it cannot also be not entered")
         not_entered[(year, m)] = e.text("reason")
-    return Registry(path, measures, sources, objs, stds, not_entered)
+    measured_by = {}
+    raw_by = data.get("measured_by") or {}
+    if not isinstance(raw_by, dict):
+        raise ObjectivesError(f"{path.name}: 'measured_by' must map objective ids to the publication that "
+                              "measures each")
+    for oid, text in raw_by.items():
+        if oid not in seen:
+            raise ObjectivesError(f"{path.name}: measured_by: {oid!r} is not the id of an objective or standard")
+        if not isinstance(text, str) or not text.strip():
+            raise ObjectivesError(f"{path.name}: measured_by.{oid}: expected the name of a publication, got {text!r}")
+        measured_by[str(oid)] = " ".join(text.split())
+    return Registry(path, measures, sources, objs, stds, not_entered, measured_by)
 
 
 @lru_cache(maxsize=8)
@@ -463,6 +476,15 @@ def objectives(measure: str | None = None, planning_year: str | None = None, *,
     out = [o for o in reg.objectives
            if (measure is None or o.measure == measure) and (planning_year is None or o.planning_year == planning_year)]
     return sorted(out, key=lambda o: (o.planning_year, o.no or 0, o.id))
+
+
+def measured_by(objective_id: str, *, path: Path | str | None = None) -> str:
+    """The publication that measures an objective (or would, where the book does not), from the
+    file's ``measured_by`` section; "" when the file names none."""
+    reg = load_registry(path)
+    if objective_id not in {o.id for o in reg.objectives + reg.standards}:
+        raise ObjectivesError(f"unknown objective id {objective_id!r}")
+    return reg.measured_by.get(objective_id, "")
 
 
 def standard(measure: str, *, path: Path | str | None = None) -> Objective | None:
@@ -513,6 +535,7 @@ def objective_in_force(measure: str, period_end: object, *, path: Path | str | N
 
 __all__ = [
     "DIRECTIONS", "InForce", "MeasureInfo", "Objective", "ObjectivesError", "POLARITIES", "REGISTRY_FILE",
-    "Registry", "Source", "TIMINGS", "as_date", "load_registry", "measure_info", "objective_in_force", "objectives",
+    "Registry", "Source", "TIMINGS", "as_date", "load_registry", "measure_info", "measured_by", "objective_in_force",
+    "objectives",
     "planning_year_of", "standard",
 ]

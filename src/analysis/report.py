@@ -151,7 +151,8 @@ def plural(n: Any, singular: str, plural_form: str | None = None) -> str:
 
 
 _SMALL_WORDS = {"and", "of", "the", "for", "in", "on", "at", "to", "with", "upon"}
-_KEEP_UPPER = {"NHS", "UK", "ICB", "CIC", "LLP", "UTC", "WIC", "GP", "PCN", "CCG", "LMNS", "II", "III", "IV"}
+_KEEP_UPPER = {"NHS", "UK", "ICB", "CIC", "LLP", "UTC", "WIC", "GP", "PCN", "CCG", "LMNS", "II", "III", "IV",
+               "UCC", "MIU", "OOH", "NEMS", "CBS", "PHL", "UCLH"}  # the last seven: in urgent care providers' names
 
 
 def org_name(name: Any) -> str:

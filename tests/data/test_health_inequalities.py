@@ -19,7 +19,7 @@ from analysis.chapters import health_inequalities as hi
 from analysis.load import mortality as m
 from analysis.load import primary_care
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_SRC = ROOT / "notebooks" / "src" / "health_inequalities.py"
 REFERENCE_DATE = "2026-11-01"
 

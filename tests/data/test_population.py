@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
-import jupytext
+import chapter_document as doc
 import pytest
 
 from analysis import claims as C
@@ -260,13 +259,13 @@ def test_key_findings_page_marks_the_mid_year_estimates_out_of_date_and_gives_th
 
     from analysis import frontmatter
 
-    doc = json.loads((qgh.data_dir / "headline.json").read_text())
+    head_doc = json.loads((qgh.data_dir / "headline.json").read_text())
     book = SimpleNamespace(chapters=[SimpleNamespace(id="population", title="Population and deprivation")])
     page = frontmatter.render_summary(book, SimpleNamespace(icb=geography.find_icb("QGH"), imd_version=2019),
-                                      {"population": doc}, reference_date=dt.date(2026, 11, 1))
+                                      {"population": head_doc}, reference_date=dt.date(2026, 11, 1))
     rows = {r.group(1): r.group(0) for r in re.finditer(r'<tr[^>]*data-key="([a-z0-9_]+)".*?</tr>', page, re.S)}
     assert "england_core20_share" not in rows, "England's share is the England column of the Core20 share"
-    head = doc["headlines"]
+    head = head_doc["headlines"]
     change = head["population"]["value"] - head["population"]["extra"]["previous"]
     assert f">{'+' if change > 0 else chr(0x2212)}{abs(change):,.0f}<" in rows["population"]
     assert "since mid-2019" in rows["population"] and "data end June 2020" in rows["population"]
@@ -284,45 +283,20 @@ def test_claims_are_claims_with_recorded_inputs():
 
 # --------------------------------------------------------------------------- the notebook is a document
 
-def _twin():
-    return jupytext.read(TWIN, fmt="py:percent")
-
-
 def test_notebook_code_is_short_calls():
-    nb = _twin()
-    code = [c.source for c in nb.cells if c.cell_type == "code"]
-    lines = [ln for src in code for ln in src.splitlines() if ln.strip() and not ln.strip().startswith("#")]
-    assert len(lines) < 60
-    text = "\n".join(code)
-    assert not re.search(r"^\s*(def|class|for|while|if)\b", text, re.M)
-    assert " if " not in text and "lambda" not in text and "f\"" not in text
+    doc.assert_code_is_short_calls("population", max_lines=60)
 
 
 def test_notebook_has_no_literal_period():
-    raw = TWIN.read_text() + (ROOT / "notebooks" / "population.ipynb").read_text()
-    months = "January|February|March|April|May|June|July|August|September|October|November|December"
-    assert not re.search(r"20\d\d-\d\d|\b20\d\d/\d\d\b", raw)
-    assert not re.search(rf"\b({months}) 20\d\d", raw)
+    doc.assert_no_literal_period("population")
 
 
 def test_every_output_is_shown_and_every_glued_key_used(qgh):
-    nb = _twin()
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    shown = set(re.findall(r'ch\.show\("([a-z0-9_]+)"\)', code))
-    assert shown == set(qgh._blocks), (set(qgh._blocks) - shown, shown - set(qgh._blocks))
-    used = set(re.findall(r"\{glue:(?:text|md)\}`([a-z0-9_]+)`", md))
-    assert used == set(qgh.glued), (set(qgh.glued) - used, used - set(qgh.glued))
-    assert set(qgh.claims) <= used
-    headings = [ln for ln in md.splitlines() if ln.startswith("## ")]
-    assert len(headings) >= 10
+    doc.assert_every_output_shown_and_every_key_used("population", qgh, min_headings=10)
 
 
 def test_tables_are_narrow_on_the_page(qgh):
-    for name, (kind, content) in qgh._blocks.items():
-        if 'class="table evidence-table"' in content:
-            head = content.split("</thead>")[0]
-            assert head.count("<th ") <= 6, name
+    doc.assert_tables_are_narrow(qgh)
 
 
 def test_every_figure_has_its_data_and_the_map_data_is_complete(qgh, tmp_path):

@@ -1,18 +1,27 @@
 """National objectives scorecard: loaders on the real files, values against the raw source files,
-SPC readings on hand-checked series, the notebook for three ICBs, headline figures for all 42."""
+each value judged against the objective in force for its period, out-of-date data without an
+assurance reading, SPC readings on hand-checked series, the A&E join shown honestly, headline
+figures for all 42 ICBs, the notebook as a document, and the chapter built for three ICBs."""
 from __future__ import annotations
 
 import csv
 import json
 import re
+from pathlib import Path
 
+import chapter_document as doc
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import geography, stats
+from analysis import claims as C
+from analysis import geography, headlines, objectives, stats
 from analysis.chapters import scorecard as S
 from analysis.load import performance as P
+
+ROOT = Path(__file__).resolve().parents[2]
+#: A fixed reference date, so that the out-of-date words do not change with the day the tests run.
+REFERENCE = "2026-11-01"
 
 
 def _raw(mirror, dataset, filename):
@@ -71,7 +80,7 @@ def test_gp_appointments_aggregate_keeps_every_appointment(gpad_raw):
 
 @pytest.fixture(scope="module")
 def qgh():
-    return S.scorecard("QGH")
+    return S.scorecard("QGH", REFERENCE)
 
 
 def _value(series, month):
@@ -108,7 +117,7 @@ def test_cancer_matches_raw(mirror, qgh):
             assert _value(qgh.series[key], month) == pytest.approx(100 * float(pick[(std, month)]["performance"]))
     # PROVENANCE: QGH March 2024 FDS 77.8% (2571/3303)
     assert _value(qgh.series["cancer_fds"], "2024-03") == pytest.approx(77.8, abs=0.05)
-    assert qgh.series["cancer_62"].data["month"].min() == pd.Timestamp("2023-10-01")  # redefined standard
+    assert qgh.series["cancer_62"].data["month"].min() == S.CWT_COMBINED_FROM  # redefined standard
 
 
 def test_rtt_65_weeks_matches_raw(mirror, qgh):
@@ -137,7 +146,10 @@ def test_dementia_and_hypertension_match_raw(mirror, qgh):
          if r["org_code"] == "QGH"}
     num = sum(float(q[c]["numerator"]) for c in ("HYP008", "HYP009"))
     den = sum(float(q[c]["denominator"]) + float(q[c]["pcas"]) for c in ("HYP008", "HYP009"))
-    assert qgh.series["hypertension"].latest == pytest.approx(100 * num / den)
+    hyp = qgh.series["hypertension"]
+    assert hyp.latest == pytest.approx(100 * num / den)
+    # the QOF year 2024-25 ends in March 2025 (read from the loader's period, not typed)
+    assert hyp.period_end == pd.Timestamp("2025-03-31") and hyp.period_label == "the year to March 2025"
 
 
 def test_gp_iapt_ambulance_match_raw(mirror, qgh, gpad_raw):
@@ -156,24 +168,69 @@ def test_gp_iapt_ambulance_match_raw(mirror, qgh, gpad_raw):
     assert qgh.series["ambulance_c2"].latest == pytest.approx(float(amb[0]["mean_response_time_s"]) / 60, abs=0.2)
 
 
-def test_scorecard_table_shape_and_met(qgh):
-    t = qgh.table
-    assert len(t) == 31 and list(t["no"]) == list(range(1, 32))
-    assert (t.loc[~t["measured"], "value_text"] == "Not measured in this edition").all()
-    assert t.loc[~t["measured"], "source"].str.len().gt(10).all()
-    ae = t.set_index("measure").loc["ae_4h"]
-    assert ae["met"] == (qgh.series["ae_4h"].latest >= 76)
-    # ambulance data end before 2023/24: shown but not counted
-    assert t.set_index("measure").loc["ambulance_c2", "met"] is None
-    assert qgh.n_met == int(sum(bool(m) for m in t["met"] if m is not None))
+# --------------------------------------------------------------------------- objectives in force
+
+def test_the_list_of_objectives_is_the_registrys(qgh):
+    t = S.objectives_table()
+    reg = [o for o in objectives.load_registry().objectives if o.no is not None]
+    assert list(t["no"]) == sorted(o.no for o in reg) and len(t) == len(reg)
+    assert set(t["planning_year"]) == {reg[0].planning_year}
+    assert (t["target"] == [o.target_text for o in sorted(reg, key=lambda o: o.no)]).all()
+    assert t["measured_by"].str.len().gt(10).all()
+    # measured here exactly where the registry names a measure the book computes; the 62-day
+    # backlog objective (no measure in the registry) is not claimed by the 62-day % standard
+    assert set(t.loc[t["measured_here"], "measure"]) == {o.measure for o in reg if o.measure in S.MEASURES}
+    assert not t.set_index("no").loc[10, "measured_here"]
 
 
-def test_closed_icb_series_stop_in_march_2026():
+def test_each_value_is_judged_against_the_objective_in_force_for_its_period(qgh):
+    for key, s in qgh.series.items():
+        year = objectives.planning_year_of(s.period_end)
+        assert s.in_force.planning_year == year, key
+        o = s.objective
+        assert o is None or o.planning_year == year, key
+        inputs = s.met.inputs
+        assert inputs["function"] == "target_status"
+        assert (inputs["target"] or {}).get("objective") == (o.id if o is not None else None), key
+    ae = qgh.series["ae_4h"]
+    # data for the 2025/26 planning year are judged against the 2025/26 objective, not 2023/24's 76%
+    assert ae.objective.planning_year == "2025/26" and ae.target == 78.0
+    assert ae.met.code == ("met" if ae.latest >= 78 else "not_yet_met")  # its deadline (March 2026) is ahead
+    assert S.in_force_text(ae) == "78% in March 2026 (2025/26)"
+
+
+def test_no_objective_in_the_registry_is_said_plainly(qgh):
+    rtt = qgh.series["rtt_65w"]  # data end in the 2026/27 planning year, which the registry does not reach
+    assert rtt.objective is None and rtt.target is None and rtt.met.code == "no_target"
+    text = S.in_force_text(rtt)
+    assert text.startswith("none recorded for 2026/27") and "ends with 2025/26" in text
+    assert S.in_force_text(rtt, short=True) == "None recorded for 2026/27"
+    hyp = qgh.series["hypertension"]  # 2024/25 target not confirmed: not entered, with the reason
+    assert S.in_force_text(hyp).startswith("none entered for 2024/25: ")
+    amb = qgh.series["ambulance_c2"]  # before the registry's first year
+    assert "starts with 2023/24" in S.in_force_text(amb)
+    iapt = qgh.series["iapt_access"]  # an objective with no number
+    assert iapt.objective is not None and not iapt.objective.has_target
+    assert S.in_force_text(iapt).startswith("the 2023/24 objective sets no numeric target: ")
+
+
+def test_scorecard_table(qgh):
+    t = qgh.table()
+    assert list(t["measure"]) == list(S.MEASURES) and len(t) == 11
+    row = t.set_index("measure").loc["ae_4h"]
+    assert row["Target in force"] == "78% in March 2026 (2025/26)" and row["Met?"] == S.MET_TEXT[row["met"]]
+    assert (t["Met?"].str[0].isin(["✔", "✖", "–"])).all()  # a symbol and a word, never colour alone
+    charted = t[t["variation"] != ""]
+    assert charted["Variation"].str[0].isin(list(set(S.VARIATION_ICON.values()))).all()
+
+
+def test_closed_icb_series_stop_and_meet_the_objectives_of_their_last_year():
     s = S.measure_series("QJG", "cancer_fds")  # Suffolk and North East Essex: closed 1 April 2026
     assert s.latest_month == pd.Timestamp("2026-03-01")
     assert any("2026" in n for n in s.notes)
+    assert s.objective.planning_year == "2025/26" and s.target == 80.0
     q = S.measure_series("QGH", "cancer_fds")
-    assert q.latest_month == pd.Timestamp("2026-04-01")
+    assert q.latest_month == pd.Timestamp("2026-04-01") and q.objective is None
 
 
 def test_icb_comparison_same_period_for_all():
@@ -183,6 +240,42 @@ def test_icb_comparison_same_period_for_all():
         assert grp["is_england"].sum() == 1
         assert (~grp["is_england"]).sum() == 42, key
         assert grp.loc[~grp["is_england"], "rank"].min() == 1
+        inf = objectives.objective_in_force(key, grp["period_end"].iloc[0])
+        expected = inf.objective.target if inf.objective is not None and inf.objective.has_target else None
+        t = grp["target"].iloc[0]
+        assert (t if t == t else None) == expected, key
+    # the RTT period is the latest month all 42 ICBs report (ICBs merged the month after)
+    assert c.loc[c["measure"] == "rtt_65w", "period"].iloc[0] == "March 2026"
+
+
+# --------------------------------------------------------------------------- out of date
+
+def test_out_of_date_data_are_marked_and_get_no_assurance(qgh):
+    old = qgh.out_of_date()
+    assert {"ambulance_c2", "iapt_access"} <= set(old)
+    for key in old:
+        cur = qgh.currency[key]
+        assert cur.out_of_date and cur.label.endswith(": out of date")
+        if qgh.series[key].spc is not None:
+            a = qgh.assurance[key]
+            assert a.code == "not_assessed" and "out of date" in a.reason
+    t = qgh.table().set_index("measure")
+    assert t.loc["ambulance_c2", "Latest"].endswith("(out of date)")
+    assert t.loc["ambulance_c2", "Assurance"] == "None: data out of date"
+    # the icon the old scorecard showed on 2018-21 ambulance data is gone
+    assert qgh.series["ambulance_c2"].spc.assurance is None  # no objective in force for 2020/21 either
+    # QOF is annual: the year to March 2025 is current in November 2026
+    assert "hypertension" not in old
+
+
+def test_current_data_with_an_objective_in_force_get_the_assurance_reading():
+    # Surrey Heartlands' cancer series end in March 2026 (2025/26 objectives); as of June 2026
+    # they are current, as of November 2026 out of date.
+    early, late = S.scorecard("QXU", "2026-06-01"), S.scorecard("QXU", REFERENCE)
+    s = early.series["cancer_fds"]
+    assert not early.currency["cancer_fds"].out_of_date
+    assert early.assurance["cancer_fds"].code == s.spc.assurance and s.spc.target == 80.0
+    assert late.assurance["cancer_fds"].code == "not_assessed"
 
 
 # --------------------------------------------------------------------------- SPC readings
@@ -200,8 +293,6 @@ def test_spc_hand_checked_series():
     spike = base + [95.0]
     assert stats.spc(spike, improvement_direction="increase", target=76).variation == "improvement_high"
     assert stats.spc(spike, improvement_direction="decrease", target=92).variation == "concern_high"
-    assert S.VARIATION_WORDS["concern_high"].startswith("Special-cause concern")
-    assert S.ASSURANCE_WORDS["inconsistent"] == "Hit and miss"
 
 
 def test_dementia_spc_reading_is_a_run_hand_checked(qgh):
@@ -209,10 +300,9 @@ def test_dementia_spc_reading_is_a_run_hand_checked(qgh):
     v = s.data["value"].to_numpy()
     # the last seven months are all above the series mean: a run of 7 -> special-cause improvement
     assert (v[-7:] > v.mean()).all()
-    assert s.spc.variation == "improvement_high"
-    assert s.spc.points["special_cause_type"].iloc[-1] in ("7 Points Above CL", "2 in 3 Above CL", "Above UCL",
-                                                          "7 Point Trend (Increasing)")
-    # every point's limits lie below the 66.7% target -> consistently fails
+    assert s.spc.variation == "improvement_high" and s.change.code == "improving"
+    # the objective in force (2024/25, 66.7%) lies above every point's limits -> consistently fails
+    assert s.target == 66.7
     assert s.spc.summary["upper_process_limit"] < 66.7 and s.spc.assurance == "consistent_fail"
 
 
@@ -221,53 +311,152 @@ def test_scorecard_spc_is_the_statistics_module(qgh):
         s = qgh.series[key]
         rebase = ["2024-02-01"] if key == "rtt_65w" else None  # the RTT series break
         ref = stats.spc(s.data["value"].to_numpy(), s.data["month"], improvement_direction=s.spec.improvement,
-                        target=s.spec.target, rebase=rebase)
+                        target=s.target, rebase=rebase)
         assert (s.spc.variation, s.spc.assurance) == (ref.variation, ref.assurance)
-        row = qgh.table.set_index("measure").loc[key]
-        assert row["variation"] == ref.variation and row["assurance"] == ref.assurance
-        assert row["variation_type"] == ref.variation_type
-        assert row["variation_text"].endswith(S.VARIATION_WORDS[ref.variation])
+        assert (s.change.code, s.change.reason) == (C.change_from_spc(ref).code, C.change_from_spc(ref).reason)
+        row = qgh.table().set_index("measure").loc[key]
+        assert row["variation"] == ref.variation and row["Variation"].endswith(S.VARIATION_WORDS[ref.variation])
     assert qgh.series["rtt_65w"].spc.groups["start"].iloc[-1] == pd.Timestamp("2024-02-01")
     assert qgh.series["iapt_access"].spc is None  # 11 months: too few points
     assert qgh.series["hypertension"].spc is None  # one annual value
 
 
+# --------------------------------------------------------------------------- A&E: the join
+
+def test_ae_joins_the_conversion_to_the_official_files_and_says_where(qgh):
+    s = qgh.series["ae_4h"]
+    d = s.data
+    first = d.loc[d["source"] == "official", "month"].min()
+    assert s.source_change == first
+    assert (d.loc[d["month"] < first, "source"] == "conversion").all()
+    assert (d.loc[d["month"] >= first, "source"] == "official").all()
+    t, res = S.ae_by_month_official("QGH")
+    assert t["month"].min() == first and (res is None) == (len(t) < S.MIN_SPC_POINTS)
+
+
+def test_plot_spc_breaks_the_line_where_the_source_changes():
+    import matplotlib.pyplot as plt
+
+    from analysis import figures
+
+    months = pd.date_range("2023-01-01", periods=20, freq="MS")
+    res = stats.spc(list(np.linspace(60, 70, 20)), periods=list(months))
+    fig, ax = plt.subplots()
+    figures.plot_spc(res, ax=ax, breaks=[(months[12], "Source changes")])
+    value_lines = [ln for ln in ax.get_lines() if ln.get_color() == figures.NHS_MID_GREY and len(ln.get_xdata()) > 2]
+    assert sorted(len(ln.get_xdata()) for ln in value_lines) == [8, 12]  # no segment joins the two sources
+    assert any(t.get_text() == "Source changes" for t in ax.texts)
+    plt.close(fig)
+
+
 # --------------------------------------------------------------------------- headline figures, all ICBs
 
-def test_headline_figures_all_icbs():
+def test_headline_figures_all_icbs_are_declared_and_plausible():
+    ranges = headlines.ranges("scorecard")
     for icb in geography.all_icbs():
         hf = S.headline_figures(icb.ods_code)
-        for key, (lo, hi) in S.HEADLINE_RANGES.items():
-            assert key in hf, (icb.ods_code, key)
+        assert set(hf) == set(ranges), icb.ods_code
+        for key, (lo, hi) in ranges.items():
             assert np.isfinite(hf[key]) and lo <= hf[key] <= hi, (icb.ods_code, key, hf[key])
-        assert hf["n_met"] <= hf["n_with_target"] <= hf["n_measured"] <= hf["n_objectives"]
+        assert hf["n_met"] <= hf["n_with_target"] <= len(S.MEASURES)
+        assert hf["n_measured"] <= hf["n_objectives"]
 
 
-# --------------------------------------------------------------------------- the notebook
+def test_registry_carries_the_comparison_entries_moved_from_the_book_spec():
+    reg = headlines.registry("scorecard")
+    assert reg["n_met"].compare and reg["n_with_target"].compare and reg["n_met"].dp == 0
+    assert "chapter: scorecard" not in (ROOT / "book" / "chapters.yml").read_text().split("compare:")[-1]
+
+
+@pytest.mark.parametrize("icb", ["QGH", "QHL", "QXU"])
+def test_claims_are_claims_the_audit_accepts(icb):
+    from test_claims_audit import check_claim
+
+    found = S.claims(icb, 2019, REFERENCE)
+    assert {f"{k}_met" for k in S.MEASURES} <= set(found)
+    for key, claim in found.items():
+        assert isinstance(claim, C.Claim) and claim.inputs, key
+        assert check_claim(key, claim) == [], key
+
+
+# --------------------------------------------------------------------------- the notebook is a document
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The chapter built in-process for QXU (no kernel: nothing is displayed)."""
+    return S.build("QXU", 2019, str(tmp_path_factory.mktemp("sc-qxu")), REFERENCE)
+
+
+def test_notebook_code_is_short_calls():
+    doc.assert_code_is_short_calls("scorecard", max_lines=40)
+
+
+def test_notebook_has_no_literal_period():
+    doc.assert_no_literal_period("scorecard")
+
+
+def test_every_output_is_shown_and_every_glued_key_used(built):
+    doc.assert_every_output_shown_and_every_key_used("scorecard", built, min_headings=6)
+
+
+def test_tables_are_narrow_and_show_met_and_spc(built):
+    doc.assert_tables_are_narrow(built)
+    head = built._blocks["scorecard"][1].split("</thead>")[0]
+    for col in ("Measure", "Latest", "Target in force", "Met?", "Variation", "Assurance"):
+        assert f">{col}</th>" in head
+
+
+def test_every_figure_has_its_data(built):
+    figs = {o["name"]: o for o in built.outputs if o["kind"] == "figure"}
+    assert set(figs) == {"spc_uec_elective_cancer", "spc_primary_care_mental_health", "icb_comparison_chart"}
+    assert all(f["data"] for f in figs.values())
+    d = pd.read_csv(built.data_dir / "spc_uec_elective_cancer_data.csv")
+    assert {"measure", "date", "value", "mean", "lower_process_limit", "upper_process_limit", "point_type",
+            "source", "objective_in_force"} <= set(d.columns)
+    ae = d[d["measure"] == "ae_4h"]
+    assert set(ae["source"]) == {"conversion", "official"}
+    # each point carries the objective of its own planning year
+    assert ae.loc[ae["date"] == "2024-01-01", "objective_in_force"].iloc[0] == "76% by March 2024 (2023/24)"
+
+
+def test_closure_is_said_for_a_closed_icb_only(built):
+    assert built.glued["closure_sentence"].startswith(" Surrey Heartlands ICB closed on 1 April 2026")
+    assert "out of date" in built.glued["out_of_date_summary"]
+
+
+# --------------------------------------------------------------------------- the executed chapter
+
+def _outputs_text(nb_path):
+    nb = json.loads(nb_path.read_text())
+    parts = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error", out
+            for v in out.get("data", {}).values():
+                parts.append(v if isinstance(v, str) else "".join(v))
+    return "\n".join(parts)
+
 
 @pytest.mark.parametrize("icb_code", ["QGH", "QHL", "QXU"])
-def test_notebook_builds(run_chapter, icb_code):
+def test_chapter_builds(run_chapter, icb_code):
     entry, head = run_chapter("scorecard", icb_code)
-    h = head["headlines"]
-    expected = {"n_measured", "n_with_target", "n_met", *S._HEADLINE_KEYS.values()}
-    assert expected <= set(h)
-    for key in expected:
-        v, lo, hi = h[key]["value"], h[key]["lo"], h[key]["hi"]
-        assert v is not None and lo <= v <= hi, (icb_code, key, v)
-    nb = json.loads((entry / "notebook.ipynb").read_text())
-    text = []
-    for cell in nb["cells"]:
-        for o in cell.get("outputs", []):
-            assert o.get("output_type") != "error", o
-            for k, v in o.get("data", {}).items():
-                if k.startswith("text/"):
-                    text.append("".join(v) if isinstance(v, list) else v)
-    joined = "\n".join(text)
-    assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b", joined)
-    assert geography.find_icb(icb_code).short_name.split()[0] in joined
+    hl = head["headlines"]
+    ranges = headlines.ranges("scorecard")
+    assert set(hl) == set(ranges)
+    expected = S.headline_figures(icb_code)
+    for key, (lo, hi) in ranges.items():
+        assert lo <= hl[key]["value"] <= hi and hl[key]["value"] == pytest.approx(expected[key]), key
+    ae = hl["ae_4h_pct"]
+    assert ae["period"] and {"england", "period_end", "frequency", "out_of_date", "target_text"} <= set(ae["extra"])
+    assert hl["ambulance_c2_minutes"]["extra"]["out_of_date"] is True
+    assert hl["iapt_access"]["extra"]["out_of_date"] is True
+    text = _outputs_text(entry / "notebook.ipynb")
+    assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b(?! recorded| entered|: )", text)
     d = entry / "data" / "scorecard"
-    for f in ("scorecard.csv", "icb_comparison.csv", "spc_uec_elective_cancer.png",
-              "spc_primary_care_mental_health.png", "icb_comparison.png"):
+    for f in ("scorecard.csv", "objectives.csv", "icb_comparison.csv", "ae_4h_official_by_month.csv",
+              "spc_uec_elective_cancer.png", "spc_primary_care_mental_health.png", "icb_comparison_chart.png",
+              "icb_comparison_chart_data.csv"):
         assert (d / f).exists(), f
-    table = pd.read_csv(d / "scorecard.csv")
-    assert len(table) == 31
+    assert len(pd.read_csv(d / "objectives.csv")) == hl["n_objectives"]["value"]
+    assert len(pd.read_csv(d / "scorecard.csv")) == len(S.MEASURES)
+    assert (head["glued"]["closure_sentence"] != "") == (icb_code == "QXU")

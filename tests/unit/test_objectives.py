@@ -132,22 +132,21 @@ def test_scorecard_measures_are_declared_with_the_same_unit_and_direction():
         assert reg.measures[key].polarity == to_polarity[spec.improvement], key
 
 
-def test_targets_typed_in_chapters_agree_with_the_registry():
-    """Until the chapters read the registry, the numbers they still type must be the registry's
-    (the waiting-list chapter reads it: analysis.chapters.waiting_lists.objective_check)."""
-    from analysis.chapters.scorecard import MEASURES
-
-    for key, spec in MEASURES.items():
-        obj = ob.objective_in_force(key, "2024-03-31").objective
-        if key == "cancer_62":
-            # the scorecard uses the 85% operational standard; the 2023/24 objective on the
-            # 62-day backlog has no number, and the standard's source is not entered yet
-            assert obj is None
-            continue
-        assert (obj.target if obj is not None else None) == spec.target, key
+def test_chapters_type_no_targets():
+    """The chapters read targets from the objectives registry; none types its own."""
+    from analysis.chapters import scorecard
     import analysis.chapters.waiting_lists as wl
 
+    assert not any(hasattr(spec, "target") for spec in scorecard.MEASURES.values())
     assert not hasattr(wl, "TARGETS")
+
+
+def test_every_numbered_objective_names_the_publication_that_measures_it():
+    for o in ob.objectives(planning_year="2023/24"):
+        assert len(ob.measured_by(o.id)) > 10, o.id
+    assert "backlog" in ob.measured_by("2023-24-10")  # not the 62-day % standard the book computes
+    with pytest.raises(ob.ObjectivesError, match="unknown objective id"):
+        ob.measured_by("2023-24-99")
 
 
 # ----------------------------------------------------------------------------- validation
@@ -202,6 +201,10 @@ BAD_ENTRIES = [
     (lambda d: d["not_entered"].append({"planning_year": "2023/24", "measure": "ae_4h", "reason": "x"}),
      r"'ae_4h' has an objective for 2023/24"),
     (lambda d: d.pop("objectives"), r"section 'objectives' is missing or empty"),
+    (lambda d: d["measured_by"].update({"2023-24-99": "a publication"}),
+     r"measured_by: '2023-24-99' is not the id of an objective or standard"),
+    (lambda d: d["measured_by"].update({"2023-24-01": ""}),
+     r"measured_by.2023-24-01: expected the name of a publication"),
 ]
 
 
