@@ -99,9 +99,9 @@ ch.show("elective_ethnicity_rates")
 # For children aged 0 to 4, the Office for Health Improvement and Disparities (OHID) publishes A&E
 # attendances for the registered patients of each GP practice. Summed over the ICB's practices, the
 # attendance rate was **{glue:md}`ae_u5_icb`** children ({glue:text}`ae_u5_period`; {glue:md}`ae_u5_currency`),
-# {glue:md}`ae_u5_vs_england` England's {glue:md}`ae_u5_eng`: {glue:text}`ae_u5_rank`. Grouping the
-# practices by national practice deprivation quintile (practices ordered by the deprivation of their
-# patients' neighbourhoods and cut into fifths of England's patients): {glue:md}`ae_u5_deprivation`
+# {glue:md}`ae_u5_vs_england` England's {glue:md}`ae_u5_eng`: {glue:text}`ae_u5_rank`. The practices
+# are grouped by national practice deprivation quintile (practices ordered by the deprivation of their
+# patients' neighbourhoods and cut into fifths of England's patients). {glue:md}`ae_u5_deprivation`
 # {glue:md}`ae_u5_completeness` {glue:md}`ae_u5_deciles_sentence`
 
 # %%
@@ -131,8 +131,8 @@ ch.show("ae_u5_area_deciles")
 # practice's COPD register. Recorded prevalence was **{glue:md}`copd_icb`**
 # ({glue:text}`copd_period`; {glue:md}`copd_currency`), {glue:md}`copd_vs_england` England's
 # {glue:md}`copd_eng`: {glue:text}`copd_rank`. Recorded prevalence reflects both how common the disease
-# is and how well it is diagnosed, so it has no better direction. By national practice deprivation
-# quintile: {glue:md}`copd_deprivation` {glue:md}`copd_completeness`
+# is and how well it is diagnosed, so it has no better direction. The practices are grouped by
+# national practice deprivation quintile. {glue:md}`copd_deprivation` {glue:md}`copd_completeness`
 
 # %%
 ch.show("copd_gradient")
@@ -244,10 +244,10 @@ ch.show("cvdprevent_attribution")
 
 # %% [markdown]
 # Of the patients with hypertension registered with the ICB's practices, **{glue:md}`hypertension_icb`**
-# had their last blood pressure at or below their target ({glue:text}`hypertension_period`;
+# had their last blood pressure at or below the target for their age ({glue:text}`hypertension_period`;
 # {glue:md}`hypertension_currency`), {glue:md}`hypertension_vs_england` England's
 # {glue:md}`hypertension_eng`: {glue:text}`hypertension_rank`. No ICB figure by deprivation is published
-# in this book's data; {glue:md}`hypertension_england_sentence`
+# in this book's data. {glue:md}`hypertension_england_sentence`
 
 # %%
 ch.show("hypertension_england")
@@ -268,8 +268,8 @@ ch.show("hypertension_england")
 #
 # **What the data show.** Recorded diabetes prevalence (people aged 17 or over) was
 # **{glue:md}`diabetes_icb`** ({glue:text}`diabetes_period`; {glue:md}`diabetes_currency`),
-# {glue:md}`diabetes_vs_england` England's {glue:md}`diabetes_eng`: {glue:text}`diabetes_rank`. By
-# national practice deprivation quintile: {glue:md}`diabetes_deprivation`
+# {glue:md}`diabetes_vs_england` England's {glue:md}`diabetes_eng`: {glue:text}`diabetes_rank`. The
+# practices are grouped by national practice deprivation quintile. {glue:md}`diabetes_deprivation`
 # {glue:md}`diabetes_completeness`
 
 # %%
@@ -320,7 +320,8 @@ ch.show("oral_areas")
 # {glue:md}`ld_register_eng`: {glue:text}`ld_register_rank`. Practice figures by deprivation are
 # published for an earlier year ({glue:text}`ld_period`; {glue:md}`ld_currency`), when the register
 # held {glue:md}`ld_icb`, {glue:md}`ld_vs_england` England's {glue:md}`ld_eng`
-# ({glue:text}`ld_rank`). By national practice deprivation quintile: {glue:md}`ld_deprivation`
+# ({glue:text}`ld_rank`). The practices are grouped by national practice deprivation quintile.
+# {glue:md}`ld_deprivation`
 # {glue:md}`ld_completeness` A register tells how many people a practice has recorded, not how many
 # have a learning disability. For context, {glue:text}`disabled_icb` of the ICB's residents were
 # disabled under the Equality Act at the {glue:text}`census_period` (England
@@ -348,8 +349,9 @@ ch.show("ld_groups")
 #
 # **What the data show.** Recorded smoking prevalence among the ICB's registered patients aged 15 or
 # over was **{glue:md}`smoking_icb`** ({glue:text}`smoking_period`; {glue:md}`smoking_currency`),
-# {glue:md}`smoking_vs_england` England's {glue:md}`smoking_eng`: {glue:text}`smoking_rank`. By
-# national practice deprivation quintile: {glue:md}`smoking_deprivation` {glue:md}`smoking_completeness`
+# {glue:md}`smoking_vs_england` England's {glue:md}`smoking_eng`: {glue:text}`smoking_rank`. The
+# practices are grouped by national practice deprivation quintile. {glue:md}`smoking_deprivation`
+# {glue:md}`smoking_completeness`
 
 # %%
 ch.show("smoking_gradient")

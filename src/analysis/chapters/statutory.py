@@ -92,7 +92,7 @@ SOURCES = {
                     "or 2, local authorities",
     "oral": "OHID Fingertips 93563, National Dental Epidemiology Programme survey of 5-year-olds, local authorities",
     "msds": "NHS England, Maternity Services Monthly Statistics (provisional), local maternity systems",
-    "census": "ONS Census 2021, tables TS021 (ethnic group) and TS038 (disability)",
+    "census": "ONS Census 2021, table TS021 (ethnic group)",
 }
 
 
@@ -114,6 +114,7 @@ class Measure:
     basis: str = ""           # what the groups are, in words
     practice_based: bool = False
     least: int = 0            # the least deprived group compared (the last one unless the data lack it)
+    counts: str = ""          # what the ICB's count in a table is (the numerator), in words
     dp: int = 1
 
     @property
@@ -140,25 +141,25 @@ _PRACTICE_BASIS = "national practice deprivation quintile (IMD 2019, fifths of E
 #: The indicators published with a deprivation breakdown, one per area where the data have one.
 MEASURES: dict[str, Measure] = {m.key: m for m in [
     Measure("elective", "elective", "Waiting list: share waiting under 18 weeks", "%", "higher_is_better", "wlmds",
-            groups="deciles", basis=_DECILE_BASIS),
+            groups="deciles", basis=_DECILE_BASIS, counts="pathways waiting under 18 weeks"),
     Measure("ae_u5", "uec", "A&E attendances, children aged 0 to 4 (per 1,000)", "per 1,000", "neither", "ae_u5",
-            kind="rate", groups="quintiles", basis=_PRACTICE_BASIS, practice_based=True, dp=0),
+            kind="rate", groups="quintiles", basis=_PRACTICE_BASIS, practice_based=True, dp=0, counts="attendances"),
     Measure("copd", "respiratory", "COPD, recorded prevalence (all ages)", "%", "neither", "qof2223",
-            groups="quintiles", basis=_PRACTICE_BASIS, practice_based=True, dp=2),
+            groups="quintiles", basis=_PRACTICE_BASIS, practice_based=True, dp=2, counts="patients on the register"),
     # Deciles 9 and 10 of the MHA file lost their labels in the only copy: the gap compares
     # decile 1 with decile 8, the least deprived one whose label is intact (see the loader).
     Measure("mha", "mental_health", "Mental Health Act detentions (per 100,000)", "per 100,000", "lower_is_better",
-            "mha", kind="rate", groups="deciles", basis=_DECILE_BASIS, least=8),
+            "mha", kind="rate", groups="deciles", basis=_DECILE_BASIS, least=8, counts="detentions"),
     Measure("lipid", "cvd", "QRISK 20% or more: on lipid-lowering therapy", "%", "higher_is_better", "cvdprevent",
             groups="quintiles", basis="national IMD 2019 quintile of the patient's neighbourhood, as CVDPREVENT "
-                                      "assigns it"),
+                                      "assigns it", counts="patients on lipid-lowering therapy"),
     Measure("diabetes", "diabetes", "Diabetes, recorded prevalence (aged 17 or over)", "%", "neither", "qof2223",
-            groups="quintiles", basis=_PRACTICE_BASIS, practice_based=True),
+            groups="quintiles", basis=_PRACTICE_BASIS, practice_based=True, counts="patients on the register"),
     Measure("ld", "learning_disability", "Learning disability register: recorded prevalence by practice deprivation",
-            "%",
-            "neither", "qof2223", groups="quintiles", basis=_PRACTICE_BASIS, practice_based=True, dp=2),
+            "%", "neither", "qof2223", groups="quintiles", basis=_PRACTICE_BASIS, practice_based=True, dp=2,
+            counts="patients on the register"),
     Measure("smoking", "smoking", "Smoking, recorded prevalence (aged 15 or over)", "%", "lower_is_better", "smoking",
-            groups="quintiles", basis=_PRACTICE_BASIS, practice_based=True),
+            groups="quintiles", basis=_PRACTICE_BASIS, practice_based=True, counts="patients recorded as smokers"),
 ]}
 
 #: Indicators the chapter shows for every ICB against England, without a deprivation breakdown.
@@ -569,23 +570,18 @@ def _group_label(g: int, n: int) -> str:
     return str(g)
 
 
-def deprivation_completeness(key: str, icb: geography.ICB | str) -> float | None:
-    """Share (0-100) of the ICB's measured population that no deprivation group covers: WLMDS
-    pathways without an IMD decile, MHA detentions whose decile is not known, CVDPREVENT
-    patients without a quintile, patients of practices without a deprivation score. None where
-    the published totals cannot say (rounding to 5 makes tiny differences meaningless)."""
+def deprivation_completeness(key: str, icb: geography.ICB | str) -> float:
+    """Share (0-100) of the ICB's measured population (the measure's denominator) that no
+    deprivation group covers: CVDPREVENT patients without a quintile, patients of practices
+    without a deprivation score, WLMDS pathways without an IMD decile. Counts rounded to 5 can
+    make the sum of the groups exceed the total by a little: the share is then 0."""
     icb = _icb(icb)
-    m = MEASURES[key]
+    if MEASURES[key].kind != "proportion" and not MEASURES[key].practice_based:
+        raise ValueError(f"{key!r}: the groups of a published rate have no denominator to compare")
     long = long_table(key)
     mine = long[long["area_code"] == icb.ods_code]
-    total = mine.loc[mine["group"] == 0, "numerator" if m.key == "mha" else "denominator"].sum()
-    if key == "mha":
-        by = mental_health.mha_detentions_by_imd()
-        unknown = by[(by["icb_ods_code"] == icb.ods_code) & by["imd_decile"].isna()]["total_count"].sum()
-        return float(100 * unknown / total) if total else None
+    total = mine.loc[mine["group"] == 0, "denominator"].sum()
     grouped = mine.loc[mine["group"] > 0, "denominator"].sum()
-    if not total:
-        return None
     return float(max(0.0, 100 * (1 - grouped / total)))
 
 
@@ -673,8 +669,8 @@ def mha_by_ethnicity(icb: geography.ICB | str) -> pd.DataFrame:
     for Asian and Other the published crude rate is shown (limits from its count,
     :func:`analysis.stats.rate_ci_from_count`), and ``rate_basis`` says which.
 
-    Columns: area_code, group, detentions, share, residents, rate, rate_lower, rate_upper,
-    rate_basis, published_rate, period.
+    Columns: area_code, group, detentions, share (0-100 of all the area's detentions), residents,
+    rate, rate_lower, rate_upper, rate_basis, published_rate, period.
     """
     icb = _icb(icb)
     e = mental_health.mha_detentions_by_ethnicity()
@@ -684,7 +680,8 @@ def mha_by_ethnicity(icb: geography.ICB | str) -> pd.DataFrame:
                  group=e["ethnic_group"].map(MHA_ETHNIC_TO_CENSUS).fillna(NOT_RECORDED))
     out = e.rename(columns={"total_count": "detentions", "crude_rate": "published_rate"})[
         ["area_code", "group", "detentions", "published_rate", "period"]].reset_index(drop=True)
-    out["share"] = 100 * out["detentions"] / out.groupby("area_code")["detentions"].transform("sum")
+    # Share of all the area's detentions (the published total, not the sum of rounded groups).
+    out["share"] = 100 * out["detentions"] / out["area_code"].map(level("mha").set_index("area_code")["numerator"])
     out = out.merge(census_ethnicity(), on=["area_code", "group"], how="left")
     counted = out["detentions"].notna() & (out["detentions"] > 0)
     census_based = counted & out["group"].isin(MHA_CENSUS_MATCH) & out["residents"].notna()
@@ -1011,7 +1008,25 @@ def la_overlap(icb: geography.ICB | str, level_: str) -> pd.DataFrame:
         g = la.groupby([code, name], as_index=False)["n_lsoas"].sum()
         parts.append(pd.DataFrame({"code": g[code], "name": g[name], "share_of_icb": 100 * g["n_lsoas"] / n_icb,
                                    "share_of_la": 100 * g["n_lsoas"] / g[code].map(total)}))
-    return pd.concat(parts, ignore_index=True).drop_duplicates("code").reset_index(drop=True)
+    out = pd.concat(parts, ignore_index=True).drop_duplicates("code").reset_index(drop=True)
+    # Some OHID series publish Cornwall and the Isles of Scilly as one area (E67000002).
+    both = out[out["code"].isin(CORNWALL_AND_SCILLY[1])]
+    if level_ == "utla" and len(both):
+        out = pd.concat([out, pd.DataFrame([{
+            "code": CORNWALL_AND_SCILLY[0], "name": "Cornwall and the Isles of Scilly",
+            "share_of_icb": both["share_of_icb"].sum(),
+            "share_of_la": both["share_of_icb"].sum() / (both["share_of_icb"] / both["share_of_la"]).sum()}])],
+            ignore_index=True)
+    return out
+
+
+#: The combined code some OHID series use for Cornwall (E06000052) with the Isles of Scilly (E06000053).
+CORNWALL_AND_SCILLY = ("E67000002", ("E06000052", "E06000053"))
+
+
+@lru_cache(maxsize=1)
+def _cancer_stage() -> pd.DataFrame:
+    return clinical.cancer_stage().dropna(subset=["value"])
 
 
 def cancer_stage_areas(icb: geography.ICB | str) -> pd.DataFrame:
@@ -1020,9 +1035,12 @@ def cancer_stage_areas(icb: geography.ICB | str) -> pd.DataFrame:
     Fingertips rule, :func:`analysis.claims.compare`). Columns: code, name, share_of_icb,
     share_of_la, value, lower_ci, upper_ci, england, compared, year."""
     icb = _icb(icb)
-    cs = clinical.cancer_stage().dropna(subset=["value"])
+    cs = _cancer_stage()
     over = la_overlap(icb, "utla")
     la = cs[cs["area_code"].isin(over["code"]) & (cs["area_code"] != "E92000001")]
+    if la.empty:
+        return pd.DataFrame(columns=["code", "name", "share_of_icb", "share_of_la", "value", "lower_ci", "upper_ci",
+                                     "england", "compared", "year"])
     year = la["year"].max()
     eng = cs[(cs["area_code"] == "E92000001") & (cs["year"] == year)]["value"].iloc[0]
     la = la[la["year"] == year].merge(over, left_on="area_code", right_on="code")
@@ -1034,13 +1052,18 @@ def cancer_stage_areas(icb: geography.ICB | str) -> pd.DataFrame:
     return out.sort_values("share_of_icb", ascending=False).reset_index(drop=True)
 
 
+@lru_cache(maxsize=1)
+def _oral() -> pd.DataFrame:
+    return clinical.child_oral_health()
+
+
 def oral_health_areas(icb: geography.ICB | str) -> pd.DataFrame:
     """Five-year-olds with visible tooth decay (%, Fingertips 93563) in the districts and unitary
     authorities the ICB covers, latest survey, with Fingertips' own comparison with England (as
     published: the file has no confidence intervals). Columns: code, name, share_of_icb,
     share_of_la, value, england, compared_to_england, period."""
     icb = _icb(icb)
-    o = clinical.child_oral_health()
+    o = _oral()
     over = la_overlap(icb, "lad")
     la = o[o["area_code"].isin(over["code"]) & o["area_type"].isin(["District", "UA"])].dropna(subset=["value"])
     if la.empty:
@@ -1135,6 +1158,7 @@ def claims(icb_code: str, imd_version: int = 2019, reference_date: object = "") 
     return out
 
 
+@lru_cache(maxsize=1)
 def hypertension_england() -> dict:
     """CVDPREVENT, England by deprivation quintile: hypertension treated to the appropriate
     threshold (CVDP007HYP), the most against the least deprived quintile. Returns table (the
@@ -1155,6 +1179,7 @@ def cvdprevent_period(label: str) -> str:
     return f"12 months to {m.group(1)}"
 
 
+@lru_cache(maxsize=1)
 def ae_u5_england_deciles() -> dict:
     """Fingertips 93930, England by deprivation decile of the area of residence (county and
     unitary authority deciles, the latest geography and year): table, gap (decile 1 against 10,
@@ -1311,15 +1336,15 @@ REPORT_COLUMNS = {
 
 def _completeness_text(key: str, comp: dict[str, float]) -> str:
     if key == "elective":
-        return (f"ethnicity not stated or not known {share_text(comp['elective_ethnicity'])}; no IMD decile "
+        return (f"ethnicity not stated or not known: {share_text(comp['elective_ethnicity'])}; no IMD decile: "
                 f"{share_text(comp['elective_imd'])}")
     if key == "mha":
-        return (f"ethnicity unknown {share_text(comp['mha_ethnicity'])}; IMD decile not known "
+        return (f"ethnicity unknown: {share_text(comp['mha_ethnicity'])}; IMD decile not known: "
                 f"{share_text(comp['mha_imd'])}")
     if key == "lipid":
-        return f"no deprivation quintile {share_text(comp['lipid_imd'])}"
+        return f"patients without a deprivation quintile: {share_text(comp['lipid_imd'])}"
     if key in MEASURES and MEASURES[key].practice_based:
-        return f"patients of practices without a deprivation score {share_text(comp[f'{key}_imd'])}"
+        return f"patients of practices without a deprivation score: {share_text(comp[f'{key}_imd'])}"
     return "no breakdown by deprivation, ethnicity, age or sex published"
 
 
@@ -1609,16 +1634,24 @@ def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = 
     for key in [*MEASURES, *LEVELS]:
         _level_glue(ch, icb, key, words, ref)
     comp = completeness(icb)
-    for key in MEASURES:
-        _deprivation_outputs(ch, icb, key, words, comp)
-    _elective_outputs(ch, icb, words, comp)
+    # Area by area, in the order the page shows them, so that figures and tables are numbered in
+    # reading order.
+    _deprivation_outputs(ch, icb, "elective", words, comp)
+    _elective_outputs(ch, icb, words)
+    _deprivation_outputs(ch, icb, "ae_u5", words, comp)
     _uec_outputs(ch, words)
+    _deprivation_outputs(ch, icb, "copd", words, comp)
     _pcv_outputs(ch, icb)
-    _mha_outputs(ch, icb, words, comp)
+    _deprivation_outputs(ch, icb, "mha", words, comp)
+    _mha_outputs(ch, icb, words)
     _cancer_outputs(ch, icb, words)
+    _deprivation_outputs(ch, icb, "lipid", words, comp)
     _cvd_outputs(ch, words)
+    _deprivation_outputs(ch, icb, "diabetes", words, comp)
     _oral_outputs(ch, icb)
+    _deprivation_outputs(ch, icb, "ld", words, comp)
     _ld_outputs(ch, icb)
+    _deprivation_outputs(ch, icb, "smoking", words, comp)
     _methods_box(ch)
     for key, value in headline_figures(icb.ods_code, v).items():
         m = HEADLINES[key][0]
@@ -1697,8 +1730,8 @@ def _deprivation_outputs(ch: Chapter, icb: geography.ICB, key: str, words: dict[
              source=SOURCES[m.source], defer=True, max_rows=len(rows),
              show_columns=["Breakdown", "Group", "ICB", "ICB 95% confidence interval", "England", "ICB count"],
              formats={"ICB": _fmt_cols(key), "England": _fmt_cols(key), "ICB count": "{:,.0f}"},
-             notes=f"Values in {'per cent' if m.unit == '%' else m.unit}. Deprivation groups: {m.basis}. "
-                   "A dash: no published value (suppressed, or no one in the group).")
+             notes=f"Values in {'per cent' if m.unit == '%' else m.unit}; ICB count: {m.counts}. Deprivation groups: "
+                   f"{m.basis}. A dash: no published value (suppressed, or no one in the group).")
     g = groups_table(key, icb)
     r = inequality(key).set_index("area_code").loc[icb.ods_code]
     alt_gap = (f"a gap of {difference_text(key, r['gap'])}, {words[f'{key}_gap'].words}" if f"{key}_gap" in words
@@ -1821,7 +1854,7 @@ def _ethnicity_sentence(key: str, table: pd.DataFrame, icb: geography.ICB, cols:
     return " ".join(parts)
 
 
-def _elective_outputs(ch: Chapter, icb: geography.ICB, words: dict[str, C.Claim], comp: dict[str, float]) -> None:
+def _elective_outputs(ch: Chapter, icb: geography.ICB, words: dict[str, C.Claim]) -> None:
     _record(ch, words, "elective_ethnicity", "elective_ethnicity_eng")
     e = elective_by_ethnicity(icb)
     ch.say("elective_ethnicity_sentence", _ethnicity_sentence(
@@ -1915,7 +1948,7 @@ def _pcv_outputs(ch: Chapter, icb: geography.ICB) -> None:
              notes="Quarters with published numbers pooled (numerators and denominators summed).")
 
 
-def _mha_outputs(ch: Chapter, icb: geography.ICB, words: dict[str, C.Claim], comp: dict[str, float]) -> None:
+def _mha_outputs(ch: Chapter, icb: geography.ICB, words: dict[str, C.Claim]) -> None:
     _record(ch, words, "mha_ethnicity", "mha_ethnicity_eng")
     e = mha_by_ethnicity(icb)
     ch.say("mha_ethnicity_sentence", _ethnicity_sentence("mha", e, icb, ("rate", "rate_lower", "rate_upper"), ""))
@@ -1946,9 +1979,10 @@ def _cancer_outputs(ch: Chapter, icb: geography.ICB, words: dict[str, C.Claim]) 
         ch.say("cancer_sentence", (
             f"In {t['year'].iloc[0]}, in the upper-tier local authorities where the ICB's residents live, the share "
             "of staged cancers diagnosed at stage 1 or 2 was: " + "; ".join(
-                f"{esc(r.name)} {fmt(r.value, 'pct')}, {_THAN[words[f'cancer_{r.code.lower()}'].code]} England"
+                f"{esc(_place(r.name))} {fmt(r.value, 'pct')}, {_THAN[words[f'cancer_{r.code.lower()}'].code]} England"
                 for r in t.itertuples()) + f" (England {fmt(t['england'].iloc[0], 'pct')})."))
-    tab = pd.DataFrame({"Local authority": t["name"], "Share of the ICB's neighbourhoods (%)": t["share_of_icb"],
+    tab = pd.DataFrame({"Local authority": [_place(n) for n in t["name"]],
+                        "Share of the ICB's neighbourhoods (%)": t["share_of_icb"],
                         "Share of the authority in the ICB (%)": t["share_of_la"], "Stage 1 or 2 (%)": t["value"],
                         "95% confidence interval": [f"{fmt(a, 'num')} to {fmt(b, 'num')}"
                                                     for a, b in zip(t["lower_ci"], t["upper_ci"])],
