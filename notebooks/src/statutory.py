@@ -323,8 +323,8 @@ ch.show("oral_areas")
 # ({glue:text}`ld_rank`). The practices are grouped by national practice deprivation quintile.
 # {glue:md}`ld_deprivation`
 # {glue:md}`ld_completeness` A register tells how many people a practice has recorded, not how many
-# have a learning disability. For context, {glue:text}`disabled_icb` of the ICB's residents were
-# disabled under the Equality Act at the {glue:text}`census_period` (England
+# have a learning disability. For context, on Census day ({glue:text}`census_day`),
+# {glue:text}`disabled_icb` of the ICB's residents were disabled under the Equality Act (England
 # {glue:text}`disabled_eng`; not age-standardised); disability in that sense is much wider than
 # learning disability.
 

@@ -993,22 +993,28 @@ def period_end(key: str) -> pd.Timestamp:
 # ============================================================================= local authorities (cancer, oral health)
 
 def la_overlap(icb: geography.ICB | str, level_: str) -> pd.DataFrame:
-    """Local authorities the ICB's neighbourhoods lie in, on the codes of both LSOA lookups (so
-    that data published on pre- or post-2023 codes both match): upper tier (``level_='utla'``)
-    or lower tier (``'lad'``). Columns: code, name, share_of_icb (0-100 of the ICB's
+    """Local authorities the ICB's neighbourhoods lie in: upper tier (``level_='utla'``) or lower
+    tier (``'lad'``), on the April 2024 boundaries (LSOA 2021 lookup), plus, for data published on
+    codes that no longer exist (the counties and districts replaced in 2023), the authorities of
+    the 2011 lookup with such codes. Columns: code, name, share_of_icb (0-100 of the ICB's
     neighbourhoods), share_of_la (0-100 of the authority's neighbourhoods in the ICB)."""
     icb = _icb(icb)
+    code, name = f"{level_}_code", f"{level_}_name"
     parts = []
+    current = set(geography.lsoa_lookup(2021)[code])
     for vintage in (2021, 2011):
-        la = geography.icb_local_authorities(icb, vintage)
-        code, name = f"{level_}_code", f"{level_}_name"
         lk = geography.lsoa_lookup(vintage)
         total = lk.groupby(code).size()
         n_icb = int((lk["icb_ods_code"] == icb.ods_code).sum())
+        la = geography.icb_local_authorities(icb, vintage)
         g = la.groupby([code, name], as_index=False)["n_lsoas"].sum()
+        if vintage == 2011:  # only codes the 2024 geography no longer has (2024 boundaries win)
+            g = g[~g[code].isin(current)]
+        if g.empty:
+            continue
         parts.append(pd.DataFrame({"code": g[code], "name": g[name], "share_of_icb": 100 * g["n_lsoas"] / n_icb,
                                    "share_of_la": 100 * g["n_lsoas"] / g[code].map(total)}))
-    out = pd.concat(parts, ignore_index=True).drop_duplicates("code").reset_index(drop=True)
+    out = pd.concat(parts, ignore_index=True).reset_index(drop=True)
     # Some OHID series publish Cornwall and the Isles of Scilly as one area (E67000002).
     both = out[out["code"].isin(CORNWALL_AND_SCILLY[1])]
     if level_ == "utla" and len(both):
@@ -1059,24 +1065,42 @@ def _oral() -> pd.DataFrame:
 
 def oral_health_areas(icb: geography.ICB | str) -> pd.DataFrame:
     """Five-year-olds with visible tooth decay (%, Fingertips 93563) in the districts and unitary
-    authorities the ICB covers, latest survey, with Fingertips' own comparison with England (as
-    published: the file has no confidence intervals). Columns: code, name, share_of_icb,
-    share_of_la, value, england, compared_to_england, period."""
+    authorities the ICB covers, in the latest survey in which any of them has a value, with
+    Fingertips' own comparison with England (as published: the file has no confidence
+    intervals). Columns: code, name, share_of_icb, share_of_la, value, england,
+    compared_to_england, period, latest_survey (England's latest survey, which may be later when
+    none of the ICB's authorities has a value in it)."""
     icb = _icb(icb)
     o = _oral()
+    latest = o.loc[o["area_code"] == "E92000001", "period"].max()
     over = la_overlap(icb, "lad")
     la = o[o["area_code"].isin(over["code"]) & o["area_type"].isin(["District", "UA"])].dropna(subset=["value"])
+    cols = ["code", "name", "share_of_icb", "share_of_la", "value", "england", "compared_to_england", "period",
+            "latest_survey"]
     if la.empty:
-        return pd.DataFrame(columns=["code", "name", "share_of_icb", "share_of_la", "value", "england",
-                                     "compared_to_england", "period"])
+        return pd.DataFrame(columns=cols)
     period = la["period"].max()
     eng = o[(o["area_code"] == "E92000001") & (o["period"] == period)]["value"].iloc[0]
     la = la[la["period"] == period].merge(over, left_on="area_code", right_on="code")
     out = la[["code", "name", "share_of_icb", "share_of_la", "value", "compared_to_england"]].copy()
     out["england"] = eng
     out["period"] = _fy_label(period)
-    return out[["code", "name", "share_of_icb", "share_of_la", "value", "england", "compared_to_england",
-                "period"]].sort_values("share_of_icb", ascending=False).reset_index(drop=True)
+    out["latest_survey"] = _fy_label(latest)
+    return out[cols].sort_values("share_of_icb", ascending=False).reset_index(drop=True)
+
+
+#: OHID's survey of five-year-olds runs every two years: its data are out of date after two
+#: cycles' worth of months plus the publication lag (about a year), not the annual rule's 24.
+ORAL_MAX_AGE_MONTHS = 36
+
+
+def la_currency(key: str, period: str, reference_date: object) -> C.Currency:
+    """Currency of the local-authority data (``cancer_stage``: a calendar year, annual;
+    ``oral_health``: a survey year, every two years)."""
+    ref = _reference_date(reference_date)
+    if key == "cancer_stage":
+        return C.currency(pd.Timestamp(int(period), 12, 31), "annual", ref)
+    return C.currency(financial_year_end(period), "annual", ref, max_age_months=ORAL_MAX_AGE_MONTHS)
 
 
 # ============================================================================= words
@@ -1364,7 +1388,7 @@ def annual_report_table(icb: geography.ICB | str, reference_date: object = "") -
     rows = []
     for key in REPORT_ROWS:
         if key in LA_ROWS:
-            rows.append(_la_row(key, icb))
+            rows.append(_la_row(key, icb, ref))
             continue
         m = measure(key)
         t = level(key).set_index("area_code")
@@ -1408,7 +1432,7 @@ def annual_report_table(icb: geography.ICB | str, reference_date: object = "") -
     return out.reindex(columns=list(dict.fromkeys(cols)))
 
 
-def _la_row(key: str, icb: geography.ICB) -> dict:
+def _la_row(key: str, icb: geography.ICB, ref: pd.Timestamp) -> dict:
     area, label, source = LA_ROWS[key]
     t = cancer_stage_areas(icb) if key == "cancer_stage" else oral_health_areas(icb)
     period = str(t["year"].iloc[0]) if key == "cancer_stage" and len(t) else (str(t["period"].iloc[0]) if len(t)
@@ -1424,7 +1448,9 @@ def _la_row(key: str, icb: geography.ICB) -> dict:
             else np.nan, "period": period, "completeness": "published for local authorities only, without a breakdown",
             "source": SOURCES[source], "icb_and_england": shown,
             "deprivation_text": "No breakdown by deprivation published here", "ethnicity_text": "Not published",
-            "period_text": f"{period}; published for local authorities only"}
+            "out_of_date": la_currency(key, period, ref).out_of_date if period else np.nan,
+            "period_text": f"{period}{' (out of date)' if period and la_currency(key, period, ref).out_of_date else ''}; "
+                           "published for local authorities only"}
 
 
 # ============================================================================= the spreadsheet
@@ -1644,11 +1670,11 @@ def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = 
     _pcv_outputs(ch, icb)
     _deprivation_outputs(ch, icb, "mha", words, comp)
     _mha_outputs(ch, icb, words)
-    _cancer_outputs(ch, icb, words)
+    _cancer_outputs(ch, icb, words, ref)
     _deprivation_outputs(ch, icb, "lipid", words, comp)
     _cvd_outputs(ch, words)
     _deprivation_outputs(ch, icb, "diabetes", words, comp)
-    _oral_outputs(ch, icb)
+    _oral_outputs(ch, icb, ref)
     _deprivation_outputs(ch, icb, "ld", words, comp)
     _ld_outputs(ch, icb)
     _deprivation_outputs(ch, icb, "smoking", words, comp)
@@ -1970,14 +1996,15 @@ def _mha_outputs(ch: Chapter, icb: geography.ICB, words: dict[str, C.Claim]) -> 
         "own publication has the full table."), kind="warning", title="Damaged rows in the source copy")
 
 
-def _cancer_outputs(ch: Chapter, icb: geography.ICB, words: dict[str, C.Claim]) -> None:
+def _cancer_outputs(ch: Chapter, icb: geography.ICB, words: dict[str, C.Claim], ref: pd.Timestamp) -> None:
     t = cancer_stage_areas(icb)
     _record(ch, words, *[f"cancer_{c.lower()}" for c in t["code"]])
     if t.empty:
         ch.say("cancer_sentence", "No local authority the ICB covers has a published value.")
     else:
         ch.say("cancer_sentence", (
-            f"In {t['year'].iloc[0]}, in the upper-tier local authorities where the ICB's residents live, the share "
+            f"In {t['year'].iloc[0]} ({esc(la_currency('cancer_stage', t['year'].iloc[0], ref).label)}), in the "
+            f"upper-tier local authorities where the ICB's residents live, the share "
             "of staged cancers diagnosed at stage 1 or 2 was: " + "; ".join(
                 f"{esc(_place(r.name))} {fmt(r.value, 'pct')}, {_THAN[words[f'cancer_{r.code.lower()}'].code]} England"
                 for r in t.itertuples()) + f" (England {fmt(t['england'].iloc[0], 'pct')})."))
@@ -2023,17 +2050,22 @@ def _cvd_outputs(ch: Chapter, words: dict[str, C.Claim]) -> None:
         "used as they are."), kind="note", title="CVDPREVENT")
 
 
-def _oral_outputs(ch: Chapter, icb: geography.ICB) -> None:
+def _oral_outputs(ch: Chapter, icb: geography.ICB, ref: pd.Timestamp) -> None:
     t = oral_health_areas(icb)
     if t.empty:
-        ch.say("oral_sentence", "None of the local authorities the ICB covers has a published value.")
+        ch.say("oral_sentence", "None of the local authorities where the ICB's residents live has a published value.")
     else:
         lo, hi = t.loc[t["value"].idxmin()], t.loc[t["value"].idxmax()]
+        period, latest = t["period"].iloc[0], t["latest_survey"].iloc[0]
         span = (f"{fmt(lo['value'], 'pct')} in {esc(_place(lo['name']))}" if len(t) == 1 else
                 f"from {fmt(lo['value'], 'pct')} in {esc(_place(lo['name']))} to {fmt(hi['value'], 'pct')} in "
                 f"{esc(_place(hi['name']))}")
+        older = ("" if period == latest else
+                 f"None of the local authorities where the ICB's residents live has a value in the latest survey "
+                 f"({latest}). ")
         ch.say("oral_sentence", (
-            f"In the {t['period'].iloc[0]} survey, the share of five-year-olds with visible tooth decay in the "
+            f"{older}In the {period} survey ({esc(la_currency('oral_health', period, ref).label)}), the share of "
+            f"five-year-olds with visible tooth decay in the "
             f"{plural(len(t), 'district or unitary authority', 'districts and unitary authorities')} where the ICB's "
             f"residents live ran {span} (England {fmt(t['england'].iloc[0], 'pct')})."))
     tab = pd.DataFrame({"Local authority": [_place(n) for n in t["name"]],
@@ -2062,7 +2094,10 @@ def _ld_outputs(ch: Chapter, icb: geography.ICB) -> None:
     mine = d[d["icb_ods_code"] == icb.ods_code].iloc[0]
     ch.number("disabled_icb", 100 * mine["share_disabled"], "pct")
     ch.number("disabled_eng", 100 * d["disabled"].sum() / d["total_residents"].sum(), "pct")
-    ch.text("census_period", mine["period"])
+    from .population import census_day
+
+    day = census_day()
+    ch.text("census_day", f"{day.day} {day:%B %Y}")
 
 
 def _methods_box(ch: Chapter) -> None:
