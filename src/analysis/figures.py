@@ -462,10 +462,15 @@ def level_gap_scatter(df: pd.DataFrame, *, level: str, gap: str, significant: st
     ax.yaxis.set_major_formatter(TickFormatter(unit if gap_unit is None else gap_unit))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    handles = [Line2D([], [], linestyle="none", marker="o", markersize=7, color=CONTEXT, markeredgecolor=NHS_DARK_GREY,
-                      label="ICB: gap statistically significant (filled)"),
+    handles = []
+    if me.any():
+        handles.append(Line2D([], [], linestyle="none", marker="D", markersize=8, markeredgecolor=HIGHLIGHT,
+                              markerfacecolor=HIGHLIGHT if filled else "white",
+                              label=f"{label}: gap {'' if filled else 'not '}statistically significant"))
+    handles += [Line2D([], [], linestyle="none", marker="o", markersize=7, color=CONTEXT, markeredgecolor=NHS_DARK_GREY,
+                      label="Other ICBs: gap statistically significant (filled)"),
                Line2D([], [], linestyle="none", marker="o", markersize=7, markerfacecolor="white",
-                      markeredgecolor=NHS_DARK_GREY, label="ICB: gap not statistically significant (hollow)"),
+                      markeredgecolor=NHS_DARK_GREY, label="Other ICBs: gap not statistically significant (hollow)"),
                Line2D([], [], linestyle="--", color=NHS_BLACK, label="England")]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=2, fontsize=8.5)
     if title:
