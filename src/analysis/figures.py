@@ -429,6 +429,66 @@ def plot_spc(result, ax=None, *, title: str = "", ylabel: str = "", percent: boo
     return SPCChart(fig, ax, data, result.variation_text, result.assurance_text, result.notes)
 
 
+
+def level_gap_scatter(df: pd.DataFrame, *, level: str, gap: str, significant: str, unit_column: str,
+                      highlight: str, label: str, england_level: float, england_gap: float,
+                      xlabel: str, ylabel: str, title: str = "", unit: str = "", gap_unit: str | None = None):
+    """Every ICB's level of an indicator (x) against its gap between the most and least deprived
+    (y), the NHS England North East and Yorkshire "level against gap" view.
+
+    ``df``: one row per unit with ``level``, ``gap`` and ``significant`` (bool: the gap's 95%
+    interval excludes zero). A statistically significant gap is a filled marker, one that is not
+    is hollow, and the legend says so in words (never colour alone). The unit whose
+    ``unit_column`` equals ``highlight`` is drawn large, dark and labelled with ``label``; the
+    others are grey. Dashed lines at England's level and gap divide the chart into quadrants; a
+    thin solid line marks no gap. ``unit`` / ``gap_unit`` suffix the tick labels (e.g. "%").
+    """
+    from matplotlib.lines import Line2D
+
+    fig, ax = plt.subplots(figsize=(8, 5.2))
+    me = df[unit_column] == highlight
+    rest = df[~me]
+    sig = rest[significant].astype(bool)
+    ax.scatter(rest.loc[sig, level], rest.loc[sig, gap], s=34, color=CONTEXT, edgecolors=NHS_DARK_GREY,
+               linewidths=0.6, zorder=2)
+    ax.scatter(rest.loc[~sig, level], rest.loc[~sig, gap], s=34, facecolors="white", edgecolors=NHS_DARK_GREY,
+               linewidths=0.9, zorder=2)
+    ax.axvline(england_level, color=NHS_BLACK, linestyle="--", linewidth=1, zorder=1)
+    ax.axhline(england_gap, color=NHS_BLACK, linestyle="--", linewidth=1, zorder=1)
+    ax.axhline(0, color=NHS_MID_GREY, linewidth=0.8, zorder=1)
+    if me.any():
+        row = df[me].iloc[0]
+        filled = bool(row[significant])
+        ax.scatter([row[level]], [row[gap]], s=140, marker="D", zorder=4, linewidths=1.6, edgecolors=HIGHLIGHT,
+                   facecolors=HIGHLIGHT if filled else "white")
+        x_mid = float(np.nanmean(ax.get_xlim()))
+        ax.annotate(label, (row[level], row[gap]), xytext=(10 if row[level] <= x_mid else -10, 10),
+                    textcoords="offset points", ha="left" if row[level] <= x_mid else "right", fontsize=9.5,
+                    fontweight="bold", color=HIGHLIGHT,
+                    path_effects=[matplotlib.patheffects.withStroke(linewidth=3, foreground="white")], zorder=5)
+    ax.annotate("England", (england_level, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
+                textcoords="offset points", va="top", fontsize=8.5, color=NHS_BLACK)
+    ax.annotate("England", (1.0, england_gap), xycoords=("axes fraction", "data"), xytext=(-2, 3),
+                textcoords="offset points", ha="right", va="bottom", fontsize=8.5, color=NHS_BLACK)
+    ax.xaxis.set_major_formatter(TickFormatter(unit))
+    ax.yaxis.set_major_formatter(TickFormatter(unit if gap_unit is None else gap_unit))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    handles = []
+    if me.any():
+        handles.append(Line2D([], [], linestyle="none", marker="D", markersize=8, markeredgecolor=HIGHLIGHT,
+                              markerfacecolor=HIGHLIGHT if filled else "white",
+                              label=f"{label}: gap {'' if filled else 'not '}statistically significant"))
+    handles += [Line2D([], [], linestyle="none", marker="o", markersize=7, color=CONTEXT, markeredgecolor=NHS_DARK_GREY,
+                      label="Other ICBs: gap statistically significant (filled)"),
+               Line2D([], [], linestyle="none", marker="o", markersize=7, markerfacecolor="white",
+                      markeredgecolor=NHS_DARK_GREY, label="Other ICBs: gap not statistically significant (hollow)"),
+               Line2D([], [], linestyle="--", color=NHS_BLACK, label="England")]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=2, fontsize=8.5)
+    if title:
+        ax.set_title(title)
+    return fig
+
 __all__ = [
     "CONTEXT",
     "DECILE_COLOURS",
@@ -446,6 +506,7 @@ __all__ = [
     "compact_number",
     "count_axis",
     "funnel_chart",
+    "level_gap_scatter",
     "percent_axis",
     "plot_spc",
     "source_note",

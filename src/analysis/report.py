@@ -314,6 +314,19 @@ class Chapter:
         cls = f"\n:class: {kind}" if title else ""
         self._store(name, "md", f":::{head}{cls}\n{text}\n:::")
 
+    def downloads(self, name: str, intro: str, files: list[tuple[str, str]]) -> None:
+        """Download links to files the module wrote into ``data_dir`` (a spreadsheet, say), shown
+        where the notebook calls ``show(name)``. ``files``: [(file name, link text)]; each file
+        must exist, so a link never points at nothing."""
+        links = []
+        for filename, text in files:
+            if "/" in filename or not (self.data_dir / filename).is_file():
+                raise FileNotFoundError(f"downloads {name!r}: {filename!r} is not a file in {self.data_dir}")
+            links.append(f'<a href="{self.href}/{esc_html(filename)}" download>{esc_html(text)}</a>')
+            self.outputs.append({"kind": "download", "name": name, "file": filename})
+        check_text(intro)
+        self._store(name, "html", f'<p class="evidence-downloads">{esc_html(intro)} {" · ".join(links)}</p>')
+
     def _store(self, name: str, kind: str, content: str) -> None:
         if not _KEY.fullmatch(name):
             raise ValueError(f"output name {name!r} must be lower-case letters, digits and underscores")

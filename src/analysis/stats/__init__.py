@@ -16,7 +16,8 @@ Methods and references
       Wilson EB (1927) J Am Stat Assoc 22:209-12; Newcombe RG, Altman DG (2000) in *Statistics
       with confidence* 2nd edn pp 46-8.
     * crude rates: Byar's approximation, exact Poisson (chi-square) for counts < 10 --
-      PHEindicatormethods ``phe_rate``; Breslow NE, Day NE (1987) *Statistical methods in cancer
+      PHEindicatormethods ``phe_rate`` (``crude_rate``; ``rate_ci_from_count`` for a published
+      rate whose population is not published); Breslow NE, Day NE (1987) *Statistical methods in cancer
       research* vol II; Armitage P, Berry G (2002) *Statistical methods in medical research*.
     * directly standardised rates: Dobson method -- PHEindicatormethods ``phe_dsr`` /
       ``calculate_dsr``; Dobson AJ et al (1991) Stat Med 10:457-62; European Standard
@@ -97,7 +98,7 @@ from .inequality import sii
 from .life_table import life_expectancy
 from .means import weighted_mean
 from .quantiles import assign_quantiles, population_weighted_quantiles
-from .rates import byars_ci, crude_rate, dsr, exact_poisson_ci, proportion, wilson_ci
+from .rates import byars_ci, crude_rate, dsr, exact_poisson_ci, proportion, rate_ci_from_count, wilson_ci
 from .spc import SPCResult, spc
 
 __all__ = [
@@ -121,6 +122,7 @@ __all__ = [
     "life_expectancy",
     "population_weighted_quantiles",
     "proportion",
+    "rate_ci_from_count",
     "sii",
     "spc",
     "weighted_mean",

@@ -188,6 +188,42 @@ def crude_rate(
     return out
 
 
+def rate_ci_from_count(
+    df: pd.DataFrame,
+    count: str,
+    rate: str,
+    confidence: ConfidenceArg = 0.95,
+) -> pd.DataFrame:
+    """Confidence interval of a **published** crude rate from its published event count, when
+    the population behind the rate is not published with it (e.g. NHS England's Mental Health
+    Act statistics give detentions and detentions per 100,000, not the population).
+
+    A crude rate is ``count / population x multiplier``, so its interval is the count's Poisson
+    interval on the same scale: ``rate x limit(count) / count``, with the limits of
+    :func:`crude_rate` (``phe_rate``): exact Poisson below 10 events, Byar's from 10. Given the
+    count and rate that ``phe_rate`` returns, the limits are exactly ``phe_rate``'s. Where the
+    publisher rounds counts (to 5, say) the interval is that of the rounded count: say so.
+
+    One row per input row; adds ``value`` (the rate), the limits and ``method``. A count of zero
+    has no rate to scale (its upper limit needs the population): refused, as is a missing value.
+    """
+    func = "rate_ci_from_count"
+    df = _check_frame(df, func)
+    _require_columns(df, [count, rate], func)
+    levels = _confidence_levels(confidence, func)
+    x = _numeric(df, count, func, "event count", strictly_positive=True)
+    r = _numeric(df, rate, func, "published rate")
+    out = df.copy()
+    out["value"] = r
+    for level, lo, hi in _ci_names(levels):
+        lower, upper = _poisson_ci(x, level)
+        out[lo] = r * lower / x
+        out[hi] = r * upper / x
+    out["method"] = np.where(x < 10, "Exact", "Byars")
+    out.attrs["confidence"] = levels
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # directly standardised rates
 # --------------------------------------------------------------------------------------------
