@@ -10,7 +10,7 @@ import os
 import re
 from pathlib import Path
 
-import jupytext
+import chapter_document as doc
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,8 +21,7 @@ from analysis.chapters import statutory as st
 from analysis.load import cardiovascular, mental_health, waiting
 from analysis.report import Chapter
 
-ROOT = Path(__file__).resolve().parents[1]
-TWIN = ROOT / "notebooks" / "src" / "statutory.py"
+ROOT = Path(__file__).resolve().parents[2]
 REF = Path(os.environ.get("ANALYSIS_DATA_MIRROR", ROOT.parent / "shared" / "data")) / "reference_phe_methods"
 
 
@@ -300,23 +299,15 @@ def test_downloads_refuse_a_file_that_is_not_there(tmp_path):
 # --------------------------------------------------------------------------- the notebook is a document
 
 def _twin():
-    return jupytext.read(TWIN, fmt="py:percent")
+    return doc.twin("statutory")
 
 
 def test_notebook_code_is_short_calls():
-    code = [c.source for c in _twin().cells if c.cell_type == "code"]
-    lines = [ln for src in code for ln in src.splitlines() if ln.strip() and not ln.strip().startswith("#")]
-    assert len(lines) < 80
-    text = "\n".join(code)
-    assert not re.search(r"^\s*(def|class|for|while|if)\b", text, re.M)
-    assert " if " not in text and "lambda" not in text and "f\"" not in text
+    doc.assert_code_is_short_calls("statutory", max_lines=80)
 
 
 def test_notebook_has_no_literal_period():
-    raw = TWIN.read_text() + (ROOT / "notebooks" / "statutory.ipynb").read_text()
-    months = "January|February|March|April|May|June|July|August|September|October|November|December"
-    assert not re.search(r"20\d\d-\d\d|\b20\d\d/\d\d\b", raw)
-    assert not re.search(rf"\b({months}) 20\d\d", raw)
+    doc.assert_no_literal_period("statutory")
 
 
 def test_one_section_per_area_in_the_statements_order_each_saying_what_the_data_cannot_answer():
@@ -333,13 +324,7 @@ def test_one_section_per_area_in_the_statements_order_each_saying_what_the_data_
 
 
 def test_every_output_is_shown_and_every_glued_key_used(qgh):
-    nb = _twin()
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    shown = set(re.findall(r'ch\.show\("([a-z0-9_]+)"\)', code))
-    assert shown == set(qgh._blocks), (set(qgh._blocks) - shown, shown - set(qgh._blocks))
-    used = set(re.findall(r"\{glue:(?:text|md)\}`([a-z0-9_]+)`", md))
-    assert used == set(qgh.glued), (set(qgh.glued) - used, used - set(qgh.glued))
+    doc.assert_every_output_shown_and_every_key_used("statutory", qgh, min_headings=10)
     # every claim the chapter keeps is one claims() gives, with the same words
     words = st.claims("QGH", 2019, "2026-11-01")
     assert set(qgh.claims) <= set(words)
@@ -347,10 +332,7 @@ def test_every_output_is_shown_and_every_glued_key_used(qgh):
 
 
 def test_tables_are_narrow_on_the_page(qgh):
-    for name, (kind, content) in qgh._blocks.items():
-        if 'class="table evidence-table"' in content:
-            head = content.split("</thead>")[0]
-            assert head.count("<th ") <= 6, name
+    doc.assert_tables_are_narrow(qgh)
 
 
 def test_every_figure_has_its_data(qgh):
