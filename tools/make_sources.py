@@ -249,12 +249,18 @@ def cmd_split(args: argparse.Namespace) -> int:
             doc[conv] = {k: v for k, v in meta.items() if k != "editions"} | {
                 "title": f"Conversions of {ds} (cross-checks for the tests, not read by the book)",
                 "mirror": str(meta.get("mirror") or ds), "frequency": "one-off", "kind": "reference",
-                "editions": [{"id": "1", "period": "as the files of " + ds, "period_from": "documentation",
+                "editions": [{"id": "1", "period": _span(meta["editions"]), "period_from": "documentation",
                               "added": first_added, "files": other}]}
             print(f"{ds}: {len(other)} converted file(s) moved to {conv}")
         print(f"{ds}: {len(meta['editions'])} edition(s) read from the publisher's files")
     manifest_io.write(doc)
     return 0
+
+
+def _span(editions: list[dict]) -> str:
+    """The period a conversion covers, in words: that of the publisher's editions it was made from."""
+    first, last = str(editions[0]["period"]), str(editions[-1]["period"])
+    return first if first == last else f"{first} to {last}"
 
 
 def main(argv: list[str] | None = None) -> int:

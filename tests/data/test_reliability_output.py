@@ -39,10 +39,16 @@ def _no_raw_markup(html: str) -> None:
 
 
 def test_esc_makes_markup_and_markdown_literal():
+    from markdown_it import MarkdownIt
+
     out = report.esc(HOSTILE)
     _no_raw_markup(out)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out and "&amp;" in out
     assert "\\*em\\*" in out and "\\[link\\]" in out and "\\`code\\`" in out
+    # rendered as Markdown, the reader sees the text exactly as the data had it, and no markup
+    rendered = MarkdownIt("commonmark").render(out)
+    _no_raw_markup(rendered)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;Trust&lt;/b&gt;" in rendered
+    assert "*em* [link](x) `code`" in rendered and "<em>" not in rendered and "<a " not in rendered
     assert report.esc_html('"') == "&quot;"
 
 
@@ -204,14 +210,23 @@ def test_manifest_urls_are_https_and_downloads_use_only_manifest_urls():
     """The resolver fetches ``spec.url`` from the manifest and nothing else."""
     import yaml
 
+    from analysis import manifest_io
+
     doc = yaml.safe_load((ROOT / "data" / "sources.yml").read_text(encoding="utf-8"))
-    for ds, meta in doc["datasets"].items():
-        for fname, f in meta.get("files", {}).items():
+    n_urls = 0
+    for ds in doc["datasets"]:
+        for _edition, fname, f in manifest_io.iter_files(doc["datasets"], ds):
             assert ".." not in fname.split("/") and not fname.startswith("/"), (ds, fname)
             if f.get("url"):
+                n_urls += 1
                 assert f["url"].startswith("https://"), (ds, fname, f["url"])
+    assert n_urls > 10
     src = (ROOT / "src" / "analysis" / "sources.py").read_text(encoding="utf-8")
-    assert src.count("pooch.retrieve(") == 1 and "url=spec.url" in src
+    assert src.count("pooch.retrieve(") == 1 and "pooch.retrieve(url=url," in src
+    # the one download function is called with the manifest's url, and from nowhere else
+    calls = [(p.name, ln.strip()) for p in (ROOT / "src" / "analysis").rglob("*.py")
+             for ln in p.read_text(encoding="utf-8").splitlines() if "fetch_url(" in ln and "def fetch_url" not in ln]
+    assert calls and all(c == ("sources.py", "fetch_url(spec.url, dest, spec.sha256)") for c in calls), calls
 
 
 @pytest.mark.parametrize("dataset,filename", [
