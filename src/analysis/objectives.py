@@ -13,7 +13,8 @@ by :attr:`Objective.target_text`; no chapter types it.
 
 Public: :class:`Objective`, :class:`InForce`, :class:`MeasureInfo`, :class:`Source`,
 :class:`Registry`, :class:`ObjectivesError`, :func:`load_registry`, :func:`objectives`,
-:func:`objective_in_force`, :func:`standard`, :func:`measure_info`, :func:`measured_by`, :func:`planning_year_of`,
+:func:`objective_in_force`, :func:`standard`, :func:`measure_info`, :func:`measured_by`,
+:func:`related_objectives`, :func:`planning_year_of`,
 :func:`as_date`, :data:`REGISTRY_FILE`.
 """
 from __future__ import annotations
@@ -82,6 +83,10 @@ class Objective:
     no_target_reason: str
     source: Source
     no: int | None = None
+    #: a measure the book computes on the same subject that does not measure this objective, and
+    #: why (``related:`` in the file), so a chapter can say what that measure's chart leaves out
+    related_measure: str | None = None
+    related_note: str = ""
 
     @property
     def has_target(self) -> bool:
@@ -304,6 +309,19 @@ def _parse_source(path: Path, key: str, raw: object) -> Source:
                   date_note=note, checked_against=e.text("checked_against", required=False) or "")
 
 
+def _parse_related(e: _Entry, measure: str | None, measures: dict[str, MeasureInfo]) -> tuple[str | None, str]:
+    raw = e.raw.get("related")
+    if raw is None:
+        return None, ""
+    r = _Entry(e.path, f"{e.where}, related", raw)
+    m = r.text("measure")
+    if m not in measures:
+        r.fail(f"measure {m!r} is not declared under 'measures:'")
+    if m == measure:
+        r.fail(f"{m!r} is the objective's own measure; 'related' names a measure that does not measure it")
+    return m, r.text("note")
+
+
 def _parse_objective(path: Path, where: str, raw: object, measures: dict[str, MeasureInfo],
                      sources: dict[str, Source], *, standing: bool) -> Objective:
     e = _Entry(path, where, raw)
@@ -323,6 +341,7 @@ def _parse_objective(path: Path, where: str, raw: object, measures: dict[str, Me
     if False in e.raw:
         # YAML 1.1 reads a bare `no:` key as False
         e.fail("a key reads as false (a bare 'no:'?); the objective's number is 'number:'")
+    related_measure, related_note = _parse_related(e, measure, measures)
     if target is None:
         reason = e.text("no_target_reason", required=False)
         if not reason:
@@ -331,7 +350,7 @@ def _parse_objective(path: Path, where: str, raw: object, measures: dict[str, Me
             if e.raw.get(k) is not None:
                 e.fail(f"field {k!r} is given but there is no target")
         return Objective(oid, year, e.text("area"), e.text("objective"), measure, None, None, None, None, None,
-                         reason, sources[src], no)
+                         reason, sources[src], no, related_measure, related_note)
     if e.raw.get("no_target_reason"):
         e.fail("'no_target_reason' is given but so is a target")
     unit = e.text("unit")
@@ -368,7 +387,7 @@ def _parse_objective(path: Path, where: str, raw: object, measures: dict[str, Me
             if pd.Period(deadline, freq="M").end_time.normalize() != end.normalize():
                 e.fail(f"timing 'across_year' needs the deadline at the planning year's end ({end:%Y-%m})")
     return Objective(oid, year, e.text("area"), e.text("objective"), measure, target, unit, direction, deadline,
-                     timing, "", sources[src], no)
+                     timing, "", sources[src], no, related_measure, related_note)
 
 
 def _parse(path: Path, text: str) -> Registry:
@@ -487,6 +506,15 @@ def measured_by(objective_id: str, *, path: Path | str | None = None) -> str:
     return reg.measured_by.get(objective_id, "")
 
 
+def related_objectives(measure: str, *, path: Path | str | None = None) -> list[Objective]:
+    """Objectives on the subject of ``measure`` that it does not measure (their ``related`` entry),
+    in planning-year order: what a chart of the measure cannot judge, and why."""
+    reg = load_registry(path)
+    _check_measure(reg, measure)
+    return sorted((o for o in reg.objectives if o.related_measure == measure),
+                  key=lambda o: (o.planning_year, o.no or 0, o.id))
+
+
 def standard(measure: str, *, path: Path | str | None = None) -> Objective | None:
     """The standing (NHS Constitution) standard for a measure, or None."""
     reg = load_registry(path)
@@ -537,5 +565,5 @@ __all__ = [
     "DIRECTIONS", "InForce", "MeasureInfo", "Objective", "ObjectivesError", "POLARITIES", "REGISTRY_FILE",
     "Registry", "Source", "TIMINGS", "as_date", "load_registry", "measure_info", "measured_by", "objective_in_force",
     "objectives",
-    "planning_year_of", "standard",
+    "planning_year_of", "related_objectives", "standard",
 ]

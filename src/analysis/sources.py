@@ -26,6 +26,12 @@ editions selected for the dataset (``dataset#editions``), so that the build can 
 cache on the exact bytes and editions it read; see :func:`inputs_read`, :func:`current_sha` and
 ``ANALYSIS_INPUTS_LOG``. A new edition of a dataset therefore re-runs exactly the chapters that
 read that dataset.
+
+Facts about a dataset that are not files are recorded on its block too: a **series break**
+(``breaks:``, the first month of a changed definition, in the publisher's words) is read with
+:func:`series_break`, so that no loader or chapter types the date; reading it is recorded
+(``dataset#breaks``) like an edition selection, so correcting a break re-runs the chapters that
+used it.
 """
 from __future__ import annotations
 
@@ -112,6 +118,18 @@ class Edition:
                 return f
         raise DataSourceError(f"Dataset {self.dataset!r}, edition {self.id!r} has no file {name!r}. "
                               f"Its files: {', '.join(f.filename for f in self.files)}.")
+
+
+@dataclass(frozen=True)
+class SeriesBreak:
+    """A change of definition in a dataset's series, from ``start`` (the first period counted the
+    new way), as the manifest's ``breaks:`` entry of the dataset records it."""
+
+    dataset: str
+    id: str
+    start: dt.date
+    what: str  # what changed, in the publisher's words
+    reference: str = ""  # where the publisher says so
 
 
 def manifest_path() -> Path:
@@ -308,6 +326,21 @@ def latest(dataset: str) -> Edition:
     return editions(dataset)[-1]
 
 
+def select_edition(dataset: str, edition: str | None = None) -> Edition:
+    """The edition of ``dataset`` with id ``edition`` among those this build uses (default: the
+    newest, :func:`latest`); a loader with an ``edition=`` parameter takes its period from here."""
+    chosen = editions(dataset)
+    if edition is None:
+        return chosen[-1]
+    matches = [e for e in chosen if e.id == edition]
+    if not matches:
+        known = [e.id for e in _all_editions(dataset)]
+        extra = " (it was added after the as-of date)" if edition in known else ""
+        raise DataSourceError(f"Dataset {dataset!r} has no edition {edition!r}{extra}. "
+                              f"Editions: {', '.join(e.id for e in chosen)}.")
+    return matches[0]
+
+
 def selection_hash(chosen: list[Edition]) -> str:
     """Which editions (and file names) are selected. File contents are keyed separately, per file
     read, so new bytes for one file re-run only the chapters that read that file, while a new
@@ -325,15 +358,9 @@ def file_spec(dataset: str, filename: str, edition: str | None = None) -> FileSp
     that has a file of that name)."""
     _safe_name("dataset", dataset)
     _safe_name("file", filename, subfolders=True)
-    chosen = editions(dataset)
     if edition is not None:
-        matches = [e for e in chosen if e.id == edition]
-        if not matches:
-            known = [e.id for e in _all_editions(dataset)]
-            extra = " (it was added after the as-of date)" if edition in known else ""
-            raise DataSourceError(f"Dataset {dataset!r} has no edition {edition!r}{extra}. "
-                                  f"Editions: {', '.join(e.id for e in chosen)}.")
-        return matches[0].file(filename)
+        return select_edition(dataset, edition).file(filename)
+    chosen = editions(dataset)
     for e in reversed(chosen):
         for f in e.files:
             if f.filename == filename:
@@ -412,19 +439,22 @@ def label_dataset(label: str) -> str:
 
 def inputs_read() -> dict[str, str]:
     """Everything resolved in this process so far: ``{"dataset@edition/file": sha256,
-    "dataset#editions": selection hash}``."""
+    "dataset#editions": selection hash, "dataset#breaks": hash of its series breaks}``."""
     return dict(_read)
 
 
 def current_sha(label: str) -> str | None:
     """What an inputs-log label stands for now (under the current as-of date): the selection hash
-    of a ``dataset#editions`` label, the verified sha256 of a file label; None when it can no
+    of a ``dataset#editions`` label, the hash of the series breaks of a ``dataset#breaks`` label,
+    the verified sha256 of a file label; None when it can no
     longer be resolved (the build then re-runs the chapter)."""
     try:
         if label.endswith("#editions"):
             ds = label[: -len("#editions")]
             as_of_text = os.environ.get("ANALYSIS_AS_OF", "").strip()
             return selection_hash(list(_editions_cached(ds, _manifest_key(), as_of_text)))
+        if label.endswith("#breaks"):
+            return _breaks_hash(_parse_breaks(label[: -len("#breaks")]))
         head, _, fname = label.partition("/")
         ds, _, edition = head.partition("@")
         spec = file_spec(ds, fname, edition or None)
@@ -539,6 +569,64 @@ def dataset_meta(dataset: str) -> dict:
     return {k: v for k, v in datasets[dataset].items() if k not in ("files", "editions")}
 
 
+# ----------------------------------------------------------------------------- series breaks
+
+def _parse_breaks(dataset: str) -> tuple[SeriesBreak, ...]:
+    raw = dataset_meta(dataset).get("breaks")
+    where = f"{manifest_path()}, dataset {dataset!r}, 'breaks'"
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise DataSourceError(f"{where}: expected a list of breaks (id, from, what), got {type(raw).__name__}.")
+    out: list[SeriesBreak] = []
+    for i, b in enumerate(raw):
+        w = f"{where}, entry {i + 1}"
+        if not isinstance(b, dict):
+            raise DataSourceError(f"{w}: expected a mapping with 'id', 'from' and 'what'.")
+        bid, what = str(b.get("id") or "").strip(), " ".join(str(b.get("what") or "").split())
+        if not bid or not what:
+            raise DataSourceError(f"{w}: 'id' and 'what' (the change, in the publisher's words) are required.")
+        if any(x.id == bid for x in out):
+            raise DataSourceError(f"{w}: break {bid!r} is listed twice.")
+        start = _parse_date(b.get("from"), f"{w} ({bid!r}), 'from'")
+        if start is None:
+            raise DataSourceError(f"{w} ({bid!r}): 'from' (the first date counted the new way, YYYY-MM-DD) is required.")
+        out.append(SeriesBreak(dataset, bid, start, what, " ".join(str(b.get("reference") or "").split())))
+    return tuple(out)
+
+
+def _breaks_hash(breaks: tuple[SeriesBreak, ...]) -> str:
+    h = hashlib.sha256()
+    for b in breaks:
+        h.update(f"{b.id}\0{b.start.isoformat()}\0".encode())
+    return h.hexdigest()[:24]
+
+
+def series_breaks(dataset: str) -> list[SeriesBreak]:
+    """Every series break the manifest records for ``dataset``, in the order listed (none: [])."""
+    _safe_name("dataset", dataset)
+    out = _parse_breaks(dataset)
+    if out:
+        label = f"{dataset}#breaks"
+        value = _breaks_hash(out)
+        if _read.get(label) != value:
+            _log_line(label, value)
+    return list(out)
+
+
+def series_break(dataset: str, break_id: str):
+    """The first day counted the new way after the series break ``break_id`` of ``dataset``, as a
+    ``pandas.Timestamp``; an error naming the dataset and the break when the manifest has none."""
+    import pandas as pd  # imported here: the resolver itself needs no pandas
+
+    found = [b for b in series_breaks(dataset) if b.id == break_id]
+    if not found:
+        known = ", ".join(b.id for b in _parse_breaks(dataset)) or "none"
+        raise DataSourceError(f"Dataset {dataset!r} has no series break {break_id!r} in {manifest_path()} "
+                              f"(its 'breaks': {known}). Record it there: id, from (YYYY-MM-DD), what.")
+    return pd.Timestamp(found[0].start)
+
+
 __all__ = [
     "CACHE_DIR",
     "DataSourceError",
@@ -547,6 +635,7 @@ __all__ = [
     "FileSpec",
     "KINDS",
     "Period",
+    "SeriesBreak",
     "as_of",
     "reference_date",
     "clear_caches",
@@ -562,7 +651,10 @@ __all__ = [
     "mirror_dir",
     "resolve",
     "resolve_spec",
+    "select_edition",
     "selection_hash",
+    "series_break",
+    "series_breaks",
     "sha256_file",
     "store_path",
 ]

@@ -6,6 +6,7 @@ import http.server
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -100,6 +101,58 @@ def test_inputs_log_records_each_read(sandbox, monkeypatch):
     monkeypatch.setenv("ANALYSIS_INPUTS_LOG", str(log))
     sources.resolve("demo", "a.csv")
     assert log.read_text().strip() == f"demo/a.csv\t{_sha(PAYLOAD)}"
+
+
+# --------------------------------------------------------------------------- series breaks
+
+def _with_breaks(sandbox, breaks) -> None:
+    doc = {"datasets": {"demo": {"title": "Demo", "breaks": breaks,
+                                 "editions": [{"id": "1", "period": "x", "files": {"a.csv": {"sha256": _sha(PAYLOAD)}}}]}}}
+    (sandbox["tmp"] / "sources.yml").write_text(yaml.safe_dump(doc))
+    sources.clear_caches()
+
+
+def test_series_break_is_read_from_the_manifest_and_recorded(sandbox, monkeypatch):
+    _with_breaks(sandbox, [{"id": "new_rules", "from": "2031-02-01", "what": "the definition changed"}])
+    log = sandbox["tmp"] / "inputs.log"
+    monkeypatch.setenv("ANALYSIS_INPUTS_LOG", str(log))
+    assert sources.series_break("demo", "new_rules") == pd.Timestamp("2031-02-01")
+    (b,) = sources.series_breaks("demo")
+    assert (b.id, b.what, b.reference) == ("new_rules", "the definition changed", "")
+    # read once, recorded once, and a rebuild sees a corrected date as a changed input
+    label, value = log.read_text().strip().split("\t")
+    assert label == "demo#breaks" and sources.current_sha(label) == value
+    _with_breaks(sandbox, [{"id": "new_rules", "from": "2031-03-01", "what": "the definition changed"}])
+    assert sources.current_sha(label) != value
+    assert sources.label_dataset(label) == "demo"
+
+
+@pytest.mark.parametrize("breaks, words", [
+    (None, r"Dataset 'demo' has no series break 'new_rules' .*its 'breaks': none"),
+    ([{"id": "other", "from": "2031-02-01", "what": "w"}], r"no series break 'new_rules' .*its 'breaks': other"),
+    ([{"id": "new_rules", "from": "February 2031", "what": "w"}], r"dataset 'demo', 'breaks', entry 1 .*not a date"),
+    ([{"id": "new_rules", "what": "w"}], r"entry 1 \('new_rules'\): 'from' .* is required"),
+    ([{"id": "new_rules", "from": "2031-02-01"}], r"entry 1: 'id' and 'what' .* are required"),
+    ({"new_rules": "2031-02-01"}, r"dataset 'demo', 'breaks': expected a list"),
+    ([{"id": "new_rules", "from": "2031-02-01", "what": "w"}] * 2, r"entry 2: break 'new_rules' is listed twice"),
+])
+def test_a_missing_or_malformed_series_break_names_the_dataset_and_the_break(sandbox, breaks, words):
+    _with_breaks(sandbox, breaks)
+    with pytest.raises(sources.DataSourceError, match=words):
+        sources.series_break("demo", "new_rules")
+
+
+def test_select_edition_defaults_to_the_latest_and_names_unknown_ids(sandbox):
+    files = {"a.csv": {"sha256": _sha(PAYLOAD)}}
+    doc = {"datasets": {"demo": {"title": "Demo", "editions": [
+        {"id": "old", "period": "first", "period_end": "2030-01-31", "files": files},
+        {"id": "new", "period": "second", "period_end": "2030-02-28", "files": files}]}}}
+    (sandbox["tmp"] / "sources.yml").write_text(yaml.safe_dump(doc))
+    sources.clear_caches()
+    assert sources.select_edition("demo").period.label == "second"
+    assert sources.select_edition("demo", "old").period.label == "first"
+    with pytest.raises(sources.DataSourceError, match=r"no edition 'gone'. Editions: old, new"):
+        sources.select_edition("demo", "gone")
 
 
 # --------------------------------------------------------------------------- downloads
@@ -202,6 +255,17 @@ def test_real_manifest_resolves_every_file_from_the_mirror(mirror, monkeypatch):
                 assert p.is_relative_to(mirror) or p.is_relative_to(sources.raw_dir())
                 n += 1
     assert n >= 180
+
+
+def test_the_real_series_breaks_are_the_publishers():
+    """The breaks the loaders read, as the publishers date them (NHS England)."""
+    sources.clear_caches()
+    rtt = {b.id: b for b in sources.series_breaks("rtt_incomplete")}
+    assert rtt["community_services"].start.isoformat() == "2024-02-01"
+    assert "community service pathways" in rtt["community_services"].what
+    cwt = {b.id: b for b in sources.series_breaks("cancer_waiting_times")}
+    assert cwt["combined_standards"].start.isoformat() == "2023-10-01"
+    assert all(b.reference for b in [*rtt.values(), *cwt.values()])
 
 
 def test_manifest_entries_have_required_metadata():

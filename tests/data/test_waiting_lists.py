@@ -75,6 +75,24 @@ def test_merged_icbs_2026():
     assert not waiting.rtt_icb_status("QGH")["closed"]
 
 
+def _icb_rows(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame([{"level": "icb", "org_code": c, "month": pd.Timestamp(m), "former_org": f,
+                          "successor_codes": s} for c, m, f, s in rows])
+
+
+def test_merged_icbs_are_the_late_successor_codes_and_a_late_code_without_predecessor_is_an_error(monkeypatch):
+    rows = [("QAA", "2030-01-01", False, None), ("QAA", "2030-02-01", True, "NEW1;QCC"),
+            ("QBB", "2030-01-01", False, None), ("QBB", "2030-02-01", True, "NEW1"),
+            ("QCC", "2030-01-01", False, None), ("QCC", "2030-03-01", False, None),
+            ("NEW1", "2030-03-01", False, None)]
+    monkeypatch.setattr(waiting, "rtt_incomplete", lambda: _icb_rows(rows))
+    # QCC took over part of QAA but was there from the start: not a merged ICB
+    assert waiting.merged_icbs_2026() == {"NEW1": ("QAA", "QBB")}
+    monkeypatch.setattr(waiting, "rtt_incomplete", lambda: _icb_rows(rows + [("ODD", "2030-03-01", False, None)]))
+    with pytest.raises(waiting.LoaderError, match=r"\['ODD'\].*successor of no closed ICB"):
+        waiting.merged_icbs_2026()
+
+
 def test_wlmds_schema_and_published_england_figures():
     w = waiting.wlmds("imd_decile")
     eng = w[(w["org_code"] == "ENG") & (w["org_type"] == "ALL")].set_index("imd_decile")
@@ -159,7 +177,9 @@ def test_trust_icb_reconstruction():
 def test_spc_recalculated_at_the_definition_change():
     s = wl.rtt_series("QGH")
     c = s[s["role"] == "ICB (commissioner)"]
-    brk = waiting.RTT_SERIES_BREAK
+    brk = waiting.rtt_series_break()
+    # NHS England, RTT Overview Timeseries note 11: "From Feb-24 data onwards, community service pathways..."
+    assert brk == pd.Timestamp("2024-02-01")
     res = wl.rtt_spc(c, "pct_within_18_weeks", target=92)
     # one series, limits recalculated from the break (a rebase point), not two hand-made segments
     assert res.options["rebase"] == [brk]
@@ -400,7 +420,7 @@ def test_build_chapter(run_chapter, icb_code):
                  "wlmds_icb_comparison_chart", "wlmds_per_1000_by_decile", "wlmds_groups"):
         assert (data / f"{name}.png").stat().st_size > 5_000 and (data / f"{name}_data.csv").exists(), name
     glued = head["glued"]
-    assert glued["series_break"] == f"{waiting.RTT_SERIES_BREAK:%B %Y}"
+    assert glued["series_break"] == f"{waiting.rtt_series_break():%B %Y}"
     assert glued["gap_change"].startswith("This book has one WLMDS edition so far") == (
         len(waiting.wlmds_editions()) == 1)
     if icb_code == "QHL":

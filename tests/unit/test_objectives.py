@@ -205,6 +205,12 @@ BAD_ENTRIES = [
      r"measured_by: '2023-24-99' is not the id of an objective or standard"),
     (lambda d: d["measured_by"].update({"2023-24-01": ""}),
      r"measured_by.2023-24-01: expected the name of a publication"),
+    (lambda d: _first(d, "2023-24-10")["related"].update(measure="cancer_backlog"),
+     r"id '2023-24-10'\), related: measure 'cancer_backlog' is not declared"),
+    (lambda d: _first(d, "2023-24-11").update(related={"measure": "cancer_fds", "note": "x"}),
+     r"related: 'cancer_fds' is the objective's own measure"),
+    (lambda d: _first(d, "2023-24-10")["related"].pop("note"),
+     r"related: field 'note' is missing or empty"),
 ]
 
 
@@ -230,3 +236,14 @@ def test_a_valid_copy_loads_and_edits_are_seen(tmp_path):
     assert ob.objective_in_force("ae_4h", "2024-01-31", path=path).target_text == "76% by March 2024"
     _write(tmp_path, lambda d: _first(d, "2023-24-01").update(target=75))
     assert ob.objective_in_force("ae_4h", "2024-01-31", path=path).target_text == "75% by March 2024"
+
+
+def test_related_objectives_say_what_a_measure_does_not_judge():
+    """The 62-day backlog objective is on the subject of the 62-day standard the book computes, but
+    not measured by it: the scorecard names its planning year from here, never types it."""
+    rel = ob.related_objectives("cancer_62")
+    assert [o.id for o in rel] == ["2023-24-10"] and rel[0].measure is None
+    assert rel[0].planning_year == "2023/24" and "backlog" in rel[0].related_note
+    assert ob.related_objectives("ae_4h") == []
+    with pytest.raises(ob.ObjectivesError, match="unknown measure 'nope'"):
+        ob.related_objectives("nope")

@@ -42,12 +42,6 @@ CHAPTER = "scorecard"
 #: Making Data Count advises at least 12 (ideally 15-20) points before reading SPC limits.
 MIN_SPC_POINTS = 12
 
-#: The cancer 31- and 62-day standards were redefined as "combined" standards from October 2023
-#: (NHS England; cancer_waiting_times/PROVENANCE.md): earlier 62-day months are not comparable, so
-#: the 62-day series starts here.
-CWT_COMBINED_FROM = pd.Timestamp("2023-10-01")
-
-
 # --------------------------------------------------------------------------- the measures
 
 @dataclass(frozen=True)
@@ -573,21 +567,22 @@ def _closure(r: pd.DataFrame, icb: geography.ICB) -> pd.Timestamp | None:
 
 
 def _series_rtt(icb: geography.ICB) -> Series:
-    from ..load.waiting import RTT_SERIES_BREAK
+    from ..load.waiting import rtt_series_break
 
+    brk = rtt_series_break()
     r = _rtt()
     s = r[(r["level"] == "icb") & (r["org_code"] == icb.ods_code)].sort_values("month")
     data = pd.DataFrame({"month": s["month"], "value": s["over_65_weeks"].astype(float)}).reset_index(drop=True)
     last = data["month"].max()
     eng = r[(r["level"] == "national") & (r["month"] == last)]["over_65_weeks"].iloc[0]
     notes = [f"Community-service pathways left the referral to treatment (RTT) statistics in "
-             f"{_month_label(RTT_SERIES_BREAK)} (a series break); SPC limits are recalculated from then.",
+             f"{_month_label(brk)} (a series break); SPC limits are recalculated from then.",
              "Where the number waiting fell steeply, process limits are wide: read the run of points as well as "
              "the limits."]
     closed = _closure(r, icb)
     if closed is not None:
         notes.append(f"This ICB closed on {closed.day} {closed:%B %Y}; its RTT series ends in {_month_label(last)}.")
-    after = data["month"] >= RTT_SERIES_BREAK
+    after = data["month"] >= brk
     rebase = [data.loc[after, "month"].iloc[0]] if after.any() and not after.all() else []
     return Series(MEASURES["rtt_65w"], data, f"patients of {icb.short_name} ICB, wherever treated", float(eng), notes,
                   rebase=rebase)
@@ -596,8 +591,11 @@ def _series_rtt(icb: geography.ICB) -> Series:
 def _series_cwt(icb: geography.ICB, standard: str, key: str) -> Series:
     c = _cwt()
     c = c[c["standard"] == standard]
+    # The 62-day standard was redefined (combined): earlier months are not comparable, so the
+    # series starts at the manifest's series break.
+    combined_from = perf.cwt_combined_from()
     if standard == "CMB62":
-        c = c[c["month"] >= CWT_COMBINED_FROM]
+        c = c[c["month"] >= combined_from]
     s = c[(c["level"] == "icb") & (c["org_code"] == icb.ods_code)].sort_values("month")
     data = pd.DataFrame({"month": s["month"], "value": 100 * s["performance"], "numerator": s["within_standard"],
                          "denominator": s["total"]}).reset_index(drop=True)
@@ -605,9 +603,12 @@ def _series_cwt(icb: geography.ICB, standard: str, key: str) -> Series:
     eng = 100 * c[(c["level"] == "national") & (c["month"] == last)]["performance"].iloc[0]
     notes = []
     if standard == "CMB62":
-        notes.append(f"The 62-day standard was redefined in {_month_label(CWT_COMBINED_FROM)} (combined standard); "
-                     "the series starts then. The 2023/24 objective on cancer counts the patients waiting over 62 "
-                     "days (the backlog), which is not in this book's data.")
+        notes.append(f"The 62-day standard was redefined in {_month_label(combined_from)} (combined standard); "
+                     "the series starts then.")
+        # Objectives on the subject that this measure does not measure, in planning years the chart covers.
+        first = data["month"].min()
+        notes += [f"The {o.planning_year} objective on {o.area.lower()} {o.related_note}."
+                  for o in objectives.related_objectives(key) if o.start <= last and o.end >= first]
     if last < c["month"].max():
         notes.append(f"This ICB's code ends in {_month_label(last)} (ICBs merged the month after).")
     return Series(MEASURES[key], data, f"patients of {icb.short_name} ICB, wherever treated", float(eng), notes)
@@ -1599,7 +1600,7 @@ def _headlines(ch: Chapter, sc: Scorecard) -> None:
 
 
 __all__ = [
-    "COMPARED", "CWT_COMBINED_FROM", "HEADLINE_KEYS", "MEASURES", "MIN_SPC_POINTS", "MeasureSpec", "SECTIONS",
+    "COMPARED", "HEADLINE_KEYS", "MEASURES", "MIN_SPC_POINTS", "MeasureSpec", "SECTIONS",
     "Scorecard", "Series", "adopted_objectives", "ae_by_month_official", "ae_official_vs_conversion",
     "ae_provider_locations", "assurance", "build", "claims", "comparison_figure", "currency",
     "dementia_edition_change", "headline_figures", "icb_comparison", "in_force_text", "measure_series",

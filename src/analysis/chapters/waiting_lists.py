@@ -10,8 +10,8 @@ Two NHS England sources:
 
 * RTT (referral to treatment, monthly): the ICB *as commissioner* (its patients, wherever they
   are treated), its acute trusts and England, as Making Data Count SPC charts rebased at the RTT
-  definition change (:data:`analysis.load.waiting.RTT_SERIES_BREAK`, the one place that date is
-  written), judged against the NHS Constitution standard and the planning objective in force
+  definition change (:func:`analysis.load.waiting.rtt_series_break`: the manifest records that
+  date, once), judged against the NHS Constitution standard and the planning objective in force
   for the period the data describe (:mod:`analysis.objectives`);
 * WLMDS (Waiting List Minimum Data Set, one week per edition): the waiting list by patient IMD
   2019 decile, ethnic group, age band and sex, with Wilson intervals; the gap between the most
@@ -87,8 +87,8 @@ def _month_end(t: object) -> pd.Timestamp:
 
 
 def series_break_label() -> str:
-    """The month of the RTT definition change (month and year), from the loader's constant."""
-    return _month(waiting.RTT_SERIES_BREAK)
+    """The month of the RTT definition change (month and year), as the manifest records it."""
+    return _month(waiting.rtt_series_break())
 
 
 def wlmds_week_label(edition: str | None = None) -> str:
@@ -170,7 +170,7 @@ def rtt_series(icb_code: str) -> pd.DataFrame:
 def rtt_spc(series: pd.DataFrame, measure: str, *, target: float | None = None) -> stats.SPCResult:
     """Making Data Count XmR chart of one measure of one organisation's monthly series.
 
-    The RTT definition change (:data:`analysis.load.waiting.RTT_SERIES_BREAK`) changes what is
+    The RTT definition change (:func:`analysis.load.waiting.rtt_series_break`) changes what is
     counted, so the mean and limits are recalculated from it (a rebase point of
     :func:`analysis.stats.spc`) when the series has months on both sides; ``result.groups`` holds
     the two periods' means, limits and readings, and the series' variation and assurance are

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from .. import sources
 from ._base import LoaderError, cached_table, check_codes, check_unique, one_name_per_code, read_csv, to_number
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -28,6 +29,8 @@ MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 # --------------------------------------------------------------------------- cancer waiting times
 
 CWT = ("cancer_waiting_times", "cwt_org_month.csv")
+#: The manifest's series break of the cancer standards (combined 31- and 62-day standards).
+CWT_BREAK_ID = "combined_standards"
 
 _CWT_SCHEMA = pa.DataFrameSchema(
     {
@@ -45,6 +48,12 @@ _CWT_SCHEMA = pa.DataFrameSchema(
     strict=False,
     coerce=True,
 )
+
+
+def cwt_combined_from() -> pd.Timestamp:
+    """First month of the combined 31- and 62-day cancer standards (NHS England; the manifest's
+    series break of ``cancer_waiting_times``): earlier 31- and 62-day months are not comparable."""
+    return sources.series_break(CWT[0], CWT_BREAK_ID)
 
 
 def cancer_waiting_times() -> pd.DataFrame:
@@ -293,6 +302,7 @@ __all__ = [
     "ambsys_response_times_2017_2021",
     "bed_occupancy",
     "cancer_waiting_times",
+    "cwt_combined_from",
     "dementia_diagnosis_rate",
     "gp_appointments",
     "talking_therapies",

@@ -5,8 +5,8 @@ Three published sources, each read once and returned as a tidy, validated table:
 * :func:`rtt_incomplete` - the RTT waiting list (incomplete pathways, all treatment functions)
   for England, every ICB *as commissioner* (ODS codes) and every provider, monthly April 2022 to
   April 2026 (``rtt_incomplete/rtt_incomplete_org_month.csv``). Percentages are recomputed from
-  the counts on the 0-100 scale. February 2024 is a series break (community-service pathways left
-  RTT): see :data:`RTT_SERIES_BREAK`. ICB rows sum to 93-98% of England because pathways
+  the counts on the 0-100 scale. The series breaks when community-service pathways left RTT:
+  see :func:`rtt_series_break` (the date is the manifest's). ICB rows sum to 93-98% of England because pathways
   commissioned by NHS England specialised-commissioning hubs have no ICB.
 * :func:`rtt_national_timeseries` - NHS England's *RTT Overview Timeseries* (England), used to
   check the England rows of :func:`rtt_incomplete` month by month.
@@ -43,9 +43,9 @@ NAT_DATASET = "rtt_national_timeseries"
 NAT_FILE = "rtt_overview_timeseries_england.csv"
 WLMDS_DATASET = "wlmds_deprivation"
 
-#: First month after the RTT series break: from February 2024 community-service pathways are no
-#: longer counted in RTT (NHS England; flagged in the source). Compare levels across it with care.
-RTT_SERIES_BREAK = pd.Timestamp("2024-02-01")
+#: The RTT series break (community-service pathways left RTT), as the manifest records it on
+#: the dataset (``breaks:``, in NHS England's words): see :func:`rtt_series_break`.
+RTT_BREAK_ID = "community_services"
 
 #: WLMDS assigns each pathway the IMD 2019 decile of the patient's LSOA (1 = most deprived). The
 #: deciles are fixed by the publisher: the book's ``imd_version`` parameter does not change them.
@@ -71,6 +71,12 @@ _RTT_SCHEMA = pa.DataFrameSchema(
                             & (d["over_65_weeks"] <= d["over_52_weeks"])).all(), error="wait bands not nested"),
     ],
 )
+
+
+def rtt_series_break() -> pd.Timestamp:
+    """First month counted without community-service pathways (NHS England's RTT series break,
+    recorded in the manifest): levels either side of it are not comparable."""
+    return sources.series_break(RTT_DATASET, RTT_BREAK_ID)
 
 
 @lru_cache(maxsize=1)
@@ -113,7 +119,7 @@ def _rtt_tidy() -> pd.DataFrame:
         out[c] = df[c].astype("int64")
     out["pct_within_18_weeks"] = pct
     out["pct_over_52_weeks"] = 100 * df["over_52_weeks"] / df["total_waiting"].where(df["total_waiting"] > 0)
-    out["after_series_break"] = out["month"] >= RTT_SERIES_BREAK
+    out["after_series_break"] = out["month"] >= rtt_series_break()
     out["former_org"] = df["former_org"].astype(bool)
     out["closed_date"] = df["closed_date"]
     out["successor_codes"] = df["successor_codes"]
@@ -176,16 +182,22 @@ def merged_icbs_2026() -> dict[str, tuple[str, ...]]:
     df = rtt_incomplete()
     icb = df[df["level"] == "icb"]
     first = icb.groupby("org_code")["month"].min()
-    new_codes = set(first[first >= pd.Timestamp("2026-04-01")].index)
     closed = icb[icb["former_org"]].drop_duplicates("org_code")
-    out: dict[str, list[str]] = {c: [] for c in sorted(new_codes)}
+    successors = {s for v in closed["successor_codes"].dropna() for s in str(v).split(";") if s}
+    # A merged ICB is a code the series did not carry from its first month and that succeeds a
+    # closed ICB (a continuing ICB that took over part of a closed one, such as QRL, was there
+    # from the start). A late code that succeeds nothing is not guessed at.
+    late = set(first[first > icb["month"].min()].index)
+    unexplained = sorted(late - successors)
+    if unexplained:
+        raise LoaderError(f"dataset {RTT_DATASET!r}, file {RTT_FILE!r}: ICB code(s) {unexplained} first appear after "
+                          f"the series' first month ({icb['month'].min():%Y-%m}) but are the successor of no closed "
+                          "ICB (successor_codes).")
+    out: dict[str, list[str]] = {c: [] for c in sorted(late)}
     for r in closed.itertuples():
         for s in str(r.successor_codes).split(";"):
             if s in out:
                 out[s].append(r.org_code)
-    empty = [k for k, v in out.items() if not v]
-    if empty:
-        raise LoaderError(f"dataset {RTT_DATASET!r}: merged ICB code(s) {empty} replace no closed ICB.")
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
@@ -622,7 +634,7 @@ def wlmds_trust_icb() -> pd.DataFrame:
 
 
 __all__ = [
-    "RTT_SERIES_BREAK",
+    "RTT_BREAK_ID",
     "WLMDS_IMD_VERSION",
     "WLMDSSummaryReader",
     "merged_icbs_2026",
