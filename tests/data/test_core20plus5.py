@@ -95,6 +95,20 @@ def test_smi_checks_loader_and_icb_figure(mirror):
     assert (last["All6PHC"], last["SMIRegister"]) == (3962, 5171)  # PROVENANCE: QGH Q4 2023/24
     eng = r[r.area == "England"].sort_values("quarter_end").iloc[-1]
     assert (eng["All6PHC"], eng["SMIRegister"]) == (361210, 527556)
+    # the series starts with the first quarter on sub-ICB geography (PROVENANCE: the 106 sub-ICB
+    # locations from April 2021), read from the data: Q1 2021/22
+    assert r["quarter_end"].min() == pd.Timestamp("2021-06-30")
+    assert set(s.loc[s["quarter_end"] < r["quarter_end"].min(), "org_code"]) - set(c5._national("subicb_map")[
+        "sub_icb_ods_code"])
+
+
+def test_smi_start_is_the_first_quarter_after_the_last_on_other_codes():
+    q = pd.to_datetime(["2030-03-31", "2030-03-31", "2030-06-30", "2030-09-30", "2030-12-31"])
+    smi = pd.DataFrame({"quarter_end": q, "org_code": ["A", "OLD", "A", "OLD", "A"]})
+    assert c5.smi_subicb_start(smi, ["A"]) == pd.Timestamp("2030-12-31")
+    assert c5.smi_subicb_start(smi[smi.org_code == "A"], ["A"]) == pd.Timestamp("2030-03-31")
+    with pytest.raises(ValueError, match="no quarter after which every organisation is a sub-ICB location"):
+        c5.smi_subicb_start(smi.iloc[:4], ["A"])
 
 
 def test_cancer_stage_suppressed_never_numbers(mirror):

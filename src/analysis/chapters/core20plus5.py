@@ -580,13 +580,29 @@ def latest_published(df: pd.DataFrame, period_col: str) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- SMI physical health checks
 
+def smi_subicb_start(smi: pd.DataFrame, subicb_codes) -> pd.Timestamp:
+    """The first quarter from which every organisation in the SMI series is a sub-ICB location
+    (``subicb_codes``): earlier quarters count clinical commissioning groups, whose areas do not add
+    up to ICBs. Read from the data, so a later re-issue on other geography moves it."""
+    codes = set(subicb_codes)
+    on_subicb = smi.groupby("quarter_end")["org_code"].agg(lambda c: set(c) <= codes).sort_index()
+    quarters = on_subicb.index
+    off = quarters[~on_subicb.to_numpy(dtype=bool)]
+    after = quarters[quarters > off.max()] if len(off) else quarters
+    if after.empty:
+        raise ValueError("SMI physical health checks: no quarter after which every organisation is a sub-ICB "
+                         f"location of the QOF mapping (quarters {quarters.min()} to {quarters.max()})")
+    return after[0]
+
+
 def smi_checks(icb: ICB | str) -> pd.DataFrame:
     """All six SMI physical health checks, ICB (sum of its sub-ICB locations) and England (sum of all
-    rows) per quarter from 2021/22 (sub-ICB geography), Wilson 95% CIs."""
+    rows) per quarter from the first quarter on sub-ICB geography (:func:`smi_subicb_start`),
+    Wilson 95% CIs."""
     icb = _icb(icb)
     s = _national("smi")
-    s = s[s["quarter_end"] >= "2021-06-30"].dropna(subset=["SMIRegister", "All6PHC"])
     sub = _national("subicb_map")
+    s = s[s["quarter_end"] >= smi_subicb_start(s, sub["sub_icb_ods_code"])].dropna(subset=["SMIRegister", "All6PHC"])
     mine = set(sub.loc[sub["icb_ods_code"] == icb.ods_code, "sub_icb_ods_code"])
     loc = s[s["org_code"].isin(mine)].assign(area=icb.short_name)
     eng = s.assign(area="England")
@@ -2106,5 +2122,5 @@ __all__ = [
     "cvdprevent_icb_lipids", "extreme_area_fields", "facts", "headline_fields", "headline_figures", "heec_indicator_by_group", "icb_area_codes", "latest_published", "maternity_coc_groups",
     "maternity_icb", "maternity_lmns_funnel", "oral_health_areas", "practice_quintile_coverage",
     "prevalence_by_icb_fifth", "prevalence_by_practice_quintile", "prevalence_sii", "qof_indicator",
-    "qof_indicator_all_icbs", "qof_prevalence", "self_harm_areas", "smi_checks", "smi_subicb_funnel",
+    "qof_indicator_all_icbs", "qof_prevalence", "self_harm_areas", "smi_checks", "smi_subicb_funnel", "smi_subicb_start",
 ]
