@@ -199,7 +199,8 @@ def test_plan_figures_and_known_values():
     assert plan.loc["Herefordshire, County of", "sii_latest"] == 5.8
     assert plan.loc["Herefordshire, County of", "latest_period"] == "2022-24"
     assert plan.loc["England", "sii_latest"] == 10.4
-    assert hi.PLAN_QUOTES["QGH"].quoted == {"E10000034": 7.8, "E06000019": 4.9}
+    quotes = hi.plan_quotes()
+    assert quotes.period == "2011-13" and quotes.quotes["QGH"].quoted == {"E10000034": 7.8, "E06000019": 4.9}
     le = hi.le_series("QGH")
     herefs = le[(le["area_code"] == "E06000019") & (le["period"] == "2022-24")].set_index("sex")["value"]
     assert herefs["Male"] == 80.2 and herefs["Female"] == 83.6
@@ -269,6 +270,8 @@ def test_validation_markdown_is_a_methods_section_with_caveats():
     assert md.startswith("## ") and "PHEindicatormethods" in md and "inferred" in md
     assert "not evidence about any area" in md and "Isles of Scilly" in md
     assert "9.35 years recomputed for men against 9.4 years published" in md
+    # the period and geography of the test file are the manifest's (PROVENANCE: 2014-16, pre-April-2019 LAs)
+    assert "its SIIs match the published 2014-16 values" in md and "as they were before April 2019" in md
     assert "`" not in md and not re.search(r"\bnan\b|LE_testdata|county_ua", md)
 
 

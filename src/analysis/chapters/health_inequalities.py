@@ -20,11 +20,14 @@ of every range and count, and are named.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from .. import claims as C
 from .. import deprivation, geography, sources, stats
@@ -47,8 +50,13 @@ COMBINED_AREAS = {"E67000001": ("Hackney and City of London", ("E09000012", "E09
 #: An LA counts as one of the ICB's places when at least this share of its LSOAs is in the ICB.
 MAIN_SHARE = 0.5
 
-#: Local plans written around 2016 quote the male SII first published for this period.
-PLAN_PERIOD = "2011-13"
+#: What local plans say about the SII, word for word, and the period of the figures they quote
+#: (facts about documents): see :func:`plan_quotes`.
+PLAN_QUOTES_FILE = Path(__file__).resolve().parents[1] / "registry" / "plan_quotes.yml"
+
+
+class PlanQuotesError(ValueError):
+    """registry/plan_quotes.yml is unusable; the message names the file, the entry and the problem."""
 
 
 @dataclass(frozen=True)
@@ -59,16 +67,69 @@ class PlanQuote:
     quoted: dict
 
 
-#: What an ICB's own plan says about the SII, word for word (a fact about the document); the
-#: chapter looks the quoted figures up in the published data and refuses to build if they differ.
-PLAN_QUOTES = {
-    "QGH": PlanQuote(
-        plan="The Herefordshire and Worcestershire Sustainability and Transformation Plan (2016)",
-        quote=("the range of years of life expectancy across the social gradient at birth is 7.8 years in "
-               "Worcestershire and 4.9 in Herefordshire"),
-        quoted={"E10000034": 7.8, "E06000019": 4.9},
-    ),
-}
+@dataclass(frozen=True)
+class PlanQuotes:
+    #: the period (Fingertips' three-year label) of the male SII that local plans of that time quote
+    period: str
+    #: ICB ODS code -> what that ICB's own plan says
+    quotes: dict[str, PlanQuote]
+
+
+def _text(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise PlanQuotesError(f"{where}: expected text, got {value!r}")
+    return " ".join(value.split())
+
+
+def _parse_plan_quotes(name: str, text: str) -> PlanQuotes:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PlanQuotesError(f"{name}: not valid YAML ({exc})") from None
+    if not isinstance(doc, dict) or set(doc) != {"period", "quotes"}:
+        raise PlanQuotesError(f"{name}: expected exactly the keys 'period' and 'quotes', got "
+                              f"{sorted(doc) if isinstance(doc, dict) else type(doc).__name__}")
+    period = _text(doc["period"], f"{name}: period")
+    m = re.fullmatch(r"(\d{4})-(\d{2})", period)
+    if not m or (int(m.group(1)) + 2) % 100 != int(m.group(2)):
+        raise PlanQuotesError(f"{name}: period {period!r} is not a three-year period as Fingertips labels it "
+                              "(first year, dash, the last two digits of the third year)")
+    if not isinstance(doc["quotes"], dict) or not doc["quotes"]:
+        raise PlanQuotesError(f"{name}: quotes: expected a mapping of ICB ODS codes to plan, quote and quoted")
+    quotes = {}
+    for ods, raw in doc["quotes"].items():
+        where = f"{name}: quotes.{ods}"
+        if not re.fullmatch(r"Q[A-Z0-9]{2}", str(ods)):
+            raise PlanQuotesError(f"{where}: {ods!r} is not an ICB ODS code (such as QGH)")
+        if not isinstance(raw, dict) or set(raw) != {"plan", "quote", "quoted"}:
+            raise PlanQuotesError(f"{where}: expected exactly the keys plan, quote and quoted")
+        quoted = raw["quoted"]
+        if not isinstance(quoted, dict) or not quoted:
+            raise PlanQuotesError(f"{where}.quoted: expected area codes with the figure the quote gives for each")
+        for code, value in quoted.items():
+            if not re.fullmatch(r"E\d{8}", str(code)):
+                raise PlanQuotesError(f"{where}.quoted: {code!r} is not an area code (such as E10000034)")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 30:
+                raise PlanQuotesError(f"{where}.quoted.{code}: expected a gap in years (0 to 30), got {value!r}")
+        quotes[str(ods)] = PlanQuote(_text(raw["plan"], f"{where}.plan"), _text(raw["quote"], f"{where}.quote"),
+                                     {str(k): float(v) for k, v in quoted.items()})
+    return PlanQuotes(period, quotes)
+
+
+@lru_cache(maxsize=4)
+def _plan_quotes_cached(name: str, text: str) -> PlanQuotes:
+    return _parse_plan_quotes(name, text)
+
+
+def plan_quotes(path: Path | str | None = None) -> PlanQuotes:
+    """The plan-quotes registry (default :data:`PLAN_QUOTES_FILE`), validated; parsed once per
+    distinct content, so an edited file is re-read."""
+    p = Path(path) if path is not None else PLAN_QUOTES_FILE
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanQuotesError(f"plan quotes file not found: {p}") from None
+    return _plan_quotes_cached(p.name, text)
 
 #: A national practice deprivation quintile enters the ICB's practice gap and SII only when it
 #: holds at least this many of the ICB's practices: a mean of fewer says more about those few
@@ -80,9 +141,6 @@ PRACTICE_SII_REPS = 20_000
 
 #: Tolerance of the SII backtest on the methods page (years; published values have 1 dp).
 BACKTEST_TOLERANCE = 0.15
-
-#: The period of the decile test data, inferred (the file does not say; see its PROVENANCE).
-DECILE_PERIOD = "2014-16"
 
 SOURCES = {
     "le": "OHID Fingertips 90366 (life expectancy at birth), re-shaped by Trafford Data Lab",
@@ -355,7 +413,7 @@ def plan_comparison(icb_code: str) -> pd.DataFrame:
     areas = _areas(ods)[0]
     upper = areas[areas["kind"].isin(["county", "unitary"])]
     old = mort.sii_county_ua()
-    old = _pick(old[(old["period"] == PLAN_PERIOD) & (old["sex"] == "Male")], upper)
+    old = _pick(old[(old["period"] == plan_quotes().period) & (old["sex"] == "Male")], upper)
     ser = _sii(ods)
     ser = ser[(ser["sex"] == "Male") & ser["value"].notna()
               & ser["area_code"].isin(list(upper["area_code"]) + [ENGLAND])]
@@ -720,7 +778,8 @@ def headline_figures(icb_code: str, imd_version: int = 2019) -> dict[str, float]
 def sii_backtest(reps: int = 1000) -> pd.DataFrame:
     """The book's SII (:func:`analysis.stats.sii`) recomputed from life expectancy by local
     deprivation decile for England and every local authority (the test data of
-    PHEindicatormethods; period inferred as 2014-16), against the published 92901 value.
+    PHEindicatormethods; its period is inferred, as the manifest records), against the published
+    92901 value of that period.
 
     Published comparator: England, counties and UAs from the county/UA extraction (values as
     first published); districts from the 2024 district extraction (revised since first
@@ -733,10 +792,11 @@ def sii_backtest(reps: int = 1000) -> pd.DataFrame:
     complete = dec.groupby(["area_code", "sex"])["decile"].transform("nunique") == 10
     res = stats.sii(dec[complete], "value", "population", "decile", group_by=["area_code", "sex"], se="se",
                     reps=reps, seed=1)
+    period = mort.le_by_decile_period()
     cu = mort.sii_county_ua()
-    cu = cu[cu["period"] == DECILE_PERIOD]
+    cu = cu[cu["period"] == period]
     du = mort.sii_district_ua_earlier()
-    du = du[du["period"] == DECILE_PERIOD]
+    du = du[du["period"] == period]
     pub = pd.concat([cu.assign(comparator="first published"),
                      du[~du["area_code"].isin(cu["area_code"])].assign(comparator="revised")])
     names = pd.concat([cu, du, mort.sii_district_ua()]).drop_duplicates("area_code").set_index("area_code")["area_name"]
@@ -789,9 +849,10 @@ def validation_markdown() -> str:
         "the published values themselves have moved.",
         "",
         "This is a check of the method, not evidence about any area today. The test file does not state its "
-        f"period: its SIIs match the published {DECILE_PERIOD} values, so that period is inferred. It uses "
-        "deprivation deciles from the English Indices of Deprivation 2015 and local authority boundaries of "
-        "before April 2019, and the published values it is compared with are rounded to one decimal place. "
+        f"period: its SIIs match the published {mort.le_by_decile_period()} values, so that period is inferred. It "
+        "uses deprivation deciles from the English Indices of Deprivation 2015 and covers "
+        f"{esc(sources.dataset_meta(mort.DECILE_DS)['geography'])}, and the published values it is compared with "
+        "are rounded to one decimal place. "
         f"{_names(bt.attrs['incomplete'])} {'has' if len(bt.attrs['incomplete']) == 1 else 'have'} too few "
         "neighbourhoods to form ten deciles and "
         f"{'is' if len(bt.attrs['incomplete']) == 1 else 'are'} left out.",
@@ -1258,9 +1319,10 @@ def _build_sii(ch: Chapter, ctx: dict) -> None:
     eng = latest[(latest["period"] == period) & (latest["kind"] == "england")].set_index("sex")["value"]
     plan = plan_comparison(ods)
     pe = plan[plan["kind"] == "england"].iloc[0]
+    plan_period = plan_quotes().period
     ch.text("sii_period", period)
     ch.text("sii_currency", _currency(_period_end(period), ref, mort.SII_DS).label)
-    ch.text("plan_period", PLAN_PERIOD)
+    ch.text("plan_period", plan_period)
     ch.text("sii_male_england_plan_period", _years(pe["sii_plan_period"], "England SII plan period"))
     for sex in SEXES:
         s = sex.lower()
@@ -1294,15 +1356,14 @@ def _build_sii(ch: Chapter, ctx: dict) -> None:
                        "revised the whole series between releases, so where two releases overlap their values for the "
                        f"same period differ ({'; '.join(_RELEASE_STYLE[_release_role(k)][2] for k in drawn)})."),
               source=SOURCES["sii"], data=_sii_csv(trend), defer=True)
+    plan_col = f"Male SII {plan_period}, first published (years)"
     ch.table(_table_headers(plan.drop(columns=["kind", "latest_source"])).rename(columns={
-        "sii_plan_period": f"Male SII {PLAN_PERIOD}, first published (years)", "latest_period": "Latest period",
+        "sii_plan_period": plan_col, "latest_period": "Latest period",
         "sii_latest": "Male SII, latest (years)", "change": "Change (years)", "latest_release": "Release of the latest value"}),
-        "sii_plan_period", f"Male slope index of inequality in life expectancy (years): {PLAN_PERIOD} as first "
+        "sii_plan_period", f"Male slope index of inequality in life expectancy (years): {plan_period} as first "
         "published, and the latest published value", source=SOURCES["sii"],
-        formats={f"Male SII {PLAN_PERIOD}, first published (years)": "{:.1f}", "Male SII, latest (years)": "{:.1f}",
-                 "Change (years)": "{:+.1f}"},
-        show_columns=["Area", f"Male SII {PLAN_PERIOD}, first published (years)", "Latest period",
-                      "Male SII, latest (years)", "Change (years)"],
+        formats={plan_col: "{:.1f}", "Male SII, latest (years)": "{:.1f}", "Change (years)": "{:+.1f}"},
+        show_columns=["Area", plan_col, "Latest period", "Male SII, latest (years)", "Change (years)"],
         notes="The change spans two releases, so it mixes real change with Fingertips' revisions.", defer=True)
     _plan_box(ch, ctx, plan)
     ch.figure(fig_sii_latest(lat_la, {s: float(eng[s]) for s in SEXES}), "sii_latest",
@@ -1341,13 +1402,15 @@ def _sii_csv(sii: pd.DataFrame) -> pd.DataFrame:
 def _plan_box(ch: Chapter, ctx: dict, plan: pd.DataFrame) -> None:
     """What the ICB's plan (or, for any ICB, plans of that time) quote, looked up in the data."""
     ref = ctx["ref"]
+    registry = plan_quotes()
+    period = registry.period
     rows = plan[plan["kind"] != "england"]
     known = rows[rows["sii_plan_period"].notna()]
     if known.empty:
-        first = (f"No male slope index of inequality for {PLAN_PERIOD}, the period older local plans quote, "
+        first = (f"No male slope index of inequality for {period}, the period older local plans quote, "
                  "is published for the ICB's current counties and unitary authorities: they were formed later.")
     else:
-        first = (f"The male slope index of inequality first published for {PLAN_PERIOD}, the period older local "
+        first = (f"The male slope index of inequality first published for {period}, the period older local "
                  "plans quote, is " + _and(f"{_years(r.sii_plan_period, 'plan SII')} in {esc(r.area_name)}"
                                                  for r in known.itertuples()) + ".")
     latest = []
@@ -1359,15 +1422,15 @@ def _plan_box(ch: Chapter, ctx: dict, plan: pd.DataFrame) -> None:
         latest.append(f"{_years(r.sii_latest, 'latest SII')} in {esc(r.area_name)} ({when}{extra})")
     text = first + ((" The latest published values are " if len(latest) > 1 else " The latest published value is ")
                     + _and(latest) + "." if latest else "")
-    quote = PLAN_QUOTES.get(ctx["ods"])
+    quote = registry.quotes.get(ctx["ods"])
     if quote is not None:
         got = plan.set_index("area_code")["sii_plan_period"]
         wrong = {c: v for c, v in quote.quoted.items() if got.get(c) != v}
         if wrong:
-            raise ValueError(f"the plan's SII figures {wrong} are not the published male SII for {PLAN_PERIOD} "
-                             f"({got.to_dict()}): check PLAN_QUOTES")
+            raise ValueError(f"the plan's SII figures {wrong} are not the published male SII for {period} "
+                             f"({got.to_dict()}): check {PLAN_QUOTES_FILE.name}")
         text = (f"{esc(quote.plan)}: \u201c{esc(quote.quote)}\u201d. These are the published male slope indices of "
-                f"inequality for {PLAN_PERIOD}, as first published." + text[len(first):])
+                f"inequality for {period}, as first published." + text[len(first):])
     ch.box("plan_figures", text, title="What the plan said" if quote is not None else "What local plans quote",
            kind="note")
 
@@ -1748,7 +1811,8 @@ def _build_headlines(ch: Chapter, ctx: dict) -> None:
 
 
 __all__ = [
-    "CODE_SUCCESSORS", "MAIN_SHARE", "MIN_PRACTICES", "PLAN_PERIOD", "PLAN_QUOTES", "SOURCES", "build", "claims",
+    "CODE_SUCCESSORS", "MAIN_SHARE", "MIN_PRACTICES", "PLAN_QUOTES_FILE", "PlanQuote", "PlanQuotes",
+    "PlanQuotesError", "SOURCES", "build", "claims", "plan_quotes",
     "extreme_la_fields", "headline_fields", "headline_figures", "hle_series", "hle_table", "icb_areas", "le_hle_gap", "le_series", "missing_areas",
     "partial_areas", "plan_comparison", "practice_gradient", "practice_quintile_summary", "practice_table",
     "sii_backtest", "sii_revision_summary", "sii_series", "suppressed_areas", "u75_cvd_table",

@@ -30,6 +30,7 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
+from .. import sources
 from ._base import LoaderError, check_codes, check_unique, read_csv, to_number, validate
 
 LE_DS = "fingertips_life_expectancy"
@@ -253,8 +254,22 @@ DECILE_SCHEMA = pa.DataFrameSchema(
 )
 
 
+def le_by_decile_period(edition: str | None = None) -> str:
+    """The period of the decile test data as Fingertips labels a three-year period (``2014-16``),
+    from the manifest's edition (its ``period_start`` and ``period_end``): the file does not state
+    it, so the manifest records the inferred one (see its PROVENANCE)."""
+    e = sources.select_edition(DECILE_DS, edition)
+    start, end = e.period.start, e.period.end
+    if start is None or end is None or end.year - start.year != 2:
+        raise LoaderError(f"dataset {DECILE_DS!r}, edition {e.id!r}: the manifest must give period_start and "
+                          f"period_end spanning three calendar years (the period the file's values are for); "
+                          f"got {start} to {end}.")
+    return f"{start.year}-{end.year % 100:02d}"
+
+
 def le_by_decile() -> pd.DataFrame:
-    """Life expectancy by local deprivation decile (1 = most deprived), 2014-16 (inferred).
+    """Life expectancy by local deprivation decile (1 = most deprived), for the inferred period
+    :func:`le_by_decile_period`.
 
     Columns: sex, area_code (England as E92000001; pre-April-2019 LA codes), decile,
     population (3-year person-years), deaths, value (LE, years), se.
@@ -439,6 +454,7 @@ __all__ = [
     "healthy_life_expectancy",
     "healthy_life_expectancy_fingertips",
     "le_by_decile",
+    "le_by_decile_period",
     "life_expectancy",
     "period_label",
     "practice_imd",
