@@ -40,7 +40,7 @@ most deprived merged as "1-2", labelled as HEEC's), and *within-ICB* patient-wei
 (``within=...``), used only for an ICB's slope index of inequality, where a national fifth can
 hold none of the ICB's practices.
 
-Public functions: :func:`imd_label`, :func:`imd_note`, :func:`population_label`,
+Public functions: :func:`imd_label`, :func:`imd_note`, :func:`population_label`, :func:`population_period`,
 :func:`lsoa_vintage`, :func:`lsoa_deprivation`, :func:`icb_deprivation_summary`,
 :func:`england_summary`, :func:`lsoa_deprivation_bridged`, :func:`warm`,
 :func:`practice_deprivation_quintiles`.
@@ -52,6 +52,7 @@ import pandas as pd
 from . import geography, stats
 from .load import deprivation as dl
 from .load._base import LoaderError, cached_table
+from .load.census import census_day
 
 IMD_VERSIONS = (2019, 2025)
 
@@ -67,7 +68,6 @@ POPULATION_VINTAGE = {
     2019: "ONS mid-2020 LSOA population estimates",
     2025: "Census 2021 usual residents",
 }
-POPULATION_PERIOD = {2019: "mid-2020", 2025: "Census day, 21 March 2021"}
 MID_YEAR_FOR_2019 = 2020
 
 
@@ -96,14 +96,24 @@ def population_label(imd_version: int) -> str:
     return POPULATION_VINTAGE[_check_version(imd_version)]
 
 
+def population_period(imd_version: int) -> str:
+    """When the population paired with the vintage was counted: 'mid-2020' for IMD 2019; for
+    IMD 2025, Census day as the manifest records the Census tables' period."""
+    if _check_version(imd_version) == 2019:
+        return f"mid-{MID_YEAR_FOR_2019}"
+    day = census_day()
+    return f"Census day, {day.day} {day:%B %Y}"
+
+
 def imd_note(imd_version: int) -> str:
     """One sentence for the top of every page that depends on deprivation: which IMD, which
     neighbourhoods, which population. Plain Markdown, no numbers."""
     v = _check_version(imd_version)
     other = 2025 if v == 2019 else 2019
     if v == 2019:
-        what = ("the English Indices of Deprivation 2019 (**IMD 2019**, MHCLG; most indicators 2015/16) on "
-                "2011 neighbourhoods (LSOAs), with ONS mid-2020 population estimates")
+        what = (f"the English Indices of Deprivation 2019 (**IMD 2019**, MHCLG; most indicators "
+                f"{dl.imd2019_data_years()}) on 2011 neighbourhoods (LSOAs), with ONS "
+                f"{population_period(2019)} population estimates")
     else:
         what = ("the English Indices of Deprivation 2025 (**IMD 2025**, MHCLG) on 2021 neighbourhoods "
                 "(LSOAs), with Census 2021 usual residents as the population")
@@ -329,5 +339,5 @@ def practice_deprivation_quintiles(practices: pd.DataFrame, *, score: str = "imd
 __all__ = [
     "IMD_VERSIONS", "PRACTICE_QUINTILE_DEFINITION", "practice_deprivation_quintiles", "LSOA_COLUMNS", "POPULATION_VINTAGE", "england_summary", "icb_deprivation_summary",
     "icb_lsoa_deprivation", "imd_label", "summarise", "imd_note", "lsoa_deprivation", "lsoa_deprivation_bridged",
-    "lsoa_vintage", "population_label", "warm",
+    "lsoa_vintage", "population_label", "population_period", "warm",
 ]

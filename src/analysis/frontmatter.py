@@ -657,6 +657,23 @@ def render_validation(book) -> str:
     return "\n".join(parts)
 
 
+_PERIOD_PLACEHOLDER = re.compile(r"\{\{period:([^{}]*)\}\}")
+
+
+def fill_periods(text: str, where: str = "page") -> str:
+    """Replace each ``{{period:DATASET}}`` in a hand-written page with the period of the dataset's
+    latest edition as the manifest records it (a lookup's month, say), so that no page types a
+    period; an unknown dataset is an error naming the page and the placeholder."""
+    def period(m: re.Match) -> str:
+        ds = m.group(1).strip()
+        if ds not in sources.manifest():
+            raise sources.DataSourceError(f"{where}: placeholder {m.group(0)!r} names no dataset of the manifest "
+                                          f"({sources.manifest_path()}); write {{{{period:<dataset>}}}}.")
+        return _md_escape(sources.latest(ds).period.label)
+
+    return _PERIOD_PLACEHOLDER.sub(period, text)
+
+
 def render_methods(params, inputs: dict[str, list[str]] | None = None, book=None) -> str:
     path = BOOK_DIR / "methods.md"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Methods\n\n{{statistical_methods}}\n"
@@ -669,6 +686,7 @@ def render_methods(params, inputs: dict[str, list[str]] | None = None, book=None
                            f"{_md_escape(meta['caveat'])}.")
     caveat_text = ("\n".join(caveats) if caveats else
                    "See each dataset's caveat on the [data sources](data_sources.md) page.")
+    text = fill_periods(text, str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path))
     return (text.replace("{{imd_version}}", str(params.imd_version))
                 .replace("{{conventions}}", conventions_markdown())
                 .replace("{{statistical_methods}}", render_statistical_methods())

@@ -185,6 +185,18 @@ def test_methods_page_places_the_conventions_and_each_chapters_validation_in_cha
     assert "Checks against published figures" in page
     none = frontmatter.render_methods(_Params(_ICB()), {}, _Book([_Spec("population", "Population")]))
     assert "Checks against published figures" not in none and "{{" not in none
+    # the lookups' boundaries are the manifest's periods, never typed in the page
+    for ds in ("lookup_lsoa11_icb", "lookup_lsoa21_icb"):
+        label = sources.latest(ds).period.label
+        assert f"{label} for IMD {2019 if '11' in ds else 2025}" in re.sub(r"\s+", " ", page), ds
+
+
+def test_period_placeholders_are_filled_from_the_manifest_and_unknown_datasets_named():
+    label = sources.latest("lookup_lsoa21_icb").period.label
+    assert frontmatter.fill_periods("boundaries of {{period: lookup_lsoa21_icb }}.") == f"boundaries of {label}."
+    assert frontmatter.fill_periods("no placeholder {{imd_version}}") == "no placeholder {{imd_version}}"
+    with pytest.raises(sources.DataSourceError, match=r"book/x.md: placeholder '\{\{period:nope\}\}' names no dataset"):
+        frontmatter.fill_periods("{{period:nope}}", "book/x.md")
 
 
 # ----------------------------------------------------------------------------- all-ICB comparison

@@ -27,6 +27,9 @@ from .. import geography, sources, stats
 from ..load import access
 from ..load import census
 from ..load import deprivation as dl
+from ..load.census import census_day
+from ..load.deprivation import imd2019_data_years
+from ..load.geography import lookup_vintage
 # The loader's population-weighted median, so that the ICB-wide figures are computed exactly as
 # its figures by decile are.
 from ..load.access import _weighted_median as weighted_median
@@ -34,14 +37,14 @@ from ..report import Chapter, esc, fmt, ordinal, plural
 
 CHAPTER = "population"
 
+#: The publications behind each IMD edition's figures; the lookup's boundaries (a month) are the
+#: manifest's period of the lookup (:func:`source`).
 SOURCE_IMD = {
     2019: "MHCLG English Indices of Deprivation 2019 (Files 1, 2, 3, 9); ONS mid-2020 LSOA population "
-          "estimates; ONS LSOA (2011) to sub-ICB to ICB lookup (July 2022)",
+          "estimates; ONS LSOA (2011) to sub-ICB to ICB lookup",
     2025: "MHCLG English Indices of Deprivation 2025 (File 7); ONS Census 2021 usual residents; "
-          "ONS LSOA (2021) to sub-ICB to ICB lookup (April 2024)",
+          "ONS LSOA (2021) to sub-ICB to ICB lookup",
 }
-SOURCE_CENSUS = ("ONS Census 2021, tables TS021 (ethnic group) and TS038 (disability) for 2021 neighbourhoods; "
-                 "ONS LSOA (2021) to sub-ICB to ICB lookup (April 2024)")
 SOURCE_ACCESS = {
     2019: "MHCLG English Indices of Deprivation 2019, File 8 (underlying indicators); ONS mid-2019 LSOA "
           "population estimates; ONS rural-urban classification 2011",
@@ -74,7 +77,15 @@ def _icb(icb: geography.ICB | str) -> geography.ICB:
 
 
 def source(imd_version: int) -> str:
-    return SOURCE_IMD[int(imd_version)]
+    """The sources line of the IMD edition's figures, with the month of the lookup's boundaries."""
+    v = int(imd_version)
+    return f"{SOURCE_IMD[v]} ({lookup_vintage(dep.lsoa_vintage(v))})"
+
+
+def source_census() -> str:
+    """The sources line of the Census 2021 figures (2021 neighbourhoods, the 2021 LSOA lookup)."""
+    return ("ONS Census 2021, tables TS021 (ethnic group) and TS038 (disability) for 2021 neighbourhoods; "
+            f"ONS LSOA (2021) to sub-ICB to ICB lookup ({lookup_vintage(2021)})")
 
 
 def place_name(name: str) -> str:
@@ -187,26 +198,6 @@ def disability_profile(icb: geography.ICB | str) -> pd.DataFrame:
     out["share_disabled"] = 100 * out["disabled"] / out["total_residents"]
     out["period"] = str(mine["period"])
     return out
-
-
-def census_day() -> pd.Timestamp:
-    """Census day, read from the manifest's period of the Census tables ("Census 2021 (21 March 2021)")."""
-    label = sources.latest(census.ETH).period.label
-    m = re.search(r"\((\d{1,2} \w+ \d{4})\)", label)
-    if not m:
-        raise ValueError(f"dataset {census.ETH!r}: period {label!r} does not give Census day as '(<day> <month> <year>)'")
-    return pd.Timestamp(dt.datetime.strptime(m.group(1), "%d %B %Y"))
-
-
-def imd2019_data_years() -> str:
-    """The years most IMD 2019 indicators describe, from the manifest's period of the IoD2019
-    files ("IoD2019 (data mostly from 2015/16)" -> "2015/16"; the older wording without "from" is
-    read too)."""
-    label = sources.latest(dl.IMD19).period.label
-    m = re.search(r"data mostly (?:from )?(\S+?)\)", label)
-    if not m:
-        raise ValueError(f"dataset {dl.IMD19!r}: period {label!r} does not say '(data mostly [from] <years>)'")
-    return m.group(1)
 
 
 # ----------------------------------------------------------------------------- IMD profile
@@ -1021,7 +1012,7 @@ def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = 
 
     imd = dep.imd_label(v)
     src = source(v)
-    period = dep.POPULATION_PERIOD[v]
+    period = dep.population_period(v)
     col_pop = "mid-2020" if v == 2019 else "Census 2021"  # short population label for column headers
     name = icb.short_name
     head = headline_figures(icb.ods_code, v)
@@ -1062,7 +1053,7 @@ def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = 
 
     fields = headline_fields(icb.ods_code, v)
     for key, value in head.items():
-        ch.headline(key, value, period=_headline_period(key, v), source=SOURCE_CENSUS if key in (
+        ch.headline(key, value, period=_headline_period(key, v), source=source_census() if key in (
             "non_white_share", "disabled_share") else src, **fields[key])
     ch.save()
     return ch
@@ -1071,7 +1062,7 @@ def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = 
 def _headline_period(key: str, v: int) -> str:
     if key in ("non_white_share", "disabled_share"):
         return census.census_ethnicity_icb()["period"].iloc[0]
-    return f"{dep.imd_label(v)}; {dep.POPULATION_PERIOD[v]}"
+    return f"{dep.imd_label(v)}; {dep.population_period(v)}"
 
 
 def _edition(ch: Chapter, icb: geography.ICB, v: int, head: dict) -> None:
@@ -1172,13 +1163,13 @@ def _census_outputs(ch, icb, v) -> None:
         caption=(f"Residents by ethnic group (five high-level groups), {period}: {icb.short_name} (bars) against "
                  "England (black marks). White includes White British, Irish, Gypsy or Irish Traveller, Roma and "
                  "Other White."),
-        source=SOURCE_CENSUS)
+        source=source_census())
     cols = {"group": "Ethnic group", "ethnic_group": "Census 2021 category", "icb_residents": "ICB residents",
             "icb_total": "ICB residents, all groups", "icb_share": "ICB share (%)",
             "england_residents": "England residents", "england_total": "England residents, all groups",
             "england_share": "England share (%)", "difference": "ICB minus England (percentage points)",
             "period": "Period"}
-    ch.table(eth.rename(columns=cols), "ethnicity", f"Residents by ethnic group, {period}", source=SOURCE_CENSUS,
+    ch.table(eth.rename(columns=cols), "ethnicity", f"Residents by ethnic group, {period}", source=source_census(),
              defer=True, show_columns=[cols[c] for c in ("group", "icb_residents", "icb_share", "england_share")],
              formats={cols["icb_residents"]: "{:,.0f}", cols["icb_total"]: "{:,.0f}", cols["icb_share"]: "{:.1f}",
                       cols["england_residents"]: "{:,.0f}", cols["england_total"]: "{:,.0f}",
@@ -1187,7 +1178,7 @@ def _census_outputs(ch, icb, v) -> None:
     dcols = {"area": "Area", "disabled": "Disabled under the Equality Act", "total_residents": "All residents",
              "share_disabled": "Share disabled (%, crude)", "period": "Period"}
     ch.table(dis.reset_index().rename(columns=dcols), "disability",
-             f"Residents disabled under the Equality Act 2010, {period}", source=SOURCE_CENSUS, defer=True,
+             f"Residents disabled under the Equality Act 2010, {period}", source=source_census(), defer=True,
              show_columns=[dcols[c] for c in ("area", "disabled", "total_residents", "share_disabled")],
              formats={dcols["disabled"]: "{:,.0f}", dcols["total_residents"]: "{:,.0f}",
                       dcols["share_disabled"]: "{:.1f}"},
@@ -1203,7 +1194,7 @@ def _census_outputs(ch, icb, v) -> None:
         "groups (Irish, Gypsy or Irish Traveller, Roma, Other White): the detailed groups are not published for "
         "neighbourhoods in this book's data, so the share in ethnic groups other than White understates the share "
         "in ethnic minority groups as usually defined (all groups except White British). Census figures are for "
-        "2021 neighbourhoods within the ICB boundaries of April 2024, whichever IMD edition this is."),
+        f"2021 neighbourhoods within the ICB boundaries of {lookup_vintage(2021)}, whichever IMD edition this is."),
         kind="note", title="About the Census figures")
 
 
@@ -1534,7 +1525,7 @@ def _vintage_outputs(ch, icb) -> None:
     ch.text("imd2019_data_years", imd2019_data_years())
     ch.say("mixed_phrase", "no neighbourhood here had 2011 parts of differing status" if mixed == 0 else
            f"{plural(mixed, 'neighbourhood')} here had 2011 parts of differing status")
-    both = "; ".join(SOURCE_IMD[v] for v in dep.IMD_VERSIONS)
+    both = "; ".join(source(v) for v in dep.IMD_VERSIONS)
     cols = {"imd": "Index", "lsoa_boundaries": "LSOA boundaries", "population_vintage": "Population count",
             "lsoas": "Neighbourhoods (LSOAs)", "core20_lsoas": "Core20 neighbourhoods", "population": "Residents",
             "core20_population": "Core20 residents", "core20_share": "Core20 share of residents (%)",
@@ -1564,8 +1555,9 @@ def _methods_box(ch: Chapter) -> None:
         "later years on 2021 neighbourhoods, which is why they are marked out of date); IMD 2025 with Census 2021 "
         "usual residents (there are no mid-year estimates for 2021 neighbourhoods in this book's data). "
         "Neighbourhood populations are for persons only: no split by sex is available, so the age chart is not a "
-        "sex pyramid. ICB boundaries: July 2022 for the IMD 2019 edition, April 2024 for IMD 2025 and for the "
-        "Census figures (only Surrey Heartlands and Sussex differ, by 4 neighbourhoods). Words such as higher, "
+        f"sex pyramid. ICB boundaries: {lookup_vintage(2011)} for the IMD 2019 edition, {lookup_vintage(2021)} for "
+        "IMD 2025 and for the Census figures (only Surrey Heartlands and Sussex differ, by 4 neighbourhoods). Words "
+        "such as higher, "
         "lower or similar to compare whole-population figures as printed (to one decimal place): they count every "
         "resident or neighbourhood, so there is no sampling interval to test."),
         kind="note", title="Methods and caveats")
@@ -1577,5 +1569,5 @@ __all__ = [
     "figure_ethnicity", "figure_gp_access", "figure_icb_ranking", "figure_map", "gp_access", "gp_access_summary",
     "gp_indicators", "headline_fields", "headline_figures", "icb_ranking", "imd_dating", "least_ranked_lsoas",
     "local_deciles", "map_data", "map_table", "most_deprived_lsoas", "place_name", "population_dating",
-    "previous_population", "rurality_profile", "source", "top_domain", "vintage_comparison", "zoom_areas",
+    "previous_population", "rurality_profile", "source", "source_census", "top_domain", "vintage_comparison", "zoom_areas",
 ]

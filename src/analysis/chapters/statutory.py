@@ -44,7 +44,7 @@ import pandas as pd
 
 from .. import claims as C
 from .. import deprivation as dep
-from .. import geography, stats
+from .. import geography, sources, stats
 from ..load import (ae_children, cardiovascular, census, clinical, immunisation, mental_health, practices,
                     primary_care, waiting)
 from ..load._base import cached_table
@@ -76,9 +76,9 @@ SOURCES = {
     "ae_u5": "OHID Fingertips 93930, A&E attendances (0 to 4 years), GP practices; practice deprivation "
              "from OHID Fingertips 93553 (IMD 2019)",
     "ae_monthly": "NHS England, Monthly A&E Attendances and Emergency Admissions (providers located in the ICB)",
-    "qof2223": "NHS England, Quality and Outcomes Framework 2022-23 practice registers; practice deprivation "
+    "qof2223": "NHS England, Quality and Outcomes Framework {period} practice registers; practice deprivation "
                "from OHID Fingertips 93553 (IMD 2019)",
-    "qof2425": "NHS England, Quality and Outcomes Framework 2024-25 (ICB aggregation of practice data)",
+    "qof2425": "NHS England, Quality and Outcomes Framework {period} (ICB aggregation of practice data)",
     "smoking": "OHID Fingertips 91547, smoking prevalence in adults (15+) recorded in QOF, GP practices; practice "
                "deprivation from OHID Fingertips 93553 (IMD 2019)",
     "mha": "NHS England, Mental Health Act Statistics, Annual Figures (third-party copy; damaged rows left out); "
@@ -94,6 +94,14 @@ SOURCES = {
     "msds": "NHS England, Maternity Services Monthly Statistics (provisional), local maternity systems",
     "census": "ONS Census 2021, table TS021 (ethnic group)",
 }
+#: Sources whose text names a period ({period}): the manifest's period of the edition the loader reads.
+_SOURCE_PERIODS = {"qof2223": primary_care.QOF2223, "qof2425": primary_care.QOF2425}
+
+
+def source_text(key: str) -> str:
+    """The source line of :data:`SOURCES` ``key``, with its period filled from the manifest."""
+    ds = _SOURCE_PERIODS.get(key)
+    return SOURCES[key].format(period=sources.latest(ds).period.label) if ds else SOURCES[key]
 
 
 # ============================================================================= measures
@@ -1398,7 +1406,7 @@ def annual_report_table(icb: geography.ICB | str, reference_date: object = "") -
                "icb_lower_ci": mine["lower_ci"], "icb_upper_ci": mine["upper_ci"], "england_value": e["value"],
                "compared_with_england": words[f"{key}_vs_england"].words, "rank_of_42": mine["rank"],
                "period": mine["period"], "out_of_date": cur.out_of_date, "completeness": _completeness_text(key, comp),
-               "source": SOURCES[m.source]}
+               "source": source_text(m.source)}
         row["icb_and_england"] = f"{value_text(key, mine['value'])} ({value_text(key, e['value'])})"
         row["deprivation_text"] = "No breakdown by deprivation published here"
         if key in MEASURES:
@@ -1446,7 +1454,7 @@ def _la_row(key: str, icb: geography.ICB, ref: pd.Timestamp) -> dict:
         shown = "Not published for ICBs or for the local authorities here"
     return {"area": AREAS[area], "indicator": label, "unit": "%", "england_value": t["england"].iloc[0] if len(t)
             else np.nan, "period": period, "completeness": "published for local authorities only, without a breakdown",
-            "source": SOURCES[source], "icb_and_england": shown,
+            "source": source_text(source), "icb_and_england": shown,
             "deprivation_text": "No breakdown by deprivation published here", "ethnicity_text": "Not published",
             "out_of_date": la_currency(key, period, ref).out_of_date if period else np.nan,
             "period_text": f"{period}{' (out of date)' if period and la_currency(key, period, ref).out_of_date else ''}; "
@@ -1681,7 +1689,7 @@ def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = 
     _methods_box(ch)
     for key, value in headline_figures(icb.ods_code, v).items():
         m = HEADLINES[key][0]
-        ch.headline(key, value, period=_headline_period(key), source=SOURCES[measure(m).source])
+        ch.headline(key, value, period=_headline_period(key), source=source_text(measure(m).source))
     ch.save()
     return ch
 
@@ -1753,7 +1761,7 @@ def _deprivation_outputs(ch: Chapter, icb: geography.ICB, key: str, words: dict[
     ch.say(f"{key}_completeness", completeness_sentence(key, comp))
     rows = _groups_rows(key, icb)
     ch.table(rows, f"{key}_groups", f"{m.label}: {icb.short_name} and England by group ({rows['Period'].iloc[0]})",
-             source=SOURCES[m.source], defer=True, max_rows=len(rows),
+             source=source_text(m.source), defer=True, max_rows=len(rows),
              show_columns=["Breakdown", "Group", "ICB", "ICB 95% confidence interval", "England", "ICB count"],
              formats={"ICB": _fmt_cols(key), "England": _fmt_cols(key), "ICB count": "{:,.0f}"},
              notes=f"Values in {'per cent' if m.unit == '%' else m.unit}; ICB count: {m.counts}. Deprivation groups: "
@@ -1762,7 +1770,7 @@ def _deprivation_outputs(ch: Chapter, icb: geography.ICB, key: str, words: dict[
     r = inequality(key).set_index("area_code").loc[icb.ods_code]
     alt_gap = (f"a gap of {difference_text(key, r['gap'])}, {words[f'{key}_gap'].words}" if f"{key}_gap" in words
                else "no gap can be computed for the ICB")
-    ch.figure(figure_gradient(key, icb), f"{key}_gradient", data=g, defer=True, source=SOURCES[m.source],
+    ch.figure(figure_gradient(key, icb), f"{key}_gradient", data=g, defer=True, source=source_text(m.source),
               alt=(f"Dot chart of {m.label.lower()} in {icb.short_name} and England by national deprivation "
                    f"{m.groups[:-1]}, with 95% confidence intervals: " + "; ".join(
                        f"{m.groups[:-1]} {int(x.group)} " + ("no value" if pd.isna(x.icb_value) else
@@ -1779,7 +1787,7 @@ def _deprivation_outputs(ch: Chapter, icb: geography.ICB, key: str, words: dict[
              f" {icb.short_name} is not shown: {str(r['gap_status']).removeprefix('not computed: ')}.")
     missing = "" if left_out.empty else (
         f" Not shown ({plural(len(left_out), 'ICB')} with no gap): " + ", ".join(left_out["area_name"]) + ".")
-    ch.figure(figure_icbs(key, icb), f"{key}_icbs", data=t, defer=True, source=SOURCES[m.source],
+    ch.figure(figure_icbs(key, icb), f"{key}_icbs", data=t, defer=True, source=source_text(m.source),
               alt=(f"Scatter chart of the {len(pts)} ICBs with a gap: each ICB's {m.label.lower()} against its gap "
                    f"between the most and least deprived, with England's values as dashed lines." + (
                        f" {icb.short_name} is marked: {value_text(key, r['level'])} with a gap of "
@@ -1906,7 +1914,7 @@ def _elective_outputs(ch: Chapter, icb: geography.ICB, words: dict[str, C.Claim]
                      "Categories with suppressed counts": np.nan if r is None else r["suppressed_categories"]})
     ch.table(pd.DataFrame(rows), "elective_ethnicity_rates",
              f"Waiting list per 1,000 residents by ethnic group, {icb.short_name}'s acute trusts and England "
-             f"({wlmds_period()})", source=SOURCES["wlmds"] + "; " + SOURCES["census"], defer=True,
+             f"({wlmds_period()})", source=source_text("wlmds") + "; " + source_text("census"), defer=True,
              show_columns=["Ethnic group", "ICB pathways", "Share of the ICB's list (%)", "ICB per 1,000 residents",
                            "95% confidence interval", "England per 1,000 residents"],
              formats={"ICB pathways": "{:,.0f}", "Share of the ICB's list (%)": "{:.1f}",
@@ -1965,7 +1973,7 @@ def _pcv_outputs(ch: Chapter, icb: geography.ICB) -> None:
                       "Coverage (%)": o["coverage"], "Quarters pooled": o["quarters"], "Children vaccinated": o["numerator"],
                       "Children in the cohort": o["denominator"], "Financial year": o["financial_year"]})
     ch.table(t, "pcv_areas", f"Pneumococcal booster by 24 months in the COVER areas where {icb.short_name}'s residents "
-             f"live ({o['financial_year'].iloc[0]})", source=SOURCES["cover"], defer=True,
+             f"live ({o['financial_year'].iloc[0]})", source=source_text("cover"), defer=True,
              show_columns=["COVER area (upper-tier local authority)", "Share of the ICB's residents (%)",
                            "Share of the area's children in the ICB (%)", "Coverage (%)", "Quarters pooled"],
              formats={"Share of the ICB's residents (%)": "{:.1f}", "Share of the area's children in the ICB (%)": "{:.1f}",
@@ -2015,7 +2023,7 @@ def _cancer_outputs(ch: Chapter, icb: geography.ICB, words: dict[str, C.Claim], 
                                                     for a, b in zip(t["lower_ci"], t["upper_ci"])],
                         "Compared with England": t["compared"], "England (%)": t["england"], "Year": t["year"]})
     ch.table(tab, "cancer_areas", f"Cancers diagnosed at stage 1 or 2, local authorities where {icb.short_name}'s "
-             "residents live", source=SOURCES["cancer_stage"], defer=True,
+             "residents live", source=source_text("cancer_stage"), defer=True,
              show_columns=["Local authority", "Share of the ICB's neighbourhoods (%)", "Stage 1 or 2 (%)",
                            "95% confidence interval", "Compared with England"],
              formats={"Share of the ICB's neighbourhoods (%)": "{:.1f}", "Share of the authority in the ICB (%)": "{:.1f}",
@@ -2038,7 +2046,7 @@ def _cvd_outputs(ch: Chapter, words: dict[str, C.Claim]) -> None:
                         "Patients with hypertension": t["denominator"].to_numpy(), "Per cent": t["value"].to_numpy(),
                         "Lower 95% limit": t["lower_ci"].to_numpy(), "Upper 95% limit": t["upper_ci"].to_numpy()})
     ch.table(tab, "hypertension_england", f"Hypertension treated to the appropriate threshold, England by deprivation "
-             f"quintile of the patient's neighbourhood ({h['period']})", source=SOURCES["cvdprevent_england"],
+             f"quintile of the patient's neighbourhood ({h['period']})", source=source_text("cvdprevent_england"),
              defer=True, show_columns=["Deprivation quintile", "Patients treated to threshold",
                                        "Patients with hypertension", "Per cent"],
              formats={"Patients treated to threshold": "{:,.0f}", "Patients with hypertension": "{:,.0f}",
@@ -2075,7 +2083,7 @@ def _oral_outputs(ch: Chapter, icb: geography.ICB, ref: pd.Timestamp) -> None:
                         "Compared with England (as Fingertips publishes it)": t["compared_to_england"],
                         "England (%)": t["england"], "Survey": t["period"]})
     ch.table(tab, "oral_areas", f"Five-year-olds with visible tooth decay, local authorities where "
-             f"{icb.short_name}'s residents live", source=SOURCES["oral"], defer=True,
+             f"{icb.short_name}'s residents live", source=source_text("oral"), defer=True,
              show_columns=["Local authority", "Share of the ICB's neighbourhoods (%)",
                            "Five-year-olds with visible decay (%)", "Compared with England (as Fingertips publishes it)"],
              formats={"Share of the ICB's neighbourhoods (%)": "{:.1f}", "Share of the authority in the ICB (%)": "{:.1f}",
@@ -2094,9 +2102,7 @@ def _ld_outputs(ch: Chapter, icb: geography.ICB) -> None:
     mine = d[d["icb_ods_code"] == icb.ods_code].iloc[0]
     ch.number("disabled_icb", 100 * mine["share_disabled"], "pct")
     ch.number("disabled_eng", 100 * d["disabled"].sum() / d["total_residents"].sum(), "pct")
-    from .population import census_day
-
-    day = census_day()
+    day = census.census_day()
     ch.text("census_day", f"{day.day} {day:%B %Y}")
 
 

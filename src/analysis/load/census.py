@@ -19,6 +19,9 @@ Traps handled here:
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -46,6 +49,16 @@ N_LSOA21 = 33755
 def _period(dataset: str) -> str:
     """The dataset's period as the manifest records it (these files carry no date of their own)."""
     return sources.latest(dataset).period.label
+
+
+def census_day() -> pd.Timestamp:
+    """Census day, read from the manifest's period of the Census tables ("Census 2021 (21 March 2021)")."""
+    label = _period(ETH)
+    m = re.search(r"\((\d{1,2} \w+ \d{4})\)", label)
+    if not m:
+        raise LoaderError(f"dataset {ETH!r}: the manifest's period {label!r} does not give Census day as "
+                          "'(<day> <month> <year>)'")
+    return pd.Timestamp(dt.datetime.strptime(m.group(1), "%d %B %Y"))
 
 
 def _lsoa_table(dataset: str, filename: str, group_col: str, groups: dict[str, str]) -> pd.DataFrame:
@@ -209,6 +222,7 @@ def census_disability_icb() -> pd.DataFrame:
 __all__ = [
     "DISABILITY",
     "ETHNIC_GROUPS_5",
+    "census_day",
     "census_disability_icb",
     "census_disability_lsoa",
     "census_ethnicity_icb",

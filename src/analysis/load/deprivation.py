@@ -36,6 +36,8 @@ Ranks, deciles and quintiles: 1 = most deprived, always.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -96,6 +98,18 @@ IMD25_LAD = "imd2025_england_ltla24.csv"
 POP = "population_lsoa"
 POP_FILES = {2019: "population19_lsoa11.csv", 2020: "population20_lsoa11.csv"}
 CENSUS_FILE = "census21_lsoa21_usual_residents_age6.csv"
+
+def imd2019_data_years() -> str:
+    """The years most IMD 2019 indicators describe, from the manifest's period of the IoD2019
+    files ("IoD2019 (data mostly from 2015/16)" -> "2015/16"; the older wording without "from" is
+    read too)."""
+    label = sources.latest(IMD19).period.label
+    m = re.search(r"data mostly (?:from )?(\S+?)\)", label)
+    if not m:
+        raise LoaderError(f"dataset {IMD19!r}: the manifest's period {label!r} does not say "
+                          "'(data mostly [from] <years>)'")
+    return m.group(1)
+
 
 RUC = "lookup_lsoa_ruc"
 RUC11_FILE = "Rural_Urban_Classification_2011_of_Lower_Layer_Super_Output_Areas_in_England_and_Wales.csv"
@@ -629,7 +643,8 @@ def icb_boundaries():
 __all__ = [
     "CENSUS_BANDS", "DOMAINS", "DOMAIN_NAMES", "FILE10_SHEETS", "IMD2019_WEIGHTS", "MID_YEAR_BANDS",
     "SUPPLEMENTARY", "census2021_lsoa21", "derive_imd2019_score", "icb_boundaries", "imd2019_combined_check",
-    "imd2019_file1", "imd2019_file2", "imd2019_file3", "imd2019_file6", "imd2019_file9", "imd2019_lad_summary",
+    "imd2019_data_years", "imd2019_file1", "imd2019_file2", "imd2019_file3", "imd2019_file6", "imd2019_file9",
+    "imd2019_lad_summary",
     "imd2019_lsoa11", "imd2025_icb_summary", "imd2025_lad_summary", "imd2025_lsoa21", "lad_boundaries",
     "lsoa11_to_lsoa21", "lsoa_boundaries", "population_lsoa11", "ruc2011_lsoa11", "ruc2021_lsoa21",
 ]

@@ -12,6 +12,7 @@ from functools import lru_cache
 import pandas as pd
 import pandera.pandas as pa
 
+from .. import sources
 from ._base import LoaderError, cached_table, check_unique, read_csv
 
 #: ONS codes that changed in April 2024 (old 2022 code -> current code); ODS codes unchanged.
@@ -95,6 +96,14 @@ def _lsoa_lookup_loader(vintage: int):
     return _load
 
 
+def lookup_vintage(vintage: int = 2011) -> str:
+    """The month of the ONS boundaries of the LSOA lookup for 2011 or 2021 LSOAs, as the manifest
+    records the lookup's period (the lookup files name no date of their own)."""
+    if vintage not in _LSOA_COLS:
+        raise ValueError(f"LSOA vintage must be 2011 or 2021, got {vintage!r}")
+    return sources.latest(_LSOA_COLS[vintage][0]).period.label
+
+
 def lsoa_lookup(vintage: int = 2011) -> pd.DataFrame:
     """LSOA -> LAD -> UTLA -> region -> sub-ICB -> ICB -> NHS region, for 2011 or 2021 LSOAs.
 
@@ -106,4 +115,4 @@ def lsoa_lookup(vintage: int = 2011) -> pd.DataFrame:
     return _lsoa_lookup_loader(vintage)()
 
 
-__all__ = ["ICB_SCHEMA", "ONS_CODE_CHANGES_2024", "icb_table", "lsoa_lookup"]
+__all__ = ["ICB_SCHEMA", "ONS_CODE_CHANGES_2024", "icb_table", "lookup_vintage", "lsoa_lookup"]

@@ -28,9 +28,16 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from .. import sources
 from ._base import LoaderError, cached_table, check_codes, check_member, check_unique, read_csv, to_number
 
-# ----------------------------------------------------------------------------- QOF 2024-25 (ICB)
+def _qof_period(dataset: str, edition: str | None = None) -> str:
+    """The QOF year of the edition read, as the manifest records its period ("2024-25"): the files
+    name no year of their own."""
+    return sources.select_edition(dataset, edition).period.label
+
+
+# ----------------------------------------------------------------------------- QOF (ICB)
 
 QOF2425 = "qof_2425_icb"
 _QOF_IND_FILE = "qof2425_indicators_icb.csv"
@@ -56,22 +63,24 @@ _QOF_IND_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def qof_icb() -> pd.DataFrame:
-    """QOF 2024-25 indicator achievement for England (org_code ``ENG``) and the 42 ICBs (ODS).
+def qof_icb(edition: str | None = None) -> pd.DataFrame:
+    """QOF indicator achievement for England (org_code ``ENG``) and the 42 ICBs (ODS), from an
+    edition of ``qof_2425_icb`` (default: the latest).
 
     One row per organisation x indicator, columns: org_type, org_code, org_name, practice_count,
     indicator_code, group_code, description, patient_list_type, numerator, denominator (after
     PCAs), pcas, denominator_incl_pcas, register (for register indicators such as HYP001),
     underlying_achievement_percent (numerator / denominator, 0-100), intervention_percent
-    (numerator / denominator_incl_pcas, 0-100). Period: 1 April 2024 - 31 March 2025.
+    (numerator / denominator_incl_pcas, 0-100), period (the QOF year, April to March, as the
+    manifest records the edition's period).
     """
     cols = list(_QOF_IND_SCHEMA.columns) + ["description", "patient_list_type"]
-    df = read_csv(QOF2425, _QOF_IND_FILE, required=cols, schema=_QOF_IND_SCHEMA)
+    df = read_csv(QOF2425, _QOF_IND_FILE, required=cols, schema=_QOF_IND_SCHEMA, edition=edition)
     check_unique(df, ["org_code", "indicator_code"], QOF2425, _QOF_IND_FILE)
     if df.loc[df.org_type == "ICB", "org_code"].nunique() != 42:
         raise LoaderError(f"dataset {QOF2425!r}, file {_QOF_IND_FILE!r}: expected 42 ICBs.")
     df["denominator_incl_pcas"] = df["denominator"] + df["pcas"]
-    df["period"] = "2024-25"
+    df["period"] = _qof_period(QOF2425, edition)
     keep = ["org_type", "org_code", "org_name", "practice_count", "indicator_code", "group_code",
             "description", "patient_list_type", "numerator", "denominator", "pcas",
             "denominator_incl_pcas", "register", "underlying_achievement_percent",
@@ -93,33 +102,40 @@ _QOF_PREV_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def qof_icb_prevalence() -> pd.DataFrame:
-    """QOF 2024-25 recorded prevalence (register / list size of the register's age group), England
-    and 42 ICBs. Columns: org_type, org_code, org_name, practice_count, group_code, register,
-    list_size, percent (0-100, as published in the aggregation), period."""
+def qof_icb_prevalence(edition: str | None = None) -> pd.DataFrame:
+    """QOF recorded prevalence (register / list size of the register's age group), England and 42
+    ICBs, from an edition of ``qof_2425_icb`` (default: the latest). Columns: org_type, org_code,
+    org_name, practice_count, group_code, register, list_size, percent (0-100, as published in the
+    aggregation), period (the manifest's period of the edition)."""
     df = read_csv(QOF2425, _QOF_PREV_FILE, required=list(_QOF_PREV_SCHEMA.columns) + ["org_name", "practice_count"],
-                  schema=_QOF_PREV_SCHEMA)
+                  schema=_QOF_PREV_SCHEMA, edition=edition)
     check_unique(df, ["org_code", "group_code"], QOF2425, _QOF_PREV_FILE)
     df = df.rename(columns={"denominator": "list_size"})
-    df["period"] = "2024-25"
+    df["period"] = _qof_period(QOF2425, edition)
     return df[["org_type", "org_code", "org_name", "practice_count", "group_code", "register",
                "list_size", "percent", "period"]].reset_index(drop=True)
 
 
-# ----------------------------------------------------------------------------- QOF 2022-23 (practice)
+# ----------------------------------------------------------------------------- QOF (practice)
 
 QOF2223 = "qof_2223"
 
 
-@cached_table("qof_2223_practice_prevalence",
-              inputs=[(QOF2223, "PREVALENCE_2223.csv"), (QOF2223, "MAPPING_NHS_GEOGRAPHIES_2223.csv")])
 def qof_practice_prevalence() -> pd.DataFrame:
-    """QOF 2022-23 practice registers with the practice's sub-ICB and ICB (registered geography).
+    """QOF practice registers (the latest edition of ``qof_2223``) with the practice's sub-ICB and
+    ICB (registered geography).
 
     Columns: practice_code, group_code, register (int), list_type, list_size, register_exceeds_list
-    (one published LD row), sub_icb_ods_code,
-    sub_icb_ons_code, icb_ods_code, icb_ons_code, period ("2022-23"). Registers at 31 March 2023.
+    (one published LD row), sub_icb_ods_code, sub_icb_ons_code, icb_ods_code, icb_ons_code, period
+    (the QOF year as the manifest records it). Registers at the end of the QOF year (31 March).
     """
+    # The period is the manifest's, added after the cached table: a corrected label needs no re-read.
+    return _qof_practice_registers().assign(period=_qof_period(QOF2223))
+
+
+@cached_table("qof_2223_practice_prevalence",
+              inputs=[(QOF2223, "PREVALENCE_2223.csv"), (QOF2223, "MAPPING_NHS_GEOGRAPHIES_2223.csv")])
+def _qof_practice_registers() -> pd.DataFrame:
     schema = pa.DataFrameSchema(
         {
             "practice_code": pa.Column(str, pa.Check.str_matches(r"^[A-Z]\d{5}$")),
@@ -155,15 +171,14 @@ def qof_practice_prevalence() -> pd.DataFrame:
                      on="practice_code", how="left", validate="many_to_one")
     if out["icb_ods_code"].isna().any():
         raise LoaderError("dataset 'qof_2223': some practices in PREVALENCE_2223.csv are not in the mapping file.")
-    out["period"] = "2022-23"
     return out[["practice_code", "group_code", "register", "list_type", "list_size", "register_exceeds_list",
-                "sub_icb_ods_code", "sub_icb_ons_code", "icb_ods_code", "icb_ons_code", "period"]]
+                "sub_icb_ods_code", "sub_icb_ons_code", "icb_ods_code", "icb_ons_code"]]
 
 
 def _check_qof_geography(geo: pd.DataFrame) -> None:
     """Sub-ICB and ICB codes of the QOF mapping: ODS/ONS code forms, one ONS code per ODS code,
-    and the ONS codes among the July 2022 LSOA11 -> sub-ICB -> ICB lookup (QOF 2022-23 geography)."""
-    from .geography import lsoa_lookup
+    and the ONS codes among the LSOA11 -> sub-ICB -> ICB lookup (the geography of the QOF year)."""
+    from .geography import lookup_vintage, lsoa_lookup
 
     f = "MAPPING_NHS_GEOGRAPHIES_2223.csv"
     published = {"sub_icb_ods_code": "SUB_ICB_ODS_CODE", "sub_icb_ons_code": "SUB_ICB_ONS_CODE",
@@ -173,10 +188,11 @@ def _check_qof_geography(geo: pd.DataFrame) -> None:
     for col, pattern in forms.items():
         check_codes(geo[col], pattern, dataset=QOF2223, filename=f, column=published[col])
     lookup = lsoa_lookup(2011)
+    vintage = lookup_vintage(2011)
     check_member(geo["sub_icb_ons_code"], lookup["sicbl_code"], dataset=QOF2223, filename=f,
-                 column="SUB_ICB_ONS_CODE", reference_name="the sub-ICB locations of lookup_lsoa11_icb (July 2022)")
+                 column="SUB_ICB_ONS_CODE", reference_name=f"the sub-ICB locations of lookup_lsoa11_icb ({vintage})")
     check_member(geo["icb_ons_code"], lookup["icb_ons_code"], dataset=QOF2223, filename=f,
-                 column="ICB_ONS_CODE", reference_name="the ICBs of lookup_lsoa11_icb (July 2022)")
+                 column="ICB_ONS_CODE", reference_name=f"the ICBs of lookup_lsoa11_icb ({vintage})")
     for ods, ons in (("sub_icb_ods_code", "sub_icb_ons_code"), ("icb_ods_code", "icb_ons_code")):
         pairs = geo[[ods, ons]].drop_duplicates()
         for a, b in ((ods, ons), (ons, ods)):
