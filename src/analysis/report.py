@@ -31,9 +31,10 @@ import json
 import math
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -390,7 +391,8 @@ class Chapter:
         headline's ``extra`` only when given, and the page leaves a marked blank where it is not):
 
         * ``england``: the England value of the same measure and period (same unit; checked
-          against the same plausible range);
+          against the same plausible range, except a count: England's count is the sum of every
+          ICB's, so it is checked to be at least the ICB's own);
         * ``target_text``: the national objective or standard in force for the period, in words
           (``analysis.objectives.Objective.target_text``; never typed);
         * ``previous`` and ``previous_period``: the ICB's value for the previous period and that
@@ -417,7 +419,10 @@ class Chapter:
         v = _check(value, f"{self.chapter}.{key} ({label})", lo, hi)
         what = f"{self.chapter}.{key}"
         if england is not None:
-            extra["england"] = _check(england, f"{what} (england)", lo, hi)
+            if unit == "count":
+                extra["england"] = _check(england, f"{what} (england, a count at least the ICB's)", v, None)
+            else:
+                extra["england"] = _check(england, f"{what} (england)", lo, hi)
         if previous is not None:
             if not previous_period:
                 raise ValueError(f"{what}: give previous_period, the label of the period of 'previous'")

@@ -19,13 +19,11 @@ from dataclasses import dataclass
 import jsonschema
 import pytest
 import yaml
-
 from conftest import ROOT
 from reader_text import _DEVELOPER, _PLURAL_S, _SNAKE
 
 from analysis import compare, frontmatter, headlines, sources
 from analysis.report import Chapter, ImplausibleValueError
-
 
 # ----------------------------------------------------------------------------- citation
 
@@ -141,6 +139,14 @@ def test_headline_records_england_target_change_place_and_currency_only_when_giv
 def test_headline_refuses_incomplete_or_implausible_summary_fields(tmp_path, kwargs, message):
     with pytest.raises((ValueError, ImplausibleValueError), match=message):
         Chapter("scorecard", tmp_path).headline("x", 50.0, label="X", unit="%", lo=0, hi=100, **kwargs)
+
+
+def test_england_count_is_checked_against_the_icbs_count_not_the_icb_range(tmp_path):
+    ch = Chapter("scorecard", tmp_path)
+    ch.headline("appts", 400_000.0, label="Appointments", unit="count", lo=50_000, hi=5_000_000, england=31_000_000.0)
+    with pytest.raises(ImplausibleValueError, match="at least the ICB's"):
+        ch.headline("appts2", 400_000.0, label="Appointments", unit="count", lo=50_000, hi=5_000_000,
+                    england=300_000.0)
 
 
 def test_key_findings_show_england_target_change_place_and_mark_old_data_out_of_date(tmp_path):

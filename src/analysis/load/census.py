@@ -51,16 +51,6 @@ def _period(dataset: str) -> str:
     return sources.latest(dataset).period.label
 
 
-def census_day() -> pd.Timestamp:
-    """Census day, read from the manifest's period of the Census tables ("Census 2021 (21 March 2021)")."""
-    label = _period(ETH)
-    m = re.search(r"\((\d{1,2} \w+ \d{4})\)", label)
-    if not m:
-        raise LoaderError(f"dataset {ETH!r}: the manifest's period {label!r} does not give Census day as "
-                          "'(<day> <month> <year>)'")
-    return pd.Timestamp(dt.datetime.strptime(m.group(1), "%d %B %Y"))
-
-
 def _lsoa_table(dataset: str, filename: str, group_col: str, groups: dict[str, str]) -> pd.DataFrame:
     """Read a long LSOA x group table (n, total_residents, prop), England only, checked."""
     schema = pa.DataFrameSchema(
@@ -217,6 +207,16 @@ def census_disability_icb() -> pd.DataFrame:
     g = _icb_sum(long, "status").rename(columns={"n": "disabled", "share": "share_disabled"}).drop(columns="status")
     g["period"] = _period(DIS)
     return g
+
+
+def census_day() -> pd.Timestamp:
+    """Census day, read from the manifest's period of the Census tables ("Census 2021 (21 March 2021)")."""
+    label = sources.latest(ETH).period.label
+    m = re.search(r"\((\d{1,2} \w+ \d{4})\)", label)
+    if not m:
+        raise LoaderError(f"dataset {ETH!r}: the manifest's period {label!r} does not give Census day as "
+                          "'(<day> <month> <year>)'")
+    return pd.Timestamp(dt.datetime.strptime(m.group(1), "%d %B %Y"))
 
 
 __all__ = [
