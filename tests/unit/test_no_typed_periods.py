@@ -15,6 +15,7 @@ Python code, found with :mod:`ast` (comments and docstrings are not the book's w
 inside a ``raise`` is an error message whose example of a format is not a period of the book).
 Product names with a bare year ("IMD 2019", "Census 2021") do not match the pattern.
 """
+
 from __future__ import annotations
 
 import ast
@@ -26,14 +27,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December")
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 #: A financial or planning year or a range of years (2024-25, 2023/24, 2011-13), the start of an
 #: ISO date (2024-02-01), or a month with its year (April 2024).
 PERIOD = re.compile(rf"\b20\d\d[-/]\d\d\b|\b(?:{MONTHS}) 20\d\d\b")
 
 #: Files whose whole text is scanned (globs relative to the repository root).
-TEXT_FILES = ("notebooks/**/*", "book/*.md", "book/*.yml", "src/analysis/registry/**/*.yml", "data/*.yml",
-              "README.md")
+TEXT_FILES = ("notebooks/**/*", "book/*.md", "book/*.yml", "src/analysis/registry/**/*.yml", "data/*.yml", "README.md")
 #: Python files whose string literals are scanned.
 PYTHON_FILES = ("src/analysis/**/*.py",)
 
@@ -48,7 +48,7 @@ EXCLUDED = {
 #: (one that no longer matches) fails the test too, so the list only ever shrinks.
 ALLOWED = {
     ("book/glossary.yml", "July 2022"): "the date ICBs were set up (Health and Care Act 2022), "
-                                        "a fact about the NHS, not about any data",
+    "a fact about the NHS, not about any data",
 }
 
 
@@ -93,8 +93,13 @@ def periods_in_python(source: str, filename: str = "<snippet>") -> list[tuple[in
 
 def _files(root: Path, patterns: tuple[str, ...]) -> list[Path]:
     found = {p for pattern in patterns for p in root.glob(pattern) if p.is_file()}
-    return sorted(p for p in found if p.relative_to(root).as_posix() not in EXCLUDED
-                  and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts)
+    return sorted(
+        p
+        for p in found
+        if p.relative_to(root).as_posix() not in EXCLUDED
+        and "__pycache__" not in p.parts
+        and ".ipynb_checkpoints" not in p.parts
+    )
 
 
 def scan(root: Path) -> list[Hit]:
@@ -111,20 +116,30 @@ def scan(root: Path) -> list[Hit]:
 
 # ----------------------------------------------------------------------------- the repository
 
+
 def test_no_period_is_typed_outside_the_manifest_and_the_registries():
     hits = scan(ROOT)
     typed = [h for h in hits if (h.path, h.text) not in ALLOWED]
-    assert not typed, ("periods typed outside data/sources.yml and the registries (take them from the manifest "
-                       "through analysis.sources, or from analysis.objectives):\n" + "\n".join(map(str, typed)))
+    assert not typed, (
+        "periods typed outside data/sources.yml and the registries (take them from the manifest "
+        "through analysis.sources, or from analysis.objectives):\n" + "\n".join(map(str, typed))
+    )
     stale = sorted(set(ALLOWED) - {(h.path, h.text) for h in hits})
     assert not stale, f"allow-list entries that match nothing any more (remove them): {stale}"
 
 
 def test_the_scan_covers_the_places_it_names():
     rels = {p.relative_to(ROOT).as_posix() for p in _files(ROOT, TEXT_FILES + PYTHON_FILES)}
-    for must in ("README.md", "book/methods.md", "book/glossary.yml", "notebooks/src/scorecard.py",
-                 "notebooks/scorecard.ipynb", "src/analysis/registry/headlines/scorecard.yml",
-                 "src/analysis/load/waiting.py", "src/analysis/chapters/scorecard.py"):
+    for must in (
+        "README.md",
+        "book/methods.md",
+        "book/glossary.yml",
+        "notebooks/src/scorecard.py",
+        "notebooks/scorecard.ipynb",
+        "src/analysis/registry/headlines/scorecard.yml",
+        "src/analysis/load/waiting.py",
+        "src/analysis/chapters/scorecard.py",
+    ):
         assert must in rels, must
     for path, why in EXCLUDED.items():
         assert (ROOT / path).is_file(), f"excluded file {path} does not exist ({why}): remove the entry"
@@ -133,30 +148,37 @@ def test_the_scan_covers_the_places_it_names():
 
 # ----------------------------------------------------------------------------- the scanner can fail
 
-@pytest.mark.parametrize("source, found", [
-    ('RTT_SERIES_BREAK = pd.Timestamp("2024-02-01")\n', ["2024-02"]),
-    ('PLAN_PERIOD = "2011-13"\n', ["2011-13"]),
-    ('x = f"QOF 2024-25 for {icb}"\n', ["2024-25"]),
-    ('note = ("The 2023/24 objective "\n        "on cancer")\n', ["2023/24"]),
-    ('src = "ONS lookup (July 2022)"\n', ["July 2022"]),
-    ('def f():\n    """Period: 1 April 2024 - 31 March 2025."""\n    return 1\n', []),
-    ('# the April 2026 mergers\nx = 1\n', []),
-    ('raise ValueError("planning year must look like \'2023/24\'")\n', []),
-    ('if bad:\n    raise LoaderError(f"expected a month such as 2025-09, got {x}")\n', []),
-    ('label = "IMD 2019 on LSOA 2011 with Census 2021"\n', []),
-    ('pattern = r"^20\\d\\d-(0[1-9]|1[0-2])$"\n', []),
-])
+
+@pytest.mark.parametrize(
+    "source, found",
+    [
+        ('RTT_SERIES_BREAK = pd.Timestamp("2024-02-01")\n', ["2024-02"]),
+        ('PLAN_PERIOD = "2011-13"\n', ["2011-13"]),
+        ('x = f"QOF 2024-25 for {icb}"\n', ["2024-25"]),
+        ('note = ("The 2023/24 objective "\n        "on cancer")\n', ["2023/24"]),
+        ('src = "ONS lookup (July 2022)"\n', ["July 2022"]),
+        ('def f():\n    """Period: 1 April 2024 - 31 March 2025."""\n    return 1\n', []),
+        ("# the April 2026 mergers\nx = 1\n", []),
+        ("raise ValueError(\"planning year must look like '2023/24'\")\n", []),
+        ('if bad:\n    raise LoaderError(f"expected a month such as 2025-09, got {x}")\n', []),
+        ('label = "IMD 2019 on LSOA 2011 with Census 2021"\n', []),
+        ('pattern = r"^20\\d\\d-(0[1-9]|1[0-2])$"\n', []),
+    ],
+)
 def test_the_python_scanner_finds_literals_not_comments_docstrings_or_errors(source, found):
     assert [t for _, t in periods_in_python(source)] == found
 
 
-@pytest.mark.parametrize("text, found", [
-    ("the ONS April 2024 lookup", ["April 2024"]),
-    ("IMD 2019 (most indicators 2015/16)", ["2015/16"]),
-    ("series break on 2024-02-01", ["2024-02"]),
-    ("IMD 2019, Census 2021 and LSOA 2011 are names", []),
-    ("mid-2020 estimates; 42 ICBs; 2024 to 2025", []),
-])
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("the ONS April 2024 lookup", ["April 2024"]),
+        ("IMD 2019 (most indicators 2015/16)", ["2015/16"]),
+        ("series break on 2024-02-01", ["2024-02"]),
+        ("IMD 2019, Census 2021 and LSOA 2011 are names", []),
+        ("mid-2020 estimates; 42 ICBs; 2024 to 2025", []),
+    ],
+)
 def test_the_text_scanner(text, found):
     assert [t for _, t in periods_in_text(text)] == found
 
@@ -166,7 +188,8 @@ def test_a_typed_period_in_a_new_file_is_caught(tmp_path):
     (tmp_path / "notebooks" / "src" / "new.py").write_text("# Waiting lists in March 2025\n", encoding="utf-8")
     (tmp_path / "src" / "analysis" / "load").mkdir(parents=True)
     (tmp_path / "src" / "analysis" / "load" / "new.py").write_text(
-        '"""Loader."""\nSTART = "2021-06-30"\n', encoding="utf-8")
+        '"""Loader."""\nSTART = "2021-06-30"\n', encoding="utf-8"
+    )
     (tmp_path / "src" / "analysis" / "registry").mkdir()
     (tmp_path / "src" / "analysis" / "registry" / "objectives.yml").write_text("planning_year: 2023/24\n")
     (tmp_path / "data").mkdir()

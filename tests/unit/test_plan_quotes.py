@@ -1,5 +1,6 @@
 """The plan-quotes registry (registry/plan_quotes.yml): what local plans say about the slope index
 of inequality and the period of the figures they quote, validated with errors that name the entry."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,17 +32,26 @@ def test_an_edited_copy_is_read_again(tmp_path):
     assert hi.plan_quotes(path).period == "2012-14"
 
 
-@pytest.mark.parametrize("mutate, message", [
-    (lambda d: d.update(period="2011/12"), r"period '2011/12' is not a three-year period"),
-    (lambda d: d.update(period="2011-12"), r"period '2011-12' is not a three-year period"),
-    (lambda d: d.pop("period"), r"expected exactly the keys 'period' and 'quotes'"),
-    (lambda d: d.update(quotes={}), r"quotes: expected a mapping of ICB ODS codes"),
-    (lambda d: d["quotes"].update(E54000019=d["quotes"]["QGH"]), r"quotes.E54000019: 'E54000019' is not an ICB ODS code"),
-    (lambda d: d["quotes"]["QGH"].pop("plan"), r"quotes.QGH: expected exactly the keys plan, quote and quoted"),
-    (lambda d: d["quotes"]["QGH"].update(quote=" "), r"quotes.QGH.quote: expected text"),
-    (lambda d: d["quotes"]["QGH"].update(quoted={"Worcestershire": 7.8}), r"'Worcestershire' is not an area code"),
-    (lambda d: d["quotes"]["QGH"].update(quoted={"E10000034": "7.8 years"}), r"quoted.E10000034: expected a gap in years"),
-])
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda d: d.update(period="2011/12"), r"period '2011/12' is not a three-year period"),
+        (lambda d: d.update(period="2011-12"), r"period '2011-12' is not a three-year period"),
+        (lambda d: d.pop("period"), r"expected exactly the keys 'period' and 'quotes'"),
+        (lambda d: d.update(quotes={}), r"quotes: expected a mapping of ICB ODS codes"),
+        (
+            lambda d: d["quotes"].update(E54000019=d["quotes"]["QGH"]),
+            r"quotes.E54000019: 'E54000019' is not an ICB ODS code",
+        ),
+        (lambda d: d["quotes"]["QGH"].pop("plan"), r"quotes.QGH: expected exactly the keys plan, quote and quoted"),
+        (lambda d: d["quotes"]["QGH"].update(quote=" "), r"quotes.QGH.quote: expected text"),
+        (lambda d: d["quotes"]["QGH"].update(quoted={"Worcestershire": 7.8}), r"'Worcestershire' is not an area code"),
+        (
+            lambda d: d["quotes"]["QGH"].update(quoted={"E10000034": "7.8 years"}),
+            r"quoted.E10000034: expected a gap in years",
+        ),
+    ],
+)
 def test_bad_entries_are_named(tmp_path, mutate, message):
     with pytest.raises(hi.PlanQuotesError, match=message) as exc:
         hi.plan_quotes(_write(tmp_path, mutate))

@@ -26,12 +26,12 @@ from .. import deprivation as dep
 from .. import geography, sources, stats
 from ..load import access, census
 from ..load import deprivation as dl
-from ..load.deprivation import imd2019_data_years
-from ..load.geography import lookup_vintage
 
 # The loader's population-weighted median, so that the ICB-wide figures are computed exactly as
 # its figures by decile are.
 from ..load.access import _weighted_median as weighted_median
+from ..load.deprivation import imd2019_data_years
+from ..load.geography import lookup_vintage
 from ..report import Chapter, esc, fmt, ordinal, plural
 
 CHAPTER = "population"

@@ -31,17 +31,17 @@ import pandera.pandas as pa
 from .. import sources
 from ._base import LoaderError, cached_table, check_codes, check_member, check_unique, read_csv, to_number
 
-def _qof_period(dataset: str, edition: str | None = None) -> str:
-    """The QOF year of the edition read, as the manifest records its period ("2024-25"): the files
-    name no year of their own."""
-    return sources.select_edition(dataset, edition).period.label
-
-
 # ----------------------------------------------------------------------------- QOF (ICB)
 
 QOF2425 = "qof_2425_icb"
 _QOF_IND_FILE = "qof2425_indicators_icb.csv"
 _QOF_PREV_FILE = "qof2425_prevalence_icb.csv"
+
+
+def _qof_period(dataset: str, edition: str | None = None) -> str:
+    """The QOF year of the edition read, as the manifest records its period ("2024-25"): the files
+    name no year of their own."""
+    return sources.select_edition(dataset, edition).period.label
 
 _QOF_IND_SCHEMA = pa.DataFrameSchema(
     {
