@@ -6,8 +6,8 @@ Three published sources, each read once and returned as a tidy, validated table:
   for England, every ICB *as commissioner* (ODS codes) and every provider, monthly April 2022 to
   April 2026 (``rtt_incomplete/rtt_incomplete_org_month.csv``). Percentages are recomputed from
   the counts on the 0-100 scale. The series breaks when community-service pathways left RTT:
-  see :func:`rtt_series_break` (the date is the manifest's). ICB rows sum to 93-98% of England because pathways
-  commissioned by NHS England specialised-commissioning hubs have no ICB.
+  see :func:`rtt_series_break` (the date is the manifest's). ICB rows sum to 93-98% of England
+  because pathways commissioned by NHS England specialised-commissioning hubs have no ICB.
 * :func:`rtt_national_timeseries` - NHS England's *RTT Overview Timeseries* (England), used to
   check the England rows of :func:`rtt_incomplete` month by month.
 * :func:`wlmds` - the Waiting List Minimum Data Set (WLMDS) *Demographics Summary* workbook, read
@@ -644,6 +644,7 @@ __all__ = [
     "rtt_incomplete",
     "rtt_national_timeseries",
     "rtt_provider_series",
+    "rtt_series_break",
     "parse_wlmds_summary",
     "wlmds",
     "wlmds_editions",
