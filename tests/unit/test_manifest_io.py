@@ -36,6 +36,20 @@ def manifest(tmp_path, monkeypatch):
     sources.clear_caches()
 
 
+def _demo(editions: list[dict], **extra) -> dict:
+    """A manifest's datasets mapping with one monthly series, ``demo``, that has series breaks."""
+    return {
+        "demo": {
+            "title": "Demo",
+            "frequency": "monthly",
+            "kind": "series",
+            "breaks": BREAKS,
+            **extra,
+            "editions": editions,
+        }
+    }
+
+
 def _make_sources():
     spec = importlib.util.spec_from_file_location("make_sources", ROOT / "tools" / "make_sources.py")
     mod = importlib.util.module_from_spec(spec)
@@ -50,16 +64,7 @@ def test_the_real_manifest_is_in_the_writers_layout():
 
 
 def test_a_rewrite_keeps_breaks_and_unknown_keys_in_place(manifest):
-    doc = {
-        "demo": {
-            "title": "Demo",
-            "frequency": "monthly",
-            "kind": "series",
-            "breaks": BREAKS,
-            "a_future_key": {"kept": True},
-            "editions": [{"id": "1", "period": "x", "files": {"a.csv": {"sha256": SHA}}}],
-        }
-    }
+    doc = _demo([{"id": "1", "period": "x", "files": {"a.csv": {"sha256": SHA}}}], a_future_key={"kept": True})
     manifest_io.write(doc, manifest)
     first = manifest.read_text(encoding="utf-8")
     manifest_io.write(manifest_io.read(manifest), manifest)
@@ -90,18 +95,12 @@ def test_make_sources_migrate_keeps_breaks(manifest):
 
 def test_data_remove_keeps_breaks(manifest):
     files = {"a.csv": {"sha256": SHA}}
-    doc = {
-        "demo": {
-            "title": "Demo",
-            "frequency": "monthly",
-            "kind": "series",
-            "breaks": BREAKS,
-            "editions": [
-                {"id": "old", "period": "first", "period_end": "2031-01-31", "files": files},
-                {"id": "new", "period": "second", "period_end": "2031-02-28", "files": files},
-            ],
-        }
-    }
+    doc = _demo(
+        [
+            {"id": "old", "period": "first", "period_end": "2031-01-31", "files": files},
+            {"id": "new", "period": "second", "period_end": "2031-02-28", "files": files},
+        ]
+    )
     manifest_io.write(doc, manifest)
     datacmd.remove("demo", "old", log=lambda m: None)
     back = manifest_io.read(manifest)["demo"]

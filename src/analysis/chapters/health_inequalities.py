@@ -116,20 +116,13 @@ def _parse_plan_quotes(name: str, text: str) -> PlanQuotes:
     return PlanQuotes(period, quotes)
 
 
-@lru_cache(maxsize=4)
-def _plan_quotes_cached(name: str, text: str) -> PlanQuotes:
-    return _parse_plan_quotes(name, text)
-
-
 def plan_quotes(path: Path | str | None = None) -> PlanQuotes:
-    """The plan-quotes registry (default :data:`PLAN_QUOTES_FILE`), validated; parsed once per
-    distinct content, so an edited file is re-read."""
+    """The plan-quotes registry (default :data:`PLAN_QUOTES_FILE`), read and validated on each
+    call (a few lines), so an edited file is always seen."""
     p = Path(path) if path is not None else PLAN_QUOTES_FILE
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PlanQuotesError(f"plan quotes file not found: {p}") from None
-    return _plan_quotes_cached(p.name, text)
+    if not p.is_file():
+        raise PlanQuotesError(f"plan quotes file not found: {p}")
+    return _parse_plan_quotes(p.name, p.read_text(encoding="utf-8"))
 
 #: A national practice deprivation quintile enters the ICB's practice gap and SII only when it
 #: holds at least this many of the ICB's practices: a mean of fewer says more about those few
