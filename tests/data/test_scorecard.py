@@ -374,7 +374,7 @@ def test_registry_carries_the_comparison_entries_moved_from_the_book_spec():
 
 @pytest.mark.parametrize("icb", ["QGH", "QHL", "QXU"])
 def test_claims_are_claims_the_audit_accepts(icb):
-    from test_claims_audit import check_claim
+    from claims_check import check_claim
 
     found = S.claims(icb, 2019, REFERENCE)
     assert {f"{k}_met" for k in S.MEASURES} <= set(found)

@@ -227,7 +227,7 @@ def test_ethnic_groups_match_their_census_denominators():
 # --------------------------------------------------------------------------- words
 
 def test_every_word_agrees_with_its_numbers_for_all_42_icbs():
-    from test_claims_audit import check_claim
+    from claims_check import check_claim
 
     problems = []
     for icb in geography.all_icbs():
@@ -324,7 +324,7 @@ def test_one_section_per_area_in_the_statements_order_each_saying_what_the_data_
 
 
 def test_every_output_is_shown_and_every_glued_key_used(qgh):
-    doc.assert_every_output_shown_and_every_key_used("statutory", qgh, min_headings=10)
+    doc.assert_every_output_shown_and_every_key_used("statutory", qgh, min_headings=10, claims_glued=False)
     # every claim the chapter keeps is one claims() gives, with the same words
     words = st.claims("QGH", 2019, "2026-11-01")
     assert set(qgh.claims) <= set(words)

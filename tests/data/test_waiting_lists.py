@@ -311,7 +311,7 @@ def test_qgh_says_the_gap_is_significant_and_why_the_sii_is_not():
 
 @pytest.mark.parametrize("icb", ICBS_TO_BUILD)
 def test_every_claim_agrees_with_its_numbers(icb):
-    from test_claims_audit import check_claim
+    from claims_check import check_claim
 
     found = wl.claims(icb, 2019, REFERENCE)
     problems = [p for k, v in found.items() for p in check_claim(k, v)]
