@@ -36,7 +36,7 @@ from ..paths import ROOT
 from .assemble import assemble, chapter_page, datasets_read, display_params, git_commit, plain_text
 from .cache import (OWNER_FILE, STALE_WORK_AGE, ChapterResult, cache_lookup, clean_stale_work,
                     current_input_shas, full_key, notebook_cache_dir, notebook_source_hash, pre_key)
-from .execute import _postprocess, execute_chapter, run_chapters  # noqa: F401 - tests use build._postprocess
+from .execute import ENGINES, _postprocess, default_engine, execute_chapter, run_chapters  # noqa: F401 - tests use build._postprocess
 from .publish import (build_dir, default_target, jupyter_book_build, jupyter_book_build_in_process, publish,
                       site_key_for, swap_symlink)
 from .spec import (DEFAULT_IMD_VERSION, IMD_VERSIONS, BookSpec, BuildError, ChapterSpec, ParameterError, reference_date,
@@ -112,6 +112,7 @@ __all__ = [
     "ChapterResult",
     "ChapterSpec",
     "DEFAULT_IMD_VERSION",
+    "ENGINES",
     "IMD_VERSIONS",
     "OWNER_FILE",
     "ParameterError",
@@ -128,6 +129,7 @@ __all__ = [
     "current_input_shas",
     "datasets_read",
     "default_target",
+    "default_engine",
     "display_params",
     "execute_chapter",
     "full_key",
