@@ -7,9 +7,12 @@ For the default ICB it measures, each in a fresh process and an isolated cache/b
 2. a no-op rebuild: time and notebooks executed (target: under 5 s, zero executed);
    then, in the preview loop (``python -m analysis preview``), the time from saving a one-sentence
    edit to a Markdown cell until the served page contains it (target: under 5 s, nothing executed);
-3. a rebuild after one input file changes (a CSV re-published with identical content but
+3. next month's A&E file added: the bench's manifest holds back the latest monthly A&E edition;
+   ``data add`` of the publisher's file and the rebuild are timed, with the chapters re-run and
+   the month the scorecard shows before and after;
+4. a rebuild after one input file changes (a CSV re-published with identical content but
    different bytes, through a temporary mirror and manifest): which chapters re-executed;
-4. the same notebooks built by Jupyter Book's own execution (``execute_notebooks: force``,
+5. the same notebooks built by Jupyter Book's own execution (``execute_notebooks: force``,
    serial), for reference, and the ratio to the cold build.
 
 The cold build is timed with both engines (``--engine kernel``: a fresh Jupyter kernel per
@@ -77,8 +80,9 @@ def _pick_input_to_change(cache: Path) -> tuple[str, list[str]]:
     return label, sorted(readers[label])
 
 
-def _changed_mirror(base: Path, label: str) -> dict:
-    """A temporary mirror (symlinks) and manifest in which ``label`` has new bytes."""
+def _changed_mirror(base: Path, label: str, manifest_path: Path) -> dict:
+    """A temporary mirror (symlinks) and manifest (from ``manifest_path``) in which ``label`` has
+    new bytes."""
     mirror = sources.mirror_dir()
     if mirror is None:
         raise SystemExit("benchmark needs the data mirror (ANALYSIS_DATA_MIRROR or ../shared/data)")
@@ -99,11 +103,34 @@ def _changed_mirror(base: Path, label: str) -> dict:
     data = (mirror / ds / fname).read_bytes()
     data = data + (b"" if data.endswith(b"\n") else b"\n") + b"\n"  # a blank line: same table, new bytes
     target.write_bytes(data)
-    manifest = yaml.safe_load(sources.manifest_path().read_text())
+    manifest = yaml.safe_load(manifest_path.read_text())
     manifest_io.file_entry(manifest["datasets"], ds, fname)["sha256"] = hashlib.sha256(data).hexdigest()
     mpath = base / "sources.yml"
     mpath.write_text(yaml.safe_dump(manifest, sort_keys=False))
     return {"ANALYSIS_DATA_MIRROR": str(new_mirror), "ANALYSIS_SOURCES": str(mpath)}
+
+
+AE = "ae_monthly_official"
+
+
+def _hold_back_latest_ae(base: Path) -> tuple[Path, Path, str]:
+    """A manifest without the latest monthly A&E edition (the bench adds it back with ``data
+    add``, as an analyst adds next month's file); the file and its period."""
+    doc = manifest_io.read(sources.manifest_path())
+    latest = doc[AE]["editions"][-1]
+    doc[AE]["editions"] = doc[AE]["editions"][:-1]
+    path = base / "sources-held-back.yml"
+    path.write_text(manifest_io.dumps(doc), encoding="utf-8")
+    (fname,) = list(latest["files"])
+    mirror = sources.mirror_dir()
+    if mirror is None:
+        raise SystemExit("benchmark needs the data mirror (ANALYSIS_DATA_MIRROR or ../shared/data)")
+    return path, mirror / sources.mirror_folder(AE) / fname, str(latest["period"])
+
+
+def _ae_month_in_book(target: Path) -> str:
+    doc = json.loads((target / "data" / "scorecard" / "headline.json").read_text())
+    return str(doc["headlines"]["ae_4h_pct"].get("period", "?"))
 
 
 def _reference_build(base: Path, icb: str, env: dict) -> tuple[float, int]:
@@ -211,6 +238,9 @@ def bench_default(icb: str = geography.DEFAULT_ICB, n_jobs: int = 2, skip_refere
         shutil.rmtree(base)
     base.mkdir(parents=True)
     env = _bench_env(base)
+    held_back, ae_file, ae_period = _hold_back_latest_ae(base)
+    env["ANALYSIS_SOURCES"] = str(held_back)
+    env["ANALYSIS_RAW_DIR"] = str(base / "raw")
     args = ["build", "--icb", params.icb.ods_code, "--jobs", str(n_jobs)]
     n_chapters = len(build.load_book_spec().chapters)
     print(f"Benchmark: {params.icb.name} ({params.icb.ods_code}), {n_chapters} chapters, "
@@ -228,9 +258,17 @@ def bench_default(icb: str = geography.DEFAULT_ICB, n_jobs: int = 2, skip_refere
     t, n, chapter = _markdown_edit_in_preview(base, params.icb.ods_code, env)
     rows.append(("Markdown edit until the page shows it (preview)", t, n,
                  f"one sentence added to a Markdown cell of {chapter}; target under 5 s"))
+    before = _ae_month_in_book(base / "build" / "html")
+    t0 = time.perf_counter()
+    _run(["data", "add", str(ae_file)], env)
+    t_add = time.perf_counter() - t0
+    t, out = _run(args, env)
+    rows.append((f"next month's A&E file added (data add, then build), {ae_period}", t_add + t, _executed(out),
+                 f"data add {t_add:.1f}s + build {t:.1f}s; re-ran {', '.join(_executed_names(out)) or 'none'}; "
+                 f"the scorecard's A&E month went from {before} to {_ae_month_in_book(base / 'build' / 'html')}"))
     label, readers = _pick_input_to_change(base / "cache")
     cenv = dict(env)
-    cenv.update(_changed_mirror(base, label))
+    cenv.update(_changed_mirror(base, label, held_back))
     t, out = _run(args, cenv)
     rows.append((f"one input changed ({label})", t, _executed(out),
                  f"re-ran {', '.join(_executed_names(out)) or 'none'}; readers of that file: {', '.join(readers)}"))

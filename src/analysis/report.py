@@ -535,7 +535,10 @@ class Chapter:
         fig.savefig(png, dpi=dpi, bbox_inches="tight", facecolor="white", metadata={"Software": None})
         links = [f'<a href="{self.href}/{name}.png" download>Download image (PNG)</a>']
         if svg_max_bytes:
-            fig.savefig(svg, bbox_inches="tight", facecolor="white", metadata={"Date": None, "Creator": None})
+            # A fixed hash salt: matplotlib otherwise salts the SVG's element ids with a random
+            # uuid, and the same chart would differ byte for byte from one run to the next.
+            with plt.rc_context({"svg.hashsalt": f"{self.chapter}/{name}"}):
+                fig.savefig(svg, bbox_inches="tight", facecolor="white", metadata={"Date": None, "Creator": None})
             if svg.stat().st_size <= svg_max_bytes:
                 links = [f'<a href="{self.href}/{name}.svg" download>Download image (SVG)</a>',
                          f'<a href="{self.href}/{name}.png" download>PNG</a>']

@@ -89,20 +89,27 @@ def test_the_warm_engine_forks_and_starts_no_kernel(both_engines):
 @pytest.mark.parametrize("icb", ICBS)
 def test_every_chapter_is_identical_under_both_engines(both_engines, icb):
     book, out = both_engines
+    problems = []
     for ch in book.chapters:
         warm, kernel = out["warm"][0][(icb, ch.id)], out["kernel"][0][(icb, ch.id)]
         fw, fk = _files(warm), _files(kernel)
-        assert sorted(fw) == sorted(fk), (ch.id, set(fw) ^ set(fk))
         assert any(name.endswith("headline.json") for name in fw), ch.id
-        different = [name for name in fw if fw[name] != fk[name]]
-        assert not different, f"{icb} {ch.id}: files differ between engines: {different}"
+        if sorted(fw) != sorted(fk):
+            problems.append(f"{ch.id}: different files {sorted(set(fw) ^ set(fk))}")
+        different = sorted(name for name in set(fw) & set(fk) if fw[name] != fk[name])
+        if different:
+            problems.append(f"{ch.id}: files differ: {different}")
         ow, ok = _outputs(warm / "notebook.ipynb"), _outputs(kernel / "notebook.ipynb")
-        assert len(ow) == len(ok), ch.id
-        for i, (a, b) in enumerate(zip(ow, ok), 1):
-            assert a == b, f"{icb} {ch.id}: code cell {i} shows different outputs under the two engines"
+        if len(ow) != len(ok):
+            problems.append(f"{ch.id}: {len(ow)} code cells against {len(ok)}")
+        cells = [i for i, (a, b) in enumerate(zip(ow, ok), 1) if a != b]
+        if cells:
+            problems.append(f"{ch.id}: code cells {cells} show different outputs")
         inputs_w = json.loads((warm / "meta.json").read_text())["inputs"]
         inputs_k = json.loads((kernel / "meta.json").read_text())["inputs"]
-        assert inputs_w == inputs_k, f"{icb} {ch.id}: different inputs recorded"
+        if inputs_w != inputs_k:
+            problems.append(f"{ch.id}: different inputs recorded")
+    assert not problems, f"{icb}: the engines differ:\n" + "\n".join(problems)
 
 
 # ----------------------------------------------------------------------------- isolation

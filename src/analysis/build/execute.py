@@ -157,6 +157,12 @@ def _execute_in_process(chapter: ChapterSpec, params: Params) -> ChapterResult:
     return _finish(chapter, params, work, pre, log, out_nb, t0)
 
 
+def _chapter_job(job: dict) -> dict:
+    """A warm-engine job (run in a forked child by :mod:`.warm`): one chapter for one ICB."""
+    res = _execute_in_process(job["chapter"], job["params"])
+    return {"entry": str(res.entry), "seconds": res.seconds}
+
+
 def _finish(chapter: ChapterSpec, params: Params, work: Path, pre: str, log: Path, out_nb: Path,
             t0: float) -> ChapterResult:
     """Record the inputs read, keep what the chapter wrote to stderr (warnings) in the entry's
@@ -282,7 +288,7 @@ def _run_warm(zygote, todo: list[tuple[ChapterSpec, Params]], results: dict, log
     jobs = []
     for ch, params in todo:
         jid = uuid.uuid4().hex[:10]
-        jobs.append({"id": jid, "chapter": ch, "params": params, "run": _execute_in_process,
+        jobs.append({"id": jid, "chapter": ch, "params": params, "run": _chapter_job,
                      "outcome": str(base / f".outcome-{jid}.json"),
                      "stderr_log": str(notebook_cache_dir() / ".logs" / f"{ch.id}-{params.icb.ods_code}.stderr.log")})
     errors: list[str] = []

@@ -30,13 +30,13 @@ PRELOAD = (
 )
 
 
-def _preload(chapter_modules: list[str]) -> None:
+def _preload(modules: list[str]) -> None:
     import importlib
 
     import matplotlib
 
     matplotlib.use("Agg")
-    for name in (*PRELOAD, *chapter_modules):
+    for name in modules:
         try:
             importlib.import_module(name)
         except ImportError:
@@ -44,9 +44,9 @@ def _preload(chapter_modules: list[str]) -> None:
 
 
 def _child(job: dict) -> int:
-    """In the forked child: run one chapter (``job["run"](chapter, params)``, the function the
-    build passes: :func:`analysis.build.execute._execute_in_process`), write the outcome, return
-    the exit status."""
+    """In the forked child: run one job (``job["run"](job)``, a module-level function the build
+    passes, e.g. :func:`analysis.build.execute._chapter_job`, returning a JSON-able dict), write
+    the outcome, return the exit status."""
     from .. import sources
     from .spec import BuildError
 
@@ -58,8 +58,7 @@ def _child(job: dict) -> int:
     os.close(fd)
     outcome: dict
     try:
-        res = job["run"](job["chapter"], job["params"])
-        outcome = {"ok": True, "entry": str(res.entry), "seconds": res.seconds}
+        outcome = {"ok": True, **job["run"](job)}
     except BuildError as exc:
         outcome = {"ok": False, "error": str(exc), "kind": "BuildError"}
     except BaseException as exc:  # a crash of the runner itself
@@ -71,11 +70,11 @@ def _child(job: dict) -> int:
     return 0 if outcome["ok"] else 1
 
 
-def _zygote(conn, n_jobs: int, chapter_modules: list[str]) -> None:
+def _zygote(conn, n_jobs: int, preload: list[str]) -> None:
     """The zygote's loop: import once, then fork a child per job, at most ``n_jobs`` at a time,
     and report each child's end to the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
-    _preload(chapter_modules)
+    _preload(preload)
     conn.send(("ready", os.getpid()))
     queue: list[dict] = []
     running: dict[int, dict] = {}
@@ -111,10 +110,12 @@ def _zygote(conn, n_jobs: int, chapter_modules: list[str]) -> None:
 class Zygote:
     """A build's zygote process: ``run(jobs)`` yields (job, outcome) as chapters finish."""
 
-    def __init__(self, n_jobs: int, chapter_modules: list[str]):
+    def __init__(self, n_jobs: int, preload: list[str]):
+        """``preload``: the modules to import before forking (:data:`PRELOAD` and the chapter
+        modules for chapters; Sphinx and Jupyter Book for compiling books)."""
         ctx = mp.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_zygote, args=(child, max(1, n_jobs), chapter_modules), daemon=True,
+        self._proc = ctx.Process(target=_zygote, args=(child, max(1, n_jobs), list(preload)), daemon=True,
                                  name="analysis-zygote")
         self.forks = 0
         t0 = time.perf_counter()
@@ -156,9 +157,10 @@ class Zygote:
 
 
 def chapter_modules(chapter_ids: list[str]) -> list[str]:
+    """:data:`PRELOAD` and the modules of these chapters (those that have one)."""
     import importlib.util
 
-    out = []
+    out = list(PRELOAD)
     for cid in chapter_ids:
         name = f"analysis.chapters.{cid}"
         if importlib.util.find_spec(name) is not None:
