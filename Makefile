@@ -34,6 +34,8 @@ $(STAMP):
 
 $(STAMP).test: $(STAMP)
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	@# the checks of .pre-commit-config.yaml before each commit (in a git checkout)
+	@if [ -d .git ] || [ -f .git ]; then $(VENV)/bin/pre-commit install >/dev/null; fi
 	@touch $@
 
 # Headless Chromium (Debian's) and axe-core (pinned, from npm, into tools/node/) for

@@ -16,8 +16,8 @@ import importlib
 import json
 import math
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import build, geography, headlines
 

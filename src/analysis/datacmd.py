@@ -23,9 +23,9 @@ import shutil
 import tempfile
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -64,7 +64,7 @@ def end_from_text(text: str) -> dt.date | None:
             m = _MONTH_WORDS[mon.lower()]
             ends.append((pd.Timestamp(int(year), m, 1) + pd.offsets.MonthEnd(0)).date())
     if not ends:
-        for a, b in re.findall(r"\b(\d{4})\s*/\s*(\d{2})\b", text):  # financial years 2023/24
+        for a, _b in re.findall(r"\b(\d{4})\s*/\s*(\d{2})\b", text):  # financial years 2023/24
             ends.append(dt.date(int(a) + 1, 3, 31))
         for a, b in re.findall(r"\b(\d{4})\s*-\s*(\d{2})\b", text):  # 3-year periods 2022-24
             y = int(a[:2] + b)

@@ -16,6 +16,7 @@ import html
 import inspect
 import math
 import re
+from pathlib import Path
 
 import yaml
 
@@ -389,7 +390,7 @@ def render_summary(book, params, headlines: dict, reference_date: dt.date | None
     rows = summary_rows(book, headlines, reference_date)
     stale = sum(1 for r in rows if r["currency"] is not None and r["currency"].out_of_date)
     undated = sum(1 for r in rows if r["currency"] is None)
-    dates = [f"These figures are of **different dates**: read each one with its date in the last column."]
+    dates = ["These figures are of **different dates**: read each one with its date in the last column."]
     if stale:
         dates.append(f"{stale} of the {len(rows)} figures are marked **out of date**: their data end longer "
                      f"ago than their publication schedule allows at {reference_date:%B %Y} (see the "

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .load._base import LoaderError
+
 # The lookup tables are loaders (the other loaders check area codes against them); they are
 # re-exported here, where chapters look for them.
 from .load.geography import ICB_SCHEMA, ONS_CODE_CHANGES_2024, icb_table, lsoa_lookup  # noqa: F401
@@ -111,3 +112,9 @@ def icb_local_authorities(icb: ICB | str, vintage: int = 2021) -> pd.DataFrame:
            .rename("n_lsoas").reset_index())
     out["share_of_la"] = out["n_lsoas"] / out["lad_code"].map(la_total)
     return out.sort_values(["utla_name", "lad_name"]).reset_index(drop=True)
+def place_name(name: str) -> str:
+    """A local authority name for a sentence: ONS's "Herefordshire, County of" reads "Herefordshire"
+    ("Bristol, City of" -> "Bristol"); other names are unchanged."""
+    return re.sub(r", (County|City) of$", "", str(name))
+
+

@@ -12,7 +12,7 @@ so editing a label re-runs the chapter that writes it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -45,7 +45,7 @@ def _fail(path: Path, key: str, why: str) -> RegistryError:
     return RegistryError(f"{path.name}, headline {key!r}: {why}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def registry(chapter: str) -> dict[str, HeadlineSpec]:
     """The headline figures declared for ``chapter`` (empty if it has no registry file)."""
     path = REGISTRY_DIR / f"{chapter}.yml"

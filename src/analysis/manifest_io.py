@@ -106,7 +106,7 @@ def iter_files(datasets: dict, dataset: str):
 
 
 def now_utc() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 __all__ = ["HEADER", "dumps", "edition_id", "file_entry", "iter_files", "lock", "now_utc", "read", "write"]

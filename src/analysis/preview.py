@@ -20,8 +20,8 @@ import http.server
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import build, paths
 
@@ -31,10 +31,10 @@ POLL_SECONDS = 0.3
 #: Path the open pages poll for the build number; they reload when it changes.
 VERSION_PATH = "/__preview__/version"
 _RELOAD_SCRIPT = (
-    "<script>(function(){{var v=null;setInterval(function(){{fetch('{path}',{{cache:'no-store'}})"
-    ".then(function(r){{return r.text()}}).then(function(t){{if(v!==null&&t!==v){{location.reload()}}v=t}})"
-    ".catch(function(){{}})}},700)}})();</script>"
-).format(path=VERSION_PATH)
+    f"<script>(function(){{var v=null;setInterval(function(){{fetch('{VERSION_PATH}',{{cache:'no-store'}})"
+    ".then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t})"
+    ".catch(function(){})},700)})();</script>"
+)
 
 
 def watched_files(book: build.BookSpec) -> list[Path]:

@@ -33,7 +33,7 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -242,8 +242,8 @@ class Chapter:
 
     Words and numbers for the notebook's Markdown are glued (:meth:`text`, :meth:`say`,
     :meth:`number`, :meth:`claim`); figures, tables and boxes are made first and shown where the
-    notebook calls :meth:`show`. The older immediate methods (:meth:`md`, :meth:`findings`,
-    :meth:`note`, and :meth:`figure`/:meth:`table` without ``defer``) display at once.
+    notebook calls :meth:`show`. :meth:`md`, and :meth:`figure`/:meth:`table` without ``defer``,
+    display at once.
     """
 
     def __init__(self, chapter: str, data_dir: str | os.PathLike | None = None, *, icb: Any = None):
@@ -350,29 +350,10 @@ class Chapter:
         """Outputs the module made that the notebook never showed (a test keeps this empty)."""
         return sorted(set(self._blocks) - self._shown)
 
-    # ---------------------------------------------------------------- immediate text (older API)
+    # ---------------------------------------------------------------- immediate text
     def md(self, text: str) -> None:
         """Show Markdown. Numbers inside must come from fmt(); names from esc()."""
         _display(markdown=check_text(text))
-
-    def findings(self, items: Iterable[str], title: str = "Key findings") -> None:
-        items = list(items)
-        if not items:
-            raise ImplausibleValueError("a key-findings box needs at least one finding")
-        for i in items:
-            check_text(i)
-        body = "\n".join(f"- {i}" for i in items)
-        _display(markdown=f":::{{admonition}} {title}\n:class: tip\n{body}\n:::")
-
-    def md_check(self, text: str) -> None:
-        check_text(text)
-
-    def note(self, text: str, kind: str = "note", title: str | None = None) -> None:
-        """A caveat or data-gap box (kind: note, warning, important, caution), shown at once."""
-        check_text(text)
-        head = f"{{admonition}} {title}" if title else f"{{{kind}}}"
-        cls = f"\n:class: {kind}" if title else ""
-        _display(markdown=f":::{head}{cls}\n{text}\n:::")
 
     # ---------------------------------------------------------------- headline figures
     def headline(self, key: str, value: Any, *, label: str | None = None, unit: str | None = None,

@@ -179,8 +179,8 @@ def _parse_when(value: object, *, end_of_day: bool) -> dt.datetime:
         except ValueError as exc:
             raise DataSourceError(f"{text!r} is not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM:SSZ).") from exc
     if d.tzinfo is None:
-        d = d.replace(tzinfo=dt.timezone.utc)
-    return d.astimezone(dt.timezone.utc)
+        d = d.replace(tzinfo=dt.UTC)
+    return d.astimezone(dt.UTC)
 
 
 def _parse_date(value: object, where: str) -> dt.date | None:
@@ -257,7 +257,7 @@ def _all_editions(dataset: str) -> list[Edition]:
         seen.add(eid)
         w = f"{where}, edition {eid!r}"
         added = _parse_when(e["added"], end_of_day=False) if e.get("added") else dt.datetime(
-            1970, 1, 1, tzinfo=dt.timezone.utc)
+            1970, 1, 1, tzinfo=dt.UTC)
         period = Period(_parse_date(e.get("period_start"), w), _parse_date(e.get("period_end"), w),
                         str(e.get("period") or ""))
         out.append(Edition(dataset, eid, period, added, _file_specs(dataset, eid, e.get("files"), w),

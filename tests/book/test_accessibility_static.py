@@ -17,7 +17,6 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import FRONT_PAGES, ROOT, front_strict_chapters_pending
 from reader_text import dataset_keys, page_problems
 

@@ -10,7 +10,6 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-
 from conftest import ROOT, chapter_ids, front_strict_chapters_pending
 
 pytestmark = pytest.mark.xdist_group("all_icbs")

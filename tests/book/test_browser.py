@@ -32,7 +32,6 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 import yaml
-
 from conftest import FRONT_PAGES, ROOT, front_strict_chapters_pending
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("book")]

@@ -76,7 +76,7 @@ def test_new_edition_reruns_its_readers_and_as_of_rebuilds_the_earlier_book(env,
     assert b"2025-08-01" in before and b"2025-09-01" not in before
     assert _run(env["spec"], params)[0] == []  # nothing changed, nothing runs
 
-    added_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    added_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     cutoff = (added_at - dt.timedelta(seconds=1)).isoformat().replace("+00:00", "Z")
     datacmd.add(env["mirror"] / AE / SEP, log=lambda m: None, added=(added_at + dt.timedelta(seconds=1))
                 .isoformat().replace("+00:00", "Z"))

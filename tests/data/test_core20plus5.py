@@ -13,12 +13,12 @@ import re
 import nbformat
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from analysis import claims as C
 from analysis import geography, headlines, objectives, stats
 from analysis.chapters import core20plus5 as c5
 from analysis.load import clinical, primary_care
-from conftest import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "core20plus5.ipynb"
 

@@ -19,13 +19,11 @@ from dataclasses import dataclass
 import jsonschema
 import pytest
 import yaml
-
 from conftest import ROOT
 from reader_text import _DEVELOPER, _PLURAL_S, _SNAKE
 
 from analysis import compare, frontmatter, headlines, sources
 from analysis.report import Chapter, ImplausibleValueError
-
 
 # ----------------------------------------------------------------------------- citation
 

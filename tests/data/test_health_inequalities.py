@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import claims as C
 from analysis import deprivation, geography, headlines, stats
 from analysis.chapters import health_inequalities as hi
 from analysis.load import mortality as m

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import chapter_document as doc
@@ -15,6 +16,7 @@ from analysis import claims as C
 from analysis import deprivation as dep
 from analysis import geography, headlines
 from analysis.chapters import population as pop
+from analysis.load import census
 
 ROOT = Path(__file__).resolve().parents[2]
 TWIN = ROOT / "notebooks" / "src" / "population.py"
@@ -239,14 +241,14 @@ def test_key_findings_fields_agree_with_the_chapters_tables(qgh):
     for key in ("n_lsoas", "decile1_lsoas", "decile1_lsoa_share"):
         assert (h[key]["period_end"], h[key]["frequency"]) == ("2016-03-31", "one-off"), key  # IoD2019: 2015/16
     for key in ("non_white_share", "disabled_share"):
-        assert (h[key]["period_end"], h[key]["frequency"]) == (pop.census_day().date().isoformat(), "one-off")
+        assert (h[key]["period_end"], h[key]["frequency"]) == (census.census_day().date().isoformat(), "one-off")
 
 
 def test_key_findings_fields_of_the_imd_2025_edition():
     h = pop.headline_fields("QGH", 2025)
     # Census 2021 population: no earlier count on 2021 neighbourhoods in the data; a one-off
     assert not any("previous" in e for e in h.values())
-    assert (h["population"]["period_end"], h["population"]["frequency"]) == (pop.census_day().date().isoformat(),
+    assert (h["population"]["period_end"], h["population"]["frequency"]) == (census.census_day().date().isoformat(),
                                                                              "one-off")
     # the manifest's period of IoD2025 names no years: the neighbourhood counts are not dated
     assert not {"period_end", "frequency"} & set(h["n_lsoas"]) and pop.imd_dating(2025) is None

@@ -33,9 +33,10 @@ import pkgutil
 import re
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -349,7 +350,7 @@ class Table:
     bom: bool
 
     @classmethod
-    def parse(cls, raw: bytes, gz: bool) -> "Table":
+    def parse(cls, raw: bytes, gz: bool) -> Table:
         if gz:
             raw = gzip.decompress(raw)
         bom = raw.startswith(b"\xef\xbb\xbf")

@@ -296,8 +296,9 @@ def test_sii_matches_fixture(sii_fixture: pd.DataFrame, rows: tuple[int, int], k
 
 def test_sii_is_reproducible_with_seed(sii_fixture: pd.DataFrame) -> None:
     data = sii_fixture.iloc[0:20]
-    run = lambda seed: S.sii(data, "Value", "Population", "Quantile", SII_GROUPS, se="StandardError",
-                             reps=2000, seed=seed)
+    def run(seed):
+        return S.sii(data, "Value", "Population", "Quantile", SII_GROUPS, se="StandardError",
+                                 reps=2000, seed=seed)
     pd.testing.assert_frame_equal(run(5), run(5))
     assert not run(5)["lower_ci"].equals(run(6)["lower_ci"])
 

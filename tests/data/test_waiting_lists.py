@@ -8,11 +8,11 @@ from __future__ import annotations
 import math
 import re
 
+import chapter_document as doc
 import numpy as np
 import pandas as pd
 import pytest
 
-import chapter_document as doc
 from analysis import geography, headlines
 from analysis import objectives as ob
 from analysis.chapters import waiting_lists as wl
@@ -357,7 +357,7 @@ def test_every_output_is_shown_and_every_glued_key_used(qgh):
 
 
 def test_tables_are_narrow_and_every_figure_has_its_data(qgh):
-    for name, (kind, content) in qgh._blocks.items():
+    for name, (_kind, content) in qgh._blocks.items():
         if 'class="table evidence-table"' in content:
             assert content.split("</thead>")[0].count("<th ") <= 6, name
     figs = [o for o in qgh.outputs if o["kind"] == "figure"]

@@ -134,8 +134,8 @@ def test_scorecard_measures_are_declared_with_the_same_unit_and_direction():
 
 def test_chapters_type_no_targets():
     """The chapters read targets from the objectives registry; none types its own."""
-    from analysis.chapters import scorecard
     import analysis.chapters.waiting_lists as wl
+    from analysis.chapters import scorecard
 
     assert not any(hasattr(spec, "target") for spec in scorecard.MEASURES.values())
     assert not hasattr(wl, "TARGETS")

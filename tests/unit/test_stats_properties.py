@@ -40,7 +40,8 @@ def test_proportion_interval_narrows_as_counts_grow(x: int, extra: int, k: int) 
     n = x + extra
     small = S.proportion(pd.DataFrame({"x": [x], "n": [n]}), "x", "n")
     big = S.proportion(pd.DataFrame({"x": [k * x], "n": [k * n]}), "x", "n")
-    width = lambda r: r.loc[0, "upper_ci"] - r.loc[0, "lower_ci"]
+    def width(r):
+        return r.loc[0, "upper_ci"] - r.loc[0, "lower_ci"]
     assert big.loc[0, "value"] == pytest.approx(small.loc[0, "value"])
     assert width(big) < width(small)
 
@@ -52,7 +53,8 @@ def test_rate_interval_narrows_as_counts_grow(x: int, n: int, k: int) -> None:
     # includes the switch from exact (< 10 events) to Byar's (>= 10)
     small = S.crude_rate(pd.DataFrame({"x": [x], "n": [n]}), "x", "n")
     big = S.crude_rate(pd.DataFrame({"x": [k * x], "n": [k * n]}), "x", "n")
-    width = lambda r: r.loc[0, "upper_ci"] - r.loc[0, "lower_ci"]
+    def width(r):
+        return r.loc[0, "upper_ci"] - r.loc[0, "lower_ci"]
     assert big.loc[0, "value"] == pytest.approx(small.loc[0, "value"])
     assert width(big) < width(small)
 
@@ -119,7 +121,8 @@ def test_life_expectancy_falls_when_deaths_rise(band: int, extra: int) -> None:
     base = pd.DataFrame({"age": LE_AGES, "pop": LE_POPS, "deaths": LE_DEATHS})
     more = base.copy()
     more.loc[band, "deaths"] = min(more.loc[band, "deaths"] + extra, more.loc[band, "pop"])
-    le = lambda d: S.life_expectancy(d, "age", "deaths", "pop").loc[0]
+    def le(d):
+        return S.life_expectancy(d, "age", "deaths", "pop").loc[0]
     before, after = le(base), le(more)
     assert after["value"] < before["value"]
     assert after["lower_ci"] <= after["value"] <= after["upper_ci"]

@@ -26,21 +26,55 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from filelock import FileLock, Timeout
 
 from ..paths import ROOT
 from .assemble import assemble, chapter_page, datasets_read, display_params, git_commit, plain_text
-from .cache import (OWNER_FILE, STALE_WORK_AGE, ChapterResult, cache_lookup, clean_stale_work,
-                    current_input_shas, full_key, notebook_cache_dir, notebook_source_hash, pre_key)
-from .execute import ENGINES, _postprocess, default_engine, execute_chapter, run_chapters  # noqa: F401 - tests use build._postprocess
-from .publish import (build_dir, compile_books, default_target, jupyter_book_build, jupyter_book_build_in_process, publish,
-                      site_key_for, swap_symlink)
-from .spec import (DEFAULT_IMD_VERSION, IMD_VERSIONS, BookSpec, BuildError, ChapterSpec, ParameterError, reference_date,
-                   Params, load_book_spec, validate_params)
+from .cache import (
+    OWNER_FILE,
+    STALE_WORK_AGE,
+    ChapterResult,
+    cache_lookup,
+    clean_stale_work,
+    current_input_shas,
+    full_key,
+    notebook_cache_dir,
+    notebook_source_hash,
+    pre_key,
+)
+from .execute import (  # noqa: F401 - tests use build._postprocess
+    ENGINES,
+    _postprocess,
+    default_engine,
+    execute_chapter,
+    run_chapters,
+)
+from .publish import (
+    build_dir,
+    compile_books,
+    default_target,
+    jupyter_book_build,
+    jupyter_book_build_in_process,
+    publish,
+    site_key_for,
+    swap_symlink,
+)
+from .spec import (
+    DEFAULT_IMD_VERSION,
+    IMD_VERSIONS,
+    BookSpec,
+    BuildError,
+    ChapterSpec,
+    ParameterError,
+    Params,
+    load_book_spec,
+    reference_date,
+    validate_params,
+)
 
 
 @dataclass

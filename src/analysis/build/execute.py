@@ -13,14 +13,22 @@ import importlib
 import json
 import os
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import nbformat
 
 from ..paths import ROOT
-from .cache import (OWNER_FILE, ChapterResult, cache_lookup, last_seconds, new_work_folder,
-                    notebook_cache_dir, pre_key, store)
+from .cache import (
+    OWNER_FILE,
+    ChapterResult,
+    cache_lookup,
+    last_seconds,
+    new_work_folder,
+    notebook_cache_dir,
+    pre_key,
+    store,
+)
 from .spec import BookSpec, BuildError, ChapterSpec, Params
 
 

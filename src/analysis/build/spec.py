@@ -13,8 +13,8 @@ from pathlib import Path
 import yaml
 
 from .. import geography
-from ..sources import reference_date  # re-exported: analysis.build.reference_date
 from ..paths import BOOK_DIR, ROOT
+from ..sources import reference_date  # re-exported: analysis.build.reference_date
 
 IMD_VERSIONS = (2019, 2025)
 DEFAULT_IMD_VERSION = 2019

@@ -19,8 +19,8 @@ import os
 import signal
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 #: Modules the zygote imports before it forks: the heavy ones every chapter needs.
 PRELOAD = (

@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -244,7 +244,7 @@ _NATIONAL = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _national(name: str) -> pd.DataFrame:
     return _NATIONAL[name]()
 
@@ -1536,8 +1536,9 @@ class _Page:
             self.prevalence_figure(g, fig_name)
 
     def prevalence_figure(self, group: str, fig_name: str) -> None:
-        from .. import figures
         import matplotlib.pyplot as plt
+
+        from .. import figures
 
         f = self.f
         cond, phrase = CONDITIONS[group]
@@ -1552,7 +1553,7 @@ class _Page:
                         fmt=mk, color=col, capsize=3, ms=7, lw=1.2, label=lab)
 
         draw(ax1, own, "icb_fifth", figures.HIGHLIGHT, "D", self.name)
-        ax1.set_title(f"Within the ICB: its own fifths of patients", fontsize=10.5)
+        ax1.set_title("Within the ICB: its own fifths of patients", fontsize=10.5)
         ax1.set_xlabel("Fifth of the ICB's patients by practice deprivation")
         draw(ax2, nat[nat["area"] == self.name].sort_values("practice_quintile"), "practice_quintile",
              figures.HIGHLIGHT, "D", self.name, -0.12)
@@ -1564,7 +1565,7 @@ class _Page:
             ax.set_xticks([1, 2, 3, 4, 5], ticks)
             ax.set_xlim(0.5, 5.5)
             figures.percent_axis(ax)
-        ax1.set_ylabel(f"Recorded prevalence")
+        ax1.set_ylabel("Recorded prevalence")
         ax2.legend(fontsize=9, loc="best")
         fig.suptitle(f"{cond}: recorded prevalence by practice deprivation", fontsize=12)
         fig.tight_layout()
@@ -1606,10 +1607,11 @@ class _Page:
 
     # ---------------------------------------------------------------- cancer
     def cancer(self) -> None:
-        from .. import figures
         import matplotlib.pyplot as plt
 
-        f, ch, n = self.f, self.ch, self.n
+        from .. import figures
+
+        f, ch = self.f, self.ch
         cs = f.cancer_latest
         obj = _latest_objective("cancer_early_stage")
         eng_all = f.cancer[f.cancer["area_code"] == "E92000001"].sort_values("year")
@@ -1689,8 +1691,9 @@ class _Page:
 
     # ---------------------------------------------------------------- hypertension and lipids
     def hypertension(self) -> None:
-        from .. import figures
         import matplotlib.pyplot as plt
+
+        from .. import figures
 
         f, ch, n, cl = self.f, self.ch, self.n, self.cl
         hyp_i, hyp_e = f.qof["hyp"].iloc[0], f.qof["hyp"].iloc[1]
@@ -1869,10 +1872,11 @@ class _Page:
         self.prevalence_row("epilepsy", "EP", "recorded epilepsy prevalence (aged 18 and over)")
 
     def oral(self) -> None:
-        from .. import figures
         import matplotlib.pyplot as plt
 
-        f, ch, n = self.f, self.ch, self.n
+        from .. import figures
+
+        f, ch = self.f, self.ch
         ol = f.oral_latest.sort_values("value")
         period = str(ol["period"].iloc[0])
         cur = self.cur(_school_year_end(period), clinical.ORAL, max_age_months=ORAL_MAX_AGE_MONTHS)
@@ -1932,7 +1936,7 @@ class _Page:
                          "Not held by deprivation", f"{period} survey", _school_year_end(period), cur.out_of_date)
 
     def cyp_mental_health(self) -> None:
-        f, ch, n = self.f, self.ch, self.n
+        f, ch = self.f, self.ch
         sh = f.self_harm_latest
         if len(sh):
             period = str(sh["period"].iloc[0])

@@ -1249,7 +1249,7 @@ def _hle_csv(t: pd.DataFrame) -> pd.DataFrame:
 
 
 def _build_sii(ch: Chapter, ctx: dict) -> None:
-    icb, ods, ref = ctx["icb"], ctx["ods"], ctx["ref"]
+    ods, ref = ctx["ods"], ctx["ref"]
     areas = _areas(ods)[0]
     sii = _sii(ods)
     latest = sii[sii["source"] == latest_sii_source()]

@@ -24,9 +24,9 @@ import pandas as pd
 from .. import claims as C
 from .. import deprivation as dep
 from .. import geography, sources, stats
-from ..load import access
-from ..load import census
+from ..load import access, census
 from ..load import deprivation as dl
+
 # The loader's population-weighted median, so that the ICB-wide figures are computed exactly as
 # its figures by decile are.
 from ..load.access import _weighted_median as weighted_median
@@ -75,12 +75,6 @@ def _icb(icb: geography.ICB | str) -> geography.ICB:
 
 def source(imd_version: int) -> str:
     return SOURCE_IMD[int(imd_version)]
-
-
-def place_name(name: str) -> str:
-    """A local authority name for a sentence: ONS's "Herefordshire, County of" reads "Herefordshire"
-    ("Bristol, City of" -> "Bristol"); other names are unchanged."""
-    return re.sub(r", (County|City) of$", "", str(name))
 
 
 # ----------------------------------------------------------------------------- population
@@ -187,15 +181,6 @@ def disability_profile(icb: geography.ICB | str) -> pd.DataFrame:
     out["share_disabled"] = 100 * out["disabled"] / out["total_residents"]
     out["period"] = str(mine["period"])
     return out
-
-
-def census_day() -> pd.Timestamp:
-    """Census day, read from the manifest's period of the Census tables ("Census 2021 (21 March 2021)")."""
-    label = sources.latest(census.ETH).period.label
-    m = re.search(r"\((\d{1,2} \w+ \d{4})\)", label)
-    if not m:
-        raise ValueError(f"dataset {census.ETH!r}: period {label!r} does not give Census day as '(<day> <month> <year>)'")
-    return pd.Timestamp(dt.datetime.strptime(m.group(1), "%d %B %Y"))
 
 
 def imd2019_data_years() -> str:
@@ -546,7 +531,7 @@ def population_dating(imd_version: int) -> tuple[pd.Timestamp, str]:
     files, but a Census is a one-off count: its frequency is that of the Census tables."""
     if int(imd_version) == 2019:
         return pd.Timestamp(year=dep.MID_YEAR_FOR_2019, month=6, day=30), _frequency(dl.POP)
-    return census_day(), _frequency(census.ETH)
+    return census.census_day(), _frequency(census.ETH)
 
 
 def imd_dating(imd_version: int) -> tuple[pd.Timestamp, str] | None:
@@ -617,7 +602,7 @@ def headline_fields(icb_code: str, imd_version: int) -> dict[str, dict]:
     eth = ethnicity_profile(icb).set_index("group")
     dis = disability_profile(icb).set_index("area")
     people, hoods = _dated(population_dating(v)), _dated(imd_dating(v))
-    census_dated = _dated((census_day(), _frequency(census.ETH)))
+    census_dated = _dated((census.census_day(), _frequency(census.ETH)))
     out = {
         "population": dict(people), "n_lsoas": dict(hoods), "core20_population": dict(people),
         "core20_share": {"england": eng["core20_share"], **people}, "core20_rank": dict(people),
@@ -626,7 +611,7 @@ def headline_fields(icb_code: str, imd_version: int) -> dict[str, dict]:
         "england_core20_share": {"summary": False, **people},
         "non_white_share": {"england": float(100 - eth.loc["White", "england_share"]), **census_dated},
         "disabled_share": {"england": float(dis.loc["England", "share_disabled"]),
-                           **_dated((census_day(), _frequency(census.DIS)))},
+                           **_dated((census.census_day(), _frequency(census.DIS)))},
     }
     before = previous_population(icb, v)
     if before is not None:
@@ -812,12 +797,12 @@ def figure_gp_access(icb: geography.ICB | str, imd_version: int):
     markers = {"Urban": "_", "Rural": "_"}
     w = 0.38
     for ax, c in zip(axes[:, 0], inds):
-        for k, (ruc, off) in enumerate((("Urban", -w / 2), ("Rural", w / 2))):
+        for _k, (ruc, off) in enumerate((("Urban", -w / 2), ("Rural", w / 2))):
             part = g[g["ruc_broad"] == ruc].set_index("imd_decile").reindex(range(1, 11))
             x = np.arange(1, 11) + off
             ax.bar(x, part[c].fillna(0), width=w, color=colours[ruc], edgecolor=NHS_DARK_GREY, linewidth=0.6)
             ax.scatter(x, part[f"{c}_england"], marker=markers[ruc], s=220, linewidths=2.4, color=NHS_BLACK, zorder=3)
-            for xi, val, n in zip(x, part[c], part["n_lsoas"]):
+            for xi, _val, n in zip(x, part[c], part["n_lsoas"]):
                 if n == 0:
                     ax.annotate("none", (xi, 0), xytext=(0, 2), textcoords="offset points", ha="center",
                                 va="bottom", fontsize=7, rotation=90, color=NHS_DARK_GREY)
@@ -917,7 +902,7 @@ def _label_places(ax, lads, fontsize: float) -> None:
         if r.geometry.is_empty:
             continue
         p = r.geometry.representative_point()
-        ax.annotate(textwrap.fill(place_name(r.lad_name), 16), (p.x, p.y), ha="center", va="center",
+        ax.annotate(textwrap.fill(geography.place_name(r.lad_name), 16), (p.x, p.y), ha="center", va="center",
                     fontsize=fontsize, color=NHS_BLACK, linespacing=0.95, fontweight="bold",
                     path_effects=[pe.withStroke(linewidth=2.6, foreground="white")])
 
@@ -989,7 +974,7 @@ def figure_map(icb: geography.ICB | str, imd_version: int):
             s.set_linestyle("--")
         count = z.decile1_lsoas if by_d1 else z.core20_lsoas
         what = "in decile 1" if by_d1 else "in the Core20"
-        zax.set_title(f"{z.letter}. {place_name(z.name)} ({count} {what})", fontsize=10, loc="left")
+        zax.set_title(f"{z.letter}. {geography.place_name(z.name)} ({count} {what})", fontsize=10, loc="left")
     fig.suptitle(f"Neighbourhoods (LSOAs) of {icb.short_name} by national deprivation decile", x=0.01, y=0.995,
                  ha="left", fontsize=12, fontweight="bold")
     return fig
@@ -1126,7 +1111,7 @@ def _place_outputs(ch, icb, v, src, period, col_pop, imd) -> None:
     subicb = by_place(icb, v, "sicbl")
     ch.text("n_la", plural(len(places), "local authority district"))
     ch.text("n_sub", plural(len(subicb), "sub-ICB location"))
-    ch.text("largest_la", place_name(places.iloc[0]["name"]))
+    ch.text("largest_la", geography.place_name(places.iloc[0]["name"]))
     ch.number("largest_la_population", places.iloc[0]["population"], "count")
     part = places[~places["whole_la"]]
     ch.say("la_part_sentence", "" if part.empty else (
@@ -1283,9 +1268,9 @@ def _decile1_sentence(icb, v, head) -> str:
         return f"None of the ICB's {_n(total)} neighbourhoods is among the most deprived 10% in England."
     places = by_place(icb, v, "lad").sort_values(["decile1_lsoas", "population"], ascending=False)
     top = places.iloc[0]
-    where = (f"it is in {esc(place_name(top['name']))}" if n == 1 else
-             f"all are in {esc(place_name(top['name']))}" if top["decile1_lsoas"] == n else
-             f"the most ({_n(top['decile1_lsoas'])}) are in {esc(place_name(top['name']))}")
+    where = (f"it is in {esc(geography.place_name(top['name']))}" if n == 1 else
+             f"all are in {esc(geography.place_name(top['name']))}" if top["decile1_lsoas"] == n else
+             f"the most ({_n(top['decile1_lsoas'])}) are in {esc(geography.place_name(top['name']))}")
     verb = "is" if n == 1 else "are"
     return (f"{_n(n)} of the ICB's {_n(total)} neighbourhoods ({_pct(head['decile1_lsoa_share'])}) {verb} among the "
             f"most deprived 10% in England; {where}.")
@@ -1301,13 +1286,13 @@ def _map_outputs(ch, icb, v, src, head) -> None:
     by_d1 = places["decile1_lsoas"].sum() > 0
     key, basis = ("decile1_lsoas", "the most deprived 10%") if by_d1 else ("core20_lsoas", "the Core20")
     if len(zooms):
-        where = " and ".join(f"{z.letter}, {place_name(z.name)} ({_n(getattr(z, key))})" for z in zooms.itertuples())
+        where = " and ".join(f"{z.letter}, {geography.place_name(z.name)} ({_n(getattr(z, key))})" for z in zooms.itertuples())
         zoom_text = (f"The {'panel' if len(zooms) == 1 else 'panels'} on the right "
                      f"{'enlarges' if len(zooms) == 1 else 'enlarge'} {where}, holding {_n(zooms[key].sum())} of "
                      f"the ICB's {_n(places[key].sum())} neighbourhoods in {basis}, too small to see on the main map.")
     else:
         top = places.sort_values([key, "population"], ascending=False).iloc[0]
-        zoom_text = (f"No zoom panel: the neighbourhoods in {basis} of {place_name(top['name'])}, the local authority "
+        zoom_text = (f"No zoom panel: the neighbourhoods in {basis} of {geography.place_name(top['name'])}, the local authority "
                      f"with the most of them, spread over a large part of the map and are legible at this scale.")
     ch.say("map_zoom_sentence", esc(zoom_text))
     alt = (f"Map of the {int(head['n_lsoas'])} neighbourhoods (LSOAs) of {icb.short_name}, each coloured by national "
@@ -1572,10 +1557,10 @@ def _methods_box(ch: Chapter) -> None:
 
 
 __all__ = [
-    "GP_INDICATORS", "age_profile", "age_summary", "build", "by_place", "census_day", "claims", "decile_profile",
+    "GP_INDICATORS", "age_profile", "age_summary", "build", "by_place", "claims", "decile_profile",
     "disability_profile", "domain_profile", "ethnicity_profile", "figure_age", "figure_deciles", "figure_domains",
     "figure_ethnicity", "figure_gp_access", "figure_icb_ranking", "figure_map", "gp_access", "gp_access_summary",
     "gp_indicators", "headline_fields", "headline_figures", "icb_ranking", "imd_dating", "least_ranked_lsoas",
-    "local_deciles", "map_data", "map_table", "most_deprived_lsoas", "place_name", "population_dating",
+    "local_deciles", "map_data", "map_table", "most_deprived_lsoas", "population_dating",
     "previous_population", "rurality_profile", "source", "top_domain", "vintage_comparison", "zoom_areas",
 ]

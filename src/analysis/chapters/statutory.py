@@ -45,8 +45,17 @@ import pandas as pd
 from .. import claims as C
 from .. import deprivation as dep
 from .. import geography, stats
-from ..load import (ae_children, cardiovascular, census, clinical, immunisation, mental_health, practices,
-                    primary_care, waiting)
+from ..load import (
+    ae_children,
+    cardiovascular,
+    census,
+    clinical,
+    immunisation,
+    mental_health,
+    practices,
+    primary_care,
+    waiting,
+)
 from ..load._base import cached_table
 from ..report import Chapter, esc, fmt, ordinal, plural
 
@@ -921,11 +930,10 @@ def _pcv_level() -> pd.DataFrame:
 
 def _ae_4h_level() -> pd.DataFrame:
     from ..load import urgent_care
-    from .scorecard import ae_provider_locations
 
     prov = urgent_care.ae_monthly_providers()
     month = prov["month"].max()
-    prov = prov[prov["month"] == month].merge(ae_provider_locations()[["org_code", "icb_code"]], on="org_code",
+    prov = prov[prov["month"] == month].merge(urgent_care.ae_provider_locations()[["org_code", "icb_code"]], on="org_code",
                                               how="left")
     prov = prov.assign(within=prov["attendances"] - prov["over_4h"])
     icb = prov.dropna(subset=["icb_code"]).groupby("icb_code", as_index=False)[["within", "attendances"]].sum()
@@ -1742,7 +1750,7 @@ def _level_glue(ch: Chapter, icb: geography.ICB, key: str, words: dict[str, C.Cl
 
 
 def _fmt_cols(key: str) -> str:
-    return "{:,.%df}" % measure(key).dp
+    return "{:,." + str(measure(key).dp) + "f}"
 
 
 def _deprivation_outputs(ch: Chapter, icb: geography.ICB, key: str, words: dict[str, C.Claim],
@@ -2084,9 +2092,7 @@ def _oral_outputs(ch: Chapter, icb: geography.ICB, ref: pd.Timestamp) -> None:
 
 
 def _place(name: str) -> str:
-    from .population import place_name
-
-    return place_name(name)
+    return geography.place_name(name)
 
 
 def _ld_outputs(ch: Chapter, icb: geography.ICB) -> None:
@@ -2094,9 +2100,7 @@ def _ld_outputs(ch: Chapter, icb: geography.ICB) -> None:
     mine = d[d["icb_ods_code"] == icb.ods_code].iloc[0]
     ch.number("disabled_icb", 100 * mine["share_disabled"], "pct")
     ch.number("disabled_eng", 100 * d["disabled"].sum() / d["total_residents"].sum(), "pct")
-    from .population import census_day
-
-    day = census_day()
+    day = census.census_day()
     ch.text("census_day", f"{day.day} {day:%B %Y}")
 
 

@@ -816,7 +816,6 @@ def _rtt_outputs(ch: Chapter, f: Facts, imd_version: int) -> None:
         f"this edition's choice of IMD {imd_version} for the rest of the book does not change them."),
         kind="note", title="Which data, and whose waiting list")
 
-    from .. import figures
 
     targets = _target_lines([f.standard, *ob.objectives("rtt_18w")], rtt["month"])
     fig = plot_spc_panels([
@@ -1283,7 +1282,7 @@ def _spc_axis(ax, result: stats.SPCResult, *, ylabel: str, targets: list[Target]
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[4]))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
     ax.tick_params(axis="x", labelsize=8)
-    for label, value, start, end in targets:
+    for _label, value, start, end in targets:
         # a standing standard dotted across the chart, an objective dash-dotted over its own months;
         # named in the figure's legend, not on the axes, where a label would hide points
         if start is None:

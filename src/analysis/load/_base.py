@@ -19,9 +19,10 @@ import os
 import re
 import warnings
 import zlib
+from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd

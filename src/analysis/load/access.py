@@ -57,8 +57,8 @@ def _indicators(vintage: int) -> pd.DataFrame:
 def _gp_access_loader(vintage: int):
     @cached_table(f"gp_access_lsoa_{vintage}", inputs=[(IOD_F8, _FILES[vintage])])
     def _load() -> pd.DataFrame:
-        from .geography import lsoa_lookup
         from . import deprivation as dep
+        from .geography import lsoa_lookup
 
         df = _indicators(vintage)
         if vintage == 2019:

@@ -19,6 +19,9 @@ Traps handled here:
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -206,8 +209,18 @@ def census_disability_icb() -> pd.DataFrame:
     return g
 
 
+def census_day() -> pd.Timestamp:
+    """Census day, read from the manifest's period of the Census tables ("Census 2021 (21 March 2021)")."""
+    label = sources.latest(ETH).period.label
+    m = re.search(r"\((\d{1,2} \w+ \d{4})\)", label)
+    if not m:
+        raise ValueError(f"dataset {ETH!r}: period {label!r} does not give Census day as '(<day> <month> <year>)'")
+    return pd.Timestamp(dt.datetime.strptime(m.group(1), "%d %B %Y"))
+
+
 __all__ = [
     "DISABILITY",
+    "census_day",
     "ETHNIC_GROUPS_5",
     "census_disability_icb",
     "census_disability_lsoa",

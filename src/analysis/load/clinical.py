@@ -15,7 +15,6 @@ Traps handled here:
 """
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa

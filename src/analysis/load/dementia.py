@@ -21,8 +21,17 @@ import pandera.pandas as pa
 
 from .. import sources
 from ..sources import Period
-from ._base import (LoaderError, one_name_per_code, cached_table, check_codes, check_member, check_unique, read_excel, require_columns,
-                    validate)
+from ._base import (
+    LoaderError,
+    cached_table,
+    check_codes,
+    check_member,
+    check_unique,
+    one_name_per_code,
+    read_excel,
+    require_columns,
+    validate,
+)
 from .readers import EditionReader, Recognition, find_repeated_periods, month_period, register
 
 DEMENTIA = "dementia_diagnosis_rate"

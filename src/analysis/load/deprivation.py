@@ -40,8 +40,17 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .. import sources
-from ._base import (LoaderError, cached_table, check_codes, check_member, check_unique, read_csv, read_excel,
-                    snake, validate)
+from ._base import (
+    LoaderError,
+    cached_table,
+    check_codes,
+    check_member,
+    check_unique,
+    read_csv,
+    read_excel,
+    snake,
+    validate,
+)
 
 # --------------------------------------------------------------------------- constants
 

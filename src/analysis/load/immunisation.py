@@ -249,8 +249,8 @@ def cover_area_utlas() -> pd.DataFrame:
 
 
 def _overlap() -> pd.DataFrame:
-    from .geography import icb_table, lsoa_lookup
     from .deprivation import census2021_lsoa21
+    from .geography import icb_table, lsoa_lookup
 
     areas = cover_area_utlas()
     lk = lsoa_lookup(2021)[["lsoa_code", "utla_code", "icb_ods_code", "icb_ons_code"]]

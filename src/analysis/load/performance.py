@@ -235,7 +235,6 @@ def gp_appointments() -> pd.DataFrame:
 # importable from here, where the scorecard's other performance loaders are.
 from .dementia import dementia_diagnosis_rate  # noqa: E402
 
-
 # --------------------------------------------------------------------------- ambulance
 
 AMBSYS = ("ambsys_response_times_2017_2021", "ambsys_response_times_long.csv")

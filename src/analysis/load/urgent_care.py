@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -233,5 +234,43 @@ def repeated_months_in_conversion(level: str = "trust") -> list[tuple[str, str]]
     return find_repeated_periods(by_month)
 
 
-__all__ = ["AE_MONTHLY", "AEMonthlyReader", "ae_monthly_providers", "ae_provider_attribution", "parse_ae_monthly",
+@lru_cache(maxsize=1)
+def ae_provider_locations() -> pd.DataFrame:
+    """Every provider in NHS England's monthly A&E files and the ICB it is located in (ODS code),
+    as the scorecard sums them: an NHS acute trust is in the ICB WLMDS groups it into (as for bed
+    occupancy; trusts that merged since are placed with their successor); another provider (an
+    urgent treatment centre, a community trust) is in the ICB of the acute trust(s) its
+    attendances are attributed to (healthyr's attribution table) when they are all in one ICB.
+    Anything else cannot be located and is in no ICB's figure.
+
+    Columns: org_code, org_name, icb_code (None when not located), how (in words).
+    """
+    from .performance import TRUST_MERGERS
+    from .waiting import wlmds_trust_icb
+
+    prov = ae_monthly_providers()
+    trusts = wlmds_trust_icb()
+    to_icb = dict(zip(trusts["trust_code"], trusts["icb_code"]))
+    for old, new in TRUST_MERGERS.items():
+        to_icb.setdefault(old, to_icb[new])
+    att = ae_provider_attribution()
+    att["icb_code"] = att["acute_trust_code"].map(to_icb)
+    one_icb = att.groupby("provider_code")["icb_code"].agg(
+        lambda c: c.iloc[0] if c.notna().all() and c.nunique() == 1 else None)
+    names = prov.sort_values("month").drop_duplicates("org_code", keep="last").set_index("org_code")["org_name"]
+    rows = []
+    for code, name in names.items():
+        if code in to_icb:
+            rows.append((code, name, to_icb[code], "acute trust located in the ICB"))
+        elif one_icb.get(code):
+            rows.append((code, name, one_icb[code], "attendances attributed to acute trusts in the ICB"))
+        elif code in one_icb.index:
+            rows.append((code, name, None, "attributed to acute trusts in more than one ICB, or to one not grouped"))
+        else:
+            rows.append((code, name, None, "not an acute trust and not in the attribution table"))
+    return pd.DataFrame(rows, columns=["org_code", "org_name", "icb_code", "how"])
+
+
+__all__ = ["AE_MONTHLY", "AEMonthlyReader", "ae_monthly_providers", "ae_provider_attribution", "ae_provider_locations",
+           "parse_ae_monthly",
            "repeated_months_in_conversion"]

@@ -8,7 +8,6 @@ import pandas as pd
 from scipy import stats
 
 
-
 class StatsInputError(ValueError):
     """Input to a statistics function is unusable; the message says which column and why."""
 

@@ -12,7 +12,6 @@ from scipy import stats
 
 from ._common import _check_frame, _check_multiplier, _fail, _numeric, _require_columns
 
-
 # --------------------------------------------------------------------------------------------
 # funnel plots
 # --------------------------------------------------------------------------------------------

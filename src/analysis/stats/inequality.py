@@ -10,8 +10,19 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from ._common import ConfidenceArg, _check_complete, _check_frame, _check_groups, _ci_names, _confidence_levels, _fail, _group_list, _numeric, _plain, _require_columns
-
+from ._common import (
+    ConfidenceArg,
+    _check_complete,
+    _check_frame,
+    _check_groups,
+    _ci_names,
+    _confidence_levels,
+    _fail,
+    _group_list,
+    _numeric,
+    _plain,
+    _require_columns,
+)
 
 # --------------------------------------------------------------------------------------------
 # slope index of inequality

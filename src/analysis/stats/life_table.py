@@ -7,8 +7,22 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._common import ConfidenceArg, LIFE_TABLE_AGE_BANDS, _band_start, _check_complete, _check_frame, _check_groups, _ci_names, _confidence_levels, _fail, _group_list, _numeric, _plain, _require_columns, _z
-
+from ._common import (
+    LIFE_TABLE_AGE_BANDS,
+    ConfidenceArg,
+    _band_start,
+    _check_complete,
+    _check_frame,
+    _check_groups,
+    _ci_names,
+    _confidence_levels,
+    _fail,
+    _group_list,
+    _numeric,
+    _plain,
+    _require_columns,
+    _z,
+)
 
 # --------------------------------------------------------------------------------------------
 # life expectancy

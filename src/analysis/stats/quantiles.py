@@ -10,7 +10,6 @@ import PHStatsMethods as phs
 
 from ._common import _check_frame, _check_groups, _fail, _group_list, _numeric, _require_columns
 
-
 # --------------------------------------------------------------------------------------------
 # quantiles
 # --------------------------------------------------------------------------------------------

@@ -9,8 +9,25 @@ import PHStatsMethods as phs
 from PHStatsMethods.validation import ci_col as _phs_ci_col
 from scipy import stats
 
-from ._common import ArrayLike, ConfidenceArg, ESP2013, _band_start, _check_complete, _check_frame, _check_groups, _check_multiplier, _ci_names, _confidence_levels, _fail, _group_list, _numeric, _plain, _require_columns, _single_level, _z
-
+from ._common import (
+    ESP2013,
+    ArrayLike,
+    ConfidenceArg,
+    _band_start,
+    _check_complete,
+    _check_frame,
+    _check_groups,
+    _check_multiplier,
+    _ci_names,
+    _confidence_levels,
+    _fail,
+    _group_list,
+    _numeric,
+    _plain,
+    _require_columns,
+    _single_level,
+    _z,
+)
 
 # --------------------------------------------------------------------------------------------
 # low-level confidence intervals
