@@ -23,7 +23,6 @@ The build, for one ICB, one module per step:
 """
 from __future__ import annotations
 
-import concurrent.futures as cf
 import json
 import time
 from collections.abc import Callable
