@@ -7,12 +7,19 @@ For the default ICB it measures, each in a fresh process and an isolated cache/b
 2. a no-op rebuild: time and notebooks executed (target: under 5 s, zero executed);
    then, in the preview loop (``python -m analysis preview``), the time from saving a one-sentence
    edit to a Markdown cell until the served page contains it (target: under 5 s, nothing executed);
-3. a rebuild after one input file changes (a CSV re-published with identical content but
+3. next month's A&E file added: the bench's manifest holds back the latest monthly A&E edition;
+   ``data add`` of the publisher's file and the rebuild are timed, with the chapters re-run and
+   the month the scorecard shows before and after;
+4. a rebuild after one input file changes (a CSV re-published with identical content but
    different bytes, through a temporary mirror and manifest): which chapters re-executed;
-4. the same notebooks built by Jupyter Book's own execution (``execute_notebooks: force``,
+5. the same notebooks built by Jupyter Book's own execution (``execute_notebooks: force``,
    serial), for reference, and the ratio to the cold build.
 
-``--all`` times the all-ICB build and how it grows with the number of ICBs.
+The cold build is timed with both engines (``--engine kernel``: a fresh Jupyter kernel per
+notebook; ``warm``, the default: forks of one process that imported everything once).
+
+``--all`` times the all-ICB build (total, per ICB, notebooks executed, forks and kernels started)
+and, in the same run, the fresh-kernel reference per chapter on three ICBs.
 """
 from __future__ import annotations
 
@@ -73,8 +80,9 @@ def _pick_input_to_change(cache: Path) -> tuple[str, list[str]]:
     return label, sorted(readers[label])
 
 
-def _changed_mirror(base: Path, label: str) -> dict:
-    """A temporary mirror (symlinks) and manifest in which ``label`` has new bytes."""
+def _changed_mirror(base: Path, label: str, manifest_path: Path) -> dict:
+    """A temporary mirror (symlinks) and manifest (from ``manifest_path``) in which ``label`` has
+    new bytes."""
     mirror = sources.mirror_dir()
     if mirror is None:
         raise SystemExit("benchmark needs the data mirror (ANALYSIS_DATA_MIRROR or ../shared/data)")
@@ -95,11 +103,34 @@ def _changed_mirror(base: Path, label: str) -> dict:
     data = (mirror / ds / fname).read_bytes()
     data = data + (b"" if data.endswith(b"\n") else b"\n") + b"\n"  # a blank line: same table, new bytes
     target.write_bytes(data)
-    manifest = yaml.safe_load(sources.manifest_path().read_text())
+    manifest = yaml.safe_load(manifest_path.read_text())
     manifest_io.file_entry(manifest["datasets"], ds, fname)["sha256"] = hashlib.sha256(data).hexdigest()
     mpath = base / "sources.yml"
     mpath.write_text(yaml.safe_dump(manifest, sort_keys=False))
     return {"ANALYSIS_DATA_MIRROR": str(new_mirror), "ANALYSIS_SOURCES": str(mpath)}
+
+
+AE = "ae_monthly_official"
+
+
+def _hold_back_latest_ae(base: Path) -> tuple[Path, Path, str]:
+    """A manifest without the latest monthly A&E edition (the bench adds it back with ``data
+    add``, as an analyst adds next month's file); the file and its period."""
+    doc = manifest_io.read(sources.manifest_path())
+    latest = doc[AE]["editions"][-1]
+    doc[AE]["editions"] = doc[AE]["editions"][:-1]
+    path = base / "sources-held-back.yml"
+    path.write_text(manifest_io.dumps(doc), encoding="utf-8")
+    (fname,) = list(latest["files"])
+    mirror = sources.mirror_dir()
+    if mirror is None:
+        raise SystemExit("benchmark needs the data mirror (ANALYSIS_DATA_MIRROR or ../shared/data)")
+    return path, mirror / sources.mirror_folder(AE) / fname, str(latest["period"])
+
+
+def _ae_month_in_book(target: Path) -> str:
+    doc = json.loads((target / "data" / "scorecard" / "headline.json").read_text())
+    return str(doc["headlines"]["ae_4h_pct"].get("period", "?"))
 
 
 def _reference_build(base: Path, icb: str, env: dict) -> tuple[float, int]:
@@ -207,21 +238,37 @@ def bench_default(icb: str = geography.DEFAULT_ICB, n_jobs: int = 2, skip_refere
         shutil.rmtree(base)
     base.mkdir(parents=True)
     env = _bench_env(base)
+    held_back, ae_file, ae_period = _hold_back_latest_ae(base)
+    env["ANALYSIS_SOURCES"] = str(held_back)
+    env["ANALYSIS_RAW_DIR"] = str(base / "raw")
     args = ["build", "--icb", params.icb.ods_code, "--jobs", str(n_jobs)]
     n_chapters = len(build.load_book_spec().chapters)
     print(f"Benchmark: {params.icb.name} ({params.icb.ods_code}), {n_chapters} chapters, "
           f"{n_jobs} jobs, {os.cpu_count()} cores")
     rows = []
+    kenv = dict(env)
+    kenv.update({"ANALYSIS_CACHE_DIR": str(base / "cache-kernel"), "ANALYSIS_BUILD_DIR": str(base / "build-kernel")})
+    t_kernel, out = _run([*args, "--engine", "kernel"], kenv)
+    rows.append(("cold build, a fresh kernel per notebook (--engine kernel)", t_kernel, _executed(out), ""))
     t, out = _run(args, env)
-    rows.append(("cold build (empty caches)", t, _executed(out), ""))
+    rows.append(("cold build (empty caches; warm engine, the default)", t, _executed(out), ""))
+    t_cold = t
     t, out = _run(args, env)
     rows.append(("no-op rebuild", t, _executed(out), ""))
     t, n, chapter = _markdown_edit_in_preview(base, params.icb.ods_code, env)
     rows.append(("Markdown edit until the page shows it (preview)", t, n,
                  f"one sentence added to a Markdown cell of {chapter}; target under 5 s"))
+    before = _ae_month_in_book(base / "build" / "html")
+    t0 = time.perf_counter()
+    _run(["data", "add", str(ae_file)], env)
+    t_add = time.perf_counter() - t0
+    t, out = _run(args, env)
+    rows.append((f"next month's A&E file added (data add, then build), {ae_period}", t_add + t, _executed(out),
+                 f"data add {t_add:.1f}s + build {t:.1f}s; re-ran {', '.join(_executed_names(out)) or 'none'}; "
+                 f"the scorecard's A&E month went from {before} to {_ae_month_in_book(base / 'build' / 'html')}"))
     label, readers = _pick_input_to_change(base / "cache")
     cenv = dict(env)
-    cenv.update(_changed_mirror(base, label))
+    cenv.update(_changed_mirror(base, label, held_back))
     t, out = _run(args, cenv)
     rows.append((f"one input changed ({label})", t, _executed(out),
                  f"re-ran {', '.join(_executed_names(out)) or 'none'}; readers of that file: {', '.join(readers)}"))
@@ -233,27 +280,67 @@ def bench_default(icb: str = geography.DEFAULT_ICB, n_jobs: int = 2, skip_refere
         print(f"{name:<60}{t:>9.1f}{n:>20}")
         if note:
             print(f"    {note}")
+    print(f"\nratio, fresh kernels / warm engine (cold builds): {t_kernel / t_cold:.2f}x")
     if not skip_reference:
-        print(f"\nratio, Jupyter Book's own execution / our cold build: {rows[-1][1] / rows[0][1]:.2f}x")
+        print(f"ratio, Jupyter Book's own execution / our cold build: {rows[-1][1] / t_cold:.2f}x")
     return 0
 
 
-def bench_all(limit: int | None = None, n_jobs: int = 2) -> int:
+def _engine_counts(out: str) -> tuple[int, int]:
+    """(chapter runs forked from the warm process, fresh kernels started), from a build's log."""
+    forks = sum(int(n) for n in re.findall(r"Engine warm: (\d+) chapter run", out))
+    kernels = sum(int(n) for n in re.findall(r"Engine kernel: (\d+) fresh Jupyter kernel", out))
+    return forks, kernels
+
+
+def _chapter_seconds(out: str) -> dict[str, list[float]]:
+    """Seconds each chapter run took, by chapter, from a build's progress lines."""
+    times: dict[str, list[float]] = {}
+    for chapter, sec in re.findall(r"\] \S+ (\S+): executed in ([\d.]+)s", out):
+        times.setdefault(chapter, []).append(float(sec))
+    return times
+
+
+def bench_all(limit: int | None = None, n_jobs: int = 2, reference_icbs: int = 3) -> int:
+    """The all-ICB build, cold, with the warm engine; and in the same run the fresh-kernel
+    reference: the first ``reference_icbs`` ICBs built cold with a fresh Jupyter kernel per
+    notebook, per chapter, and the warm engine on the same ICBs, so the ratio is side by side."""
     base = build.build_dir() / "bench-all"
     if base.exists():
         shutil.rmtree(base)
     base.mkdir(parents=True)
     env = _bench_env(base)
     icbs = geography.all_icbs()
-    # Two sizes are enough to separate the fixed cost (national tables, start-up) from the cost
-    # per ICB; each size is a cold build in empty caches.
-    sizes = sorted({n for n in (3, len(icbs)) if limit is None or n <= limit} | ({limit} if limit else set()))
-    print(f"Benchmark: all-ICB build, {n_jobs} jobs, {os.cpu_count()} cores; sizes {sizes}")
-    print(f"\n{'ICBs':>5}{'seconds':>10}{'per ICB':>10}{'notebooks executed':>20}")
-    for n in sizes:
+    n_all = min(limit or len(icbs), len(icbs))
+    n_ref = min(reference_icbs, n_all)
+    chapters = [c.id for c in build.load_book_spec().chapters]
+    print(f"Benchmark: all-ICB build, {n_jobs} jobs, {os.cpu_count()} cores, {len(chapters)} chapters; "
+          f"fresh-kernel reference on {n_ref} ICBs")
+
+    def cold(n: int, engine: str) -> tuple[float, str]:
         shutil.rmtree(base / "cache", ignore_errors=True)
         shutil.rmtree(base / "build", ignore_errors=True)
-        t, out = _run(["build", "--all", "--jobs", str(n_jobs), "--limit", str(n)], env)
-        ex = len(re.findall(r": executed in", out))
-        print(f"{n:>5}{t:>10.1f}{t / n:>10.1f}{ex:>20}")
+        return _run(["build", "--all", "--jobs", str(n_jobs), "--limit", str(n), "--engine", engine], env)
+
+    rows = []
+    for n, engine in ((n_ref, "kernel"), (n_ref, "warm"), (n_all, "warm")):
+        t, out = cold(n, engine)
+        forks, kernels = _engine_counts(out)
+        rows.append((n, engine, t, len(re.findall(r": executed in", out)), forks, kernels, _chapter_seconds(out)))
+    print(f"\n{'ICBs':>5} {'engine':<8}{'seconds':>9}{'per ICB':>9}{'notebooks executed':>20}{'forks':>7}"
+          f"{'kernels started':>17}")
+    for n, engine, t, ex, forks, kernels, _ in rows:
+        print(f"{n:>5} {engine:<8}{t:>9.1f}{t / n:>9.1f}{ex:>20}{forks:>7}{kernels:>17}")
+    ref, warm_same = rows[0], rows[1]
+    print(f"\nPer chapter, mean seconds per run on the same {n_ref} ICBs (fresh kernel vs warm fork):")
+    print(f"{'chapter':<24}{'kernel':>9}{'warm':>9}{'ratio':>8}")
+    for ch in chapters:
+        k, w = ref[6].get(ch), warm_same[6].get(ch)
+        if k and w:
+            km, wm = sum(k) / len(k), sum(w) / len(w)
+            print(f"{ch:<24}{km:>9.1f}{wm:>9.1f}{km / wm:>7.2f}x")
+    print(f"\nratio, fresh kernels / warm engine, {n_ref} ICBs cold: {ref[2] / warm_same[2]:.2f}x")
+    print(f"all {n_all} ICBs cold (warm engine): {rows[2][2]:.1f} s = {rows[2][2] / 60:.1f} min "
+          f"({rows[2][2] / n_all:.1f} s per ICB); a fresh kernel per notebook at the reference's rate would take "
+          f"about {ref[2] / n_ref * n_all / 60:.1f} min")
     return 0

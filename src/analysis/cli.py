@@ -45,9 +45,20 @@ def _set_as_of(value: str | None) -> None:
     _log(f"As of {when:%d %B %Y %H:%M} UTC: using the editions of each dataset added to the manifest by then.")
 
 
+def _set_engine(engine: str | None) -> None:
+    """``--engine``: how chapters run (see analysis.build.execute.ENGINES); read by the build."""
+    if engine:
+        os.environ["ANALYSIS_ENGINE"] = engine
+
+
 def cmd_build(args: argparse.Namespace) -> int:
+    from . import quickcheck
+
     t0 = time.perf_counter()
+    # taken before anything is read: a file changed during the build makes the next one run
+    quick = quickcheck.begin(args.argv)
     _set_as_of(args.as_of)
+    _set_engine(args.engine)
     if args.all:
         from . import compare
 
@@ -62,6 +73,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     reports = b.build_books([params], targets={params.icb.ods_code: target}, n_jobs=_jobs(args.jobs),
                             log=_log, force=args.force)
     r = reports[0]
+    if quick is not None:
+        quickcheck.record(args.argv, quick)
     _log(f"Done in {time.perf_counter() - t0:.1f}s: {r.executed} chapter(s) executed, {r.cached} from cache.")
     _log(f"The book is at {target.absolute() / 'index.html'}")
     return 0
@@ -126,6 +139,9 @@ def parser() -> argparse.ArgumentParser:
     pb.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: cores, max 4)")
     pb.add_argument("--out", default=None, help="where to publish the site (default _build/html)")
     pb.add_argument("--force", action="store_true", help="re-run every chapter, ignoring the cache")
+    pb.add_argument("--engine", choices=b.ENGINES, default=None,
+                    help="how chapters run: 'warm' (default; forks of one process that imported everything once) "
+                         "or 'kernel' (a fresh Jupyter kernel per notebook, as papermill runs it)")
     pb.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
                     help="rebuild the book as it was: use only the dataset editions added to the manifest by this "
                          "date (or time, YYYY-MM-DDTHH:MM:SSZ); published to _build/as-of-<date> unless --out")
@@ -191,7 +207,9 @@ _HINTS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser().parse_args(argv)
+    args.argv = argv
     try:
         return args.func(args)
     except b.BuildError as exc:

@@ -60,6 +60,31 @@ def esc(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", s)
 
 
+def save_workbook(wb: Any, path: str | os.PathLike, as_of: Any) -> Path:
+    """Save an openpyxl workbook reproducibly: its document properties and every entry of the
+    zip file carry ``as_of`` (a date) instead of the time of saving, so the same data give the
+    same bytes (the build's outputs are compared byte for byte)."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    when = pd.Timestamp(as_of).to_pydatetime().replace(tzinfo=None)
+    wb.properties.created = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    path = Path(path)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=max(when, dt.datetime(1980, 1, 1)).timetuple()[:6])
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" with the time of saving
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>" + f"{when:%Y-%m-%dT%H:%M:%SZ}".encode() + rb"\g<2>", data)
+            out.writestr(fixed, data)
+    return path
+
+
 def plain_text(text: Any) -> str:
     """Text from data for contexts that are written without escaping (page and book titles that
     the theme puts into the sidebar and print header): the characters that could open a tag or
@@ -516,7 +541,10 @@ class Chapter:
         fig.savefig(png, dpi=dpi, bbox_inches="tight", facecolor="white", metadata={"Software": None})
         links = [f'<a href="{self.href}/{name}.png" download>Download image (PNG)</a>']
         if svg_max_bytes:
-            fig.savefig(svg, bbox_inches="tight", facecolor="white", metadata={"Date": None, "Creator": None})
+            # A fixed hash salt: matplotlib otherwise salts the SVG's element ids with a random
+            # uuid, and the same chart would differ byte for byte from one run to the next.
+            with plt.rc_context({"svg.hashsalt": f"{self.chapter}/{name}"}):
+                fig.savefig(svg, bbox_inches="tight", facecolor="white", metadata={"Date": None, "Creator": None})
             if svg.stat().st_size <= svg_max_bytes:
                 links = [f'<a href="{self.href}/{name}.svg" download>Download image (SVG)</a>',
                          f'<a href="{self.href}/{name}.png" download>PNG</a>']

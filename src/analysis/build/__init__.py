@@ -23,7 +23,6 @@ The build, for one ICB, one module per step:
 """
 from __future__ import annotations
 
-import concurrent.futures as cf
 import json
 import time
 from collections.abc import Callable
@@ -46,9 +45,16 @@ from .cache import (
     notebook_source_hash,
     pre_key,
 )
-from .execute import _postprocess, execute_chapter, run_chapters  # noqa: F401 - tests use build._postprocess
+from .execute import (  # noqa: F401 - tests use build._postprocess
+    ENGINES,
+    _postprocess,
+    default_engine,
+    execute_chapter,
+    run_chapters,
+)
 from .publish import (
     build_dir,
+    compile_books,
     default_target,
     jupyter_book_build,
     jupyter_book_build_in_process,
@@ -84,6 +90,13 @@ def build_lock() -> FileLock:
     return FileLock(str(build_dir() / ".build.lock"))
 
 
+def _report(params: Params, targets: dict[str, Path], results: dict, book: BookSpec, t0: float,
+            compiled: bool) -> BuildReport:
+    code = params.icb.ods_code
+    executed = sum(1 for ch in book.chapters if results[(code, ch.id)].executed)
+    return BuildReport(targets[code], executed, len(book.chapters) - executed, time.perf_counter() - t0, compiled)
+
+
 def build_books(params_list: list[Params], *, targets: dict[str, Path], n_jobs: int = 2,
                 log: Callable[[str], None] = print, force: bool = False,
                 book: BookSpec | None = None, compile_in_process: bool = False) -> list[BuildReport]:
@@ -105,29 +118,41 @@ def build_books(params_list: list[Params], *, targets: dict[str, Path], n_jobs: 
         clean_stale_work(log)
         results = run_chapters(book, params_list, n_jobs, log, force=force)
 
-        def compile_one(params: Params) -> BuildReport:
+        def stage_one(params: Params) -> tuple[Params, Path, str, BuildReport | None]:
+            """Assemble the book's sources; a report already when the published book is current."""
             code = params.icb.ods_code
             stage = build_dir() / "stage" / f"{code}-imd{params.imd_version}"
             assemble(book, params, results, stage)
             key = site_key_for(results, book, params, stage)
             target = targets[code]
             info = target / "build-info.json"
-            executed = sum(1 for ch in book.chapters if results[(code, ch.id)].executed)
-            cached = len(book.chapters) - executed
             if target.exists() and info.exists() and json.loads(info.read_text()).get("site_key") == key:
                 log(f"{params.icb.short_name}: the book is up to date.")
-                return BuildReport(target, executed, cached, time.perf_counter() - t0, False)
-            log(f"{params.icb.short_name}: compiling the book ...")
-            html = compile_html(stage, build_dir() / "jb" / f"{code}-imd{params.imd_version}", log)
-            publish(html, results, book, params, target, key)
-            return BuildReport(target, executed, cached, time.perf_counter() - t0, True)
+                return params, stage, key, _report(params, targets, results, book, t0, False)
+            return params, stage, key, None
 
-        if len(params_list) == 1 or compile_in_process:
-            return [compile_one(p) for p in params_list]
-        # Jupyter Book is single-threaded: compile several ICBs' books at once.
-        with cf.ThreadPoolExecutor(max_workers=max(1, n_jobs)) as pool:
-            futures = [pool.submit(compile_one, p) for p in params_list]
-            return [f.result() for f in futures]
+        def publish_one(params: Params, html: Path, key: str) -> BuildReport:
+            publish(html, results, book, params, targets[params.icb.ods_code], key)
+            return _report(params, targets, results, book, t0, True)
+
+        def jb_out(params: Params) -> Path:
+            return build_dir() / "jb" / f"{params.icb.ods_code}-imd{params.imd_version}"
+
+        staged = [stage_one(p) for p in params_list]
+        todo = [(p, stage, key) for p, stage, key, report in staged if report is None]
+        compiled: dict[str, BuildReport] = {}
+        if len(todo) <= 1 or compile_in_process:
+            for params, stage, key in todo:
+                log(f"{params.icb.short_name}: compiling the book ...")
+                compiled[params.icb.ods_code] = publish_one(params, compile_html(stage, jb_out(params), log), key)
+        else:
+            # Many books: each compiled in a fork of one process that imported Sphinx, Jupyter
+            # Book and the theme once (Sphinx's registries are process-wide, so one book per
+            # process; the fork gives that without paying the imports for every book).
+            log(f"Compiling {len(todo)} books, up to {n_jobs} at a time ...")
+            for params, html, key in compile_books(todo, jb_out, n_jobs, log):
+                compiled[params.icb.ods_code] = publish_one(params, html, key)
+        return [report or compiled[params.icb.ods_code] for params, _, _, report in staged]
     finally:
         lock.release()
 
@@ -139,6 +164,7 @@ __all__ = [
     "ChapterResult",
     "ChapterSpec",
     "DEFAULT_IMD_VERSION",
+    "ENGINES",
     "IMD_VERSIONS",
     "OWNER_FILE",
     "ParameterError",
@@ -155,6 +181,7 @@ __all__ = [
     "current_input_shas",
     "datasets_read",
     "default_target",
+    "default_engine",
     "display_params",
     "execute_chapter",
     "full_key",

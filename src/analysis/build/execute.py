@@ -84,8 +84,25 @@ def _cell_of_error(nb_path: Path) -> tuple[int | None, str]:
     return None, ""
 
 
-def execute_chapter(chapter: ChapterSpec, params: Params, attempt_retry: bool = True) -> ChapterResult:
-    """Run one chapter with papermill into a fresh folder, then move it into the cache atomically."""
+#: How chapters are executed: "warm" (forks of a process that imported everything once: see
+#: :mod:`.warm`) or "kernel" (papermill, a fresh Jupyter kernel per notebook). Both produce the
+#: same executed notebook and outputs (tests/book/test_engines.py).
+ENGINES = ("warm", "kernel")
+
+
+def default_engine() -> str:
+    engine = os.environ.get("ANALYSIS_ENGINE", "warm")
+    if engine not in ENGINES:
+        raise BuildError(f"ANALYSIS_ENGINE={engine!r}: choose one of {', '.join(ENGINES)}")
+    return engine
+
+
+def execute_chapter(chapter: ChapterSpec, params: Params, attempt_retry: bool = True,
+                    engine: str = "kernel") -> ChapterResult:
+    """Run one chapter into a fresh folder (papermill in a new kernel, or in this process for the
+    warm engine), then move it into the cache atomically."""
+    if engine == "warm":
+        return _execute_in_process(chapter, params)
     import papermill as pm
 
     t0 = time.perf_counter()
@@ -95,7 +112,6 @@ def execute_chapter(chapter: ChapterSpec, params: Params, attempt_retry: bool = 
     log.touch()
     os.environ["ANALYSIS_INPUTS_LOG"] = str(log)
     os.environ.setdefault("MPLBACKEND", "Agg")
-    os.environ["PYTHONWARNINGS"] = "ignore"
     out_nb = work / "notebook.ipynb"
     try:
         for attempt in (1, 2):
@@ -122,17 +138,59 @@ def execute_chapter(chapter: ChapterSpec, params: Params, attempt_retry: bool = 
                 time.sleep(1.0)
     finally:
         os.environ.pop("ANALYSIS_INPUTS_LOG", None)
+    return _finish(chapter, params, work, pre, log, out_nb, t0)
+
+
+def _execute_in_process(chapter: ChapterSpec, params: Params) -> ChapterResult:
+    """The warm engine's body, run in a forked child (:mod:`.warm`)."""
+    from .inprocess import CellError, execute_notebook
+
+    t0 = time.perf_counter()
+    pre = pre_key(chapter, params)
+    work = new_work_folder(chapter)
+    log = work / "inputs.log"
+    log.touch()
+    os.environ["ANALYSIS_INPUTS_LOG"] = str(log)
+    out_nb = work / "notebook.ipynb"
+    try:
+        execute_notebook(chapter.notebook, out_nb, params.for_chapter(chapter), work)
+    except CellError as exc:
+        (work / OWNER_FILE).write_text("failed\n", encoding="utf-8")  # keep for inspection
+        raise BuildError(
+            f"Chapter {chapter.id!r} ({_rel(chapter.notebook)}) failed in code cell {exc.cell} "
+            f"(starting {exc.first_line!r}):\n  {exc.ename}: {exc.evalue}\n  executed copy kept for inspection: {out_nb}"
+        ) from None
+    finally:
+        os.environ.pop("ANALYSIS_INPUTS_LOG", None)
+    return _finish(chapter, params, work, pre, log, out_nb, t0)
+
+
+def _chapter_job(job: dict) -> dict:
+    """A warm-engine job (run in a forked child by :mod:`.warm`): one chapter for one ICB."""
+    res = _execute_in_process(job["chapter"], job["params"])
+    return {"entry": str(res.entry), "seconds": res.seconds}
+
+
+def _finish(chapter: ChapterSpec, params: Params, work: Path, pre: str, log: Path, out_nb: Path,
+            t0: float) -> ChapterResult:
+    """Record the inputs read, keep what the chapter wrote to stderr (warnings) in the entry's
+    warnings.log for analysts, post-process the executed notebook and store the entry."""
     inputs = {}
     for line in log.read_text(encoding="utf-8").splitlines():
         label, _, sha = line.partition("\t")
         if label:
             inputs[label] = sha
     nb = nbformat.read(out_nb, as_version=4)
+    warnings = "".join(out.get("text", "") for cell in nb.cells for out in cell.get("outputs", [])
+                       if out.get("output_type") == "stream" and out.get("name") == "stderr")
+    if warnings:
+        (work / "warnings.log").write_text(warnings, encoding="utf-8")
     nbformat.write(_postprocess(nb), out_nb)
     seconds = time.perf_counter() - t0
     (work / "meta.json").write_text(json.dumps({
         "chapter": chapter.id, "params": params.for_chapter(chapter), "inputs": inputs,
         "seconds": round(seconds, 2), "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "warnings": bool(warnings),
     }, indent=2), encoding="utf-8")
     entry = store(work, chapter, pre, inputs)
     return ChapterResult(chapter, entry, True, seconds)
@@ -165,8 +223,13 @@ def _prepare(names: Iterable[str], log: Callable[[str], None]) -> None:
 
 
 def run_chapters(book: BookSpec, jobs: list[Params], n_jobs: int, log: Callable[[str], None],
-                 force: bool = False) -> dict[tuple[str, str], ChapterResult]:
-    """Execute (or fetch from cache) every chapter for every parameter set."""
+                 force: bool = False, engine: str | None = None,
+                 stats: dict | None = None) -> dict[tuple[str, str], ChapterResult]:
+    """Execute (or fetch from cache) every chapter for every parameter set. ``stats``, if given,
+    receives how many kernels were started or processes forked."""
+    engine = engine or default_engine()
+    if engine not in ENGINES:
+        raise BuildError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     results: dict[tuple[str, str], ChapterResult] = {}
     todo: list[tuple[ChapterSpec, Params]] = []
     for params in jobs:
@@ -180,15 +243,79 @@ def run_chapters(book: BookSpec, jobs: list[Params], n_jobs: int, log: Callable[
     log(f"Chapters: {n_cached} up to date, {len(todo)} to run (up to {n_jobs} at a time).")
     if not todo:
         return results
-    if book.prepare:
-        _prepare(book.prepare, log)
-    # Longest first (by the last recorded run of each chapter): fewer idle workers at the end.
-    todo.sort(key=lambda item: -last_seconds(item[0]))
     if n_jobs > 1:
-        # One BLAS/OpenMP thread per kernel: parallel kernels on few cores otherwise
+        # One BLAS/OpenMP thread per process: parallel chapters on few cores otherwise
         # oversubscribe them and each runs slower.
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(var, "1")
+    zygote = None
+    if engine == "warm":
+        # Start the zygote first: its imports overlap the prepare step below.
+        from .warm import Zygote, chapter_modules
+
+        zygote = Zygote(n_jobs, chapter_modules([c.id for c in book.chapters]))
+    try:
+        if book.prepare:
+            _prepare(book.prepare, log)
+        # Longest first (by the last recorded run of each chapter): fewer idle workers at the end.
+        todo.sort(key=lambda item: -last_seconds(item[0]))
+        if zygote is not None:
+            errors = _run_warm(zygote, todo, results, log)
+            if stats is not None:
+                stats.update({"engine": engine, "forks": zygote.forks, "kernels": 0,
+                              "zygote_start_seconds": round(zygote.start_seconds, 2)})
+        else:
+            errors = _run_kernels(todo, n_jobs, results, log)
+            if stats is not None:
+                stats.update({"engine": engine, "forks": 0, "kernels": len(todo)})
+    finally:
+        if zygote is not None:
+            zygote.close()
+    if zygote is not None:
+        log(f"Engine warm: {zygote.forks} chapter run(s) forked from one process that imported everything "
+            f"once (ready in {zygote.start_seconds:.1f}s); 0 kernels started.")
+    else:
+        log(f"Engine kernel: {len(todo)} fresh Jupyter kernel(s) started, one per chapter run.")
+    if errors:
+        raise BuildError("\n\n".join(errors))
+    return results
+
+
+def _progress(log, done: int, total: int, params: Params, ch: ChapterSpec, res: ChapterResult | None) -> None:
+    if res is None:
+        log(f"  [{done}/{total}] {params.icb.ods_code} {ch.id}: FAILED")
+    else:
+        log(f"  [{done}/{total}] {params.icb.ods_code} {ch.id}: executed in {res.seconds:.1f}s")
+
+
+def _run_warm(zygote, todo: list[tuple[ChapterSpec, Params]], results: dict, log) -> list[str]:
+    import uuid
+
+    base = notebook_cache_dir() / ".work"
+    base.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for ch, params in todo:
+        jid = uuid.uuid4().hex[:10]
+        jobs.append({"id": jid, "chapter": ch, "params": params, "run": _chapter_job,
+                     "outcome": str(base / f".outcome-{jid}.json"),
+                     "stderr_log": str(notebook_cache_dir() / ".logs" / f"{ch.id}-{params.icb.ods_code}.stderr.log")})
+    errors: list[str] = []
+    for done, (job, outcome) in enumerate(zygote.run(jobs), 1):
+        ch, params = job["chapter"], job["params"]
+        Path(job["outcome"]).unlink(missing_ok=True)
+        if outcome.get("ok"):
+            res = ChapterResult(ch, Path(outcome["entry"]), True, float(outcome["seconds"]))
+            results[(params.icb.ods_code, ch.id)] = res
+            _progress(log, done, len(jobs), params, ch, res)
+        else:
+            msg = outcome.get("error", "failed")
+            errors.append(msg if outcome.get("kind") == "BuildError" else f"Chapter {ch.id!r} for "
+                          f"{params.icb.ods_code}: {msg}")
+            _progress(log, done, len(jobs), params, ch, None)
+    return errors
+
+
+def _run_kernels(todo: list[tuple[ChapterSpec, Params]], n_jobs: int, results: dict, log) -> list[str]:
     errors: list[str] = []
     done = 0
     with cf.ProcessPoolExecutor(max_workers=max(1, n_jobs)) as pool:
@@ -200,14 +327,12 @@ def run_chapters(book: BookSpec, jobs: list[Params], n_jobs: int, log: Callable[
                 res = fut.result()
             except BuildError as exc:
                 errors.append(str(exc))
-                log(f"  [{done}/{len(todo)}] {params.icb.ods_code} {ch.id}: FAILED")
+                _progress(log, done, len(todo), params, ch, None)
                 continue
             except Exception as exc:  # a crash in the worker itself
                 errors.append(f"Chapter {ch.id!r} for {params.icb.ods_code}: {type(exc).__name__}: {exc}")
-                log(f"  [{done}/{len(todo)}] {params.icb.ods_code} {ch.id}: FAILED")
+                _progress(log, done, len(todo), params, ch, None)
                 continue
             results[(params.icb.ods_code, ch.id)] = res
-            log(f"  [{done}/{len(todo)}] {params.icb.ods_code} {ch.id}: executed in {res.seconds:.1f}s")
-    if errors:
-        raise BuildError("\n\n".join(errors))
-    return results
+            _progress(log, done, len(todo), params, ch, res)
+    return errors

@@ -77,6 +77,54 @@ def jupyter_book_build_in_process(stage: Path, out: Path, log: Callable[[str], N
     return html
 
 
+#: What a compiling process imports once before it forks a child per book.
+COMPILE_PRELOAD = ("jupyter_book.sphinx", "sphinx.application", "sphinx_book_theme", "myst_nb", "sphinx_togglebutton",
+                   "sphinx_copybutton", "sphinx_design", "sphinx_comments", "sphinx_external_toc", "sphinx_thebe",
+                   "sphinx_multitoc_numbering", "sphinxcontrib.bibtex", "analysis.sphinx_a11y",
+                   "analysis.build.publish")
+
+
+def _compile_job(job: dict) -> dict:
+    """One book compiled in a forked child (:mod:`.warm`)."""
+    lines: list[str] = []
+    html = jupyter_book_build_in_process(Path(job["stage"]), Path(job["out"]), lines.append)
+    return {"html": str(html), "log": lines}
+
+
+def compile_books(todo: list, jb_out: Callable, n_jobs: int, log: Callable[[str], None]):
+    """Compile many books, each in a fork of one process that imported Sphinx and Jupyter Book
+    once; yields (params, html folder, site key) as books finish. ``todo``: (params, stage, key)."""
+    from .cache import notebook_cache_dir
+    from .warm import Zygote
+
+    base = notebook_cache_dir() / ".work"
+    base.mkdir(parents=True, exist_ok=True)
+    jobs, by_id = [], {}
+    for params, stage, key in todo:
+        jid = uuid.uuid4().hex[:10]
+        code = params.icb.ods_code
+        jobs.append({"id": jid, "run": _compile_job, "stage": str(stage), "out": str(jb_out(params)),
+                     "outcome": str(base / f".outcome-{jid}.json"),
+                     "stderr_log": str(notebook_cache_dir() / ".logs" / f"compile-{code}.stderr.log")})
+        by_id[jid] = (params, key)
+    zygote = Zygote(n_jobs, list(COMPILE_PRELOAD))
+    errors = []
+    try:
+        for job, outcome in zygote.run(jobs):
+            Path(job["outcome"]).unlink(missing_ok=True)
+            params, key = by_id[job["id"]]
+            if not outcome.get("ok"):
+                errors.append(f"{params.icb.short_name}: {outcome.get('error', 'failed')}")
+                continue
+            for line in outcome.get("log", []):
+                log(f"{params.icb.short_name}:{line}")
+            yield params, Path(outcome["html"]), key
+    finally:
+        zygote.close()
+    if errors:
+        raise BuildError("\n\n".join(errors))
+
+
 def _sync_static(src: Path, dest: Path) -> None:
     """Copy the book's own static files (book.css, ...) into the compiled HTML. Sphinx copies
     static files only when at least one page is out of date ("no targets are out of date"

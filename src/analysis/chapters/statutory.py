@@ -57,7 +57,7 @@ from ..load import (
     waiting,
 )
 from ..load._base import cached_table
-from ..report import Chapter, esc, fmt, ordinal, plural
+from ..report import Chapter, esc, fmt, ordinal, plural, save_workbook
 
 CHAPTER = "statutory"
 STATEMENT_URL = ("https://www.england.nhs.uk/long-read/"
@@ -1496,10 +1496,12 @@ SHEET_COLUMNS = {
 }
 
 
-def write_spreadsheet(table: pd.DataFrame, path, *, title: str, notes: list[tuple[str, str]]) -> None:
+def write_spreadsheet(table: pd.DataFrame, path, *, title: str, notes: list[tuple[str, str]],
+                      as_of: pd.Timestamp) -> None:
     """Write the annual report table as a formatted workbook an analyst can paste from: a table
     sheet (title, styled header, column widths, number formats by each row's decimal places,
-    frozen header) and a notes sheet (definitions, sources, licences and attributions)."""
+    frozen header) and a notes sheet (definitions, sources, licences and attributions). Dated
+    ``as_of`` (the book's reference date), so the same book gives the same file byte for byte."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -1542,7 +1544,7 @@ def write_spreadsheet(table: pd.DataFrame, path, *, title: str, notes: list[tupl
         ns.cell(row=i, column=1, value=k).font = Font(bold=True)
         ns.cell(row=i, column=2, value=v).alignment = Alignment(wrap_text=True, vertical="top")
     wb.properties.creator = "Health inequalities evidence book"
-    wb.save(path)
+    save_workbook(wb, path, as_of)
 
 
 def _row_dp(r: pd.Series) -> int:
@@ -1732,7 +1734,7 @@ def _annual_outputs(ch: Chapter, icb: geography.ICB, ref: pd.Timestamp) -> None:
     path = ch.data_dir / "annual_report_table.xlsx"
     write_spreadsheet(table, path, title=f"Health inequalities evidence for {icb.name}: NHS England's Statement on "
                                          "information on health inequalities",
-                      notes=spreadsheet_notes(table, icb))
+                      notes=spreadsheet_notes(table, icb), as_of=ref)
     ch.downloads("annual_report_downloads", "Download the annual report table:",
                  [("annual_report_table.csv", "as CSV"), ("annual_report_table.xlsx", "as a formatted spreadsheet (XLSX)")])
     ch.box("how_to_read", (
