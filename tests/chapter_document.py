@@ -1,6 +1,7 @@
 """Checks that a chapter notebook reads like a document, shared by the chapter tests: prose in
 Markdown with glued words, code cells that are short calls, no period typed, every output the
 module makes shown and every key it glues used (see notebooks/src/<chapter>.py)."""
+
 from __future__ import annotations
 
 import re
@@ -31,14 +32,14 @@ def assert_code_is_short_calls(chapter: str, max_lines: int) -> None:
 
 
 def assert_no_literal_period(chapter: str) -> None:
-    raw = ((ROOT / "notebooks" / "src" / f"{chapter}.py").read_text()
-           + (ROOT / "notebooks" / f"{chapter}.ipynb").read_text())
+    raw = (ROOT / "notebooks" / "src" / f"{chapter}.py").read_text() + (
+        ROOT / "notebooks" / f"{chapter}.ipynb"
+    ).read_text()
     assert not re.search(r"20\d\d-\d\d|\b20\d\d/\d\d\b", raw)
     assert not re.search(rf"\b({MONTHS}) 20\d\d", raw)
 
 
-def assert_every_output_shown_and_every_key_used(chapter: str, ch, min_headings: int,
-                                                  claims_glued: bool = True) -> str:
+def assert_every_output_shown_and_every_key_used(chapter: str, ch, min_headings: int, claims_glued: bool = True) -> str:
     """``ch``: the chapter built in-process. Returns the notebook's Markdown. ``claims_glued``:
     every claim the chapter keeps is glued into the Markdown (False for a chapter that also keeps
     claims for the audit that its tables show)."""

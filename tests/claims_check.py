@@ -1,6 +1,7 @@
 """The claims verifier: the expected word of a claim re-derived from the numbers it records, with
 rules written out here independently of :mod:`analysis.claims` (used by the claims audit,
 tests/book/test_claims_audit.py, and by the chapter tests)."""
+
 from __future__ import annotations
 
 from analysis import claims as C
@@ -21,8 +22,11 @@ def _diff(a, b) -> tuple[float, float, float]:
     return tuple(float(x) for x in stats.difference_ci(a[0], a[1], a[2], b[0], b[1], b[2]))
 
 
-GRADIENT_WORDS = {"rises": "rises with deprivation", "falls": "falls with deprivation",
-                  "no_clear_gradient": "no clear gradient"}
+GRADIENT_WORDS = {
+    "rises": "rises with deprivation",
+    "falls": "falls with deprivation",
+    "no_clear_gradient": "no clear gradient",
+}
 
 
 def expected(claim: C.Claim) -> tuple[str, str | None]:
@@ -56,8 +60,11 @@ def expected(claim: C.Claim) -> tuple[str, str | None]:
         if side == 0:
             return "no_clear_gap", "no clear difference"
         if pol == "neither":
-            return ("higher_among_most_deprived", "higher among") if side > 0 else ("lower_among_most_deprived",
-                                                                                     "lower among")
+            return (
+                ("higher_among_most_deprived", "higher among")
+                if side > 0
+                else ("lower_among_most_deprived", "lower among")
+            )
         return ("worse_for_most_deprived", "worse for") if side > 0 else ("better_for_most_deprived", "better for")
     if fn == "gap_and_sii":
         g = inp["the_gap"]
@@ -68,8 +75,11 @@ def expected(claim: C.Claim) -> tuple[str, str | None]:
             slo, shi = -shi, -slo
         gs, ss = _side(glo, ghi), _side(slo, shi)
         if gs and ss:
-            return ("both_significant", "both statistically significant") if gs == ss else (
-                "opposite_directions", "opposite directions")
+            return (
+                ("both_significant", "both statistically significant")
+                if gs == ss
+                else ("opposite_directions", "opposite directions")
+            )
         if not gs and not ss:
             return "neither_significant", "Neither"
         return ("gap_only", "is not") if gs else ("sii_only", "alone is not")
@@ -92,8 +102,9 @@ def expected(claim: C.Claim) -> tuple[str, str | None]:
         pos = inp["position"]
         inside = pos["lower"] <= pos["value"] <= pos["upper"]
         code = "within_expected" if inside else ("well_above" if pos["value"] > pos["upper"] else "well_below")
-        return code, {"within_expected": "within the range", "well_above": "well above",
-                      "well_below": "well below"}[code]
+        return code, {"within_expected": "within the range", "well_above": "well above", "well_below": "well below"}[
+            code
+        ]
     if fn == "spc_assurance":
         return claim.code, None
     raise AssertionError(f"claim from an unknown function {fn!r}: {claim}")
@@ -114,8 +125,11 @@ def check_claim(key: str, claim: C.Claim) -> list[str]:
         inp = claim.inputs
         t = inp.get("target")
         if isinstance(t, dict) and t.get("target") is not None and claim.code in ("met", "missed", "not_yet_met"):
-            ok = {"at_least": inp["value"] >= t["target"], "at_most": inp["value"] <= t["target"],
-                  "below": inp["value"] < t["target"]}[t["direction"]]
+            ok = {
+                "at_least": inp["value"] >= t["target"],
+                "at_most": inp["value"] <= t["target"],
+                "below": inp["value"] < t["target"],
+            }[t["direction"]]
             if ok != (claim.code == "met"):
                 problems.append(f"{key}: {claim.code!r} but {inp['value']} vs target {t}")
     return problems

@@ -13,6 +13,7 @@ unique across the folders (the folders are not packages).
 Tests use the real data mirror (ANALYSIS_DATA_MIRROR, default ../shared/data) and an isolated
 cache per session so they never disturb an analyst's build cache.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,10 @@ def front_strict_chapters_pending(reason: str) -> list:
     """Pages to parametrize a reader check over: the front matter must pass; each chapter is
     ``xfail(strict=False)`` with ``reason`` (formatted with its id) until its rewrite lands (the
     chapters are rewritten in parallel), so its problems are reported without failing the run."""
-    return [*FRONT_PAGES, *[pytest.param(c, marks=pytest.mark.xfail(strict=False, reason=reason.format(c)))
-                            for c in chapter_ids()]]
+    return [
+        *FRONT_PAGES,
+        *[pytest.param(c, marks=pytest.mark.xfail(strict=False, reason=reason.format(c))) for c in chapter_ids()],
+    ]
 
 
 UNIT_DIR = Path(__file__).resolve().parent / "unit"
@@ -54,8 +57,10 @@ def _unit_tests_read_no_data(request, monkeypatch, tmp_path_factory):
     from analysis import sources
 
     def refuse(dataset, filename, **kwargs):
-        raise AssertionError(f"a unit test tried to read {dataset}/{filename}: unit tests use no data files "
-                             "(move the test to tests/data/)")
+        raise AssertionError(
+            f"a unit test tried to read {dataset}/{filename}: unit tests use no data files "
+            "(move the test to tests/data/)"
+        )
 
     monkeypatch.setattr(sources, "resolve", refuse)
     monkeypatch.setenv("ANALYSIS_DATA_MIRROR", str(tmp_path_factory.mktemp("no-mirror")))
@@ -142,8 +147,14 @@ def built_book(tmp_path_factory, session_cache, book_lock):
     done = base / "stdout.txt"
     with book_lock:
         if not done.exists():
-            proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--icb", "QGH", "--jobs", "2"],
-                                  cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+            proc = subprocess.run(
+                [sys.executable, "-m", "analysis", "build", "--icb", "QGH", "--jobs", "2"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=1800,
+            )
             if proc.returncode != 0:
                 pytest.fail(f"the default book did not build:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
             done.write_text(proc.stdout)

@@ -16,6 +16,7 @@ Allowed on purpose: regions marked for analysts (an element with class ``for-ana
 section whose heading ends "(for analysts)"), and the data sources page's tables of files and
 checksums.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,14 +24,38 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-FILE_EXTENSIONS = ("csv", "xlsx", "xls", "xlsm", "ods", "zip", "gz", "json", "parquet", "geojson", "rda", "rds",
-                   "tsv", "txt", "ipynb", "py", "yml", "yaml", "pdf", "svg", "png")
+FILE_EXTENSIONS = (
+    "csv",
+    "xlsx",
+    "xls",
+    "xlsm",
+    "ods",
+    "zip",
+    "gz",
+    "json",
+    "parquet",
+    "geojson",
+    "rda",
+    "rds",
+    "tsv",
+    "txt",
+    "ipynb",
+    "py",
+    "yml",
+    "yaml",
+    "pdf",
+    "svg",
+    "png",
+)
 _FILE = re.compile(rf"\b[\w.\-]+\.(?:{'|'.join(FILE_EXTENSIONS)})\b", re.IGNORECASE)
 _SNAKE = re.compile(r"(?<![\w/.\-])(?:[a-z][a-z0-9]*_[a-z0-9_]*[a-z0-9]|[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])(?![\w/.\-])")
 _PLURAL_S = re.compile(r"\w\(s\)")
 _MISCASED = re.compile(r"[A-Za-z]['\u2019]S\b")
-_DEVELOPER = re.compile(r"NOT found|/vsigzip/|stored as float|file name says|\bread via\b|\bdtype\b|\bDataFrame\b|"
-                        r"Traceback|\bNaT\b", re.IGNORECASE)
+_DEVELOPER = re.compile(
+    r"NOT found|/vsigzip/|stored as float|file name says|\bread via\b|\bdtype\b|\bDataFrame\b|"
+    r"Traceback|\bNaT\b",
+    re.IGNORECASE,
+)
 _REPR = re.compile(r"\bnan\b|\bNaN\b|(?<![.:!?]\s)(?<!^)\bNone\b(?!\s+of\b)|\bNone\b(?=[.,;)])|[\[\]{}]")
 
 
@@ -52,7 +77,7 @@ def _allowed(node: Tag | NavigableString) -> bool:
 
 
 def _context(text: str, start: int, end: int) -> str:
-    return " ".join(text[max(0, start - 50): end + 40].split())
+    return " ".join(text[max(0, start - 50) : end + 40].split())
 
 
 def page_problems(html: Path, page: str, dataset_keys: set[str] | frozenset[str] = frozenset()) -> list[str]:
@@ -67,8 +92,15 @@ def page_problems(html: Path, page: str, dataset_keys: set[str] | frozenset[str]
     for code in art.find_all(["code", "tt", "kbd", "samp"]):
         if not _allowed(code) and code.find_parent(["code", "pre"]) is None:
             problems.append(f"{page}: code formatting in prose: {code.get_text(' ', strip=True)[:80]!r}")
-    keys = re.compile(r"(?<![\w/.\-])(?:" + "|".join(map(re.escape, sorted(dataset_keys, key=len, reverse=True)))
-                      + r")(?![\w/.\-])") if dataset_keys else None
+    keys = (
+        re.compile(
+            r"(?<![\w/.\-])(?:"
+            + "|".join(map(re.escape, sorted(dataset_keys, key=len, reverse=True)))
+            + r")(?![\w/.\-])"
+        )
+        if dataset_keys
+        else None
+    )
     for text in art.find_all(string=True):
         if isinstance(text, Comment) or _allowed(text):
             continue
@@ -84,8 +116,13 @@ def page_problems(html: Path, page: str, dataset_keys: set[str] | frozenset[str]
             problems.append(f"{page}: file name: {_context(s, m.start(), m.end())!r}")
         if text.find_parent(["code", "pre"]) is not None:
             continue  # reported once above as code formatting
-        checks = [("identifier or column name", _SNAKE), ("'(s)' plural", _PLURAL_S),
-                  ("mis-cased name", _MISCASED), ("developer note", _DEVELOPER), ("Python value", _REPR)]
+        checks = [
+            ("identifier or column name", _SNAKE),
+            ("'(s)' plural", _PLURAL_S),
+            ("mis-cased name", _MISCASED),
+            ("developer note", _DEVELOPER),
+            ("Python value", _REPR),
+        ]
         if keys is not None:
             checks.append(("dataset key", keys))
         for what, rx in checks:

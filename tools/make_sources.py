@@ -18,6 +18,7 @@ New editions of a dataset come in with ``python -m analysis data add FILE``, not
 The manifest pins every file by sha256; review the diff before committing: a changed checksum
 means changed data.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -137,9 +138,15 @@ def _editions(ds: str, files: dict[str, dict], folder: Path, added: str, period_
         else:
             out = []
             for period, name, entry in sorted(dated, key=lambda x: (x[0].end or dt.date.min, x[1])):
-                out.append({"id": manifest_io.edition_id(period, reader.frequency, [e["id"] for e in out]),
-                            **period.as_manifest(), "period_from": "file", "added": added,
-                            "files": {name: entry}})
+                out.append(
+                    {
+                        "id": manifest_io.edition_id(period, reader.frequency, [e["id"] for e in out]),
+                        **period.as_manifest(),
+                        "period_from": "file",
+                        "added": added,
+                        "files": {name: entry},
+                    }
+                )
             return out
     return [{"id": "1", "period": period_text, "period_from": "documentation", "added": added, "files": files}]
 
@@ -248,9 +255,19 @@ def cmd_split(args: argparse.Namespace) -> int:
             conv = f"{ds}_conversion"
             doc[conv] = {k: v for k, v in meta.items() if k != "editions"} | {
                 "title": f"Conversions of {ds} (cross-checks for the tests, not read by the book)",
-                "mirror": str(meta.get("mirror") or ds), "frequency": "one-off", "kind": "reference",
-                "editions": [{"id": "1", "period": _span(meta["editions"]), "period_from": "documentation",
-                              "added": first_added, "files": other}]}
+                "mirror": str(meta.get("mirror") or ds),
+                "frequency": "one-off",
+                "kind": "reference",
+                "editions": [
+                    {
+                        "id": "1",
+                        "period": _span(meta["editions"]),
+                        "period_from": "documentation",
+                        "added": first_added,
+                        "files": other,
+                    }
+                ],
+            }
             print(f"{ds}: {len(other)} converted file(s) moved to {conv}")
         print(f"{ds}: {len(meta['editions'])} edition(s) read from the publisher's files")
     manifest_io.write(doc)

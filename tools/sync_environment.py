@@ -3,6 +3,7 @@
     python tools/sync_environment.py
 A test (tests/unit/test_project.py) fails if the two disagree.
 """
+
 from pathlib import Path
 
 try:

@@ -4,4 +4,5 @@ The pipeline, in the order data flows: ``sources`` (resolve and verify published
 ``load`` (one adapter per published format, validated) -> ``geography`` / ``deprivation`` ->
 ``stats`` (OHID methods) -> ``figures`` / ``report`` (house style, outputs) -> ``build`` / ``cli``.
 """
+
 __version__ = "0.1.0"

@@ -21,6 +21,7 @@ notebook; ``warm``, the default: forks of one process that imported everything o
 ``--all`` times the all-ICB build (total, per ICB, notebooks executed, forks and kernels started)
 and, in the same run, the fresh-kernel reference per chapter on three ICBs.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,8 +42,7 @@ from .paths import ROOT
 
 def _run(args: list[str], env: dict) -> tuple[float, str]:
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "analysis", *args], env=env, capture_output=True,
-                          text=True, cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-m", "analysis", *args], env=env, capture_output=True, text=True, cwd=ROOT)
     dt = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"benchmark step failed: {' '.join(args)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
@@ -146,14 +146,20 @@ def _reference_build(base: Path, icb: str, env: dict) -> tuple[float, int]:
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
     for ch in book.chapters:
-        pm.execute_notebook(str(ch.notebook), str(stage / f"{ch.id}.ipynb"),
-                            parameters=params.for_chapter(ch), prepare_only=True, progress_bar=False)
+        pm.execute_notebook(
+            str(ch.notebook),
+            str(stage / f"{ch.id}.ipynb"),
+            parameters=params.for_chapter(ch),
+            prepare_only=True,
+            progress_bar=False,
+        )
     # The front matter lists the datasets each chapter read: those of the cold build's entries.
     saved = os.environ.get("ANALYSIS_CACHE_DIR")
     os.environ["ANALYSIS_CACHE_DIR"] = env["ANALYSIS_CACHE_DIR"]
     try:
-        inputs = {ch.id: build.datasets_read(e) if (e := build.cache_lookup(ch, params)) else []
-                  for ch in book.chapters}
+        inputs = {
+            ch.id: build.datasets_read(e) if (e := build.cache_lookup(ch, params)) else [] for ch in book.chapters
+        }
     finally:
         if saved is None:
             os.environ.pop("ANALYSIS_CACHE_DIR")
@@ -171,12 +177,19 @@ def _reference_build(base: Path, icb: str, env: dict) -> tuple[float, int]:
     renv = dict(env)
     renv["ANALYSIS_CACHE_DIR"] = str(base / "cache-reference")  # cold, like the cold build
     t0 = time.perf_counter()
-    proc = subprocess.run([str(exe), "build", str(stage), "--path-output", str(base / "jb-reference-out"),
-                           "--quiet"], env=renv, capture_output=True, text=True, cwd=stage)
+    proc = subprocess.run(
+        [str(exe), "build", str(stage), "--path-output", str(base / "jb-reference-out"), "--quiet"],
+        env=renv,
+        capture_output=True,
+        text=True,
+        cwd=stage,
+    )
     dt = time.perf_counter() - t0
     if proc.returncode != 0:
-        print(f"  (reference build exited {proc.returncode}; its time is still reported)\n"
-              + "\n".join(proc.stdout.splitlines()[-10:]))
+        print(
+            f"  (reference build exited {proc.returncode}; its time is still reported)\n"
+            + "\n".join(proc.stdout.splitlines()[-10:])
+        )
     return dt, len(book.chapters)
 
 
@@ -202,8 +215,14 @@ def _markdown_edit_in_preview(base: Path, icb: str, env: dict) -> tuple[float, i
             c["notebook"] = str(copy)
     (work / "chapters.yml").write_text(yaml.safe_dump(doc, sort_keys=False))
     penv = dict(env, ANALYSIS_BOOK_SPEC=str(work / "chapters.yml"))
-    proc = subprocess.Popen([sys.executable, "-m", "analysis", "preview", "--icb", icb, "--port", "0"], env=penv,
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analysis", "preview", "--icb", icb, "--port", "0"],
+        env=penv,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         url = None
         for line in proc.stdout:
@@ -243,8 +262,10 @@ def bench_default(icb: str = geography.DEFAULT_ICB, n_jobs: int = 2, skip_refere
     env["ANALYSIS_RAW_DIR"] = str(base / "raw")
     args = ["build", "--icb", params.icb.ods_code, "--jobs", str(n_jobs)]
     n_chapters = len(build.load_book_spec().chapters)
-    print(f"Benchmark: {params.icb.name} ({params.icb.ods_code}), {n_chapters} chapters, "
-          f"{n_jobs} jobs, {os.cpu_count()} cores")
+    print(
+        f"Benchmark: {params.icb.name} ({params.icb.ods_code}), {n_chapters} chapters, "
+        f"{n_jobs} jobs, {os.cpu_count()} cores"
+    )
     rows = []
     kenv = dict(env)
     kenv.update({"ANALYSIS_CACHE_DIR": str(base / "cache-kernel"), "ANALYSIS_BUILD_DIR": str(base / "build-kernel")})
@@ -256,22 +277,40 @@ def bench_default(icb: str = geography.DEFAULT_ICB, n_jobs: int = 2, skip_refere
     t, out = _run(args, env)
     rows.append(("no-op rebuild", t, _executed(out), ""))
     t, n, chapter = _markdown_edit_in_preview(base, params.icb.ods_code, env)
-    rows.append(("Markdown edit until the page shows it (preview)", t, n,
-                 f"one sentence added to a Markdown cell of {chapter}; target under 5 s"))
+    rows.append(
+        (
+            "Markdown edit until the page shows it (preview)",
+            t,
+            n,
+            f"one sentence added to a Markdown cell of {chapter}; target under 5 s",
+        )
+    )
     before = _ae_month_in_book(base / "build" / "html")
     t0 = time.perf_counter()
     _run(["data", "add", str(ae_file)], env)
     t_add = time.perf_counter() - t0
     t, out = _run(args, env)
-    rows.append((f"next month's A&E file added (data add, then build), {ae_period}", t_add + t, _executed(out),
-                 f"data add {t_add:.1f}s + build {t:.1f}s; re-ran {', '.join(_executed_names(out)) or 'none'}; "
-                 f"the scorecard's A&E month went from {before} to {_ae_month_in_book(base / 'build' / 'html')}"))
+    rows.append(
+        (
+            f"next month's A&E file added (data add, then build), {ae_period}",
+            t_add + t,
+            _executed(out),
+            f"data add {t_add:.1f}s + build {t:.1f}s; re-ran {', '.join(_executed_names(out)) or 'none'}; "
+            f"the scorecard's A&E month went from {before} to {_ae_month_in_book(base / 'build' / 'html')}",
+        )
+    )
     label, readers = _pick_input_to_change(base / "cache")
     cenv = dict(env)
     cenv.update(_changed_mirror(base, label, held_back))
     t, out = _run(args, cenv)
-    rows.append((f"one input changed ({label})", t, _executed(out),
-                 f"re-ran {', '.join(_executed_names(out)) or 'none'}; readers of that file: {', '.join(readers)}"))
+    rows.append(
+        (
+            f"one input changed ({label})",
+            t,
+            _executed(out),
+            f"re-ran {', '.join(_executed_names(out)) or 'none'}; readers of that file: {', '.join(readers)}",
+        )
+    )
     if not skip_reference:
         t, n = _reference_build(base, params.icb.ods_code, env)
         rows.append(("Jupyter Book's own execution (force, serial)", t, n, ""))
@@ -314,8 +353,10 @@ def bench_all(limit: int | None = None, n_jobs: int = 2, reference_icbs: int = 3
     n_all = min(limit or len(icbs), len(icbs))
     n_ref = min(reference_icbs, n_all)
     chapters = [c.id for c in build.load_book_spec().chapters]
-    print(f"Benchmark: all-ICB build, {n_jobs} jobs, {os.cpu_count()} cores, {len(chapters)} chapters; "
-          f"fresh-kernel reference on {n_ref} ICBs")
+    print(
+        f"Benchmark: all-ICB build, {n_jobs} jobs, {os.cpu_count()} cores, {len(chapters)} chapters; "
+        f"fresh-kernel reference on {n_ref} ICBs"
+    )
 
     def cold(n: int, engine: str) -> tuple[float, str]:
         shutil.rmtree(base / "cache", ignore_errors=True)
@@ -327,8 +368,10 @@ def bench_all(limit: int | None = None, n_jobs: int = 2, reference_icbs: int = 3
         t, out = cold(n, engine)
         forks, kernels = _engine_counts(out)
         rows.append((n, engine, t, len(re.findall(r": executed in", out)), forks, kernels, _chapter_seconds(out)))
-    print(f"\n{'ICBs':>5} {'engine':<8}{'seconds':>9}{'per ICB':>9}{'notebooks executed':>20}{'forks':>7}"
-          f"{'kernels started':>17}")
+    print(
+        f"\n{'ICBs':>5} {'engine':<8}{'seconds':>9}{'per ICB':>9}{'notebooks executed':>20}{'forks':>7}"
+        f"{'kernels started':>17}"
+    )
     for n, engine, t, ex, forks, kernels, _ in rows:
         print(f"{n:>5} {engine:<8}{t:>9.1f}{t / n:>9.1f}{ex:>20}{forks:>7}{kernels:>17}")
     ref, warm_same = rows[0], rows[1]
@@ -340,7 +383,9 @@ def bench_all(limit: int | None = None, n_jobs: int = 2, reference_icbs: int = 3
             km, wm = sum(k) / len(k), sum(w) / len(w)
             print(f"{ch:<24}{km:>9.1f}{wm:>9.1f}{km / wm:>7.2f}x")
     print(f"\nratio, fresh kernels / warm engine, {n_ref} ICBs cold: {ref[2] / warm_same[2]:.2f}x")
-    print(f"all {n_all} ICBs cold (warm engine): {rows[2][2]:.1f} s = {rows[2][2] / 60:.1f} min "
-          f"({rows[2][2] / n_all:.1f} s per ICB); a fresh kernel per notebook at the reference's rate would take "
-          f"about {ref[2] / n_ref * n_all / 60:.1f} min")
+    print(
+        f"all {n_all} ICBs cold (warm engine): {rows[2][2]:.1f} s = {rows[2][2] / 60:.1f} min "
+        f"({rows[2][2] / n_all:.1f} s per ICB); a fresh kernel per notebook at the reference's rate would take "
+        f"about {ref[2] / n_ref * n_all / 60:.1f} min"
+    )
     return 0

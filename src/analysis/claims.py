@@ -43,6 +43,7 @@ Public: :class:`Claim`, :class:`Estimate`, :class:`Gap`, :class:`Currency`,
 :func:`gap_and_sii`, :func:`target_status`, :func:`change_from_spc`, :func:`change_between`,
 :func:`currency`, :func:`spc_assurance`, :func:`conventions_markdown`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -114,8 +115,14 @@ def _plain(x: object) -> object:
     if isinstance(x, stats.SPCResult):
         return {"variation": x.variation, "assurance": x.assurance}
     if isinstance(x, stats.FunnelPosition):
-        return {"code": x.code, "value": x.value, "lower": x.lower, "upper": x.upper, "level": x.level,
-                "limits_used": x.limits_used}
+        return {
+            "code": x.code,
+            "value": x.value,
+            "lower": x.lower,
+            "upper": x.upper,
+            "level": x.level,
+            "limits_used": x.limits_used,
+        }
     if isinstance(x, Currency):
         return {"period_end": str(x.period_end.date()), "out_of_date": x.out_of_date}
     if isinstance(x, (pd.Timestamp,)):
@@ -130,8 +137,11 @@ def _records(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         out = fn(*args, **kwargs)
-        rec = {"function": fn.__name__, **{n: _plain(v) for n, v in zip(names, args)},
-               **{k: _plain(v) for k, v in kwargs.items()}}
+        rec = {
+            "function": fn.__name__,
+            **{n: _plain(v) for n, v in zip(names, args)},
+            **{k: _plain(v) for k, v in kwargs.items()},
+        }
         if isinstance(out, Claim):
             return replace(out, inputs=rec)
         if isinstance(out, Gap):
@@ -142,6 +152,7 @@ def _records(fn):
 
 
 # ----------------------------------------------------------------------------- input checks
+
 
 def _finite(x: object, name: str) -> float:
     # text such as "12" or "*" means an unparsed or suppressed cell upstream: refuse, don't convert
@@ -180,22 +191,30 @@ def estimate(x: object, name: str = "estimate") -> Estimate:
     if lo - hi > tol:
         raise ClaimInputError(f"{name}: the lower confidence limit ({lo:g}) is above the upper ({hi:g})")
     if lo - v > tol or v - hi > tol:
-        raise ClaimInputError(f"{name}: the value ({v:g}) lies outside its own confidence interval "
-                              f"({lo:g} to {hi:g}); check the columns are not swapped")
+        raise ClaimInputError(
+            f"{name}: the value ({v:g}) lies outside its own confidence interval "
+            f"({lo:g} to {hi:g}); check the columns are not swapped"
+        )
     return Estimate(v, lo, hi)
 
 
-_POLARITY_ALIASES = {"higher_is_better": "higher_is_better", "increase": "higher_is_better",
-                     "lower_is_better": "lower_is_better", "decrease": "lower_is_better",
-                     "neither": "neither"}
+_POLARITY_ALIASES = {
+    "higher_is_better": "higher_is_better",
+    "increase": "higher_is_better",
+    "lower_is_better": "lower_is_better",
+    "decrease": "lower_is_better",
+    "neither": "neither",
+}
 
 
 def normalise_polarity(p: object) -> str:
     """Normalise a polarity: 'higher_is_better', 'lower_is_better' or 'neither' (SPC's
     'increase' / 'decrease' are accepted)."""
     if p not in _POLARITY_ALIASES:
-        raise ClaimInputError("polarity must be 'higher_is_better' (or 'increase'), 'lower_is_better' "
-                              f"(or 'decrease') or 'neither'; got {p!r}")
+        raise ClaimInputError(
+            "polarity must be 'higher_is_better' (or 'increase'), 'lower_is_better' "
+            f"(or 'decrease') or 'neither'; got {p!r}"
+        )
     return _POLARITY_ALIASES[p]
 
 
@@ -207,8 +226,10 @@ SII_SIGNS = {
 
 def _sign(sign: object) -> str:
     if sign not in SII_SIGNS:
-        raise ClaimInputError(f"sign must be 'least_minus_most' or 'most_minus_least' (which end the SII "
-                              f"subtracts from which); got {sign!r}")
+        raise ClaimInputError(
+            f"sign must be 'least_minus_most' or 'most_minus_least' (which end the SII "
+            f"subtracts from which); got {sign!r}"
+        )
     return sign
 
 
@@ -243,6 +264,7 @@ def _interval_words(side: int, confidence: float, null: float, what: str = "its"
 
 # ----------------------------------------------------------------------------- significance
 
+
 @_records
 def significance(est: object, *, null: float = 0.0, confidence: float = 0.95) -> Claim:
     """'statistically significant' when the interval lies wholly on one side of ``null`` (0 for
@@ -262,6 +284,7 @@ def significance(est: object, *, null: float = 0.0, confidence: float = 0.95) ->
 
 # ----------------------------------------------------------------------------- gradient
 
+
 @_records
 def gradient(sii: object, *, sign: str, confidence: float = 0.95) -> Claim:
     """Direction of a gradient with deprivation from a slope index of inequality and its interval.
@@ -279,8 +302,10 @@ def gradient(sii: object, *, sign: str, confidence: float = 0.95) -> Claim:
     side = _side(e, 0.0)
     # +1 = the interval says "higher among the most deprived"
     towards_most = side if s == "most_minus_least" else -side
-    reason = (_interval_words(side, c, 0.0, "the slope index of inequality's")
-              + f", with the SII measured as {s.replace('_', ' ')} deprived")
+    reason = (
+        _interval_words(side, c, 0.0, "the slope index of inequality's")
+        + f", with the SII measured as {s.replace('_', ' ')} deprived"
+    )
     if towards_most > 0:
         return Claim("rises", "rises with deprivation", reason)
     if towards_most < 0:
@@ -289,6 +314,7 @@ def gradient(sii: object, *, sign: str, confidence: float = 0.95) -> Claim:
 
 
 # ----------------------------------------------------------------------------- comparisons
+
 
 def _difference(a: Estimate, b: Estimate) -> Estimate:
     d, lo, hi = stats.difference_ci(a.value, a.lower, a.upper, b.value, b.lower, b.upper)
@@ -311,8 +337,9 @@ def _direction(value: object, comparator: object, confidence: float, comparator_
 
 
 @_records
-def compare(value: object, comparator: object, *, confidence: float = 0.95,
-            comparator_name: str = "the comparator") -> Claim:
+def compare(
+    value: object, comparator: object, *, confidence: float = 0.95, comparator_name: str = "the comparator"
+) -> Claim:
     """'higher', 'lower' or 'similar': a value with its interval against a comparator.
 
     ``comparator`` a number (a benchmark such as England's value): the Fingertips rule, the
@@ -331,8 +358,14 @@ def compare(value: object, comparator: object, *, confidence: float = 0.95,
 
 
 @_records
-def judge(value: object, comparator: object, *, polarity: str, confidence: float = 0.95,
-          comparator_name: str = "the comparator") -> Claim:
+def judge(
+    value: object,
+    comparator: object,
+    *,
+    polarity: str,
+    confidence: float = 0.95,
+    comparator_name: str = "the comparator",
+) -> Claim:
     """'better', 'worse' or 'similar': :func:`compare` read through the measure's polarity.
 
     codes: ``better``, ``worse``, ``similar``. A measure with no better direction
@@ -340,8 +373,10 @@ def judge(value: object, comparator: object, *, polarity: str, confidence: float
     """
     pol = normalise_polarity(polarity)
     if pol == "neither":
-        raise ClaimInputError("judge: this measure has no better direction (polarity 'neither'); "
-                              "use compare() for 'higher' / 'lower' / 'similar'")
+        raise ClaimInputError(
+            "judge: this measure has no better direction (polarity 'neither'); "
+            "use compare() for 'higher' / 'lower' / 'similar'"
+        )
     side, reason = _direction(value, comparator, confidence, comparator_name)
     good = side if pol == "higher_is_better" else -side
     if good > 0:
@@ -353,11 +388,13 @@ def judge(value: object, comparator: object, *, polarity: str, confidence: float
 
 # ----------------------------------------------------------------------------- the gap
 
-GAP_SIGN_RULE = ("The gap between the most and least deprived groups is signed so that a positive gap "
-                 "means worse for the most deprived: least minus most deprived where a higher value is "
-                 "better, most minus least deprived where a lower value is better. Where neither direction "
-                 "is better (recorded prevalence, for example) the gap is most minus least deprived, so a "
-                 "positive gap means higher among the most deprived.")
+GAP_SIGN_RULE = (
+    "The gap between the most and least deprived groups is signed so that a positive gap "
+    "means worse for the most deprived: least minus most deprived where a higher value is "
+    "better, most minus least deprived where a lower value is better. Where neither direction "
+    "is better (recorded prevalence, for example) the gap is most minus least deprived, so a "
+    "positive gap means higher among the most deprived."
+)
 
 
 @dataclass(frozen=True)
@@ -418,11 +455,17 @@ def gap(most_deprived: object, least_deprived: object, *, polarity: str, confide
     if side == 0:
         claim = Claim("no_clear_gap", "no clear difference between the most and least deprived", reason)
     elif pol == "neither":
-        claim = (Claim("higher_among_most_deprived", "higher among the most deprived", reason) if side > 0
-                 else Claim("lower_among_most_deprived", "lower among the most deprived", reason))
+        claim = (
+            Claim("higher_among_most_deprived", "higher among the most deprived", reason)
+            if side > 0
+            else Claim("lower_among_most_deprived", "lower among the most deprived", reason)
+        )
     else:
-        claim = (Claim("worse_for_most_deprived", "worse for the most deprived", reason) if side > 0
-                 else Claim("better_for_most_deprived", "better for the most deprived", reason))
+        claim = (
+            Claim("worse_for_most_deprived", "worse for the most deprived", reason)
+            if side > 0
+            else Claim("better_for_most_deprived", "better for the most deprived", reason)
+        )
     return Gap(d.value, d.lower, d.upper, pol, c, claim)
 
 
@@ -462,39 +505,53 @@ def gap_and_sii(the_gap: Gap, sii: object, *, sign: str, groups: str = "deciles"
     ends = f"the gap between the most and least deprived {groups}"
     slope = f"the slope index of inequality (SII) across all {groups}"
     if g_side and s_side and g_side != s_side:
-        return Claim("opposite_directions",
-                     f"{ends[0].upper()}{ends[1:]} and {slope} are both statistically significant but point in "
-                     f"opposite directions: the {groups} in between pull the fitted line the other way, so neither "
-                     f"figure describes the pattern on its own; look at every {one}.",
-                     "both intervals exclude zero, on opposite sides")
+        return Claim(
+            "opposite_directions",
+            f"{ends[0].upper()}{ends[1:]} and {slope} are both statistically significant but point in "
+            f"opposite directions: the {groups} in between pull the fitted line the other way, so neither "
+            f"figure describes the pattern on its own; look at every {one}.",
+            "both intervals exclude zero, on opposite sides",
+        )
     if g_side and s_side:
-        return Claim("both_significant",
-                     f"{ends[0].upper()}{ends[1:]} and {slope} are both statistically significant and point the "
-                     "same way.", "both intervals exclude zero, on the same side")
+        return Claim(
+            "both_significant",
+            f"{ends[0].upper()}{ends[1:]} and {slope} are both statistically significant and point the same way.",
+            "both intervals exclude zero, on the same side",
+        )
     if not g_side and not s_side:
-        return Claim("neither_significant",
-                     f"Neither {ends} nor {slope} is statistically significant.",
-                     "both intervals include zero")
+        return Claim(
+            "neither_significant",
+            f"Neither {ends} nor {slope} is statistically significant.",
+            "both intervals include zero",
+        )
     if g_side:
         if abs(s.value) < abs(the_gap.value):
-            why = (f"here the middle {groups} do not fall steadily between the two ends, so the line fitted "
-                   f"through all of them is flatter than the gap between the ends")
+            why = (
+                f"here the middle {groups} do not fall steadily between the two ends, so the line fitted "
+                f"through all of them is flatter than the gap between the ends"
+            )
         else:
-            why = (f"here the fitted line is as steep as the gap, but its interval is wider because it carries "
-                   f"the uncertainty of every {one}")
-        return Claim("gap_only",
-                     f"{ends[0].upper()}{ends[1:]} is statistically significant (its {_pct(c)} confidence interval "
-                     f"excludes zero), but {slope} is not (its interval includes zero). The two measure different "
-                     f"things: the gap compares only the two ends, while the SII fits one line through every "
-                     f"{one}, weighted by its size; {why}. So the two ends differ, but a steady gradient across the "
-                     f"whole range is not shown.",
-                     "the gap's interval excludes zero; the SII's includes zero")
-    return Claim("sii_only",
-                 f"{slope[0].upper()}{slope[1:]} is statistically significant (its {_pct(c)} confidence interval "
-                 f"excludes zero), but {ends} alone is not (its interval includes zero). The SII draws on every "
-                 f"{one} and its population, so it can show a steady gradient that the two end {groups}, each with "
-                 f"a wider interval, cannot show on their own.",
-                 "the SII's interval excludes zero; the gap's includes zero")
+            why = (
+                f"here the fitted line is as steep as the gap, but its interval is wider because it carries "
+                f"the uncertainty of every {one}"
+            )
+        return Claim(
+            "gap_only",
+            f"{ends[0].upper()}{ends[1:]} is statistically significant (its {_pct(c)} confidence interval "
+            f"excludes zero), but {slope} is not (its interval includes zero). The two measure different "
+            f"things: the gap compares only the two ends, while the SII fits one line through every "
+            f"{one}, weighted by its size; {why}. So the two ends differ, but a steady gradient across the "
+            f"whole range is not shown.",
+            "the gap's interval excludes zero; the SII's includes zero",
+        )
+    return Claim(
+        "sii_only",
+        f"{slope[0].upper()}{slope[1:]} is statistically significant (its {_pct(c)} confidence interval "
+        f"excludes zero), but {ends} alone is not (its interval includes zero). The SII draws on every "
+        f"{one} and its population, so it can show a steady gradient that the two end {groups}, each with "
+        f"a wider interval, cannot show on their own.",
+        "the SII's interval excludes zero; the gap's includes zero",
+    )
 
 
 # ----------------------------------------------------------------------------- funnel plots
@@ -512,8 +569,9 @@ def funnel(position: stats.FunnelPosition, *, polarity: str = "neither", average
     codes: ``well_above``, ``well_below``, ``within_expected``.
     """
     if not isinstance(position, stats.FunnelPosition):
-        raise ClaimInputError(f"position must be the FunnelPosition of stats.funnel_position, got "
-                              f"{type(position).__name__}")
+        raise ClaimInputError(
+            f"position must be the FunnelPosition of stats.funnel_position, got {type(position).__name__}"
+        )
     pol = normalise_polarity(polarity)
     code = _FUNNEL_CODES[position.code]
     if code == "within_expected":
@@ -525,9 +583,11 @@ def funnel(position: stats.FunnelPosition, *, polarity: str = "neither", average
 
 # ----------------------------------------------------------------------------- targets
 
+
 @_records
-def target_status(value: object, target: Objective | float | None, *, polarity: str | None = None,
-                  period_end: object = None) -> Claim:
+def target_status(
+    value: object, target: Objective | float | None, *, polarity: str | None = None, period_end: object = None
+) -> Claim:
     """'met', 'missed', 'not yet met' or 'no target' for a value against a target.
 
     ``target`` an :class:`~analysis.objectives.Objective` (its number, direction, deadline and
@@ -567,6 +627,7 @@ def target_status(value: object, target: Objective | float | None, *, polarity: 
 
 # ----------------------------------------------------------------------------- change over time
 
+
 @_records
 def change_from_spc(reading: stats.SPCResult | str) -> Claim:
     """'improving', 'deteriorating' or 'no significant change' from a Making Data Count reading
@@ -585,17 +646,26 @@ def change_from_spc(reading: stats.SPCResult | str) -> Claim:
         variation, label = reading, ""
     else:
         raise ClaimInputError(f"reading must be an SPCResult or a variation type, got {type(reading).__name__}")
-    known = ("special_cause_improvement", "special_cause_concern", "special_cause_neutral_high",
-             "special_cause_neutral_low", "common_cause")
+    known = (
+        "special_cause_improvement",
+        "special_cause_concern",
+        "special_cause_neutral_high",
+        "special_cause_neutral_low",
+        "common_cause",
+    )
     if variation not in known:
         raise ClaimInputError(f"unknown SPC variation {variation!r}; expected one of {', '.join(known)}")
     if variation == "common_cause":
-        return Claim("no_significant_change", "no significant change",
-                     "the latest point shows only common-cause variation (no Making Data Count rule is met)")
+        return Claim(
+            "no_significant_change",
+            "no significant change",
+            "the latest point shows only common-cause variation (no Making Data Count rule is met)",
+        )
     from .stats.spc import RULE_WORDS
 
-    because = "special-cause variation" + (f": the latest point is {RULE_WORDS[label]}" if label in RULE_WORDS
-                                           else " at the latest point")
+    because = "special-cause variation" + (
+        f": the latest point is {RULE_WORDS[label]}" if label in RULE_WORDS else " at the latest point"
+    )
     if variation == "special_cause_improvement":
         return Claim("improving", "improving", because + ", in the direction of improvement")
     if variation == "special_cause_concern":
@@ -662,8 +732,9 @@ def _date(x: object, name: str) -> pd.Timestamp:
     return as_date(x, name, ClaimInputError)
 
 
-def currency(period_end: object, frequency: str, reference_date: object, *,
-             max_age_months: int | None = None) -> Currency:
+def currency(
+    period_end: object, frequency: str, reference_date: object, *, max_age_months: int | None = None
+) -> Currency:
     """Is a dataset out of date at the build's ``reference_date``?
 
     ``period_end``: the end of the latest period in the data (any day of the last month will
@@ -688,16 +759,21 @@ def currency(period_end: object, frequency: str, reference_date: object, *,
     months = (ref.year - pe.year) * 12 + (ref.month - pe.month)
     month = f"{pe:%B %Y}"
     if limit is None:
-        claim = Claim("one_off", f"data end {month} (one-off dataset)",
-                      "a one-off dataset has no newer edition to fall behind")
+        claim = Claim(
+            "one_off", f"data end {month} (one-off dataset)", "a one-off dataset has no newer edition to fall behind"
+        )
         return Currency(pe, frequency, ref, months, None, False, claim)
     if months > limit:
-        claim = Claim("out_of_date", f"data end {month}: out of date",
-                      f"{frequency} data should be no more than {limit} months old at the reference date "
-                      f"({ref:%B %Y}); these are {months} months old")
+        claim = Claim(
+            "out_of_date",
+            f"data end {month}: out of date",
+            f"{frequency} data should be no more than {limit} months old at the reference date "
+            f"({ref:%B %Y}); these are {months} months old",
+        )
         return Currency(pe, frequency, ref, months, int(limit), True, claim)
-    claim = Claim("current", f"data end {month}",
-                  f"{frequency} data within {limit} months of the reference date ({ref:%B %Y})")
+    claim = Claim(
+        "current", f"data end {month}", f"{frequency} data within {limit} months of the reference date ({ref:%B %Y})"
+    )
     return Currency(pe, frequency, ref, months, int(limit), False, claim)
 
 
@@ -723,19 +799,29 @@ def spc_assurance(reading: stats.SPCResult, data_currency: Currency, objective: 
     if not isinstance(data_currency, Currency):
         raise ClaimInputError("data_currency must be the Currency returned by claims.currency()")
     if data_currency.out_of_date:
-        return Claim("not_assessed", "no assurance reading",
-                     f"the data are out of date (data end {data_currency.period_end:%B %Y})")
+        return Claim(
+            "not_assessed",
+            "no assurance reading",
+            f"the data are out of date (data end {data_currency.period_end:%B %Y})",
+        )
     if objective is not None and not objective.covers(data_currency.period_end):
-        return Claim("not_assessed", "no assurance reading",
-                     f"the {objective.planning_year} objective was not in force for data ending "
-                     f"{data_currency.period_end:%B %Y}")
+        return Claim(
+            "not_assessed",
+            "no assurance reading",
+            f"the {objective.planning_year} objective was not in force for data ending "
+            f"{data_currency.period_end:%B %Y}",
+        )
     if reading.assurance is None:
         return Claim("not_assessed", "no assurance reading", "no target (or no better direction) to assess against")
-    return Claim(reading.assurance, _ASSURANCE_WORDS[reading.assurance],
-                 "where the process limits lie against the target (Making Data Count)")
+    return Claim(
+        reading.assurance,
+        _ASSURANCE_WORDS[reading.assurance],
+        "where the process limits lie against the target (Making Data Count)",
+    )
 
 
 # ----------------------------------------------------------------------------- methods page
+
 
 def conventions_markdown() -> str:
     """The methods-page paragraphs for the gap's sign, the practice deprivation quintile and
@@ -743,25 +829,47 @@ def conventions_markdown() -> str:
     from .deprivation import PRACTICE_QUINTILE_DEFINITION
 
     ages = ", ".join(f"{k} {v} months" for k, v in MAX_AGE_MONTHS.items() if v is not None)
-    return "\n\n".join([
-        f"**The gap.** {GAP_SIGN_RULE} Its 95% confidence interval combines the two groups' own "
-        "intervals (the method of variance estimates recovery; for two proportions this is Newcombe's "
-        "hybrid score interval). The slope index of inequality (SII) uses every decile or quintile, so "
-        "the gap and the SII can disagree about whether a difference is statistically significant; where "
-        "they do, the chapter says both and why.",
-        f"**Practice deprivation quintile.** {PRACTICE_QUINTILE_DEFINITION}",
-        "**Words from numbers.** Words such as *higher*, *worse*, *rises with deprivation* or *statistically "
-        "significant* are computed from each figure's 95% confidence interval, never typed: a difference is "
-        "called significant only when its whole interval lies on one side of zero.",
-        f"**Out-of-date data.** A figure is marked out of date when its data end more than a set number of "
-        f"months before the edition's reference date ({ages}, by how often the data are published); "
-        "out-of-date series get no statistical process control assurance reading.",
-    ])
+    return "\n\n".join(
+        [
+            f"**The gap.** {GAP_SIGN_RULE} Its 95% confidence interval combines the two groups' own "
+            "intervals (the method of variance estimates recovery; for two proportions this is Newcombe's "
+            "hybrid score interval). The slope index of inequality (SII) uses every decile or quintile, so "
+            "the gap and the SII can disagree about whether a difference is statistically significant; where "
+            "they do, the chapter says both and why.",
+            f"**Practice deprivation quintile.** {PRACTICE_QUINTILE_DEFINITION}",
+            "**Words from numbers.** Words such as *higher*, *worse*, *rises with deprivation* or *statistically "
+            "significant* are computed from each figure's 95% confidence interval, never typed: a difference is "
+            "called significant only when its whole interval lies on one side of zero.",
+            f"**Out-of-date data.** A figure is marked out of date when its data end more than a set number of "
+            f"months before the edition's reference date ({ages}, by how often the data are published); "
+            "out-of-date series get no statistical process control assurance reading.",
+        ]
+    )
 
 
 __all__ = [
-    "Claim", "ClaimInputError", "Currency", "Estimate", "GAP_SIGN_RULE", "Gap", "MAX_AGE_MONTHS", "SII_SIGNS",
-    "change_between", "change_from_spc", "compare", "conventions_markdown", "currency", "estimate", "funnel", "gap",
-    "gap_and_sii", "gradient", "judge", "normalise_polarity", "significance", "sii_as_gap", "spc_assurance",
+    "Claim",
+    "ClaimInputError",
+    "Currency",
+    "Estimate",
+    "GAP_SIGN_RULE",
+    "Gap",
+    "MAX_AGE_MONTHS",
+    "SII_SIGNS",
+    "change_between",
+    "change_from_spc",
+    "compare",
+    "conventions_markdown",
+    "currency",
+    "estimate",
+    "funnel",
+    "gap",
+    "gap_and_sii",
+    "gradient",
+    "judge",
+    "normalise_polarity",
+    "significance",
+    "sii_as_gap",
+    "spc_assurance",
     "target_status",
 ]

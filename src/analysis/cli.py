@@ -5,6 +5,7 @@ Every error a user can cause or meet (a bad parameter, a refused or missing data
 error, a failed chapter) is printed as a short message saying what failed and what to do, and the
 command exits non-zero; ``--debug`` adds the Python traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,15 +64,24 @@ def cmd_build(args: argparse.Namespace) -> int:
         from . import compare
 
         only = [x for x in (args.icbs or "").split(",") if x.strip()] or None
-        return compare.build_all(imd_version=args.imd_version, n_jobs=_jobs(args.jobs), log=_log,
-                                 force=args.force, limit=args.limit, only=only)
+        return compare.build_all(
+            imd_version=args.imd_version,
+            n_jobs=_jobs(args.jobs),
+            log=_log,
+            force=args.force,
+            limit=args.limit,
+            only=only,
+        )
     params = b.validate_params(args.icb, args.imd_version)
-    target = Path(args.out) if args.out else (b.default_target() if not args.as_of else
-                                              b.build_dir() / f"as-of-{args.as_of.strip().replace(':', '')}")
-    _log(f"Building the evidence book for {params.icb.name} ({params.icb.ods_code}), "
-         f"IMD {params.imd_version} ...")
-    reports = b.build_books([params], targets={params.icb.ods_code: target}, n_jobs=_jobs(args.jobs),
-                            log=_log, force=args.force)
+    target = (
+        Path(args.out)
+        if args.out
+        else (b.default_target() if not args.as_of else b.build_dir() / f"as-of-{args.as_of.strip().replace(':', '')}")
+    )
+    _log(f"Building the evidence book for {params.icb.name} ({params.icb.ods_code}), IMD {params.imd_version} ...")
+    reports = b.build_books(
+        [params], targets={params.icb.ods_code: target}, n_jobs=_jobs(args.jobs), log=_log, force=args.force
+    )
     r = reports[0]
     if quick is not None:
         quickcheck.record(args.argv, quick)
@@ -92,8 +102,15 @@ def cmd_preview(args: argparse.Namespace) -> int:
     from . import preview
 
     # Restarted as it was started when package code changes (the new process imports the new code).
-    return preview.preview(args.icb, args.imd_version, chapter=args.chapter, port=args.port,
-                           n_jobs=_jobs(args.jobs), log=_log, restart=[sys.executable, *sys.orig_argv[1:]])
+    return preview.preview(
+        args.icb,
+        args.imd_version,
+        chapter=args.chapter,
+        port=args.port,
+        n_jobs=_jobs(args.jobs),
+        log=_log,
+        restart=[sys.executable, *sys.orig_argv[1:]],
+    )
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -104,8 +121,14 @@ def cmd_data(args: argparse.Namespace) -> int:
         rows = datacmd.status(log=_log)
         return 1 if any(r.files_ok < r.files_total for r in rows) else 0
     if args.data_command == "add":
-        datacmd.add(args.file, dataset=args.dataset, revision=args.revision, allow_new_codes=args.allow_new_codes,
-                    url=args.url, log=_log)
+        datacmd.add(
+            args.file,
+            dataset=args.dataset,
+            revision=args.revision,
+            allow_new_codes=args.allow_new_codes,
+            url=args.url,
+            log=_log,
+        )
         return 0
     if args.data_command == "remove":
         datacmd.remove(args.dataset, args.edition, log=_log)
@@ -124,27 +147,43 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m analysis",
-                                description="Build the health inequalities evidence book for an NHS ICB.")
+    p = argparse.ArgumentParser(
+        prog="python -m analysis", description="Build the health inequalities evidence book for an NHS ICB."
+    )
     p.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
     sub = p.add_subparsers(dest="command", required=True)
     pb = sub.add_parser("build", help="build the book (default: NHS Herefordshire and Worcestershire ICB)")
-    pb.add_argument("--icb", default=geography.DEFAULT_ICB,
-                    help="ODS code (QGH), ONS code (E54000019) or unambiguous name; see list-icbs")
+    pb.add_argument(
+        "--icb",
+        default=geography.DEFAULT_ICB,
+        help="ODS code (QGH), ONS code (E54000019) or unambiguous name; see list-icbs",
+    )
     pb.add_argument("--all", action="store_true", help="build every ICB's book and a comparison landing page")
-    pb.add_argument("--icbs", default=None,
-                    help="with --all: a comma-separated subset of ICBs (codes or names), e.g. QGH,QHL,QXU")
-    pb.add_argument("--imd-version", default=b.DEFAULT_IMD_VERSION,
-                    help=f"deprivation measure used throughout: {' or '.join(map(str, b.IMD_VERSIONS))}")
+    pb.add_argument(
+        "--icbs", default=None, help="with --all: a comma-separated subset of ICBs (codes or names), e.g. QGH,QHL,QXU"
+    )
+    pb.add_argument(
+        "--imd-version",
+        default=b.DEFAULT_IMD_VERSION,
+        help=f"deprivation measure used throughout: {' or '.join(map(str, b.IMD_VERSIONS))}",
+    )
     pb.add_argument("--jobs", type=int, default=None, help="chapters run at once (default: cores, max 4)")
     pb.add_argument("--out", default=None, help="where to publish the site (default _build/html)")
     pb.add_argument("--force", action="store_true", help="re-run every chapter, ignoring the cache")
-    pb.add_argument("--engine", choices=b.ENGINES, default=None,
-                    help="how chapters run: 'warm' (default; forks of one process that imported everything once) "
-                         "or 'kernel' (a fresh Jupyter kernel per notebook, as papermill runs it)")
-    pb.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
-                    help="rebuild the book as it was: use only the dataset editions added to the manifest by this "
-                         "date (or time, YYYY-MM-DDTHH:MM:SSZ); published to _build/as-of-<date> unless --out")
+    pb.add_argument(
+        "--engine",
+        choices=b.ENGINES,
+        default=None,
+        help="how chapters run: 'warm' (default; forks of one process that imported everything once) "
+        "or 'kernel' (a fresh Jupyter kernel per notebook, as papermill runs it)",
+    )
+    pb.add_argument(
+        "--as-of",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="rebuild the book as it was: use only the dataset editions added to the manifest by this "
+        "date (or time, YYYY-MM-DDTHH:MM:SSZ); published to _build/as-of-<date> unless --out",
+    )
     pb.add_argument("--limit", type=int, default=None, help=argparse.SUPPRESS)
     pb.set_defaults(func=cmd_build)
     pd_ = sub.add_parser("data", help="dataset editions: status, add a new file, remove, fetch from the publisher")
@@ -154,10 +193,16 @@ def parser() -> argparse.ArgumentParser:
     da = dsub.add_parser("add", help="add a downloaded publication file as a new edition of its dataset")
     da.add_argument("file", help="the file exactly as the publisher released it")
     da.add_argument("--dataset", default=None, help="the dataset it belongs to (default: recognised from its content)")
-    da.add_argument("--revision", action="store_true",
-                    help="the file revises a period already in the manifest (it becomes that period's edition)")
-    da.add_argument("--allow-new-codes", action="store_true",
-                    help="accept organisation codes no earlier edition has (after checking them)")
+    da.add_argument(
+        "--revision",
+        action="store_true",
+        help="the file revises a period already in the manifest (it becomes that period's edition)",
+    )
+    da.add_argument(
+        "--allow-new-codes",
+        action="store_true",
+        help="accept organisation codes no earlier edition has (after checking them)",
+    )
     da.add_argument("--url", default=None, help="the https address the file was downloaded from (recorded)")
     dr = dsub.add_parser("remove", help="take an edition out of the manifest (its file stays in the store)")
     dr.add_argument("--dataset", required=True)
@@ -172,13 +217,16 @@ def parser() -> argparse.ArgumentParser:
     pn.add_argument("--all", action="store_true", help="benchmark the all-ICB build")
     pn.add_argument("--limit", type=int, default=None, help="with --all: only the first N ICBs")
     pn.add_argument("--jobs", type=int, default=None)
-    pn.add_argument("--skip-reference", action="store_true",
-                    help="skip the Jupyter Book own-execution reference timing")
+    pn.add_argument(
+        "--skip-reference", action="store_true", help="skip the Jupyter Book own-execution reference timing"
+    )
     pn.set_defaults(func=cmd_bench)
     pp = sub.add_parser("preview", help="serve the book on 127.0.0.1 and rebuild it when a notebook or module is saved")
     pp.add_argument("--icb", default=geography.DEFAULT_ICB, help="as for build")
     pp.add_argument("--imd-version", default=b.DEFAULT_IMD_VERSION)
-    pp.add_argument("--chapter", default=None, help="only this chapter (its id in book/chapters.yml), for faster rebuilds")
+    pp.add_argument(
+        "--chapter", default=None, help="only this chapter (its id in book/chapters.yml), for faster rebuilds"
+    )
     pp.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 = any free port)")
     pp.add_argument("--jobs", type=int, default=None)
     pp.set_defaults(func=cmd_preview)
@@ -195,8 +243,15 @@ def _errors() -> tuple[type[BaseException], ...]:
     from .report import ImplausibleValueError
     from .stats import StatsInputError
 
-    return (b.ParameterError, geography.UnknownICBError, sources.DataSourceError, LoaderError,
-            datacmd.DataCommandError, StatsInputError, ImplausibleValueError)
+    return (
+        b.ParameterError,
+        geography.UnknownICBError,
+        sources.DataSourceError,
+        LoaderError,
+        datacmd.DataCommandError,
+        StatsInputError,
+        ImplausibleValueError,
+    )
 
 
 _HINTS = {
@@ -223,8 +278,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if args.debug or not isinstance(exc, _errors()):
             if not args.debug:
-                print(f"error: unexpected {type(exc).__name__}: {exc}\n(run again with --debug for the "
-                      "traceback, and report it)", file=sys.stderr)
+                print(
+                    f"error: unexpected {type(exc).__name__}: {exc}\n(run again with --debug for the "
+                    "traceback, and report it)",
+                    file=sys.stderr,
+                )
                 return 1
             raise
         hint = _HINTS.get(type(exc).__name__, "")

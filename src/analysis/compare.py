@@ -9,6 +9,7 @@
 * ``python -m analysis check``: each chapter module's ``headline_figures`` for all 42 ICBs,
   without notebooks or HTML, failing on any missing or implausible value (run in CI).
 """
+
 from __future__ import annotations
 
 import html
@@ -30,17 +31,31 @@ def compare_spec(chapters: list[str] | None = None) -> list[dict]:
     """
     if chapters is None:
         chapters = [c.id for c in build.load_book_spec().chapters]
-    return [{"chapter": s.chapter, "key": s.key, "label": s.compare, "unit": "%" if s.unit == "%" else "",
-             "note": s.compare_note, "dp": s.dp} for s in headlines.compared(chapters)]
+    return [
+        {
+            "chapter": s.chapter,
+            "key": s.key,
+            "label": s.compare,
+            "unit": "%" if s.unit == "%" else "",
+            "note": s.compare_note,
+            "dp": s.dp,
+        }
+        for s in headlines.compared(chapters)
+    ]
 
 
 def all_root() -> Path:
     return build.build_dir() / "all"
 
 
-def build_all(imd_version: int | str = build.DEFAULT_IMD_VERSION, n_jobs: int = 2,
-              log: Callable[[str], None] = print, force: bool = False, limit: int | None = None,
-              only: list[str] | None = None) -> int:
+def build_all(
+    imd_version: int | str = build.DEFAULT_IMD_VERSION,
+    n_jobs: int = 2,
+    log: Callable[[str], None] = print,
+    force: bool = False,
+    limit: int | None = None,
+    only: list[str] | None = None,
+) -> int:
     icbs = geography.all_icbs()
     if only:
         icbs = [geography.find_icb(q) for q in only]
@@ -57,8 +72,10 @@ def build_all(imd_version: int | str = build.DEFAULT_IMD_VERSION, n_jobs: int = 
     executed = sum(r.executed for r in reports)
     write_landing(params, root)
     dt = time.perf_counter() - t0
-    log(f"Done in {dt:.1f}s: {executed} chapter(s) executed across {len(params)} ICBs "
-        f"({dt / len(params):.1f}s per ICB).")
+    log(
+        f"Done in {dt:.1f}s: {executed} chapter(s) executed across {len(params)} ICBs "
+        f"({dt / len(params):.1f}s per ICB)."
+    )
     log(f"The comparison page is at {(root / 'index.html').absolute()}")
     return 0
 
@@ -94,7 +111,9 @@ def write_landing(params: list[build.Params], root: Path) -> Path:
             f'{html.escape(icb.short_name)}</a> <span class="code">{icb.ods_code}</span></th>'
             f'<td data-sort="{html.escape(icb.region_name)}">{html.escape(icb.region_name)}</td>{"".join(cells)}</tr>'
         )
-    notes = "".join(f"<li><strong>{html.escape(c['label'])}</strong>: {html.escape(c.get('note', ''))}</li>" for c in spec)
+    notes = "".join(
+        f"<li><strong>{html.escape(c['label'])}</strong>: {html.escape(c.get('note', ''))}</li>" for c in spec
+    )
     page = f"""<!DOCTYPE html>
 <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Health inequalities evidence books: all 42 ICBs compared</title>
@@ -139,8 +158,10 @@ document.querySelectorAll('#compare thead button').forEach(function (btn) {{
 </script></body></html>
 """
     (root / "data").mkdir(parents=True, exist_ok=True)
-    data = {p.icb.ods_code: {f"{c['chapter']}.{c['key']}": _headline(root, p.icb, c["chapter"], c["key"])
-                             for c in spec} for p in params}
+    data = {
+        p.icb.ods_code: {f"{c['chapter']}.{c['key']}": _headline(root, p.icb, c["chapter"], c["key"]) for c in spec}
+        for p in params
+    }
     (root / "data" / "compare.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
     out = root / "index.html"
     out.write_text(page, encoding="utf-8")
@@ -148,6 +169,7 @@ document.querySelectorAll('#compare thead button').forEach(function (btn) {{
 
 
 # ----------------------------------------------------------------------------- fast check
+
 
 def chapter_modules() -> list[tuple[str, object]]:
     mods = []
@@ -161,8 +183,11 @@ def chapter_modules() -> list[tuple[str, object]]:
     return mods
 
 
-def check_all(log: Callable[[str], None] = print, imd_version: int | str = build.DEFAULT_IMD_VERSION,
-              icbs: list[str] | None = None) -> int:
+def check_all(
+    log: Callable[[str], None] = print,
+    imd_version: int | str = build.DEFAULT_IMD_VERSION,
+    icbs: list[str] | None = None,
+) -> int:
     """Headline figures of every chapter for every ICB; exit 1 on any missing/implausible value."""
     v = build.validate_params(geography.DEFAULT_ICB, imd_version).imd_version
     codes = icbs or [i.ods_code for i in geography.all_icbs()]

@@ -12,6 +12,7 @@
 * ``fetch``: look at a dataset's publisher page for files newer than the manifest's latest
   edition, download them (https only), and add them as ``add`` does.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,8 +50,10 @@ Log = Callable[[str], None]
 #: year after the period).
 OVERDUE_AFTER_MONTHS = {"weekly": 2, "monthly": 3, "quarterly": 6, "annual": 24}
 
-_MONTH_WORDS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                            "nov", "dec"], start=1)}
+_MONTH_WORDS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
 
 
 def end_from_text(text: str) -> dt.date | None:
@@ -128,9 +131,25 @@ def dataset_status(ds: str, today: dt.date, *, verify: bool = True) -> Status:
     overdue = bool(age is not None and freq in OVERDUE_AFTER_MONTHS and age > OVERDUE_AFTER_MONTHS[freq])
     without_mirror = all(bool(s.url) for e in used for s in e.files)
     as_published = all(str(_file_meta(ds, s).get("origin", "")).startswith("official") for e in used for s in e.files)
-    return Status(ds, str(meta.get("title", ds)), freq, kind, len(eds), latest.id, latest.period.label,
-                  latest.period_from, end, ok, total, "+".join(sorted(places)) or "-", age, overdue,
-                  without_mirror, as_published, problems)
+    return Status(
+        ds,
+        str(meta.get("title", ds)),
+        freq,
+        kind,
+        len(eds),
+        latest.id,
+        latest.period.label,
+        latest.period_from,
+        end,
+        ok,
+        total,
+        "+".join(sorted(places)) or "-",
+        age,
+        overdue,
+        without_mirror,
+        as_published,
+        problems,
+    )
 
 
 def _file_meta(ds: str, spec: sources.FileSpec) -> dict:
@@ -146,32 +165,41 @@ def status(today: dt.date | None = None, *, log: Log = print, verify: bool = Tru
     today = today or dt.date.today()
     rows = [dataset_status(ds, today, verify=verify) for ds in sorted(sources.manifest())]
     w = max(len(r.dataset) for r in rows)
-    log(f"{'dataset':<{w}}  {'freq':<9} {'eds':>3}  {'current edition (period)':<46} {'files':>7}  "
-        f"{'age':>5}  {'state':<9} {'no mirror'}")
+    log(
+        f"{'dataset':<{w}}  {'freq':<9} {'eds':>3}  {'current edition (period)':<46} {'files':>7}  "
+        f"{'age':>5}  {'state':<9} {'no mirror'}"
+    )
     for r in rows:
         period = r.period if r.period_from == "file" else f"{r.period} [documentation]"
         period = (period[:43] + "...") if len(period) > 46 else period
         age = f"{r.age_months}m" if r.age_months is not None else "-"
         state = "MISSING" if r.files_ok < r.files_total else ("OVERDUE" if r.overdue else "ok")
-        log(f"{r.dataset:<{w}}  {r.frequency:<9} {r.n_editions:>3}  {period:<46} {r.files_ok:>3}/{r.files_total:<3}  "
-            f"{age:>5}  {state:<9} {'yes' if r.without_mirror else 'no'}")
+        log(
+            f"{r.dataset:<{w}}  {r.frequency:<9} {r.n_editions:>3}  {period:<46} {r.files_ok:>3}/{r.files_total:<3}  "
+            f"{age:>5}  {state:<9} {'yes' if r.without_mirror else 'no'}"
+        )
         for p in r.problems[:3]:
             log(f"{'':<{w}}    ! {p}")
     n = len(rows)
     log("")
-    log(f"{n} datasets; {sum(r.files_ok == r.files_total for r in rows)} with every file present and verified; "
+    log(
+        f"{n} datasets; {sum(r.files_ok == r.files_total for r in rows)} with every file present and verified; "
         f"{sum(r.overdue for r in rows)} overdue (newest period older than frequency + usual publication lag); "
-        f"{sum(r.period_from == 'file' for r in rows)} dated from their files, the rest from documentation.")
-    log(f"Without the data mirror, {sum(r.without_mirror for r in rows)} of {n} datasets could be downloaded "
+        f"{sum(r.period_from == 'file' for r in rows)} dated from their files, the rest from documentation."
+    )
+    log(
+        f"Without the data mirror, {sum(r.without_mirror for r in rows)} of {n} datasets could be downloaded "
         f"(every file has a public URL for its exact bytes); {sum(r.as_published for r in rows)} are read from "
         f"files exactly as their publisher released them; "
         f"{sum(1 for r in rows if reader_for(r.dataset) is not None)} have a reader for new editions "
         f"(`data add`), {sum(1 for ds in sources.manifest() if sources.manifest()[ds].get('fetch'))} a publisher "
-        f"page for `data fetch`.")
+        f"page for `data fetch`."
+    )
     return rows
 
 
 # --------------------------------------------------------------------------------- add
+
 
 @dataclass
 class Added:
@@ -192,21 +220,27 @@ def _recognise(path: Path, dataset: str | None) -> EditionReader:
         if reader is None:
             raise DataCommandError(
                 f"Dataset {dataset!r} has no reader for new editions yet, so a file cannot be checked and dated "
-                f"automatically. Datasets that have one: {', '.join(readers)}.")
+                f"automatically. Datasets that have one: {', '.join(readers)}."
+            )
         rec = reader.recognise(path)
         if not rec.ok:
             others = [ds for ds, r in readers.items() if ds != dataset and r.recognise(path).ok]
             hint = f" It looks like dataset {others[0]!r} instead." if others else ""
-            raise DataCommandError(f"{path.name} is not an edition of {dataset!r} ({reader.describes}): {rec.why}.{hint}")
+            raise DataCommandError(
+                f"{path.name} is not an edition of {dataset!r} ({reader.describes}): {rec.why}.{hint}"
+            )
         return reader
     matches = [r for r in readers.values() if r.recognise(path).ok]
     if not matches:
         raise DataCommandError(
             f"{path.name} does not look like any dataset the book can take new editions of "
-            f"({', '.join(readers)}). If it is one of them, name it with --dataset to see why it is refused.")
+            f"({', '.join(readers)}). If it is one of them, name it with --dataset to see why it is refused."
+        )
     if len(matches) > 1:
-        raise DataCommandError(f"{path.name} looks like several datasets ({', '.join(r.dataset for r in matches)}): "
-                               "name one with --dataset.")
+        raise DataCommandError(
+            f"{path.name} looks like several datasets ({', '.join(r.dataset for r in matches)}): "
+            "name one with --dataset."
+        )
     return matches[0]
 
 
@@ -219,7 +253,9 @@ def _read(reader: EditionReader, path: Path) -> tuple[pd.DataFrame, sources.Peri
     return table, period
 
 
-def _existing_tables(reader: EditionReader, eds: list[sources.Edition]) -> dict[str, tuple[sources.Edition, pd.DataFrame]]:
+def _existing_tables(
+    reader: EditionReader, eds: list[sources.Edition]
+) -> dict[str, tuple[sources.Edition, pd.DataFrame]]:
     out = {}
     for e in eds:
         if len(e.files) != 1:
@@ -247,8 +283,16 @@ def chapters_reading(dataset: str) -> list[str]:
     return sorted(found)
 
 
-def add(file: str | Path, *, dataset: str | None = None, revision: bool = False, allow_new_codes: bool = False,
-        url: str | None = None, log: Log = print, added: str | None = None) -> Added:
+def add(
+    file: str | Path,
+    *,
+    dataset: str | None = None,
+    revision: bool = False,
+    allow_new_codes: bool = False,
+    url: str | None = None,
+    log: Log = print,
+    added: str | None = None,
+) -> Added:
     """Add ``file`` as a new edition (see the module docstring). Raises DataCommandError, having
     changed nothing, when the file is refused."""
     path = Path(file)
@@ -264,8 +308,9 @@ def add(file: str | Path, *, dataset: str | None = None, revision: bool = False,
     with manifest_io.lock():
         sources.clear_caches()
         # A dataset whose reader knows it but that has no edition yet (its first file) starts empty.
-        has_editions = bool((sources.manifest().get(ds) or {}).get("editions") or
-                            (sources.manifest().get(ds) or {}).get("files"))
+        has_editions = bool(
+            (sources.manifest().get(ds) or {}).get("editions") or (sources.manifest().get(ds) or {}).get("files")
+        )
         eds = sources.editions(ds, all_editions=True) if has_editions else []
         for e in eds:
             for spec in e.files:
@@ -281,12 +326,14 @@ def add(file: str | Path, *, dataset: str | None = None, revision: bool = False,
         if same and not revision:
             raise DataCommandError(
                 f"{path.name} is for {period.label}, which edition {same[-1].id} of {ds} already covers (with "
-                f"different bytes). If NHS England revised the file, add it again with --revision.")
+                f"different bytes). If NHS England revised the file, add it again with --revision."
+            )
         if not same and latest_end is not None and period.end < latest_end:
             newest = max(dated, key=lambda e: e.period.end)
             raise DataCommandError(
                 f"{path.name} is for {period.label}, older than the current edition of {ds} ({newest.period.label}). "
-                f"Only a newer period (or, with --revision, a revised file of a period already present) can be added.")
+                f"Only a newer period (or, with --revision, a revised file of a period already present) can be added."
+            )
         existing = _existing_tables(reader, dated)
         new_codes = reader.org_codes(table)
         if new_codes is not None and existing and not allow_new_codes:
@@ -300,7 +347,8 @@ def add(file: str | Path, *, dataset: str | None = None, revision: bool = False,
                 raise DataCommandError(
                     f"{path.name} has {len(unknown)} organisation code(s) that no earlier edition of {ds} has: "
                     f"{', '.join(unknown[:5])}{' ...' if len(unknown) > 5 else ''}. If they are new organisations, "
-                    f"check them with NHS England's ODS and add the file again with --allow-new-codes.")
+                    f"check them with NHS England's ODS and add the file again with --allow-new-codes."
+                )
         new_values = reader.values(table)
         if new_values is not None and existing:
             candidates = {"(new file)": new_values}
@@ -310,35 +358,48 @@ def add(file: str | Path, *, dataset: str | None = None, revision: bool = False,
                 if v is not None and not (e.period.start == period.start and revision):
                     candidates[e.period.label] = v
                     labels[e.period.label] = eid
-            repeats = [(a, b) for a, b in find_repeated_periods({k: candidates[k] for k in
-                                                                 [*candidates][1:] + ["(new file)"]})
-                       if a == "(new file)"]
+            repeats = [
+                (a, b)
+                for a, b in find_repeated_periods({k: candidates[k] for k in [*candidates][1:] + ["(new file)"]})
+                if a == "(new file)"
+            ]
             if repeats:
                 twin = repeats[0][1]
                 raise DataCommandError(
                     f"{path.name} says it is {period.label}, but its values are identical, organisation by "
                     f"organisation, to edition {labels[twin]} ({twin}): an upstream copy error, not new data. "
-                    f"Check the file on the publisher's page.")
+                    f"Check the file on the publisher's page."
+                )
         doc = manifest_io.read()
         if ds not in doc:
             entry_meta = getattr(reader, "new_dataset", None)
             if not entry_meta:
-                raise DataCommandError(f"Dataset {ds!r} is not in the manifest and its reader does not describe it: "
-                                       "add it with `python tools/make_sources.py add`.")
+                raise DataCommandError(
+                    f"Dataset {ds!r} is not in the manifest and its reader does not describe it: "
+                    "add it with `python tools/make_sources.py add`."
+                )
             doc[ds] = {**entry_meta, "editions": []}
         meta = doc[ds]
         if not meta.get("editions") and "files" not in meta:
             meta["editions"] = []
         if "editions" not in meta:
-            raise DataCommandError(f"Dataset {ds!r} is in the older one-edition form in the manifest: run "
-                                   f"`python tools/make_sources.py migrate` first.")
-        eid = manifest_io.edition_id(period, str(meta.get("frequency", reader.frequency)),
-                                     [str(e.get("id")) for e in meta["editions"]])
+            raise DataCommandError(
+                f"Dataset {ds!r} is in the older one-edition form in the manifest: run "
+                f"`python tools/make_sources.py migrate` first."
+            )
+        eid = manifest_io.edition_id(
+            period, str(meta.get("frequency", reader.frequency)), [str(e.get("id")) for e in meta["editions"]]
+        )
         entry = {"sha256": sha, "bytes": path.stat().st_size, "origin": "official file, unchanged"}
         if url:
             entry["url"] = url
-        edition = {"id": eid, **period.as_manifest(), "period_from": "file", "added": added or manifest_io.now_utc(),
-                   "files": {path.name: entry}}
+        edition = {
+            "id": eid,
+            **period.as_manifest(),
+            "period_from": "file",
+            "added": added or manifest_io.now_utc(),
+            "files": {path.name: entry},
+        }
         dest = sources.raw_dir() / ds / eid / path.name
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(f".{dest.name}.part{os.getpid()}")
@@ -370,17 +431,22 @@ def remove(dataset: str, edition: str, *, log: Log = print) -> None:
         eds = doc[dataset].get("editions") or []
         keep = [e for e in eds if str(e.get("id")) != edition]
         if len(keep) == len(eds):
-            raise DataCommandError(f"Dataset {dataset!r} has no edition {edition!r}; its editions: "
-                                   f"{', '.join(str(e.get('id')) for e in eds)}.")
+            raise DataCommandError(
+                f"Dataset {dataset!r} has no edition {edition!r}; its editions: "
+                f"{', '.join(str(e.get('id')) for e in eds)}."
+            )
         if not keep:
             raise DataCommandError(f"{edition!r} is the only edition of {dataset!r}; a dataset keeps at least one.")
         doc[dataset]["editions"] = keep
         manifest_io.write(doc)
-    log(f"Removed edition {edition} of {dataset} from the manifest (any stored file stays in "
-        f"{sources.raw_dir() / dataset / edition}).")
+    log(
+        f"Removed edition {edition} of {dataset} from the manifest (any stored file stays in "
+        f"{sources.raw_dir() / dataset / edition})."
+    )
 
 
 # --------------------------------------------------------------------------------- fetch
+
 
 class _Links(html.parser.HTMLParser):
     def __init__(self) -> None:
@@ -412,8 +478,10 @@ def fetch(dataset: str | None = None, *, log: Log = print) -> list[Added]:
     if dataset and dataset not in man:
         raise DataCommandError(f"Unknown dataset {dataset!r}.")
     if dataset and not man[dataset].get("fetch"):
-        raise DataCommandError(f"Dataset {dataset!r} has no publisher page to fetch from in the manifest "
-                               "(a `fetch:` entry with `pages` and `links`).")
+        raise DataCommandError(
+            f"Dataset {dataset!r} has no publisher page to fetch from in the manifest "
+            "(a `fetch:` entry with `pages` and `links`)."
+        )
     added: list[Added] = []
     for ds in names:
         spec = man[ds]["fetch"]
@@ -450,5 +518,15 @@ def fetch(dataset: str | None = None, *, log: Log = print) -> list[Added]:
     return added
 
 
-__all__ = ["Added", "DataCommandError", "Status", "add", "chapters_reading", "dataset_status", "end_from_text",
-           "fetch", "remove", "status"]
+__all__ = [
+    "Added",
+    "DataCommandError",
+    "Status",
+    "add",
+    "chapters_reading",
+    "dataset_status",
+    "end_from_text",
+    "fetch",
+    "remove",
+    "status",
+]

@@ -45,6 +45,7 @@ Public functions: :func:`imd_label`, :func:`imd_note`, :func:`population_label`,
 :func:`england_summary`, :func:`lsoa_deprivation_bridged`, :func:`warm`,
 :func:`practice_deprivation_quintiles`.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -58,9 +59,24 @@ IMD_VERSIONS = (2019, 2025)
 
 #: Columns every :func:`lsoa_deprivation` table has, in this order (extra columns follow).
 LSOA_COLUMNS = [
-    "lsoa_code", "lsoa_name", "lad_code", "lad_name", "utla_code", "utla_name", "sicbl_code",
-    "sicbl_name", "icb_ods_code", "icb_ons_code", "region_code", "imd_score", "imd_rank",
-    "imd_decile", "imd_quintile", "core20", "population", "population_vintage",
+    "lsoa_code",
+    "lsoa_name",
+    "lad_code",
+    "lad_name",
+    "utla_code",
+    "utla_name",
+    "sicbl_code",
+    "sicbl_name",
+    "icb_ods_code",
+    "icb_ons_code",
+    "region_code",
+    "imd_score",
+    "imd_rank",
+    "imd_decile",
+    "imd_quintile",
+    "core20",
+    "population",
+    "population_vintage",
 ]
 
 #: Population paired with each vintage (see the module docstring).
@@ -111,15 +127,21 @@ def imd_note(imd_version: int) -> str:
     v = _check_version(imd_version)
     other = 2025 if v == 2019 else 2019
     if v == 2019:
-        what = (f"the English Indices of Deprivation 2019 (**IMD 2019**, MHCLG; most indicators "
-                f"{dl.imd2019_data_years()}) on 2011 neighbourhoods (LSOAs), with ONS "
-                f"{population_period(2019)} population estimates")
+        what = (
+            f"the English Indices of Deprivation 2019 (**IMD 2019**, MHCLG; most indicators "
+            f"{dl.imd2019_data_years()}) on 2011 neighbourhoods (LSOAs), with ONS "
+            f"{population_period(2019)} population estimates"
+        )
     else:
-        what = ("the English Indices of Deprivation 2025 (**IMD 2025**, MHCLG) on 2021 neighbourhoods "
-                "(LSOAs), with Census 2021 usual residents as the population")
-    return (f"Deprivation in this edition uses {what}. Deprivation deciles and the Core20 (the most "
-            f"deprived 20% of neighbourhoods in England) follow that choice; an edition built on IMD "
-            f"{other} uses IMD {other} instead.")
+        what = (
+            "the English Indices of Deprivation 2025 (**IMD 2025**, MHCLG) on 2021 neighbourhoods "
+            "(LSOAs), with Census 2021 usual residents as the population"
+        )
+    return (
+        f"Deprivation in this edition uses {what}. Deprivation deciles and the Core20 (the most "
+        f"deprived 20% of neighbourhoods in England) follow that choice; an edition built on IMD "
+        f"{other} uses IMD {other} instead."
+    )
 
 
 # ----------------------------------------------------------------------------- LSOA tables
@@ -132,40 +154,64 @@ _DOMAIN_DECILES_2019 = [f"{d}_decile" for d in dl.DOMAINS + dl.SUPPLEMENTARY]
 _DOMAIN_DECILES_2025 = [f"{d}_decile" for d in dl.DOMAINS]
 
 
-def _assemble(imd: pd.DataFrame, pop: pd.DataFrame, ruc: pd.DataFrame, vintage: int,
-              imd_version: int) -> pd.DataFrame:
+def _assemble(imd: pd.DataFrame, pop: pd.DataFrame, ruc: pd.DataFrame, vintage: int, imd_version: int) -> pd.DataFrame:
     look = geography.lsoa_lookup(vintage)
     n = dl.N_LSOA11 if vintage == 2011 else dl.N_LSOA21
     df = look.merge(imd, on="lsoa_code", how="inner", validate="one_to_one", suffixes=("", "_imd"))
     df = df.merge(pop[["lsoa_code", "population"]], on="lsoa_code", how="inner", validate="one_to_one")
-    df = df.merge(ruc[["lsoa_code", "ruc_code", "ruc_name", "ruc_broad"]], on="lsoa_code", how="inner",
-                  validate="one_to_one")
+    df = df.merge(
+        ruc[["lsoa_code", "ruc_code", "ruc_name", "ruc_broad"]], on="lsoa_code", how="inner", validate="one_to_one"
+    )
     if len(df) != n:
-        raise LoaderError(f"IMD {imd_version}: joining the IMD, population, rurality and lookup tables kept "
-                          f"{len(df):,} LSOAs; expected {n:,} (codes do not match across files).")
+        raise LoaderError(
+            f"IMD {imd_version}: joining the IMD, population, rurality and lookup tables kept "
+            f"{len(df):,} LSOAs; expected {n:,} (codes do not match across files)."
+        )
     df["imd_quintile"] = ((df["imd_decile"] + 1) // 2).astype("int64")
     df["core20"] = df["imd_decile"] <= 2
     df["population"] = df["population"].astype("int64")
     df["population_vintage"] = POPULATION_VINTAGE[imd_version]
     df["imd_version"] = imd_version
-    extra_cols = ["imd_version", "utla_code", "sicbl_ods_code", "icb_name", "region_name", "nhser_code", "nhser_name",
-                  "ruc_code", "ruc_name", "ruc_broad"]
+    extra_cols = [
+        "imd_version",
+        "utla_code",
+        "sicbl_ods_code",
+        "icb_name",
+        "region_name",
+        "nhser_code",
+        "nhser_name",
+        "ruc_code",
+        "ruc_name",
+        "ruc_broad",
+    ]
     deciles = _DOMAIN_DECILES_2019 if imd_version == 2019 else _DOMAIN_DECILES_2025
     ranks = [c.replace("_decile", "_rank") for c in deciles]
     extra = [c for c in extra_cols if c not in LSOA_COLUMNS] + deciles + ranks
     return df[LSOA_COLUMNS + extra].sort_values("lsoa_code").reset_index(drop=True)
 
 
-@cached_table("lsoa_deprivation_2019", inputs=[
-    (dl.IMD19, dl.F1), (dl.IMD19, dl.F2), (dl.IMD19, dl.F3), (dl.IMD19, dl.F6), (dl.IMD19, dl.F9),
-    _LOOKUP_FILES[2011], (dl.POP, dl.POP_FILES[MID_YEAR_FOR_2019]), (dl.RUC, dl.RUC11_FILE)])
+@cached_table(
+    "lsoa_deprivation_2019",
+    inputs=[
+        (dl.IMD19, dl.F1),
+        (dl.IMD19, dl.F2),
+        (dl.IMD19, dl.F3),
+        (dl.IMD19, dl.F6),
+        (dl.IMD19, dl.F9),
+        _LOOKUP_FILES[2011],
+        (dl.POP, dl.POP_FILES[MID_YEAR_FOR_2019]),
+        (dl.RUC, dl.RUC11_FILE),
+    ],
+)
 def _lsoa_2019() -> pd.DataFrame:
     imd = dl.imd2019_lsoa11().drop(columns=["lsoa_name"])
     return _assemble(imd, dl.population_lsoa11(MID_YEAR_FOR_2019), dl.ruc2011_lsoa11(), 2011, 2019)
 
 
-@cached_table("lsoa_deprivation_2025", inputs=[
-    (dl.IMD25, dl.IMD25_FILE), _LOOKUP_FILES[2021], (dl.POP, dl.CENSUS_FILE), (dl.RUC, dl.RUC21_FILE)])
+@cached_table(
+    "lsoa_deprivation_2025",
+    inputs=[(dl.IMD25, dl.IMD25_FILE), _LOOKUP_FILES[2021], (dl.POP, dl.CENSUS_FILE), (dl.RUC, dl.RUC21_FILE)],
+)
 def _lsoa_2025() -> pd.DataFrame:
     return _assemble(dl.imd2025_lsoa21(), dl.census2021_lsoa21(), dl.ruc2021_lsoa21(), 2021, 2025)
 
@@ -204,9 +250,14 @@ def summarise(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         decile1_lsoas=(df["imd_decile"] == 1).astype("int64"),
         _wscore=df["imd_score"] * df["population"],
     ).groupby(by, sort=False)
-    out = g.agg(n_lsoas=("lsoa_code", "size"), core20_lsoas=("core20", "sum"), decile1_lsoas=("decile1_lsoas", "sum"),
-                population=("population", "sum"), core20_population=("core20_population", "sum"),
-                _wscore=("_wscore", "sum")).reset_index()
+    out = g.agg(
+        n_lsoas=("lsoa_code", "size"),
+        core20_lsoas=("core20", "sum"),
+        decile1_lsoas=("decile1_lsoas", "sum"),
+        population=("population", "sum"),
+        core20_population=("core20_population", "sum"),
+        _wscore=("_wscore", "sum"),
+    ).reset_index()
     out["core20_share"] = 100 * out["core20_population"] / out["population"]
     out["decile1_lsoa_share"] = 100 * out["decile1_lsoas"] / out["n_lsoas"]
     out["imd_average_score"] = out.pop("_wscore") / out["population"]
@@ -245,33 +296,66 @@ def england_summary(imd_version: int) -> dict[str, float]:
     imd_average_score (population-weighted)."""
     df = lsoa_deprivation(imd_version)
     row = summarise(df.assign(_all="England"), ["_all"]).iloc[0]
-    return {k: float(row[k]) for k in ("n_lsoas", "population", "core20_population", "core20_share",
-                                       "imd_average_score", "decile1_lsoa_share")}
+    return {
+        k: float(row[k])
+        for k in (
+            "n_lsoas",
+            "population",
+            "core20_population",
+            "core20_share",
+            "imd_average_score",
+            "decile1_lsoa_share",
+        )
+    }
 
 
 # ----------------------------------------------------------------------------- 2019 on LSOA21
 
-@cached_table("imd2019_on_lsoa21", inputs=[
-    (dl.BRIDGE, dl.BRIDGE_FILE),
-    (dl.IMD19, dl.F1), (dl.IMD19, dl.F2), (dl.IMD19, dl.F3), (dl.IMD19, dl.F6), (dl.IMD19, dl.F9),
-    _LOOKUP_FILES[2011], (dl.POP, dl.POP_FILES[MID_YEAR_FOR_2019]), (dl.RUC, dl.RUC11_FILE)])
+
+@cached_table(
+    "imd2019_on_lsoa21",
+    inputs=[
+        (dl.BRIDGE, dl.BRIDGE_FILE),
+        (dl.IMD19, dl.F1),
+        (dl.IMD19, dl.F2),
+        (dl.IMD19, dl.F3),
+        (dl.IMD19, dl.F6),
+        (dl.IMD19, dl.F9),
+        _LOOKUP_FILES[2011],
+        (dl.POP, dl.POP_FILES[MID_YEAR_FOR_2019]),
+        (dl.RUC, dl.RUC11_FILE),
+    ],
+)
 def _imd2019_on_lsoa21() -> pd.DataFrame:
     bridge = dl.lsoa11_to_lsoa21()
     i19 = _lsoa_2019()[["lsoa_code", "imd_decile", "core20", "population"]].rename(
-        columns={"lsoa_code": "lsoa11_code", "imd_decile": "imd2019_decile", "core20": "imd2019_core20",
-                 "population": "pop11"})
+        columns={
+            "lsoa_code": "lsoa11_code",
+            "imd_decile": "imd2019_decile",
+            "core20": "imd2019_core20",
+            "population": "pop11",
+        }
+    )
     m = bridge.merge(i19, on="lsoa11_code", how="left", validate="many_to_one")
     if m["imd2019_decile"].isna().any():
         raise LoaderError("IMD 2019 -> LSOA21 bridge: some LSOA11 codes of the ONS lookup are not in IoD2019.")
     # A split LSOA11 gives its population to several LSOA21s; for a merged LSOA21 (several
     # parents) the status is taken from the parents holding most of the mid-2020 population.
     m["core_pop"] = m["pop11"].where(m["imd2019_core20"], 0)
-    g = m.groupby("lsoa21_code").agg(
-        n_parents=("lsoa11_code", "nunique"), chgind=("chgind", lambda s: "".join(sorted(set(s)))),
-        parent_pop=("pop11", "sum"), parent_core_pop=("core_pop", "sum"),
-        imd2019_decile_min=("imd2019_decile", "min"), imd2019_decile_max=("imd2019_decile", "max"),
-        any_core=("imd2019_core20", "any"), all_core=("imd2019_core20", "all"),
-    ).reset_index()
+    g = (
+        m.groupby("lsoa21_code")
+        .agg(
+            n_parents=("lsoa11_code", "nunique"),
+            chgind=("chgind", lambda s: "".join(sorted(set(s)))),
+            parent_pop=("pop11", "sum"),
+            parent_core_pop=("core_pop", "sum"),
+            imd2019_decile_min=("imd2019_decile", "min"),
+            imd2019_decile_max=("imd2019_decile", "max"),
+            any_core=("imd2019_core20", "any"),
+            all_core=("imd2019_core20", "all"),
+        )
+        .reset_index()
+    )
     g["imd2019_core20"] = g["parent_core_pop"] * 2 > g["parent_pop"]
     g["imd2019_mixed"] = g["any_core"] & ~g["all_core"]
     return g.drop(columns=["any_core", "all_core", "parent_pop", "parent_core_pop"])
@@ -321,8 +405,9 @@ PRACTICE_QUINTILE_DEFINITION = (
 )
 
 
-def practice_deprivation_quintiles(practices: pd.DataFrame, *, score: str = "imd_score",
-                                   patients: str = "list_size", within: str | None = None) -> pd.DataFrame:
+def practice_deprivation_quintiles(
+    practices: pd.DataFrame, *, score: str = "imd_score", patients: str = "list_size", within: str | None = None
+) -> pd.DataFrame:
     """The practice deprivation quintile of :data:`PRACTICE_QUINTILE_DEFINITION` for each practice.
 
     ``practices``: one row per practice with its IMD ``score`` (higher = more deprived) and its
@@ -331,13 +416,28 @@ def practice_deprivation_quintiles(practices: pd.DataFrame, *, score: str = "imd
     Returns the rows with ``practice_quintile`` (1 = most deprived). Tied scores share a
     quintile (:func:`analysis.stats.population_weighted_quantiles`).
     """
-    out = stats.population_weighted_quantiles(practices, score, patients, n=5, group_by=within,
-                                              higher_is_more_deprived=True)
+    out = stats.population_weighted_quantiles(
+        practices, score, patients, n=5, group_by=within, higher_is_more_deprived=True
+    )
     return out.rename(columns={"quantile": "practice_quintile"})
 
 
 __all__ = [
-    "IMD_VERSIONS", "PRACTICE_QUINTILE_DEFINITION", "practice_deprivation_quintiles", "LSOA_COLUMNS", "POPULATION_VINTAGE", "england_summary", "icb_deprivation_summary",
-    "icb_lsoa_deprivation", "imd_label", "summarise", "imd_note", "lsoa_deprivation", "lsoa_deprivation_bridged",
-    "lsoa_vintage", "population_label", "population_period", "warm",
+    "IMD_VERSIONS",
+    "PRACTICE_QUINTILE_DEFINITION",
+    "practice_deprivation_quintiles",
+    "LSOA_COLUMNS",
+    "POPULATION_VINTAGE",
+    "england_summary",
+    "icb_deprivation_summary",
+    "icb_lsoa_deprivation",
+    "imd_label",
+    "summarise",
+    "imd_note",
+    "lsoa_deprivation",
+    "lsoa_deprivation_bridged",
+    "lsoa_vintage",
+    "population_label",
+    "population_period",
+    "warm",
 ]

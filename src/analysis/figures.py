@@ -6,6 +6,7 @@ NHS Dark Blue to pale is used, which stays ordered in greyscale print and for ev
 colour-vision deficiency. Categorical comparisons (better / similar / worse) carry a marker
 shape and a text label as well as a colour.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -46,8 +47,18 @@ QUINTILE_COLOURS = [to_hex(_DECILE_RAMP(i / 4)) for i in range(5)]
 #: (https://colorbrewer2.org/#type=diverging&scheme=RdYlBu&n=10). One ramp of a single hue
 #: (``DECILE_COLOURS``) leaves neighbouring deciles indistinguishable on a map of small areas;
 #: here the most deprived deciles are red, the least deprived blue, with the national middle pale.
-IMD_DECILE_CLASSES = ["#a50026", "#d73027", "#f46d43", "#fdae61", "#fee090",
-                      "#e0f3f8", "#abd9e9", "#74add1", "#4575b4", "#313695"]
+IMD_DECILE_CLASSES = [
+    "#a50026",
+    "#d73027",
+    "#f46d43",
+    "#fdae61",
+    "#fee090",
+    "#e0f3f8",
+    "#abd9e9",
+    "#74add1",
+    "#4575b4",
+    "#313695",
+]
 
 #: Comparison with England: colour + marker + word, so meaning never rests on colour alone.
 #: Blue/orange rather than green/red: distinguishable with red-green colour blindness.
@@ -100,8 +111,9 @@ def style() -> None:
             "axes.grid": True,
             "grid.color": NHS_PALE_GREY,
             "grid.linewidth": 0.8,
-            "axes.prop_cycle": plt.cycler(color=[NHS_BLUE, NHS_ORANGE, NHS_AQUA_GREEN, NHS_DARK_GREY,
-                                                 NHS_WARM_YELLOW, NHS_LIGHT_BLUE]),
+            "axes.prop_cycle": plt.cycler(
+                color=[NHS_BLUE, NHS_ORANGE, NHS_AQUA_GREEN, NHS_DARK_GREY, NHS_WARM_YELLOW, NHS_LIGHT_BLUE]
+            ),
             "xtick.color": NHS_DARK_GREY,
             "ytick.color": NHS_DARK_GREY,
             "legend.frameon": False,
@@ -155,7 +167,6 @@ def count_axis(ax, axis: str = "y") -> None:
     target.set_major_formatter(TickFormatter(""))
 
 
-
 def compact_number(x: float) -> str:
     """A count for an axis tick: 950, 1.5k, 20k, 2.5m (never "2x10^3")."""
     x = float(x)
@@ -188,9 +199,17 @@ FUNNEL_POINTS = {
 }
 
 
-def funnel_chart(result, *, unit_column: str, highlight=(), label_column: str | None = None,
-                 title: str = "", xlabel: str = "Denominator (log scale)", ylabel: str = "",
-                 show_unadjusted: bool = True):
+def funnel_chart(
+    result,
+    *,
+    unit_column: str,
+    highlight=(),
+    label_column: str | None = None,
+    title: str = "",
+    xlabel: str = "Denominator (log scale)",
+    ylabel: str = "",
+    show_unadjusted: bool = True,
+):
     """Funnel plot of :func:`analysis.stats.funnel_overdispersed` output.
 
     Draws every unit (marker and colour by its position against the 99.8% limits used), the
@@ -222,24 +241,43 @@ def funnel_chart(result, *, unit_column: str, highlight=(), label_column: str | 
     kind = a["limits_used"]
     used_words = "adjusted for overdispersion" if kind == "adjusted" else "not adjusted: no overdispersion found"
 
-    position = np.where(result["value"] > result["upper_99_8_limit"], "high",
-                        np.where(result["value"] < result["lower_99_8_limit"], "low", "within"))
+    position = np.where(
+        result["value"] > result["upper_99_8_limit"],
+        "high",
+        np.where(result["value"] < result["lower_99_8_limit"], "low", "within"),
+    )
     is_high = result[unit_column].isin(wanted).to_numpy()
     labels = result[label_column if label_column else unit_column].astype(str).to_numpy()
 
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    lines = [("target", "target", "Average of all units" if a["data_type"] == "proportion" else "Expected (ratio 1)",
-              {"color": NHS_BLACK, "lw": 1.1, "ls": "-"})]
+    lines = [
+        (
+            "target",
+            "target",
+            "Average of all units" if a["data_type"] == "proportion" else "Expected (ratio 1)",
+            {"color": NHS_BLACK, "lw": 1.1, "ls": "-"},
+        )
+    ]
     for tag, pct, ls in (("95", "95%", "--"), ("99_8", "99.8%", "-")):
         for side in ("lower", "upper"):
-            lines.append((f"{side}_{tag}_limit", f"{pct} {side} limit ({used_words})",
-                          f"{pct} limits ({used_words})" if side == "lower" else None,
-                          {"color": NHS_DARK_GREY, "lw": 1.1, "ls": ls}))
+            lines.append(
+                (
+                    f"{side}_{tag}_limit",
+                    f"{pct} {side} limit ({used_words})",
+                    f"{pct} limits ({used_words})" if side == "lower" else None,
+                    {"color": NHS_DARK_GREY, "lw": 1.1, "ls": ls},
+                )
+            )
     if show_unadjusted and kind == "adjusted":
         for side in ("lower", "upper"):
-            lines.append((f"{side}_99_8_unadjusted", f"99.8% {side} limit (not adjusted)",
-                          "99.8% limits without the adjustment" if side == "lower" else None,
-                          {"color": CONTEXT, "lw": 0.9, "ls": ":"}))
+            lines.append(
+                (
+                    f"{side}_99_8_unadjusted",
+                    f"99.8% {side} limit (not adjusted)",
+                    "99.8% limits without the adjustment" if side == "lower" else None,
+                    {"color": CONTEXT, "lw": 0.9, "ls": ":"},
+                )
+            )
     tidy = []
     for col, series, legend, kw in lines:
         ax.plot(curves["denominator"], curves[col], label=legend, zorder=2, **kw)
@@ -247,16 +285,44 @@ def funnel_chart(result, *, unit_column: str, highlight=(), label_column: str | 
     for code, st in FUNNEL_POINTS.items():
         sel = (position == code) & ~is_high
         if sel.any():
-            ax.scatter(den[sel], result["value"].to_numpy()[sel], marker=st["marker"], color=st["colour"], s=30,
-                       edgecolor="white", linewidth=0.4, label=st["label"], zorder=3, clip_on=False)
+            ax.scatter(
+                den[sel],
+                result["value"].to_numpy()[sel],
+                marker=st["marker"],
+                color=st["colour"],
+                s=30,
+                edgecolor="white",
+                linewidth=0.4,
+                label=st["label"],
+                zorder=3,
+                clip_on=False,
+            )
     if is_high.any():
         legend = f"{labels[is_high][0]}" if is_high.sum() == 1 else "Highlighted"
-        ax.scatter(den[is_high], result["value"].to_numpy()[is_high], marker="D", s=75, facecolor=HIGHLIGHT,
-                   edgecolor="white", linewidth=0.8, zorder=4, label=legend)
-    points = pd.DataFrame({"series": np.where(is_high, "highlighted unit", "unit"),
-                           "unit": result[unit_column].to_numpy(), "label": labels, "denominator": den,
-                           "value": result["value"].to_numpy(), "position": position})
-    data = pd.concat([points, *tidy], ignore_index=True)[["series", "unit", "label", "denominator", "value", "position"]]
+        ax.scatter(
+            den[is_high],
+            result["value"].to_numpy()[is_high],
+            marker="D",
+            s=75,
+            facecolor=HIGHLIGHT,
+            edgecolor="white",
+            linewidth=0.8,
+            zorder=4,
+            label=legend,
+        )
+    points = pd.DataFrame(
+        {
+            "series": np.where(is_high, "highlighted unit", "unit"),
+            "unit": result[unit_column].to_numpy(),
+            "label": labels,
+            "denominator": den,
+            "value": result["value"].to_numpy(),
+            "position": position,
+        }
+    )
+    data = pd.concat([points, *tidy], ignore_index=True)[
+        ["series", "unit", "label", "denominator", "value", "position"]
+    ]
 
     _log_count_axis(ax, lo_x, hi_x)
     at_units = result[["value", "lower_99_8_limit", "upper_99_8_limit"]].to_numpy(dtype="float64")
@@ -276,9 +342,18 @@ def funnel_chart(result, *, unit_column: str, highlight=(), label_column: str | 
     for x, y, text in zip(den[is_high], result["value"].to_numpy()[is_high], labels[is_high]):
         # a label in the right half of the plot goes to the left of its point, so it stays inside
         right = np.log(x / lo_x) / np.log(hi_x / lo_x) > 0.5
-        ax.annotate(text, (x, y), xytext=(-7 if right else 7, 6), textcoords="offset points",
-                    ha="right" if right else "left", fontsize=9, color=HIGHLIGHT, fontweight="bold",
-                    zorder=5, path_effects=halo)
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(-7 if right else 7, 6),
+            textcoords="offset points",
+            ha="right" if right else "left",
+            fontsize=9,
+            color=HIGHLIGHT,
+            fontweight="bold",
+            zorder=5,
+            path_effects=halo,
+        )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -286,21 +361,26 @@ def funnel_chart(result, *, unit_column: str, highlight=(), label_column: str | 
     phi_text = f"φ = {phi:,.0f}" if phi >= 100 else f"φ = {phi:.3g}"
     if kind == "adjusted":
         phi_text += f", τ² = {a['tau2']:.2g}"
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), title=f"Dispersion {phi_text}",
-              title_fontsize=8)
+    ax.legend(
+        fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), title=f"Dispersion {phi_text}", title_fontsize=8
+    )
     return fig, data
 
 
 def _funnel_denominator(result) -> str:
     col = result.attrs.get("denominator_column")
     if not col or col not in result.columns:
-        raise ValueError("funnel_chart: result must be the DataFrame returned by "
-                         "analysis.stats.funnel_overdispersed() (its attrs name the denominator column)")
+        raise ValueError(
+            "funnel_chart: result must be the DataFrame returned by "
+            "analysis.stats.funnel_overdispersed() (its attrs name the denominator column)"
+        )
     return col
+
 
 # --------------------------------------------------------------------------------------------
 # statistical process control (Making Data Count) charts
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass
 class SPCChart:
@@ -319,19 +399,22 @@ def spc_chart_data(result) -> pd.DataFrame:
     """The points of an :class:`analysis.stats.SPCResult` as drawn: date, value, rebase group, mean,
     process limits, the special-cause label, the point type, how the point is marked, target."""
     p = result.points
-    return pd.DataFrame({
-        "date": p["period"],
-        "value": p["value"],
-        "rebase_group": p["rebase_group"],
-        "mean": p["mean"],
-        "lower_process_limit": p["lower_process_limit"],
-        "upper_process_limit": p["upper_process_limit"],
-        "special_cause_type": p["special_cause_type"],
-        "point_type": p["point_type"],
-        "marked_as": p["point_type"].map(lambda t: SPC[SPC_POINT_KIND[t]]["label"] if t in SPC_POINT_KIND
-                                         else "No value"),
-        "target": p["target"],
-    })
+    return pd.DataFrame(
+        {
+            "date": p["period"],
+            "value": p["value"],
+            "rebase_group": p["rebase_group"],
+            "mean": p["mean"],
+            "lower_process_limit": p["lower_process_limit"],
+            "upper_process_limit": p["upper_process_limit"],
+            "special_cause_type": p["special_cause_type"],
+            "point_type": p["point_type"],
+            "marked_as": p["point_type"].map(
+                lambda t: SPC[SPC_POINT_KIND[t]]["label"] if t in SPC_POINT_KIND else "No value"
+            ),
+            "target": p["target"],
+        }
+    )
 
 
 def spc_legend_handles(kinds=("common", "improvement", "concern"), *, target: bool = True) -> list:
@@ -339,19 +422,42 @@ def spc_legend_handles(kinds=("common", "improvement", "concern"), *, target: bo
     figure-level legend under small multiples."""
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], color=SPC[k]["colour"], marker=SPC[k]["marker"], ls="", markeredgecolor=NHS_DARK_GREY,
-                      markeredgewidth=0.4, label=SPC[k]["label"]) for k in kinds]
-    handles += [Line2D([], [], color=NHS_BLACK, lw=1, label="Mean"),
-                Line2D([], [], color=NHS_DARK_GREY, lw=0.9, ls="--", label="Process limits")]
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=SPC[k]["colour"],
+            marker=SPC[k]["marker"],
+            ls="",
+            markeredgecolor=NHS_DARK_GREY,
+            markeredgewidth=0.4,
+            label=SPC[k]["label"],
+        )
+        for k in kinds
+    ]
+    handles += [
+        Line2D([], [], color=NHS_BLACK, lw=1, label="Mean"),
+        Line2D([], [], color=NHS_DARK_GREY, lw=0.9, ls="--", label="Process limits"),
+    ]
     if target:
         handles.append(Line2D([], [], color=NHS_RED, lw=1.2, ls=":", label="Target"))
     return handles
 
 
-def plot_spc(result, ax=None, *, title: str = "", ylabel: str = "", percent: bool = False,
-             targets: dict[str, float] | None = None, label_targets: bool = True,
-             rebase_label: str = "Limits recalculated", legend: bool | None = None,
-             marker_size: float = 28, breaks: Sequence[tuple[Any, str]] = ()) -> SPCChart:
+def plot_spc(
+    result,
+    ax=None,
+    *,
+    title: str = "",
+    ylabel: str = "",
+    percent: bool = False,
+    targets: dict[str, float] | None = None,
+    label_targets: bool = True,
+    rebase_label: str = "Limits recalculated",
+    legend: bool | None = None,
+    marker_size: float = 28,
+    breaks: Sequence[tuple[Any, str]] = (),
+) -> SPCChart:
     """Draw an :func:`analysis.stats.spc` result the way a Making Data Count reader expects.
 
     The values (grey line), the mean (solid) and the process limits (dashed) of each rebase
@@ -384,35 +490,75 @@ def plot_spc(result, ax=None, *, title: str = "", ylabel: str = "", percent: boo
         for _, part in g.groupby(piece, sort=True):
             ax.plot(part["date"], part["value"], color=NHS_MID_GREY, lw=1.1, zorder=2)
         ax.plot(g["date"], g["mean"], color=NHS_BLACK, lw=1, zorder=1, label="Mean" if first else "_nolegend_")
-        ax.plot(g["date"], g["upper_process_limit"], color=NHS_DARK_GREY, lw=0.9, ls="--", zorder=1,
-                label="Process limits" if first else "_nolegend_")
+        ax.plot(
+            g["date"],
+            g["upper_process_limit"],
+            color=NHS_DARK_GREY,
+            lw=0.9,
+            ls="--",
+            zorder=1,
+            label="Process limits" if first else "_nolegend_",
+        )
         ax.plot(g["date"], g["lower_process_limit"], color=NHS_DARK_GREY, lw=0.9, ls="--", zorder=1)
         if not first:
             start = g["date"].iloc[0]
             ax.axvline(start, color=NHS_MID_GREY, lw=1, ls=":", zorder=0)
             when = f"{start:%b %Y}" if isinstance(start, pd.Timestamp) else str(start)
-            ax.annotate(f"{rebase_label}\n({when})", xy=(start, 1), xycoords=("data", "axes fraction"),
-                        xytext=(3, -2), textcoords="offset points", fontsize=7.5, va="top", color=NHS_DARK_GREY)
+            ax.annotate(
+                f"{rebase_label}\n({when})",
+                xy=(start, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -2),
+                textcoords="offset points",
+                fontsize=7.5,
+                va="top",
+                color=NHS_DARK_GREY,
+            )
     for when, label in breaks:
         ax.axvline(when, color=NHS_DARK_GREY, lw=1.1, ls=(0, (1, 2)), zorder=0)
-        ax.annotate(label, xy=(when, 0), xycoords=("data", "axes fraction"), xytext=(3, 3),
-                    textcoords="offset points", fontsize=7.5, va="bottom", color=NHS_DARK_GREY,
-                    bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
+        ax.annotate(
+            label,
+            xy=(when, 0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, 3),
+            textcoords="offset points",
+            fontsize=7.5,
+            va="bottom",
+            color=NHS_DARK_GREY,
+            bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8),
+        )
     kind = data["point_type"].map(SPC_POINT_KIND)
     for key in ("common", "improvement", "concern", "neutral"):
         mask = kind == key
         if mask.any():
             st = SPC[key]
-            ax.scatter(data.loc[mask, "date"], data.loc[mask, "value"], color=st["colour"], marker=st["marker"],
-                       s=marker_size, edgecolor=NHS_DARK_GREY, linewidth=0.4, zorder=3, label=st["label"])
+            ax.scatter(
+                data.loc[mask, "date"],
+                data.loc[mask, "value"],
+                color=st["colour"],
+                marker=st["marker"],
+                s=marker_size,
+                edgecolor=NHS_DARK_GREY,
+                linewidth=0.4,
+                zorder=3,
+                label=st["label"],
+            )
     if targets is None:
         targets = {} if result.target is None else {"Target": result.target}
     for label, value in targets.items():
         ax.axhline(value, color=NHS_RED, lw=1.2, ls=":", zorder=1)
         if label_targets:
-            ax.annotate(label, xy=(0, value), xycoords=("axes fraction", "data"), xytext=(3, 3),
-                        textcoords="offset points", ha="left", fontsize=7.5, color=NHS_BLACK,
-                        bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
+            ax.annotate(
+                label,
+                xy=(0, value),
+                xycoords=("axes fraction", "data"),
+                xytext=(3, 3),
+                textcoords="offset points",
+                ha="left",
+                fontsize=7.5,
+                color=NHS_BLACK,
+                bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8),
+            )
     if title:
         ax.set_title(title)
     if ylabel:
@@ -424,15 +570,33 @@ def plot_spc(result, ax=None, *, title: str = "", ylabel: str = "", percent: boo
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     if legend or (legend is None and new):
         kinds = [k for k in ("common", "improvement", "concern", "neutral") if (kind == k).any()]
-        ax.legend(handles=spc_legend_handles(kinds, target=bool(targets)), loc="upper center",
-                  bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
+        ax.legend(
+            handles=spc_legend_handles(kinds, target=bool(targets)),
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12),
+            ncol=3,
+            fontsize=8,
+        )
     return SPCChart(fig, ax, data, result.variation_text, result.assurance_text, result.notes)
 
 
-
-def level_gap_scatter(df: pd.DataFrame, *, level: str, gap: str, significant: str, unit_column: str,
-                      highlight: str, label: str, england_level: float, england_gap: float,
-                      xlabel: str, ylabel: str, title: str = "", unit: str = "", gap_unit: str | None = None):
+def level_gap_scatter(
+    df: pd.DataFrame,
+    *,
+    level: str,
+    gap: str,
+    significant: str,
+    unit_column: str,
+    highlight: str,
+    label: str,
+    england_level: float,
+    england_gap: float,
+    xlabel: str,
+    ylabel: str,
+    title: str = "",
+    unit: str = "",
+    gap_unit: str | None = None,
+):
     """Every ICB's level of an indicator (x) against its gap between the most and least deprived
     (y), the NHS England North East and Yorkshire "level against gap" view.
 
@@ -449,45 +613,120 @@ def level_gap_scatter(df: pd.DataFrame, *, level: str, gap: str, significant: st
     me = df[unit_column] == highlight
     rest = df[~me]
     sig = rest[significant].astype(bool)
-    ax.scatter(rest.loc[sig, level], rest.loc[sig, gap], s=34, color=CONTEXT, edgecolors=NHS_DARK_GREY,
-               linewidths=0.6, zorder=2)
-    ax.scatter(rest.loc[~sig, level], rest.loc[~sig, gap], s=34, facecolors="white", edgecolors=NHS_DARK_GREY,
-               linewidths=0.9, zorder=2)
+    ax.scatter(
+        rest.loc[sig, level],
+        rest.loc[sig, gap],
+        s=34,
+        color=CONTEXT,
+        edgecolors=NHS_DARK_GREY,
+        linewidths=0.6,
+        zorder=2,
+    )
+    ax.scatter(
+        rest.loc[~sig, level],
+        rest.loc[~sig, gap],
+        s=34,
+        facecolors="white",
+        edgecolors=NHS_DARK_GREY,
+        linewidths=0.9,
+        zorder=2,
+    )
     ax.axvline(england_level, color=NHS_BLACK, linestyle="--", linewidth=1, zorder=1)
     ax.axhline(england_gap, color=NHS_BLACK, linestyle="--", linewidth=1, zorder=1)
     ax.axhline(0, color=NHS_MID_GREY, linewidth=0.8, zorder=1)
     if me.any():
         row = df[me].iloc[0]
         filled = bool(row[significant])
-        ax.scatter([row[level]], [row[gap]], s=140, marker="D", zorder=4, linewidths=1.6, edgecolors=HIGHLIGHT,
-                   facecolors=HIGHLIGHT if filled else "white")
+        ax.scatter(
+            [row[level]],
+            [row[gap]],
+            s=140,
+            marker="D",
+            zorder=4,
+            linewidths=1.6,
+            edgecolors=HIGHLIGHT,
+            facecolors=HIGHLIGHT if filled else "white",
+        )
         x_mid = float(np.nanmean(ax.get_xlim()))
-        ax.annotate(label, (row[level], row[gap]), xytext=(10 if row[level] <= x_mid else -10, 10),
-                    textcoords="offset points", ha="left" if row[level] <= x_mid else "right", fontsize=9.5,
-                    fontweight="bold", color=HIGHLIGHT,
-                    path_effects=[matplotlib.patheffects.withStroke(linewidth=3, foreground="white")], zorder=5)
-    ax.annotate("England", (england_level, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
-                textcoords="offset points", va="top", fontsize=8.5, color=NHS_BLACK)
-    ax.annotate("England", (1.0, england_gap), xycoords=("axes fraction", "data"), xytext=(-2, 3),
-                textcoords="offset points", ha="right", va="bottom", fontsize=8.5, color=NHS_BLACK)
+        ax.annotate(
+            label,
+            (row[level], row[gap]),
+            xytext=(10 if row[level] <= x_mid else -10, 10),
+            textcoords="offset points",
+            ha="left" if row[level] <= x_mid else "right",
+            fontsize=9.5,
+            fontweight="bold",
+            color=HIGHLIGHT,
+            path_effects=[matplotlib.patheffects.withStroke(linewidth=3, foreground="white")],
+            zorder=5,
+        )
+    ax.annotate(
+        "England",
+        (england_level, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, -2),
+        textcoords="offset points",
+        va="top",
+        fontsize=8.5,
+        color=NHS_BLACK,
+    )
+    ax.annotate(
+        "England",
+        (1.0, england_gap),
+        xycoords=("axes fraction", "data"),
+        xytext=(-2, 3),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=8.5,
+        color=NHS_BLACK,
+    )
     ax.xaxis.set_major_formatter(TickFormatter(unit))
     ax.yaxis.set_major_formatter(TickFormatter(unit if gap_unit is None else gap_unit))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     handles = []
     if me.any():
-        handles.append(Line2D([], [], linestyle="none", marker="D", markersize=8, markeredgecolor=HIGHLIGHT,
-                              markerfacecolor=HIGHLIGHT if filled else "white",
-                              label=f"{label}: gap {'' if filled else 'not '}statistically significant"))
-    handles += [Line2D([], [], linestyle="none", marker="o", markersize=7, color=CONTEXT, markeredgecolor=NHS_DARK_GREY,
-                      label="Other ICBs: gap statistically significant (filled)"),
-               Line2D([], [], linestyle="none", marker="o", markersize=7, markerfacecolor="white",
-                      markeredgecolor=NHS_DARK_GREY, label="Other ICBs: gap not statistically significant (hollow)"),
-               Line2D([], [], linestyle="--", color=NHS_BLACK, label="England")]
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="D",
+                markersize=8,
+                markeredgecolor=HIGHLIGHT,
+                markerfacecolor=HIGHLIGHT if filled else "white",
+                label=f"{label}: gap {'' if filled else 'not '}statistically significant",
+            )
+        )
+    handles += [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=7,
+            color=CONTEXT,
+            markeredgecolor=NHS_DARK_GREY,
+            label="Other ICBs: gap statistically significant (filled)",
+        ),
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=7,
+            markerfacecolor="white",
+            markeredgecolor=NHS_DARK_GREY,
+            label="Other ICBs: gap not statistically significant (hollow)",
+        ),
+        Line2D([], [], linestyle="--", color=NHS_BLACK, label="England"),
+    ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.14), ncols=2, fontsize=8.5)
     if title:
         ax.set_title(title)
     return fig
+
 
 __all__ = [
     "CONTEXT",

@@ -9,6 +9,7 @@ Pages are MyST Markdown. Where a page needs markup Markdown cannot express (the 
 tables carry the raw value of each figure in ``data-*`` attributes, which the tests compare
 with ``headline.json``), it is written as an HTML block with every data-derived string escaped.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,8 +44,20 @@ def _md_table_cell(text) -> str:
 
 # ----------------------------------------------------------------------------- numbers
 
-_COUNT_UNITS = {"people", "persons", "residents", "count", "lsoas", "pathways", "practices", "patients",
-                "deaths", "referrals", "attendances", "admissions"}
+_COUNT_UNITS = {
+    "people",
+    "persons",
+    "residents",
+    "count",
+    "lsoas",
+    "pathways",
+    "practices",
+    "patients",
+    "deaths",
+    "referrals",
+    "attendances",
+    "admissions",
+}
 
 
 def _fmt_value(h: dict) -> str:
@@ -126,8 +139,10 @@ def dataset_form(ds: str) -> str:
     if origins == {"official"}:
         return "As published (the publisher's own files, unchanged)"
     if "converted" in origins:
-        return ("Converted: at least one file is a third-party conversion of the publisher's release, not the "
-                "publisher's own file")
+        return (
+            "Converted: at least one file is a third-party conversion of the publisher's release, not the "
+            "publisher's own file"
+        )
     return "; ".join(_ORIGIN_WORDS.get(o, o) for o in sorted(origins)).capitalize()
 
 
@@ -150,8 +165,7 @@ def used_datasets(inputs: dict[str, list[str]]) -> list[str]:
 # ----------------------------------------------------------------------------- pages
 
 
-def render_pages(book, params, headlines: dict, commit: str,
-                 inputs: dict[str, list[str]]) -> dict[str, str]:
+def render_pages(book, params, headlines: dict, commit: str, inputs: dict[str, list[str]]) -> dict[str, str]:
     """Every generated page of one ICB's book, as {page name: MyST Markdown}.
 
     ``inputs`` maps each chapter id to the datasets it read in the run being published (the
@@ -178,12 +192,14 @@ def citation_metadata(path: Path | None = None) -> dict:
 def _cff_name(person: dict) -> str:
     if person.get("name"):
         return str(person["name"])
-    return " ".join(str(person[k]) for k in ("given-names", "name-particle", "family-names", "name-suffix")
-                    if person.get(k))
+    return " ".join(
+        str(person[k]) for k in ("given-names", "name-particle", "family-names", "name-suffix") if person.get(k)
+    )
 
 
-def suggested_citation(icb_name: str, imd_version: int | str, built: dt.date, commit: str,
-                       cff: dict | None = None) -> str:
+def suggested_citation(
+    icb_name: str, imd_version: int | str, built: dt.date, commit: str, cff: dict | None = None
+) -> str:
     """How to cite one ICB's book, in Markdown: authors (year), the book's title with the ICB,
     the edition, the build date and commit, the project (title and version from ``CITATION.cff``)
     and its address only where ``CITATION.cff`` gives one (``repository-code`` or ``url``)."""
@@ -193,9 +209,11 @@ def suggested_citation(icb_name: str, imd_version: int | str, built: dt.date, co
     url = cff.get("repository-code") or cff.get("url")
     # As HTML: a Markdown autolink escapes the "&" of a query string twice.
     where = f' Available from <a href="{_h(url)}">{_h(url)}</a>.' if url else ""
-    return (f"{_md_escape(authors)} ({built.year}). *Health inequalities evidence book: {_md_escape(icb_name)}* "
-            f"(IMD {_md_escape(imd_version)} edition). Built {_pretty_date(built)} from commit "
-            f"{_md_escape(commit)} of {_md_escape(project)}.{where}")
+    return (
+        f"{_md_escape(authors)} ({built.year}). *Health inequalities evidence book: {_md_escape(icb_name)}* "
+        f"(IMD {_md_escape(imd_version)} edition). Built {_pretty_date(built)} from commit "
+        f"{_md_escape(commit)} of {_md_escape(project)}.{where}"
+    )
 
 
 def render_intro(book, params, headlines: dict, commit: str, inputs: dict[str, list[str]]) -> str:
@@ -211,17 +229,25 @@ def render_intro(book, params, headlines: dict, commit: str, inputs: dict[str, l
         rows = ["| Data | Publisher | Edition used (period covered) |", "|---|---|---|"]
         for ds in used:
             meta = manifest[ds]
-            rows.append(f"| {_ref(meta.get('title', ds), ds)} | "
-                        f"{_md_table_cell(meta.get('publisher', ''))} | {_md_table_cell(edition_used(ds))} |")
+            rows.append(
+                f"| {_ref(meta.get('title', ds), ds)} | "
+                f"{_md_table_cell(meta.get('publisher', ''))} | {_md_table_cell(edition_used(ds))} |"
+            )
         as_of = sources.as_of()
-        as_of_text = (f" This book was rebuilt **as of {as_of.day} {as_of:%B %Y}**: it uses the editions that had "
-                      "been added by then." if as_of else "")
-        vintages = ("The chapters of this edition read these published datasets. Figures are only as "
-                    f"current as these files; each is pinned by checksum.{as_of_text}\n\n"
-                    ":::{table} Published datasets read by this edition, with the edition and period each covers.\n"
-                    ":name: data-vintages\n" + "\n".join(rows) + "\n:::")
+        as_of_text = (
+            f" This book was rebuilt **as of {as_of.day} {as_of:%B %Y}**: it uses the editions that had "
+            "been added by then."
+            if as_of
+            else ""
+        )
+        vintages = (
+            "The chapters of this edition read these published datasets. Figures are only as "
+            f"current as these files; each is pinned by checksum.{as_of_text}\n\n"
+            ":::{table} Published datasets read by this edition, with the edition and period each covers.\n"
+            ":name: data-vintages\n" + "\n".join(rows) + "\n:::"
+        )
     else:
-        vintages = ("The datasets and their periods are listed on the [data sources](data_sources.md) page.")
+        vintages = "The datasets and their periods are listed on the [data sources](data_sources.md) page."
     return f"""# {_md_escape(icb.short_name)}: health inequalities evidence book
 
 :::{{tip}}
@@ -327,14 +353,22 @@ def summary_rows(book, headlines: dict, reference_date: dt.date | None = None) -
                 ev = str(extra["evidence"])
                 kinds = {o.get("name"): o.get("kind") for o in doc.get("outputs", [])}
                 anchor = f"{kinds.get(ev, 'figure')}-{ev}" if not ev.startswith(("figure-", "table-")) else ev
-            row = {"chapter": c.id, "chapter_title": c.title, "key": key, "label": h.get("label", key),
-                   "value": h["value"], "text": _fmt_value(h), "period": h.get("period") or "",
-                   "source": h.get("source") or "", "anchor": re.sub(r"[^A-Za-z0-9_\-]", "", str(anchor)),
-                   **{f: extra.get(f) for f in SUMMARY_FIELDS}}
-            row["england_text"] = (_fmt_value({**h, "value": extra["england"]})
-                                   if extra.get("england") is not None else None)
-            row["change_text"] = (_signed_change(h, extra["previous"]) if extra.get("previous") is not None
-                                  else None)
+            row = {
+                "chapter": c.id,
+                "chapter_title": c.title,
+                "key": key,
+                "label": h.get("label", key),
+                "value": h["value"],
+                "text": _fmt_value(h),
+                "period": h.get("period") or "",
+                "source": h.get("source") or "",
+                "anchor": re.sub(r"[^A-Za-z0-9_\-]", "", str(anchor)),
+                **{f: extra.get(f) for f in SUMMARY_FIELDS},
+            }
+            row["england_text"] = (
+                _fmt_value({**h, "value": extra["england"]}) if extra.get("england") is not None else None
+            )
+            row["change_text"] = _signed_change(h, extra["previous"]) if extra.get("previous") is not None else None
             row["currency"] = None
             if extra.get("period_end") and extra.get("frequency") and reference_date is not None:
                 row["currency"] = _currency(c.id, key, extra, reference_date, currency)
@@ -346,8 +380,11 @@ def _currency(chapter: str, key: str, extra: dict, reference_date: dt.date, curr
     # The reference date is the first day of the build's month; data ending later in that month
     # are 0 months old, not "after the reference date".
     end = dt.date.fromisoformat(str(extra["period_end"])[:10])
-    ref = max(reference_date, end) if (end.year, end.month) == (reference_date.year, reference_date.month) \
+    ref = (
+        max(reference_date, end)
+        if (end.year, end.month) == (reference_date.year, reference_date.month)
         else reference_date
+    )
     try:
         # A chapter that judges a dataset by a longer cycle than its frequency allows (a biennial
         # survey) records that as max_age_months: the page must judge it as the chapter does.
@@ -362,21 +399,30 @@ def _summary_row_html(c, r: dict) -> str:
     when = _h(r["period"]) if r["period"] else ""
     cur = r.get("currency")
     if cur is not None and cur.out_of_date:
-        when += (f'<br><strong class="summary-stale">Out of date</strong>'
-                 f'<span class="summary-stale-why"> (data end {cur.period_end:%B %Y})</span>')
+        when += (
+            f'<br><strong class="summary-stale">Out of date</strong>'
+            f'<span class="summary-stale-why"> (data end {cur.period_end:%B %Y})</span>'
+        )
     when = when or _BLANK
-    change = _h(r["change_text"]) + (f'<span class="summary-since"> since {_h(r["previous_period"])}</span>'
-                                     if r.get("previous_period") else "") if r.get("change_text") else _BLANK
+    change = (
+        _h(r["change_text"])
+        + (f'<span class="summary-since"> since {_h(r["previous_period"])}</span>' if r.get("previous_period") else "")
+        if r.get("change_text")
+        else _BLANK
+    )
     stale = " summary-row-stale" if cur is not None and cur.out_of_date else ""
-    return (f'<tr class="summary-row{stale}" data-chapter="{_h(c.id)}" data-key="{_h(r["key"])}" '
-            f'data-value="{_h(repr(float(r["value"])))}"'
-            + (f' data-out-of-date="{"true" if cur.out_of_date else "false"}"' if cur is not None else "") + ">"
-            f'<th scope="row"><a href="{_h(href)}">{_h(r["label"])}</a>{place}</th>'
-            f'<td class="summary-value">{_h(r["text"])}</td>'
-            f'<td class="summary-england">{_h(r["england_text"]) if r.get("england_text") else _BLANK}</td>'
-            f'<td class="summary-target">{_h(r["target_text"]) if r.get("target_text") else _BLANK}</td>'
-            f'<td class="summary-change">{change}</td>'
-            f'<td class="summary-period">{when}</td></tr>')
+    return (
+        f'<tr class="summary-row{stale}" data-chapter="{_h(c.id)}" data-key="{_h(r["key"])}" '
+        f'data-value="{_h(repr(float(r["value"])))}"'
+        + (f' data-out-of-date="{"true" if cur.out_of_date else "false"}"' if cur is not None else "")
+        + ">"
+        f'<th scope="row"><a href="{_h(href)}">{_h(r["label"])}</a>{place}</th>'
+        f'<td class="summary-value">{_h(r["text"])}</td>'
+        f'<td class="summary-england">{_h(r["england_text"]) if r.get("england_text") else _BLANK}</td>'
+        f'<td class="summary-target">{_h(r["target_text"]) if r.get("target_text") else _BLANK}</td>'
+        f'<td class="summary-change">{change}</td>'
+        f'<td class="summary-period">{when}</td></tr>'
+    )
 
 
 def render_summary(book, params, headlines: dict, reference_date: dt.date | None = None) -> str:
@@ -392,13 +438,18 @@ def render_summary(book, params, headlines: dict, reference_date: dt.date | None
     undated = sum(1 for r in rows if r["currency"] is None)
     dates = ["These figures are of **different dates**: read each one with its date in the last column."]
     if stale:
-        dates.append(f"{stale} of the {len(rows)} figures are marked **out of date**: their data end longer "
-                     f"ago than their publication schedule allows at {reference_date:%B %Y} (see the "
-                     "[methods](methods.md) page).")
+        dates.append(
+            f"{stale} of the {len(rows)} figures are marked **out of date**: their data end longer "
+            f"ago than their publication schedule allows at {reference_date:%B %Y} (see the "
+            "[methods](methods.md) page)."
+        )
     if undated:
-        dates.append(f"For {undated} of the {len(rows)} figures the chapter does not yet give the date the "
-                     "data end, so whether they are out of date is not shown.")
-    parts = [f"""# Key findings
+        dates.append(
+            f"For {undated} of the {len(rows)} figures the chapter does not yet give the date the "
+            "data end, so whether they are out of date is not shown."
+        )
+    parts = [
+        f"""# Key findings
 
 The headline figures of each chapter for {_md_escape(icb.short_name)}, with England, the national target
 where there is one, the change since the previous period, and the date of the data. Each figure links to
@@ -408,7 +459,8 @@ that column for the figure.
 :::{{important}}
 {" ".join(dates)}
 :::
-"""]
+"""
+    ]
     if not rows:
         parts.append("No chapter reported headline figures in this build.\n")
     for c in book.chapters:
@@ -429,11 +481,13 @@ that column for the figure.
             '<th scope="col" class="summary-target">Target</th>'
             '<th scope="col" class="summary-change">Change</th>'
             '<th scope="col" class="summary-period">Data period</th>'
-            f'</tr></thead><tbody>{body}</tbody></table></div>\n'
+            f"</tr></thead><tbody>{body}</tbody></table></div>\n"
         )
         # As HTML, with a class: the links are left out of the printed board paper.
-        parts.append(f'<p class="summary-more"><a href="{_h(c.id)}.html">Read the chapter: {_h(c.title)}</a> · '
-                     f'<a href="data/{_h(c.id)}/headline.json">these figures as JSON</a></p>\n')
+        parts.append(
+            f'<p class="summary-more"><a href="{_h(c.id)}.html">Read the chapter: {_h(c.title)}</a> · '
+            f'<a href="data/{_h(c.id)}/headline.json">these figures as JSON</a></p>\n'
+        )
     return "\n".join(parts)
 
 
@@ -490,22 +544,32 @@ def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
         fields.append(("Used in", ", ".join(used_by)))
     # The one place a reader meets the manifest's key: analysts ask for data by it. Marked so that
     # the reader-text check (tests/test_reader_text.py) knows it is meant.
-    fields.append(("For analysts", f'<span class="for-analysts">the dataset is {_h(ds)} in the project\'s list '
-                                   "of data sources</span>"))
+    fields.append(
+        (
+            "For analysts",
+            f'<span class="for-analysts">the dataset is {_h(ds)} in the project\'s list of data sources</span>',
+        )
+    )
     for k, v in fields:
         out.append(f"- **{k}:** {v}")
     out.append("")
     files = [(e, spec) for e in sources.editions(ds) for spec in e.files]
-    out.append(f"::::{{dropdown}} Editions, files, checksums and download links ({len(files)} "
-               f"file{'s' if len(files) != 1 else ''})")
-    out.append(f":::{{table}} Files of {_md_escape(meta.get('title', ds))} used by this edition, with the period "
-               "each covers and their SHA-256 checksums.")
+    out.append(
+        f"::::{{dropdown}} Editions, files, checksums and download links ({len(files)} "
+        f"file{'s' if len(files) != 1 else ''})"
+    )
+    out.append(
+        f":::{{table}} Files of {_md_escape(meta.get('title', ds))} used by this edition, with the period "
+        "each covers and their SHA-256 checksums."
+    )
     out.append("| Period | File | Size | SHA-256 checksum | Exact bytes |")
     out.append("|---|---|---:|---|---|")
     for e, spec in files:
         link = f"[download]({spec.url})" if spec.url else "from the official page"
-        out.append(f"| {_md_table_cell(e.period.label or '-')} | {_md_table_cell(spec.filename)} | "
-                   f"{_fmt_bytes(spec.bytes)} | <code class=\"checksum\">{_h(spec.sha256)}</code> | {link} |")
+        out.append(
+            f"| {_md_table_cell(e.period.label or '-')} | {_md_table_cell(spec.filename)} | "
+            f'{_fmt_bytes(spec.bytes)} | <code class="checksum">{_h(spec.sha256)}</code> | {link} |'
+        )
     out.append(":::")
     out.append("::::")
     out.append("")
@@ -521,23 +585,28 @@ def render_sources(book=None, inputs: dict[str, list[str]] | None = None) -> str
         for ds in dss:
             users.setdefault(ds, []).append(f"[{_md_escape(titles.get(cid, cid))}]({cid}.ipynb)")
     used = used_datasets(inputs)
-    out = ["# Data sources", "",
-           "Every dataset the book's code can read, generated from the project's list of data sources. "
-           "Each file is pinned by its SHA-256 checksum: the build refuses a file "
-           "whose bytes differ. Where a public address for the exact bytes exists it is given; "
-           "otherwise the file comes from the publisher's official page. Contains public sector "
-           "information licensed under the Open Government Licence v3.0 unless a dataset says otherwise.",
-           ""]
+    out = [
+        "# Data sources",
+        "",
+        "Every dataset the book's code can read, generated from the project's list of data sources. "
+        "Each file is pinned by its SHA-256 checksum: the build refuses a file "
+        "whose bytes differ. Where a public address for the exact bytes exists it is given; "
+        "otherwise the file comes from the publisher's official page. Contains public sector "
+        "information licensed under the Open Government Licence v3.0 unless a dataset says otherwise.",
+        "",
+    ]
     if used:
-        out += ["## Used in this edition", "",
-                f"The chapters of this edition read these {len(used)} datasets.", ""]
+        out += ["## Used in this edition", "", f"The chapters of this edition read these {len(used)} datasets.", ""]
         for ds in used:
             out += _dataset_section(ds, manifest[ds], users.get(ds, []))
     rest = [ds for ds in manifest if ds not in used]
     if rest:
-        out += ["## Other datasets the code can read" if used else "## Datasets", "",
-                "Listed for completeness: the code can read these, but no chapter of this edition did."
-                if used else "", ""]
+        out += [
+            "## Other datasets the code can read" if used else "## Datasets",
+            "",
+            "Listed for completeness: the code can read these, but no chapter of this edition did." if used else "",
+            "",
+        ]
         for ds in rest:
             out += _dataset_section(ds, manifest[ds], [])
     return "\n".join(out)
@@ -579,8 +648,7 @@ def statistical_methods() -> list[dict]:
     from . import stats
 
     public = [n for n in getattr(stats, "__all__", dir(stats)) if not n.startswith("_")]
-    funcs = {n: getattr(stats, n) for n in public
-             if inspect.isfunction(getattr(stats, n, None))}
+    funcs = {n: getattr(stats, n) for n in public if inspect.isfunction(getattr(stats, n, None))}
     first_lines = {n: (inspect.getdoc(f) or "").strip().split("\n\n")[0] for n, f in funcs.items()}
     bullets = _module_method_bullets(inspect.getdoc(stats) or "")
     entries = [{"title": t[:1].upper() + t[1:], "text": text, "functions": []} for t, text in bullets]
@@ -592,8 +660,12 @@ def statistical_methods() -> list[dict]:
         for e, (topic, text) in zip(entries, bullets):
             tlow = text.lower()
             lead = " ".join(re.findall(r"[a-z']+", low)[:2])
-            if (n in re.findall(r"[a-z_]+", tlow) or (tokens & set(re.findall(r"phe?_[a-z_]+", tlow)))
-                    or topic.lower().rstrip("s") in low or (lead and lead in tlow)):
+            if (
+                n in re.findall(r"[a-z_]+", tlow)
+                or (tokens & set(re.findall(r"phe?_[a-z_]+", tlow)))
+                or topic.lower().rstrip("s") in low
+                or (lead and lead in tlow)
+            ):
                 best = e
                 break
         if best is not None:
@@ -601,8 +673,13 @@ def statistical_methods() -> list[dict]:
             placed.add(n)
     for n, line in first_lines.items():
         if n not in placed:
-            entries.append({"title": _rst_to_md(line.split(". ")[0]).rstrip("."), "text": _rst_to_md(line),
-                            "functions": [(n, _rst_to_md(line))]})
+            entries.append(
+                {
+                    "title": _rst_to_md(line.split(". ")[0]).rstrip("."),
+                    "text": _rst_to_md(line),
+                    "functions": [(n, _rst_to_md(line))],
+                }
+            )
     return entries
 
 
@@ -650,9 +727,13 @@ def render_validation(book) -> str:
     sections = validation_sections(book)
     if not sections:
         return ""
-    parts = ["## Checks against published figures", "",
-             "Each chapter checks its own numbers against figures published by OHID and NHS England "
-             "where they exist; these are the checks and their results in this build.", ""]
+    parts = [
+        "## Checks against published figures",
+        "",
+        "Each chapter checks its own numbers against figures published by OHID and NHS England "
+        "where they exist; these are the checks and their results in this build.",
+        "",
+    ]
     for title, text in sections:
         parts += [f"### {_md_escape(title)}", "", text, ""]
     return "\n".join(parts)
@@ -665,11 +746,14 @@ def fill_periods(text: str, where: str = "page") -> str:
     """Replace each ``{{period:DATASET}}`` in a hand-written page with the period of the dataset's
     latest edition as the manifest records it (a lookup's month, say), so that no page types a
     period; an unknown dataset is an error naming the page and the placeholder."""
+
     def period(m: re.Match) -> str:
         ds = m.group(1).strip()
         if ds not in sources.manifest():
-            raise sources.DataSourceError(f"{where}: placeholder {m.group(0)!r} names no dataset of the manifest "
-                                          f"({sources.manifest_path()}); write {{{{period:<dataset>}}}}.")
+            raise sources.DataSourceError(
+                f"{where}: placeholder {m.group(0)!r} names no dataset of the manifest "
+                f"({sources.manifest_path()}); write {{{{period:<dataset>}}}}."
+            )
         return _md_escape(sources.latest(ds).period.label)
 
     return _PERIOD_PLACEHOLDER.sub(period, text)
@@ -683,16 +767,21 @@ def render_methods(params, inputs: dict[str, list[str]] | None = None, book=None
     for ds in used_datasets(inputs or {}) or []:
         meta = manifest[ds]
         if meta.get("caveat"):
-            caveats.append(f"- **{_md_escape(meta.get('title', ds))}** ({_md_escape(edition_used(ds))}): "
-                           f"{_md_escape(meta['caveat'])}.")
-    caveat_text = ("\n".join(caveats) if caveats else
-                   "See each dataset's caveat on the [data sources](data_sources.md) page.")
+            caveats.append(
+                f"- **{_md_escape(meta.get('title', ds))}** ({_md_escape(edition_used(ds))}): "
+                f"{_md_escape(meta['caveat'])}."
+            )
+    caveat_text = (
+        "\n".join(caveats) if caveats else "See each dataset's caveat on the [data sources](data_sources.md) page."
+    )
     text = fill_periods(text, str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path))
-    return (text.replace("{{imd_version}}", str(params.imd_version))
-                .replace("{{conventions}}", conventions_markdown())
-                .replace("{{statistical_methods}}", render_statistical_methods())
-                .replace("{{validation}}", render_validation(book))
-                .replace("{{dataset_caveats}}", caveat_text))
+    return (
+        text.replace("{{imd_version}}", str(params.imd_version))
+        .replace("{{conventions}}", conventions_markdown())
+        .replace("{{statistical_methods}}", render_statistical_methods())
+        .replace("{{validation}}", render_validation(book))
+        .replace("{{dataset_caveats}}", caveat_text)
+    )
 
 
 # ----------------------------------------------------------------------------- glossary
@@ -710,16 +799,22 @@ def _glossary_entries() -> dict[str, dict]:
         if isinstance(entry, str):
             entry = {"definition": entry}
         if not isinstance(entry, dict) or not str(entry.get("definition") or "").strip():
-            raise GlossaryError(f"{path}: term {term!r} needs a definition (a string, or a mapping with "
-                                "'definition' and optional 'also')")
+            raise GlossaryError(
+                f"{path}: term {term!r} needs a definition (a string, or a mapping with "
+                "'definition' and optional 'also')"
+            )
         also = entry.get("also") or []
         if not isinstance(also, list) or not all(isinstance(a, str) and a.strip() for a in also):
             raise GlossaryError(f"{path}: term {term!r}: 'also' must be a list of other forms of the term")
         for flag in ("exact", "link"):
             if flag in entry and not isinstance(entry[flag], bool):
                 raise GlossaryError(f"{path}: term {term!r}: '{flag}' must be true or false")
-        out[str(term)] = {"definition": " ".join(str(entry["definition"]).split()), "also": [a.strip() for a in also],
-                          "exact": entry.get("exact", False), "link": entry.get("link", True)}
+        out[str(term)] = {
+            "definition": " ".join(str(entry["definition"]).split()),
+            "also": [a.strip() for a in also],
+            "exact": entry.get("exact", False),
+            "link": entry.get("link", True),
+        }
     return out
 
 
@@ -740,15 +835,23 @@ def glossary_link_config() -> dict:
     and each linked term with the forms that link to it (``exact``: matched exactly as written;
     entries with ``link: false`` are defined but never linked)."""
     entries = _glossary_entries()
-    return {"page": "glossary", "terms": {term: {"forms": [term, *e["also"]], "exact": e["exact"]}
-                                          for term, e in entries.items() if e["link"]}}
+    return {
+        "page": "glossary",
+        "terms": {term: {"forms": [term, *e["also"]], "exact": e["exact"]} for term, e in entries.items() if e["link"]},
+    }
 
 
 def render_glossary() -> str:
     terms = glossary_terms()
-    out = ["# Glossary", "",
-           "Plain-English meanings of the terms and abbreviations used in this book.", "",
-           "```{glossary}", ":sorted:", ""]
+    out = [
+        "# Glossary",
+        "",
+        "Plain-English meanings of the terms and abbreviations used in this book.",
+        "",
+        "```{glossary}",
+        ":sorted:",
+        "",
+    ]
     for term, definition in terms.items():
         out.append(term)
         out.append(f"  {definition}")
@@ -764,7 +867,6 @@ def toc(book, front: dict) -> dict:
         "parts": [
             {"caption": "Overview", "chapters": [{"file": "summary"}]},
             {"caption": "Chapters", "chapters": [{"file": c.id} for c in book.chapters]},
-            {"caption": "Reference", "chapters": [{"file": "methods"}, {"file": "data_sources"},
-                                                  {"file": "glossary"}]},
+            {"caption": "Reference", "chapters": [{"file": "methods"}, {"file": "data_sources"}, {"file": "glossary"}]},
         ],
     }

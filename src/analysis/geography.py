@@ -7,6 +7,7 @@ ODS codes unchanged). From April 2026 the RTT and cancer files carry six merged 
 :func:`analysis.load.waiting.merged_icbs_2026`. The lookup files themselves are read by
 :mod:`analysis.load.geography`.
 """
+
 from __future__ import annotations
 
 import re
@@ -108,13 +109,12 @@ def icb_local_authorities(icb: ICB | str, vintage: int = 2021) -> pd.DataFrame:
     df = lsoa_lookup(vintage)
     la_total = df.groupby("lad_code").size()
     sub = df[df["icb_ods_code"] == icb.ods_code]
-    out = (sub.groupby(["lad_code", "lad_name", "utla_code", "utla_name"]).size()
-           .rename("n_lsoas").reset_index())
+    out = sub.groupby(["lad_code", "lad_name", "utla_code", "utla_name"]).size().rename("n_lsoas").reset_index()
     out["share_of_la"] = out["n_lsoas"] / out["lad_code"].map(la_total)
     return out.sort_values(["utla_name", "lad_name"]).reset_index(drop=True)
+
+
 def place_name(name: str) -> str:
     """A local authority name for a sentence: ONS's "Herefordshire, County of" reads "Herefordshire"
     ("Bristol, City of" -> "Bristol"); other names are unchanged."""
     return re.sub(r", (County|City) of$", "", str(name))
-
-

@@ -9,6 +9,7 @@ tests all read it from here, so a label or range is changed in one place.
 The file ships with the package: it is part of the code fingerprint that keys the chapter cache,
 so editing a label re-runs the chapter that writes it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,19 @@ from pathlib import Path
 import yaml
 
 REGISTRY_DIR = Path(__file__).resolve().parent / "registry" / "headlines"
-UNITS = ("count", "%", "percentage points", "years", "per 1,000", "per 100,000", "minutes", "ratio", "score",
-         "rank", "number")
+UNITS = (
+    "count",
+    "%",
+    "percentage points",
+    "years",
+    "per 1,000",
+    "per 100,000",
+    "minutes",
+    "ratio",
+    "score",
+    "rank",
+    "number",
+)
 
 
 class RegistryError(ValueError):
@@ -65,18 +77,33 @@ def registry(chapter: str) -> dict[str, HeadlineSpec]:
         if e["unit"] not in UNITS:
             raise _fail(path, key, f"unit {e['unit']!r} is not one of {', '.join(UNITS)}")
         rng = e["range"]
-        if not (isinstance(rng, list) and len(rng) == 2 and all(isinstance(x, (int, float)) for x in rng)
-                and rng[0] < rng[1]):
+        if not (
+            isinstance(rng, list)
+            and len(rng) == 2
+            and all(isinstance(x, (int, float)) for x in rng)
+            and rng[0] < rng[1]
+        ):
             raise _fail(path, key, f"range must be [low, high] with low < high, got {rng!r}")
         hib = e.get("higher_is_better")
         if hib not in (True, False, None):
             raise _fail(path, key, "higher_is_better must be true, false or null (neither)")
         if not str(e["evidence"]).startswith(("figure-", "table-", "section-")):
-            raise _fail(path, key, "evidence must be an anchor on the page: figure-<name>, table-<name> or "
-                                   "section-<name>")
-        out[key] = HeadlineSpec(chapter, key, str(e["label"]), str(e["unit"]), float(rng[0]), float(rng[1]),
-                                str(e["evidence"]), hib, e.get("compare"), str(e.get("compare_note", "")),
-                                int(e.get("dp", 1)))
+            raise _fail(
+                path, key, "evidence must be an anchor on the page: figure-<name>, table-<name> or section-<name>"
+            )
+        out[key] = HeadlineSpec(
+            chapter,
+            key,
+            str(e["label"]),
+            str(e["unit"]),
+            float(rng[0]),
+            float(rng[1]),
+            str(e["evidence"]),
+            hib,
+            e.get("compare"),
+            str(e.get("compare_note", "")),
+            int(e.get("dp", 1)),
+        )
     return out
 
 

@@ -4,6 +4,7 @@ Writes are atomic (a temporary file renamed over the old one, under a lock), so 
 never half-written, and stable: datasets in their order, one edition per block, a blank line
 between datasets. A new edition appended by ``data add`` is therefore one added block in a diff.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,9 @@ def read(path: Path | None = None) -> dict:
 
 
 def dumps(datasets: dict) -> str:
-    body = yaml.safe_dump({"datasets": datasets}, sort_keys=False, allow_unicode=True, width=100,
-                          default_flow_style=False)
+    body = yaml.safe_dump(
+        {"datasets": datasets}, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
     # A blank line before each dataset: easier to read, and a diff shows one dataset's change alone.
     body = re.sub(r"\n(  [A-Za-z0-9_]+:\n)", r"\n\n\1", body)
     return HEADER + "\n" + body
@@ -75,8 +77,11 @@ def edition_id(period: sources.Period, frequency: str, taken: list[str]) -> str:
     elif frequency == "weekly":
         base = end.isoformat()
     elif frequency == "annual":
-        base = f"{end.year}" if period.start is None or period.start.year == end.year else \
-            f"{period.start.year}-{end.year % 100:02d}"
+        base = (
+            f"{end.year}"
+            if period.start is None or period.start.year == end.year
+            else f"{period.start.year}-{end.year % 100:02d}"
+        )
     else:
         base = f"{end:%Y-%m}"
     out, n = base, 1
@@ -100,7 +105,7 @@ def file_entry(datasets: dict, dataset: str, filename: str) -> dict:
 def iter_files(datasets: dict, dataset: str):
     """(edition id, file name, entry) for every file of ``dataset``."""
     meta = datasets[dataset]
-    for block in ([meta] if "files" in meta else meta.get("editions") or []):
+    for block in [meta] if "files" in meta else meta.get("editions") or []:
         for name, entry in (block.get("files") or {}).items():
             yield str(block.get("id", "")), name, entry
 

@@ -17,6 +17,7 @@ Public: :class:`Objective`, :class:`InForce`, :class:`MeasureInfo`, :class:`Sour
 :func:`related_objectives`, :func:`planning_year_of`,
 :func:`as_date`, :data:`REGISTRY_FILE`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -207,6 +208,7 @@ class Registry:
 
 # ----------------------------------------------------------------------------- helpers
 
+
 def as_date(when: object, name: str, error: type[Exception] | None = None) -> pd.Timestamp:
     """``when`` as a (timezone-free) Timestamp, or ``error`` (default :class:`ObjectivesError`)
     naming ``name``. Text must be an ISO date: pandas alone reads "March" as March of the
@@ -246,6 +248,7 @@ def planning_year_of(when: object) -> str:
 
 
 # ----------------------------------------------------------------------------- loading
+
 
 class _Entry:
     """Reads one mapping of the file, raising errors that name the file and the entry."""
@@ -305,8 +308,15 @@ def _parse_source(path: Path, key: str, raw: object) -> Source:
     url = e.text("url")
     if not re.match(r"^https?://\S+$", url):
         e.fail(f"field 'url' must be a web address, got {url!r}")
-    return Source(key=key, title=e.text("title"), publisher=e.text("publisher"), date=date, url=url,
-                  date_note=note, checked_against=e.text("checked_against", required=False) or "")
+    return Source(
+        key=key,
+        title=e.text("title"),
+        publisher=e.text("publisher"),
+        date=date,
+        url=url,
+        date_note=note,
+        checked_against=e.text("checked_against", required=False) or "",
+    )
 
 
 def _parse_related(e: _Entry, measure: str | None, measures: dict[str, MeasureInfo]) -> tuple[str | None, str]:
@@ -322,8 +332,9 @@ def _parse_related(e: _Entry, measure: str | None, measures: dict[str, MeasureIn
     return m, r.text("note")
 
 
-def _parse_objective(path: Path, where: str, raw: object, measures: dict[str, MeasureInfo],
-                     sources: dict[str, Source], *, standing: bool) -> Objective:
+def _parse_objective(
+    path: Path, where: str, raw: object, measures: dict[str, MeasureInfo], sources: dict[str, Source], *, standing: bool
+) -> Objective:
     e = _Entry(path, where, raw)
     oid = e.text("id")
     e.where = f"{where} (id {oid!r})"
@@ -349,8 +360,23 @@ def _parse_objective(path: Path, where: str, raw: object, measures: dict[str, Me
         for k in ("unit", "direction", "deadline", "timing"):
             if e.raw.get(k) is not None:
                 e.fail(f"field {k!r} is given but there is no target")
-        return Objective(oid, year, e.text("area"), e.text("objective"), measure, None, None, None, None, None,
-                         reason, sources[src], no, related_measure, related_note)
+        return Objective(
+            oid,
+            year,
+            e.text("area"),
+            e.text("objective"),
+            measure,
+            None,
+            None,
+            None,
+            None,
+            None,
+            reason,
+            sources[src],
+            no,
+            related_measure,
+            related_note,
+        )
     if e.raw.get("no_target_reason"):
         e.fail("'no_target_reason' is given but so is a target")
     unit = e.text("unit")
@@ -386,8 +412,23 @@ def _parse_objective(path: Path, where: str, raw: object, measures: dict[str, Me
             end = _year_bounds(year)[1]
             if pd.Period(deadline, freq="M").end_time.normalize() != end.normalize():
                 e.fail(f"timing 'across_year' needs the deadline at the planning year's end ({end:%Y-%m})")
-    return Objective(oid, year, e.text("area"), e.text("objective"), measure, target, unit, direction, deadline,
-                     timing, "", sources[src], no, related_measure, related_note)
+    return Objective(
+        oid,
+        year,
+        e.text("area"),
+        e.text("objective"),
+        measure,
+        target,
+        unit,
+        direction,
+        deadline,
+        timing,
+        "",
+        sources[src],
+        no,
+        related_measure,
+        related_note,
+    )
 
 
 def _parse(path: Path, text: str) -> Registry:
@@ -407,10 +448,14 @@ def _parse(path: Path, text: str) -> Registry:
         measures[key] = MeasureInfo(key, e.text("label"), e.text("unit"), e.choice("polarity", POLARITIES))
     sources = {key: _parse_source(path, key, raw) for key, raw in data["sources"].items()}
 
-    objs = tuple(_parse_objective(path, f"objectives[{i}]", raw, measures, sources, standing=False)
-                 for i, raw in enumerate(data["objectives"]))
-    stds = tuple(_parse_objective(path, f"standards[{i}]", raw, measures, sources, standing=True)
-                 for i, raw in enumerate(data.get("standards") or []))
+    objs = tuple(
+        _parse_objective(path, f"objectives[{i}]", raw, measures, sources, standing=False)
+        for i, raw in enumerate(data["objectives"])
+    )
+    stds = tuple(
+        _parse_objective(path, f"standards[{i}]", raw, measures, sources, standing=True)
+        for i, raw in enumerate(data.get("standards") or [])
+    )
     seen: dict[str, int] = {}
     for i, o in enumerate(objs + stds):
         if o.id in seen:
@@ -422,8 +467,10 @@ def _parse(path: Path, text: str) -> Registry:
             continue
         key = (o.planning_year, o.measure)
         if key in pairs:
-            raise ObjectivesError(f"{path.name}: objectives {pairs[key]!r} and {o.id!r} both give measure "
-                                  f"{o.measure!r} for {o.planning_year}; keep one objective per measure and year")
+            raise ObjectivesError(
+                f"{path.name}: objectives {pairs[key]!r} and {o.id!r} both give measure "
+                f"{o.measure!r} for {o.planning_year}; keep one objective per measure and year"
+            )
         pairs[key] = o.id
     std_measures = [s.measure for s in stds if s.measure]
     if len(std_measures) != len(set(std_measures)):
@@ -442,8 +489,9 @@ def _parse(path: Path, text: str) -> Registry:
     measured_by = {}
     raw_by = data.get("measured_by") or {}
     if not isinstance(raw_by, dict):
-        raise ObjectivesError(f"{path.name}: 'measured_by' must map objective ids to the publication that "
-                              "measures each")
+        raise ObjectivesError(
+            f"{path.name}: 'measured_by' must map objective ids to the publication that measures each"
+        )
     for oid, text in raw_by.items():
         if oid not in seen:
             raise ObjectivesError(f"{path.name}: measured_by: {oid!r} is not the id of an objective or standard")
@@ -471,10 +519,10 @@ def load_registry(path: Path | str | None = None) -> Registry:
 
 # ----------------------------------------------------------------------------- queries
 
+
 def _check_measure(reg: Registry, measure: str) -> MeasureInfo:
     if measure not in reg.measures:
-        raise ObjectivesError(f"unknown measure {measure!r}; the objectives file declares "
-                              f"{', '.join(reg.measures)}")
+        raise ObjectivesError(f"unknown measure {measure!r}; the objectives file declares {', '.join(reg.measures)}")
     return reg.measures[measure]
 
 
@@ -483,8 +531,9 @@ def measure_info(measure: str, *, path: Path | str | None = None) -> MeasureInfo
     return _check_measure(load_registry(path), measure)
 
 
-def objectives(measure: str | None = None, planning_year: str | None = None, *,
-               path: Path | str | None = None) -> list[Objective]:
+def objectives(
+    measure: str | None = None, planning_year: str | None = None, *, path: Path | str | None = None
+) -> list[Objective]:
     """Objectives of the registry, optionally for one measure and/or one planning year, in
     planning-year order."""
     reg = load_registry(path)
@@ -492,8 +541,11 @@ def objectives(measure: str | None = None, planning_year: str | None = None, *,
         _check_measure(reg, measure)
     if planning_year is not None:
         _year_bounds(planning_year)
-    out = [o for o in reg.objectives
-           if (measure is None or o.measure == measure) and (planning_year is None or o.planning_year == planning_year)]
+    out = [
+        o
+        for o in reg.objectives
+        if (measure is None or o.measure == measure) and (planning_year is None or o.planning_year == planning_year)
+    ]
     return sorted(out, key=lambda o: (o.planning_year, o.no or 0, o.id))
 
 
@@ -511,8 +563,9 @@ def related_objectives(measure: str, *, path: Path | str | None = None) -> list[
     in planning-year order: what a chart of the measure cannot judge, and why."""
     reg = load_registry(path)
     _check_measure(reg, measure)
-    return sorted((o for o in reg.objectives if o.related_measure == measure),
-                  key=lambda o: (o.planning_year, o.no or 0, o.id))
+    return sorted(
+        (o for o in reg.objectives if o.related_measure == measure), key=lambda o: (o.planning_year, o.no or 0, o.id)
+    )
 
 
 def standard(measure: str, *, path: Path | str | None = None) -> Objective | None:
@@ -538,32 +591,65 @@ def objective_in_force(measure: str, period_end: object, *, path: Path | str | N
     hit = [o for o in reg.objectives if o.measure == measure and o.planning_year == year]
     if hit:
         o = hit[0]
-        why = (f"the {year} objective: {o.target_text}" if o.has_target
-               else f"the {year} objective has no numeric target: {o.no_target_reason}")
+        why = (
+            f"the {year} objective: {o.target_text}"
+            if o.has_target
+            else f"the {year} objective has no numeric target: {o.no_target_reason}"
+        )
         return InForce(measure, t, year, o, why)
     label = info.label[:1].lower() + info.label[1:] if not info.label[:3].isupper() else info.label
     if (year, measure) in reg.not_entered:
-        return InForce(measure, t, year, None, f"no {year} objective for {label} is entered: "
-                                               f"{reg.not_entered[(year, measure)]}")
+        return InForce(
+            measure, t, year, None, f"no {year} objective for {label} is entered: {reg.not_entered[(year, measure)]}"
+        )
     years = reg.planning_years
     if year > years[-1]:
         earlier = [o for o in reg.objectives if o.measure == measure and o.planning_year < year]
         latest = max(earlier, key=lambda o: o.planning_year) if earlier else None
-        tail = (f"; the latest recorded is {latest.target_text} ({latest.planning_year})" if latest and latest.has_target
-                else f"; the latest recorded is the {latest.planning_year} objective, with no numeric target"
-                if latest else "")
-        return InForce(measure, t, year, None,
-                       f"no objective for {label} is recorded for {year}: the objectives file covers "
-                       f"{years[0]} to {years[-1]}{tail}")
+        tail = (
+            f"; the latest recorded is {latest.target_text} ({latest.planning_year})"
+            if latest and latest.has_target
+            else f"; the latest recorded is the {latest.planning_year} objective, with no numeric target"
+            if latest
+            else ""
+        )
+        return InForce(
+            measure,
+            t,
+            year,
+            None,
+            f"no objective for {label} is recorded for {year}: the objectives file covers "
+            f"{years[0]} to {years[-1]}{tail}",
+        )
     if year < years[0]:
-        return InForce(measure, t, year, None, f"no objective for {label} is recorded for {year}: the "
-                                               f"objectives file starts in {years[0]}")
+        return InForce(
+            measure,
+            t,
+            year,
+            None,
+            f"no objective for {label} is recorded for {year}: the objectives file starts in {years[0]}",
+        )
     return InForce(measure, t, year, None, f"no national objective for {label} is recorded for {year}")
 
 
 __all__ = [
-    "DIRECTIONS", "InForce", "MeasureInfo", "Objective", "ObjectivesError", "POLARITIES", "REGISTRY_FILE",
-    "Registry", "Source", "TIMINGS", "as_date", "load_registry", "measure_info", "measured_by", "objective_in_force",
+    "DIRECTIONS",
+    "InForce",
+    "MeasureInfo",
+    "Objective",
+    "ObjectivesError",
+    "POLARITIES",
+    "REGISTRY_FILE",
+    "Registry",
+    "Source",
+    "TIMINGS",
+    "as_date",
+    "load_registry",
+    "measure_info",
+    "measured_by",
+    "objective_in_force",
     "objectives",
-    "planning_year_of", "related_objectives", "standard",
+    "planning_year_of",
+    "related_objectives",
+    "standard",
 ]

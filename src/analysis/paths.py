@@ -1,4 +1,5 @@
 """Where the project keeps things. Override the root with ANALYSIS_ROOT (tests do)."""
+
 from __future__ import annotations
 
 import os

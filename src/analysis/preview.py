@@ -13,6 +13,7 @@ shows it a few seconds after the save; a code edit re-runs that chapter.
 Changes are found by polling modification times (standard library only; no file-system event
 API is needed and the same code works on every platform and on network drives).
 """
+
 from __future__ import annotations
 
 import functools
@@ -102,8 +103,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
             html = path.read_text(encoding="utf-8", errors="replace")
-            self._send(html.replace("</body>", _RELOAD_SCRIPT + "</body>", 1).encode("utf-8"),
-                       "text/html; charset=utf-8")
+            self._send(
+                html.replace("</body>", _RELOAD_SCRIPT + "</body>", 1).encode("utf-8"), "text/html; charset=utf-8"
+            )
             return
         super().do_GET()
 
@@ -116,9 +118,16 @@ def serve(site: Path, port: int, state: dict) -> http.server.ThreadingHTTPServer
     return server
 
 
-def preview(icb: str, imd_version: int | str = build.DEFAULT_IMD_VERSION, chapter: str | None = None,
-            port: int = 8000, n_jobs: int = 2, log: Callable[[str], None] = print,
-            stop: threading.Event | None = None, restart: list[str] | None = None) -> int:
+def preview(
+    icb: str,
+    imd_version: int | str = build.DEFAULT_IMD_VERSION,
+    chapter: str | None = None,
+    port: int = 8000,
+    n_jobs: int = 2,
+    log: Callable[[str], None] = print,
+    stop: threading.Event | None = None,
+    restart: list[str] | None = None,
+) -> int:
     """Build, serve and rebuild on save until interrupted (or until ``stop`` is set).
 
     ``restart`` is the command line that started the preview: when a module of the package is
@@ -144,8 +153,14 @@ def preview(icb: str, imd_version: int | str = build.DEFAULT_IMD_VERSION, chapte
     def rebuild() -> None:
         t0 = time.perf_counter()
         try:
-            report = build.build_books([params], targets={params.icb.ods_code: target}, n_jobs=n_jobs,
-                                       log=log, book=book, compile_in_process=True)[0]
+            report = build.build_books(
+                [params],
+                targets={params.icb.ods_code: target},
+                n_jobs=n_jobs,
+                log=log,
+                book=book,
+                compile_in_process=True,
+            )[0]
         except build.BuildError as exc:
             log(f"\nBUILD FAILED (the preview shows the last good build)\n{exc}\n")
             return
@@ -156,8 +171,10 @@ def preview(icb: str, imd_version: int | str = build.DEFAULT_IMD_VERSION, chapte
     if not (target / "index.html").exists():
         return 1
     server = serve(target, port, state)
-    log(f"Previewing {params.icb.short_name} at http://127.0.0.1:{server.server_address[1]}/ "
-        "(rebuilt when a notebook or module is saved; Ctrl-C to stop)")
+    log(
+        f"Previewing {params.icb.short_name} at http://127.0.0.1:{server.server_address[1]}/ "
+        "(rebuilt when a notebook or module is saved; Ctrl-C to stop)"
+    )
     try:
         while stop is None or not stop.is_set():
             time.sleep(POLL_SECONDS)

@@ -15,6 +15,7 @@ site-packages folder changes when anything is installed); every ``ANALYSIS_*`` s
 engine (both engines give identical books: tests/book/test_engines.py); the command's own
 arguments except ``--jobs``; and today's date (the book judges currency as of its month).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -111,14 +112,25 @@ def stamp(opts: dict) -> str:
     """The hash of everything the book of this command can depend on (see the module's doc)."""
     h = hashlib.sha256()
     h.update(json.dumps(sorted(opts.items())).encode())
-    h.update(json.dumps(sorted((k, v) for k, v in os.environ.items()
-                               if k.startswith("ANALYSIS_") and k != "ANALYSIS_ENGINE")).encode())
+    h.update(
+        json.dumps(
+            sorted((k, v) for k, v in os.environ.items() if k.startswith("ANALYSIS_") and k != "ANALYSIS_ENGINE")
+        ).encode()
+    )
     h.update(dt.date.today().isoformat().encode())
     h.update(f"{sys.version}\0{sys.executable}\0{_git_head()}\n".encode())
     for name in ("purelib", "platlib"):
         _tree_top(h, Path(sysconfig.get_paths()[name]))
-    for rel in ("src/analysis", "notebooks", "book", "_config.yml", "data/sources.yml", "pyproject.toml",
-                "constraints.txt", "CITATION.cff"):
+    for rel in (
+        "src/analysis",
+        "notebooks",
+        "book",
+        "_config.yml",
+        "data/sources.yml",
+        "pyproject.toml",
+        "constraints.txt",
+        "CITATION.cff",
+    ):
         _tree(h, ROOT / rel)
     mirror = os.environ.get("ANALYSIS_DATA_MIRROR") or str(ROOT.parent / "shared" / "data")
     _tree(h, Path(mirror))

@@ -24,6 +24,7 @@ module computes everything through a :class:`Chapter`, which
 Code cells in a notebook are short calls: ``ch = <module>.build(...)`` at the top, then
 ``ch.show("<name>")`` where a figure, table or box belongs.
 """
+
 from __future__ import annotations
 
 import html
@@ -79,8 +80,11 @@ def save_workbook(wb: Any, path: str | os.PathLike, as_of: Any) -> Path:
             fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" with the time of saving
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>" + f"{when:%Y-%m-%dT%H:%M:%SZ}".encode() + rb"\g<2>", data)
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + f"{when:%Y-%m-%dT%H:%M:%SZ}".encode() + rb"\g<2>",
+                    data,
+                )
             out.writestr(fixed, data)
     return path
 
@@ -114,16 +118,24 @@ def _check(value: Any, what: str, lo: float | None, hi: float | None) -> float:
 #: fmt kinds: what the number is, which fixes its plausible range and how it is written.
 FORMATS = {
     "num": (None, None, ""),
-    "pct": (0.0, 100.0, "%"),            # a percentage on the 0-100 scale
+    "pct": (0.0, 100.0, "%"),  # a percentage on the 0-100 scale
     "pp": (-100.0, 100.0, " percentage points"),
-    "count": (0.0, None, ""),             # a whole number, thousands separators
+    "count": (0.0, None, ""),  # a whole number, thousands separators
     "years": (-40.0, 120.0, " years"),
-    "rate": (0.0, None, ""),              # per 1,000 / per 100,000: say the base in the sentence
+    "rate": (0.0, None, ""),  # per 1,000 / per 100,000: say the base in the sentence
 }
 
 
-def fmt(value: Any, kind: str = "num", *, dp: int = 1, lo: float | None = None, hi: float | None = None,
-        what: str = "value", signed: bool = False) -> str:
+def fmt(
+    value: Any,
+    kind: str = "num",
+    *,
+    dp: int = 1,
+    lo: float | None = None,
+    hi: float | None = None,
+    what: str = "value",
+    signed: bool = False,
+) -> str:
     """The one number formatter for sentences: ``fmt(23.456, "pct")`` -> ``23.5%``,
     ``fmt(12345, "count")`` -> ``12,345``, ``fmt(-1.25, "pp", signed=True)`` -> ``-1.3 percentage
     points``. Refuses a missing, non-numeric or implausible value (outside ``lo``-``hi``, or the
@@ -148,8 +160,9 @@ def _with_unit(text: str, unit: str) -> str:
     return text + unit
 
 
-def num(value: Any, *, dp: int = 1, lo: float | None = None, hi: float | None = None,
-        what: str = "value", unit: str = "") -> str:
+def num(
+    value: Any, *, dp: int = 1, lo: float | None = None, hi: float | None = None, what: str = "value", unit: str = ""
+) -> str:
     """A number for a sentence (see :func:`fmt`), with an optional unit suffix."""
     return fmt(value, "num", dp=dp, lo=lo, hi=hi, what=what) + unit
 
@@ -176,8 +189,29 @@ def plural(n: Any, singular: str, plural_form: str | None = None) -> str:
 
 
 _SMALL_WORDS = {"and", "of", "the", "for", "in", "on", "at", "to", "with", "upon"}
-_KEEP_UPPER = {"NHS", "UK", "ICB", "CIC", "LLP", "UTC", "WIC", "GP", "PCN", "CCG", "LMNS", "II", "III", "IV",
-               "UCC", "MIU", "OOH", "NEMS", "CBS", "PHL", "UCLH"}  # the last seven: in urgent care providers' names
+_KEEP_UPPER = {
+    "NHS",
+    "UK",
+    "ICB",
+    "CIC",
+    "LLP",
+    "UTC",
+    "WIC",
+    "GP",
+    "PCN",
+    "CCG",
+    "LMNS",
+    "II",
+    "III",
+    "IV",
+    "UCC",
+    "MIU",
+    "OOH",
+    "NEMS",
+    "CBS",
+    "PHL",
+    "UCLH",
+}  # the last seven: in urgent care providers' names
 
 
 def org_name(name: Any) -> str:
@@ -381,11 +415,26 @@ class Chapter:
         _display(markdown=check_text(text))
 
     # ---------------------------------------------------------------- headline figures
-    def headline(self, key: str, value: Any, *, label: str | None = None, unit: str | None = None,
-                 period: str = "", source: str = "", lo: float | None = None, hi: float | None = None,
-                 england: Any = None, target_text: str | None = None, previous: Any = None,
-                 previous_period: str | None = None, place: str | None = None, period_end: Any = None,
-                 frequency: str | None = None, **extra: Any) -> float:
+    def headline(
+        self,
+        key: str,
+        value: Any,
+        *,
+        label: str | None = None,
+        unit: str | None = None,
+        period: str = "",
+        source: str = "",
+        lo: float | None = None,
+        hi: float | None = None,
+        england: Any = None,
+        target_text: str | None = None,
+        previous: Any = None,
+        previous_period: str | None = None,
+        place: str | None = None,
+        period_end: Any = None,
+        frequency: str | None = None,
+        **extra: Any,
+    ) -> float:
         """Record a headline figure (checked for presence and plausibility) and return it.
 
         The label, unit, plausible range and evidence anchor come from the chapter's registry
@@ -451,10 +500,21 @@ class Chapter:
         return v
 
     # ---------------------------------------------------------------- tables
-    def table(self, df: pd.DataFrame, name: str, caption: str, *, source: str = "",
-              formats: dict[str, str] | None = None, index: bool = False, max_rows: int = 60,
-              notes: str = "", show_columns: list[str] | None = None, newest_first: str | None = None,
-              defer: bool = False) -> None:
+    def table(
+        self,
+        df: pd.DataFrame,
+        name: str,
+        caption: str,
+        *,
+        source: str = "",
+        formats: dict[str, str] | None = None,
+        index: bool = False,
+        max_rows: int = 60,
+        notes: str = "",
+        show_columns: list[str] | None = None,
+        newest_first: str | None = None,
+        defer: bool = False,
+    ) -> None:
         """Write ``df`` to CSV and show it as an HTML table with caption and download link.
 
         ``formats`` maps column -> format spec (e.g. '{:,.0f}', '{:.1f}%'); missing values show as
@@ -481,8 +541,12 @@ class Chapter:
             if col in shown:
                 numeric.add(col)
                 shown[col] = shown[col].map(
-                    lambda x, f=spec: "–" if (not isinstance(x, str) and pd.isna(x)) else (
-                        f.format(x) if not isinstance(x, str) else x))
+                    lambda x, f=spec: (
+                        "–"
+                        if (not isinstance(x, str) and pd.isna(x))
+                        else (f.format(x) if not isinstance(x, str) else x)
+                    )
+                )
         head = "".join(f'<th scope="col" class="{"num" if c in numeric else "txt"}">{esc_html(c)}</th>' for c in cols)
         body = []
         for _, row in shown.iterrows():
@@ -492,12 +556,15 @@ class Chapter:
                 text = "–" if (not isinstance(v, str) and pd.isna(v)) else str(v)
                 cells.append(f'<td class="{"num" if c in numeric else "txt"}">{esc_html(text)}</td>')
             body.append("<tr>" + "".join(cells) + "</tr>")
-        table_html = (f'<table class="table evidence-table" aria-describedby="cap-{name}"><thead><tr>{head}</tr>'
-                      f'</thead><tbody>{"".join(body)}</tbody></table>')
+        table_html = (
+            f'<table class="table evidence-table" aria-describedby="cap-{name}"><thead><tr>{head}</tr>'
+            f"</thead><tbody>{''.join(body)}</tbody></table>"
+        )
         parts = []
         if len(df) > max_rows:
-            parts.append(f"Showing the {'newest ' if newest_first else 'first '}{max_rows} of {len(df):,} rows; "
-                         "the CSV has all.")
+            parts.append(
+                f"Showing the {'newest ' if newest_first else 'first '}{max_rows} of {len(df):,} rows; the CSV has all."
+            )
         if show_columns and len(show_columns) < len(df.columns) + (1 if index else 0):
             parts.append(f"The CSV has all {len(df.columns) + (1 if index else 0)} columns.")
         more = (" " + " ".join(parts)) if parts else ""
@@ -508,19 +575,30 @@ class Chapter:
             f'<figcaption id="cap-{name}"><strong>Table {self._n_tab}.</strong> {esc_html(caption)}{src}{extra}{more} '
             f'<a href="{self.href}/{name}.csv" download>Download this table as CSV</a></figcaption>'
             f'<div class="table-scroll" tabindex="0" role="region" aria-label="{esc_html(caption)}">{table_html}</div>'
-            f'</figure>'
+            f"</figure>"
         )
-        self.outputs.append({"kind": "table", "name": name, "file": f"{name}.csv", "caption": caption,
-                             "rows": int(len(df))})
+        self.outputs.append(
+            {"kind": "table", "name": name, "file": f"{name}.csv", "caption": caption, "rows": int(len(df))}
+        )
         if defer:
             self._store(name, "html", html_out)
         else:
             _display(obj_html=html_out)
 
     # ---------------------------------------------------------------- figures
-    def figure(self, fig: Any, name: str, *, alt: str, caption: str, source: str = "",
-               data: pd.DataFrame | None = None, dpi: int = 220, defer: bool = False,
-               svg_max_bytes: int = 1_500_000) -> None:
+    def figure(
+        self,
+        fig: Any,
+        name: str,
+        *,
+        alt: str,
+        caption: str,
+        source: str = "",
+        data: pd.DataFrame | None = None,
+        dpi: int = 220,
+        defer: bool = False,
+        svg_max_bytes: int = 1_500_000,
+    ) -> None:
         """Save a matplotlib figure (PNG at twice screen resolution, and SVG unless it would be
         larger than ``svg_max_bytes``: 0 for none, e.g. maps) with alt text and caption, and the
         data it draws as CSV (``data``: required for a deferred figure, so that every chart a
@@ -546,8 +624,10 @@ class Chapter:
             with plt.rc_context({"svg.hashsalt": f"{self.chapter}/{name}"}):
                 fig.savefig(svg, bbox_inches="tight", facecolor="white", metadata={"Date": None, "Creator": None})
             if svg.stat().st_size <= svg_max_bytes:
-                links = [f'<a href="{self.href}/{name}.svg" download>Download image (SVG)</a>',
-                         f'<a href="{self.href}/{name}.png" download>PNG</a>']
+                links = [
+                    f'<a href="{self.href}/{name}.svg" download>Download image (SVG)</a>',
+                    f'<a href="{self.href}/{name}.png" download>PNG</a>',
+                ]
             else:
                 svg.unlink()  # a map of thousands of neighbourhoods: the 2x PNG serves better
         plt.close(fig)
@@ -558,11 +638,19 @@ class Chapter:
         html_out = (
             f'<figure class="evidence-figure" id="figure-{name}">'
             f'<img src="{self.href}/{name}.png" alt="{esc_html(alt)}" loading="lazy" style="max-width:100%;height:auto">'
-            f'<figcaption><strong>Figure {self._n_fig}.</strong> {esc_html(caption)}{src} '
-            f'{" · ".join(links)}</figcaption></figure>'
+            f"<figcaption><strong>Figure {self._n_fig}.</strong> {esc_html(caption)}{src} "
+            f"{' · '.join(links)}</figcaption></figure>"
         )
-        self.outputs.append({"kind": "figure", "name": name, "file": f"{name}.png", "caption": caption, "alt": alt,
-                             "data": f"{name}_data.csv" if data is not None else None})
+        self.outputs.append(
+            {
+                "kind": "figure",
+                "name": name,
+                "file": f"{name}.png",
+                "caption": caption,
+                "alt": alt,
+                "data": f"{name}_data.csv" if data is not None else None,
+            }
+        )
         if defer:
             self._store(name, "html", html_out)
         else:
@@ -613,5 +701,20 @@ def _md_object(text: str) -> _MdText:
     return _MdText(text)
 
 
-__all__ = ["Chapter", "FORMATS", "ImplausibleValueError", "check_text", "count", "esc", "esc_html", "fmt", "num",
-           "ordinal", "org_name", "pct", "plain_text", "plural", "years"]
+__all__ = [
+    "Chapter",
+    "FORMATS",
+    "ImplausibleValueError",
+    "check_text",
+    "count",
+    "esc",
+    "esc_html",
+    "fmt",
+    "num",
+    "ordinal",
+    "org_name",
+    "pct",
+    "plain_text",
+    "plural",
+    "years",
+]

@@ -33,6 +33,7 @@ Facts about a dataset that are not files are recorded on its block too: a **seri
 (``dataset#breaks``) like an edition selection, so correcting a break re-runs the chapters that
 used it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -111,13 +112,16 @@ class Edition:
             if len(self.files) != 1:
                 raise DataSourceError(
                     f"Dataset {self.dataset!r}, edition {self.id!r} has {len(self.files)} files "
-                    f"({', '.join(f.filename for f in self.files)}): name the one to read.")
+                    f"({', '.join(f.filename for f in self.files)}): name the one to read."
+                )
             return self.files[0]
         for f in self.files:
             if f.filename == name:
                 return f
-        raise DataSourceError(f"Dataset {self.dataset!r}, edition {self.id!r} has no file {name!r}. "
-                              f"Its files: {', '.join(f.filename for f in self.files)}.")
+        raise DataSourceError(
+            f"Dataset {self.dataset!r}, edition {self.id!r} has no file {name!r}. "
+            f"Its files: {', '.join(f.filename for f in self.files)}."
+        )
 
 
 @dataclass(frozen=True)
@@ -172,13 +176,21 @@ def _safe_name(kind: str, name: str, *, subfolders: bool = False) -> None:
     anything that could leave them (``..``, absolute paths, backslashes). Files may sit in
     sub-folders."""
     parts = name.split("/") if isinstance(name, str) and subfolders else [name]
-    if (not isinstance(name, str) or "\\" in name or "\0" in name or name.startswith("~")
-            or any(p in ("", ".", "..") or "/" in p for p in parts)):
-        raise DataSourceError(f"Refusing {kind} name {name!r}: it must be a plain file name "
-                              f"(relative, no '..'), not a path that leaves the data folder.")
+    if (
+        not isinstance(name, str)
+        or "\\" in name
+        or "\0" in name
+        or name.startswith("~")
+        or any(p in ("", ".", "..") or "/" in p for p in parts)
+    ):
+        raise DataSourceError(
+            f"Refusing {kind} name {name!r}: it must be a plain file name "
+            f"(relative, no '..'), not a path that leaves the data folder."
+        )
 
 
 # ----------------------------------------------------------------------------- editions
+
 
 def _parse_when(value: object, *, end_of_day: bool) -> dt.datetime:
     """A manifest or command-line date (``2026-11-25``) or time (``2026-11-25T10:04:00Z``) in UTC.
@@ -257,8 +269,18 @@ def _all_editions(dataset: str) -> list[Edition]:
     if "editions" not in meta and "files" in meta:
         # A dataset written in the older one-edition form (files directly under the dataset).
         # Its one edition has no id of its own: files keep their plain ``dataset/file`` labels.
-        meta = {**meta, "editions": [{"id": "", "period": meta.get("period", ""), "added": meta.get("added"),
-                                      "period_from": "documentation", "files": meta["files"]}]}
+        meta = {
+            **meta,
+            "editions": [
+                {
+                    "id": "",
+                    "period": meta.get("period", ""),
+                    "added": meta.get("added"),
+                    "period_from": "documentation",
+                    "files": meta["files"],
+                }
+            ],
+        }
     raw = meta.get("editions")
     if not isinstance(raw, list) or not raw:
         raise DataSourceError(f"{where}: it has no editions.")
@@ -274,12 +296,20 @@ def _all_editions(dataset: str) -> list[Edition]:
             raise DataSourceError(f"{where}: edition {eid!r} is listed twice.")
         seen.add(eid)
         w = f"{where}, edition {eid!r}"
-        added = _parse_when(e["added"], end_of_day=False) if e.get("added") else dt.datetime(
-            1970, 1, 1, tzinfo=dt.UTC)
-        period = Period(_parse_date(e.get("period_start"), w), _parse_date(e.get("period_end"), w),
-                        str(e.get("period") or ""))
-        out.append(Edition(dataset, eid, period, added, _file_specs(dataset, eid, e.get("files"), w),
-                           str(e.get("period_from", "file"))))
+        added = _parse_when(e["added"], end_of_day=False) if e.get("added") else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        period = Period(
+            _parse_date(e.get("period_start"), w), _parse_date(e.get("period_end"), w), str(e.get("period") or "")
+        )
+        out.append(
+            Edition(
+                dataset,
+                eid,
+                period,
+                added,
+                _file_specs(dataset, eid, e.get("files"), w),
+                str(e.get("period_from", "file")),
+            )
+        )
     return out
 
 
@@ -336,8 +366,9 @@ def select_edition(dataset: str, edition: str | None = None) -> Edition:
     if not matches:
         known = [e.id for e in _all_editions(dataset)]
         extra = " (it was added after the as-of date)" if edition in known else ""
-        raise DataSourceError(f"Dataset {dataset!r} has no edition {edition!r}{extra}. "
-                              f"Editions: {', '.join(e.id for e in chosen)}.")
+        raise DataSourceError(
+            f"Dataset {dataset!r} has no edition {edition!r}{extra}. Editions: {', '.join(e.id for e in chosen)}."
+        )
     return matches[0]
 
 
@@ -489,8 +520,13 @@ def fetch_url(url: str, dest: Path, sha256: str | None = None) -> Path:
     try:
         # pooch writes to a temporary file in the same folder, checks the hash, then renames:
         # an interrupted or wrong download never leaves a file under the final name.
-        pooch.retrieve(url=url, known_hash=f"sha256:{sha256}" if sha256 else None, fname=dest.name,
-                       path=dest.parent, progressbar=False)
+        pooch.retrieve(
+            url=url,
+            known_hash=f"sha256:{sha256}" if sha256 else None,
+            fname=dest.name,
+            path=dest.parent,
+            progressbar=False,
+        )
     except Exception as exc:  # pooch raises requests / ValueError subclasses
         for leftover in dest.parent.glob("tmp*"):
             leftover.unlink(missing_ok=True)
@@ -571,6 +607,7 @@ def dataset_meta(dataset: str) -> dict:
 
 # ----------------------------------------------------------------------------- series breaks
 
+
 def _parse_breaks(dataset: str) -> tuple[SeriesBreak, ...]:
     raw = dataset_meta(dataset).get("breaks")
     where = f"{manifest_path()}, dataset {dataset!r}, 'breaks'"
@@ -590,7 +627,9 @@ def _parse_breaks(dataset: str) -> tuple[SeriesBreak, ...]:
             raise DataSourceError(f"{w}: break {bid!r} is listed twice.")
         start = _parse_date(b.get("from"), f"{w} ({bid!r}), 'from'")
         if start is None:
-            raise DataSourceError(f"{w} ({bid!r}): 'from' (the first date counted the new way, YYYY-MM-DD) is required.")
+            raise DataSourceError(
+                f"{w} ({bid!r}): 'from' (the first date counted the new way, YYYY-MM-DD) is required."
+            )
         out.append(SeriesBreak(dataset, bid, start, what, " ".join(str(b.get("reference") or "").split())))
     return tuple(out)
 
@@ -622,8 +661,10 @@ def series_break(dataset: str, break_id: str):
     found = [b for b in series_breaks(dataset) if b.id == break_id]
     if not found:
         known = ", ".join(b.id for b in _parse_breaks(dataset)) or "none"
-        raise DataSourceError(f"Dataset {dataset!r} has no series break {break_id!r} in {manifest_path()} "
-                              f"(its 'breaks': {known}). Record it there: id, from (YYYY-MM-DD), what.")
+        raise DataSourceError(
+            f"Dataset {dataset!r} has no series break {break_id!r} in {manifest_path()} "
+            f"(its 'breaks': {known}). Record it there: id, from (YYYY-MM-DD), what."
+        )
     return pd.Timestamp(found[0].start)
 
 

@@ -5,6 +5,7 @@ weight, nothing a reader should not see (code, parameters, warnings, tracebacks)
 introduction's edition details, and the key-findings page against each chapter's
 ``headline.json``. The browser test (tests/book/test_browser.py) checks the same site in Chromium.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,11 +32,12 @@ def _chapters() -> list[str]:
     return [c["id"] for c in yaml.safe_load((ROOT / "book" / "chapters.yml").read_text())["chapters"]]
 
 
-
 #: The chapters' words are being rewritten in parallel (issues "Chapters an analyst can edit" and
 #: "Board-ready"): their pages fail the reader-text checks until the rewrite merges.
-CHAPTER_REWRITE = ("chapter {} is being rewritten (prose in Markdown, words from analysis.claims); "
-                   "its developer text goes with that rewrite")
+CHAPTER_REWRITE = (
+    "chapter {} is being rewritten (prose in Markdown, words from analysis.claims); "
+    "its developer text goes with that rewrite"
+)
 
 
 def _soup(html: Path, page: str) -> BeautifulSoup:
@@ -92,8 +94,10 @@ def test_every_table_has_a_caption_and_chapter_tables_a_csv_download(site, pages
         soup = _soup(site, page)
         for i, table in enumerate(_article(soup).find_all("table"), 1):
             cap = table.find("caption")
-            described = [soup.find(id=x) for x in
-                         (table.get("aria-describedby", "") + " " + table.get("aria-labelledby", "")).split()]
+            described = [
+                soup.find(id=x)
+                for x in (table.get("aria-describedby", "") + " " + table.get("aria-labelledby", "")).split()
+            ]
             name = " ".join(d.get_text(" ", strip=True) for d in described if d is not None)
             if not ((cap and cap.get_text(strip=True)) or name.strip()):
                 problems.append(f"{page}: table {i} ({table.get('id')}) has no caption or description")
@@ -135,13 +139,20 @@ def test_readers_never_see_code_parameters_warnings_or_tracebacks(site, pages):
     for page in pages:
         soup = _soup(site, page)
         art = _article(soup)
-        for sel in ("div.cell_input", "div.highlight-ipython3", ".output.stderr", ".output.traceback",
-                    ".tag_injected-parameters", ".tag_parameters", "div.highlight-python"):
+        for sel in (
+            "div.cell_input",
+            "div.highlight-ipython3",
+            ".output.stderr",
+            ".output.traceback",
+            ".tag_injected-parameters",
+            ".tag_parameters",
+            "div.highlight-python",
+        ):
             if art.select(sel):
                 problems.append(f"{page}: {sel} is visible")
         text = art.get_text(" ", strip=True)
         for m in bad_text.finditer(text):
-            problems.append(f"{page}: {text[max(0, m.start() - 60): m.end() + 40]!r}")
+            problems.append(f"{page}: {text[max(0, m.start() - 60) : m.end() + 40]!r}")
     assert not problems, "\n".join(problems)
 
 
@@ -151,8 +162,8 @@ def test_no_python_parameter_names_in_what_readers_read(site, pages):
     problems = []
     for page in pages:
         text = _article(_soup(site, page)).get_text(" ", strip=True)
-        problems += [f"{page}: {text[max(0, m.start() - 80): m.end() + 30]!r}" for m in names.finditer(text)]
-    assert not problems, ("say 'the IMD 2025 edition' rather than naming the parameter:\n" + "\n".join(problems))
+        problems += [f"{page}: {text[max(0, m.start() - 80) : m.end() + 30]!r}" for m in names.finditer(text)]
+    assert not problems, "say 'the IMD 2025 edition' rather than naming the parameter:\n" + "\n".join(problems)
 
 
 def test_introduction_states_the_icb_imd_version_build_date_and_commit(site):
@@ -193,7 +204,7 @@ def test_key_findings_match_each_chapters_headline_figures(site):
                 problems.append(f"{ch}.{key}: summary has {row['data-value']}, chapter {h['value']}")
             value_cell = row.select_one("td.summary-value").get_text(strip=True)
             number, dp = _shown_number(value_cell)
-            if abs(number - float(h["value"])) > 0.5 * 10 ** -dp + 1e-9:
+            if abs(number - float(h["value"])) > 0.5 * 10**-dp + 1e-9:
                 problems.append(f"{ch}.{key}: shows {value_cell!r} for {h['value']}")
             if h.get("unit") == "%" and not value_cell.endswith("%"):
                 problems.append(f"{ch}.{key}: a percentage shown without its unit: {value_cell!r}")
@@ -240,10 +251,32 @@ def test_data_sources_page_gives_every_dataset_with_publisher_licence_period_and
 
 def test_glossary_explains_the_books_terms(site):
     soup = _soup(site, "glossary")
-    terms = {dt_.get_text(" ", strip=True).rstrip("¶#").strip().lower() for dt_ in _article(soup).select("dl.glossary dt")}
-    needed = ["IMD", "LSOA", "Core20", "Core20PLUS5", "SII", "RII", "RTT", "WLMDS", "SPC", "ICB",
-              "Sub-ICB location", "DSR", "Wilson interval", "Funnel plot", "QOF", "CVDPREVENT", "HLE",
-              "Life expectancy", "Decile", "Quintile", "Confidence interval"]
+    terms = {
+        dt_.get_text(" ", strip=True).rstrip("¶#").strip().lower() for dt_ in _article(soup).select("dl.glossary dt")
+    }
+    needed = [
+        "IMD",
+        "LSOA",
+        "Core20",
+        "Core20PLUS5",
+        "SII",
+        "RII",
+        "RTT",
+        "WLMDS",
+        "SPC",
+        "ICB",
+        "Sub-ICB location",
+        "DSR",
+        "Wilson interval",
+        "Funnel plot",
+        "QOF",
+        "CVDPREVENT",
+        "HLE",
+        "Life expectancy",
+        "Decile",
+        "Quintile",
+        "Confidence interval",
+    ]
     missing = [t for t in needed if t.lower() not in terms]
     assert not missing, f"glossary lacks {missing}; has {sorted(terms)}"
     for dd in _article(soup).select("dl.glossary dd"):

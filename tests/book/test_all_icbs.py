@@ -1,5 +1,6 @@
 """Every ICB: the fast all-42 headline check, and full books for three contrasting ICBs with
 the comparison landing page."""
+
 from __future__ import annotations
 
 import json
@@ -54,8 +55,10 @@ class _Links(HTMLParser):
 
 
 THREE = ("qgh", "qhl", "qxu")  # Herefordshire and Worcestershire; Birmingham and Solihull; Surrey Heartlands
-CHAPTER_REWRITE = ("chapter {} is being rewritten (prose in Markdown, words from analysis.claims); "
-                   "its developer text goes with that rewrite")
+CHAPTER_REWRITE = (
+    "chapter {} is being rewritten (prose in Markdown, words from analysis.claims); "
+    "its developer text goes with that rewrite"
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +69,14 @@ def three_books(tmp_path_factory, session_cache):
     env["ANALYSIS_BUILD_DIR"] = str(tmp_path / "build")
     env["ANALYSIS_CACHE_DIR"] = str(session_cache)
     env.pop("ANALYSIS_INPUTS_LOG", None)
-    proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--all", "--icbs", "QGH,QHL,QXU",
-                           "--jobs", "2"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "build", "--all", "--icbs", "QGH,QHL,QXU", "--jobs", "2"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return tmp_path / "build" / "all"
 
@@ -106,6 +115,7 @@ def test_readers_see_no_developer_text_in_any_of_three_books(three_books, page):
     from reader_text import dataset_keys, page_problems
 
     keys = dataset_keys()
-    problems = [p for slug in THREE
-                for p in page_problems(three_books / slug / f"{page}.html", f"{slug.upper()} {page}", keys)]
+    problems = [
+        p for slug in THREE for p in page_problems(three_books / slug / f"{page}.html", f"{slug.upper()} {page}", keys)
+    ]
     assert not problems, f"{len(problems)} pieces of developer text:\n" + "\n".join(problems)

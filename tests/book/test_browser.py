@@ -15,6 +15,7 @@ screenshots/phone/<page>.png (390 px wide), screenshots/dark/<page>.png (dark co
 page), screenshots/nojs-<chapter>.png (JavaScript off),
 screenshots/print-<chapter>.png and print/<chapter>.pdf (print stylesheet), browser-report.json.
 """
+
 from __future__ import annotations
 
 import functools
@@ -40,8 +41,16 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE_JS = ROOT / "tools" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(os.environ.get("ANALYSIS_CI_ARTIFACTS", ROOT / "ci-artifacts"))
 SHOTS = ARTIFACTS / "screenshots"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = {"serious", "critical"}
 #: The part of each page that is the book's own content (the rest is sphinx-book-theme chrome).
@@ -83,11 +92,15 @@ def server(built_book):
 @pytest.fixture(scope="module")
 def playwright_api():
     if not CHROMIUM.exists():
-        pytest.fail(f"Headless Chromium is missing ({CHROMIUM}). Run `make test`, which installs Debian's "
-                    "chromium (or `make browser`), then run the tests again.")
+        pytest.fail(
+            f"Headless Chromium is missing ({CHROMIUM}). Run `make test`, which installs Debian's "
+            "chromium (or `make browser`), then run the tests again."
+        )
     if not AXE_JS.exists():
-        pytest.fail(f"axe-core is missing ({AXE_JS.relative_to(ROOT)}). Run `make test` (or `make browser`), "
-                    "which installs it from the npm registry with tools/install_axe.sh.")
+        pytest.fail(
+            f"axe-core is missing ({AXE_JS.relative_to(ROOT)}). Run `make test` (or `make browser`), "
+            "which installs it from the npm registry with tools/install_axe.sh."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -97,17 +110,25 @@ def playwright_api():
 def _launch(p, tmp_path_factory, **context_options):
     """A persistent context on a fresh user data dir, with Debian's Chromium."""
     return p.chromium.launch_persistent_context(
-        str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
-        args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900}, **context_options)
+        str(tmp_path_factory.mktemp("chromium-profile")),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900},
+        **context_options,
+    )
 
 
-_EAGER_IMAGES = """async () => {
+_EAGER_IMAGES = (
+    """async () => {
   const imgs = [...document.images];
   imgs.forEach(i => { i.loading = 'eager'; });
   await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => { i.onload = i.onerror = r; })));
   return imgs.map(i => ({src: i.currentSrc || i.src, alt: i.getAttribute('alt'), width: i.naturalWidth,
                          content: !!i.closest('%s')}));
-}""" % CONTENT
+}"""
+    % CONTENT
+)
 
 _AXE_RUN = """async ([tags, content]) => {
   const res = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
@@ -124,7 +145,7 @@ _AXE_RUN = """async ([tags, content]) => {
 
 
 def _page_name(url: str, base: str) -> str:
-    path = urlsplit(url).path[len(urlsplit(base).path):] or "index.html"
+    path = urlsplit(url).path[len(urlsplit(base).path) :] or "index.html"
     return re.sub(r"[^A-Za-z0-9_.-]", "_", path.removesuffix(".html")) or "index"
 
 
@@ -152,10 +173,22 @@ def _crawl(server, playwright_api, tmp_path_factory):
 
     page.on("console", on_console)
     page.on("pageerror", lambda exc: console.append({"page": current["name"], "text": f"uncaught: {exc}", "where": ""}))
-    page.on("requestfailed", lambda req: bad_responses.append(
-        {"page": current["name"], "url": req.url, "status": f"failed: {req.failure}"}) if req.url.startswith(server) else None)
-    page.on("response", lambda resp: bad_responses.append(
-        {"page": current["name"], "url": resp.url, "status": resp.status}) if resp.status >= 400 else None)
+    page.on(
+        "requestfailed",
+        lambda req: (
+            bad_responses.append({"page": current["name"], "url": req.url, "status": f"failed: {req.failure}"})
+            if req.url.startswith(server)
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda resp: (
+            bad_responses.append({"page": current["name"], "url": resp.url, "status": resp.status})
+            if resp.status >= 400
+            else None
+        ),
+    )
 
     # Every page reachable from index.html, plus the search page (reached through a form).
     queue: deque[str] = deque([server + "index.html", server + "search.html"])
@@ -177,8 +210,13 @@ def _crawl(server, playwright_api, tmp_path_factory):
         ids = page.eval_on_selector_all("[id], a[name]", "els => els.map(e => e.id || e.getAttribute('name'))")
         violations = _run_axe(page, axe_source)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-        pages[url] = {"name": name, "status": resp.status if resp else None, "images": images,
-                      "ids": set(ids), "violations": violations}
+        pages[url] = {
+            "name": name,
+            "status": resp.status if resp else None,
+            "images": images,
+            "ids": set(ids),
+            "violations": violations,
+        }
         for href in hrefs:
             if not href.startswith(server):
                 if href.startswith(("http://", "https://")):
@@ -201,8 +239,10 @@ def _crawl(server, playwright_api, tmp_path_factory):
         page.evaluate(_EAGER_IMAGES)
         (SHOTS / "phone").mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / "phone" / f"{name}.png"), full_page=True)
-        phone[name] = {"violations": _run_axe(page, axe_source),
-                       "overflow": page.evaluate("document.documentElement.scrollWidth - window.innerWidth")}
+        phone[name] = {
+            "violations": _run_axe(page, axe_source),
+            "overflow": page.evaluate("document.documentElement.scrollWidth - window.innerWidth"),
+        }
 
     # Dark colour mode (readers can switch to it): the same pages, checked again.
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -215,8 +255,10 @@ def _crawl(server, playwright_api, tmp_path_factory):
         page.evaluate(_EAGER_IMAGES)
         (SHOTS / "dark").mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / "dark" / f"{name}.png"), full_page=False)
-        dark[name] = {"violations": _run_axe(page, axe_source),
-                      "mode": page.evaluate("document.documentElement.dataset.theme")}
+        dark[name] = {
+            "violations": _run_axe(page, axe_source),
+            "mode": page.evaluate("document.documentElement.dataset.theme"),
+        }
         page.evaluate("localStorage.removeItem('mode'); localStorage.removeItem('theme')")
 
     # Print: the first chapter through the print stylesheet, as PDF and as a print-media screenshot.
@@ -238,27 +280,52 @@ def _crawl(server, playwright_api, tmp_path_factory):
     ctx = _launch(playwright_api, tmp_path_factory, java_script_enabled=False)
     nojs_page = ctx.pages[0] if ctx.pages else ctx.new_page()
     nojs_page.goto(server + f"{chapter}.html", wait_until="load")
-    nojs = nojs_page.evaluate("""() => ({
+    nojs = nojs_page.evaluate(
+        """() => ({
         text: (document.querySelector('%s') || document.body).innerText.length,
         images: [...document.images].map(i => ({src: i.src, width: i.naturalWidth})),
-    })""" % CONTENT)
+    })"""
+        % CONTENT
+    )
     nojs_page.screenshot(path=str(SHOTS / f"nojs-{chapter}.png"), full_page=True)
     ctx.close()
 
-    result = {"pages": pages, "links": links, "external": sorted(external), "console": console,
-              "bad_responses": bad_responses, "phone": phone, "dark": dark, "pdf": pdf_path,
-              "hidden_in_print": hidden_in_print, "nojs": nojs, "seconds": time.perf_counter() - t0,
-              "crawl_seconds": crawl_seconds}
+    result = {
+        "pages": pages,
+        "links": links,
+        "external": sorted(external),
+        "console": console,
+        "bad_responses": bad_responses,
+        "phone": phone,
+        "dark": dark,
+        "pdf": pdf_path,
+        "hidden_in_print": hidden_in_print,
+        "nojs": nojs,
+        "seconds": time.perf_counter() - t0,
+        "crawl_seconds": crawl_seconds,
+    }
     report = {
-        "pages": {p["name"]: {"status": p["status"], "images": len(p["images"]),
-                              "violations": [{k: v[k] for k in ("id", "impact", "help")} |
-                                             {"nodes": [n["target"] for n in v["nodes"]]} for v in p["violations"]]}
-                  for p in pages.values()},
-        "phone": {k: {"overflow_px": v["overflow"], "violations": [x["id"] for x in v["violations"]]}
-                  for k, v in phone.items()},
+        "pages": {
+            p["name"]: {
+                "status": p["status"],
+                "images": len(p["images"]),
+                "violations": [
+                    {k: v[k] for k in ("id", "impact", "help")} | {"nodes": [n["target"] for n in v["nodes"]]}
+                    for v in p["violations"]
+                ],
+            }
+            for p in pages.values()
+        },
+        "phone": {
+            k: {"overflow_px": v["overflow"], "violations": [x["id"] for x in v["violations"]]}
+            for k, v in phone.items()
+        },
         "dark": {k: {"violations": [x["id"] for x in v["violations"]]} for k, v in dark.items()},
-        "console_errors": console, "bad_responses": bad_responses, "internal_links": len(links),
-        "external_links_not_checked": len(external), "seconds": round(result["seconds"], 1),
+        "console_errors": console,
+        "bad_responses": bad_responses,
+        "internal_links": len(links),
+        "external_links_not_checked": len(external),
+        "seconds": round(result["seconds"], 1),
     }
     (ARTIFACTS / "browser-report.json").write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
     return result
@@ -275,11 +342,11 @@ def _check_every_page_of_the_book_is_reached_and_loads(crawl):
 
 
 def _check_no_console_errors_or_failed_requests(crawl):
-    errors = [e for e in crawl["console"]
-              if not any(re.search(rx, e["text"]) for rx in CONSOLE_EXCEPTIONS)]
+    errors = [e for e in crawl["console"] if not any(re.search(rx, e["text"]) for rx in CONSOLE_EXCEPTIONS)]
     assert not errors, "console errors:\n" + "\n".join(f"{e['page']}: {e['text']} ({e['where']})" for e in errors)
     assert not crawl["bad_responses"], "failed requests:\n" + "\n".join(
-        f"{r['page']}: {r['status']} {r['url']}" for r in crawl["bad_responses"])
+        f"{r['page']}: {r['status']} {r['url']}" for r in crawl["bad_responses"]
+    )
 
 
 def _check_no_broken_internal_links_anchors_or_downloads(crawl, server):
@@ -335,8 +402,10 @@ def _blocking(violations, *, content: bool, page: str) -> list[str]:
                 continue
             if not content and node["target"] in THEME_EXCEPTIONS.get(v["id"], set()):
                 continue  # documented in docs/accessibility.md
-            out.append(f"{page}: [{impact}] {v['id']} ({v['help']}) at {node['target']}\n    {node['html'][:160]}\n"
-                       f"    {node['summary'][:300]}")
+            out.append(
+                f"{page}: [{impact}] {v['id']} ({v['help']}) at {node['target']}\n    {node['html'][:160]}\n"
+                f"    {node['summary'][:300]}"
+            )
     return out
 
 
@@ -361,9 +430,11 @@ def _check_axe_finds_no_undocumented_serious_or_critical_violations_in_the_theme
     for name, dk in crawl["dark"].items():
         assert dk["mode"] == "dark", f"{name}: could not switch to the dark colour mode"
         problems += _blocking(dk["violations"], content=False, page=f"{name} (dark mode)")
-    assert not problems, ("axe-core (WCAG 2.2 AA) in the theme's chrome; fix it (book.css, "
-                          "src/analysis/sphinx_a11y) or document it in docs/accessibility.md and "
-                          "THEME_EXCEPTIONS:\n" + "\n".join(problems))
+    assert not problems, (
+        "axe-core (WCAG 2.2 AA) in the theme's chrome; fix it (book.css, "
+        "src/analysis/sphinx_a11y) or document it in docs/accessibility.md and "
+        "THEME_EXCEPTIONS:\n" + "\n".join(problems)
+    )
 
 
 def _check_pages_fit_a_phone_screen(crawl):
@@ -420,8 +491,10 @@ def test_the_book_in_headless_chromium(server, playwright_api, tmp_path_factory)
             check(*[{"crawl": crawl, "server": server}[p] for p in params])
         except AssertionError as exc:
             failures.append(f"--- {check.__name__[7:]}:\n{exc}")
-    assert not failures, (f"{len(failures)} of {len(CHECKS)} browser checks failed "
-                          f"(screenshots and report in {ARTIFACTS}):\n" + "\n".join(failures))
+    assert not failures, (
+        f"{len(failures)} of {len(CHECKS)} browser checks failed "
+        f"(screenshots and report in {ARTIFACTS}):\n" + "\n".join(failures)
+    )
 
 
 # ----------------------------------------------------------------------------- layout per page
@@ -430,15 +503,18 @@ def test_the_book_in_headless_chromium(server, playwright_api, tmp_path_factory)
 # front matter must pass; the chapters pass once their rewrites land (narrow tables through
 # show_columns, figure(..., data=...)), and are reported until then.
 
-CHAPTER_REWRITE = ("chapter {} is being rewritten (tables with show_columns, every figure with its data); "
-                   "it passes when the rewrite lands")
+CHAPTER_REWRITE = (
+    "chapter {} is being rewritten (tables with show_columns, every figure with its data); "
+    "it passes when the rewrite lands"
+)
 #: Printed on A4 (book.css print rules), the key findings page is a board paper of one or two pages.
 SUMMARY_MAX_PAGES = 2
 
 
 #: Every table of the article at the current width: does it fit its column, and if not, are its
 #: first three columns and its last one visible without scrolling? (Dropdowns opened first.)
-_TABLES = """() => {
+_TABLES = (
+    """() => {
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   const art = document.querySelector('%s');
   const artRect = art.getBoundingClientRect();
@@ -456,11 +532,16 @@ _TABLES = """() => {
     return {id: (t.closest('figure') || t).id || ('table ' + (i + 1)), columns: cells.length,
             width: Math.round(width), room: Math.round(right - left), fits: width <= right - left + 1, hidden};
   });
-}""" % CONTENT
+}"""
+    % CONTENT
+)
 
-_FIGURES = """() => [...document.querySelectorAll('%s figure.evidence-figure')].map(f => ({
+_FIGURES = (
+    """() => [...document.querySelectorAll('%s figure.evidence-figure')].map(f => ({
   id: f.id, data: [...f.querySelectorAll('a[href]')].map(a => a.href).filter(h => /_data\\.csv$/.test(h.split('?')[0]))
-}))""" % CONTENT
+}))"""
+    % CONTENT
+)
 
 
 @pytest.fixture(scope="module")
@@ -484,10 +565,14 @@ def layout(server, playwright_api, tmp_path_factory):
 @pytest.mark.parametrize("page", front_strict_chapters_pending(CHAPTER_REWRITE))
 def test_tables_show_their_key_columns_at_1280_px(layout, page):
     bad = [t for t in layout["pages"][page]["tables"] if not t["fits"] and t["hidden"]]
-    assert not bad, (f"{page}: tables wider than the text column at 1280 px with key columns off-screen "
-                     "(keep about six columns with show_columns):\n" + "\n".join(
-                         f"  {t['id']}: {t['columns']} columns, {t['width']} px in {t['room']} px; hidden: {t['hidden']}"
-                         for t in bad))
+    assert not bad, (
+        f"{page}: tables wider than the text column at 1280 px with key columns off-screen "
+        "(keep about six columns with show_columns):\n"
+        + "\n".join(
+            f"  {t['id']}: {t['columns']} columns, {t['width']} px in {t['room']} px; hidden: {t['hidden']}"
+            for t in bad
+        )
+    )
 
 
 @pytest.mark.parametrize("page", front_strict_chapters_pending(CHAPTER_REWRITE))
@@ -510,5 +595,7 @@ def test_key_findings_print_on_one_or_two_pages(layout):
     data = layout["summary_pdf"].read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page\b", data))
     assert data.startswith(b"%PDF") and pages >= 1, "the key findings page did not print"
-    assert pages <= SUMMARY_MAX_PAGES, (f"the key findings page prints on {pages} A4 pages; a board paper has at "
-                                        f"most {SUMMARY_MAX_PAGES} ({layout['summary_pdf']})")
+    assert pages <= SUMMARY_MAX_PAGES, (
+        f"the key findings page prints on {pages} A4 pages; a board paper has at "
+        f"most {SUMMARY_MAX_PAGES} ({layout['summary_pdf']})"
+    )

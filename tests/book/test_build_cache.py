@@ -1,5 +1,6 @@
 """The execution cache: unchanged chapters are not re-run; a changed notebook, parameter or
 input file re-runs exactly the chapters concerned."""
+
 from __future__ import annotations
 
 import hashlib
@@ -114,8 +115,10 @@ def test_postprocess_hides_code_and_parameters():
     inj = nbformat.v4.new_code_cell("x = 2")
     inj.metadata["tags"] = ["injected-parameters"]
     code = nbformat.v4.new_code_cell("print(x)")
-    code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="2"),
-                    nbformat.v4.new_output("stream", name="stderr", text="Warning: x")]
+    code.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="2"),
+        nbformat.v4.new_output("stream", name="stderr", text="Warning: x"),
+    ]
     quiet = nbformat.v4.new_code_cell("y = 3")
     nb.cells = [nbformat.v4.new_markdown_cell("# T"), p, inj, code, quiet]
     out = build._postprocess(nb)
@@ -132,8 +135,10 @@ def test_parameters_are_validated_before_anything_runs():
         build.validate_params("QGH", "2019; import os")
     p = build.validate_params("e54000019", "2025")
     got = p.for_chapter(build.ChapterSpec("x", "X", Path("x")))
-    assert got == {"icb_code": "QGH", "imd_version": 2025, "data_dir": "data/x",
-                   "reference_date": build.reference_date().isoformat()}
+    assert got == {
+        "icb_code": "QGH",
+        "imd_version": 2025,
+        "data_dir": "data/x",
+        "reference_date": build.reference_date().isoformat(),
+    }
     assert got["reference_date"].endswith("-01")  # a month: chapters re-run monthly, not daily
-
-

@@ -1,6 +1,7 @@
 """The execution cache is keyed on code cells: a Markdown-only edit re-uses the executed outputs
 and the page shows the new text; a code edit runs the notebook again. Through the real build
 (build_books: cache, papermill, assembly, Jupyter Book, publish) on a tiny book."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,15 @@ from analysis.geography import ICB
 
 pytestmark = pytest.mark.xdist_group("build")
 
-QGH = ICB("QGH", "E54000019", "NHS Herefordshire and Worcestershire Integrated Care Board",
-          "E40000011", "Y60", "Midlands", "E54000019")
+QGH = ICB(
+    "QGH",
+    "E54000019",
+    "NHS Herefordshire and Worcestershire Integrated Care Board",
+    "E40000011",
+    "Y60",
+    "Midlands",
+    "E54000019",
+)
 
 
 def _notebook(path: Path, sentence: str, code: str) -> None:
@@ -23,8 +31,12 @@ def _notebook(path: Path, sentence: str, code: str) -> None:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = nbformat.v4.new_code_cell('icb_code = "QGH"\nimd_version = 2019\ndata_dir = "data/tiny"')
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# Tiny chapter\n\n{sentence}"), params,
-                nbformat.v4.new_code_cell(code), nbformat.v4.new_markdown_cell("## After the code\n\nClosing text.")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"# Tiny chapter\n\n{sentence}"),
+        params,
+        nbformat.v4.new_code_cell(code),
+        nbformat.v4.new_markdown_cell("## After the code\n\nClosing text."),
+    ]
     nbformat.write(nb, path)
 
 
@@ -38,8 +50,9 @@ def tiny(tmp_path, monkeypatch):
     target = tmp_path / "build" / "html"
 
     def run():
-        report = build.build_books([build.Params(QGH, 2019)], targets={"QGH": target}, n_jobs=1,
-                                   log=lambda m: None, book=spec)[0]
+        report = build.build_books(
+            [build.Params(QGH, 2019)], targets={"QGH": target}, n_jobs=1, log=lambda m: None, book=spec
+        )[0]
         return report, (target / "tiny.html").read_text(encoding="utf-8")
 
     return nb, run

@@ -1,4 +1,5 @@
 """Build smoke test: the default ICB's book from the real data, end to end."""
+
 from __future__ import annotations
 
 import json
@@ -47,8 +48,14 @@ def test_readers_see_no_code_parameters_warnings_or_missing_numbers(built_book):
 def test_noop_rebuild_runs_nothing_and_keeps_the_site(built_book, book_lock):
     with book_lock:  # other workers may be reading the shared site
         before = built_book["html"].resolve()
-        proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--icb", "QGH"], cwd=ROOT,
-                              env=built_book["env"], capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            [sys.executable, "-m", "analysis", "build", "--icb", "QGH"],
+            cwd=ROOT,
+            env=built_book["env"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     assert proc.returncode == 0, proc.stderr
     assert "0 chapter(s) executed" in proc.stdout
     assert "the book is up to date" in proc.stdout, proc.stdout

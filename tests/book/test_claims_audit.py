@@ -8,6 +8,7 @@ word from those numbers with rules written out here, independently of ``analysis
 fails on any disagreement. It is what would have caught "recorded prevalence rises with
 deprivation: the SII is -0.07 (95% CI -0.13 to -0.00)".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,6 +23,7 @@ from analysis import geography
 pytestmark = pytest.mark.xdist_group("audit")
 
 # --------------------------------------------------------------------------- the verifier itself
+
 
 def test_the_verifier_catches_the_copd_sentence():
     """A claim whose word disagrees with its numbers (the QHL COPD sentence) is caught."""
@@ -40,6 +42,7 @@ def test_the_verifier_catches_false_comfort_on_waiting_lists():
 
 
 # --------------------------------------------------------------------------- every chapter, every ICB
+
 
 def _chapters_with_claims() -> list[tuple[str, object]]:
     from analysis import build

@@ -6,6 +6,7 @@ edition held back. Adding it with ``data add`` re-runs only the A&E chapter, who
 the month; ``build --as-of`` a time before the add reproduces the first table byte for byte
 (re-executed with the cache bypassed, so it is the editions that reproduce it, not the cache).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,7 @@ SEP = "September-2025-Csv-7hjr2.csv"
 def _notebook(path: Path, body: str) -> None:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = nbformat.v4.new_code_cell('icb_code = "QGH"\nimd_version = 2019\ndata_dir = "data/x"\n'
-                                       'reference_date = ""')
+    params = nbformat.v4.new_code_cell('icb_code = "QGH"\nimd_version = 2019\ndata_dir = "data/x"\nreference_date = ""')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [nbformat.v4.new_markdown_cell("# Test"), params, nbformat.v4.new_code_cell(body)]
     nbformat.write(nb, path)
@@ -52,13 +52,19 @@ def env(tmp_path, monkeypatch, mirror):
     monkeypatch.delenv("ANALYSIS_AS_OF", raising=False)
     sources.clear_caches()
     ae, other = tmp_path / "ae.ipynb", tmp_path / "other.ipynb"
-    _notebook(ae, "import os\nfrom analysis.load import urgent_care\n"
-                  "df = urgent_care.ae_monthly_providers()\n"
-                  "t = df.groupby('month', as_index=False)[['attendances', 'over_4h']].sum()\n"
-                  "os.makedirs(data_dir, exist_ok=True)\n"
-                  "t.to_csv(os.path.join(data_dir, 'ae_by_month.csv'), index=False)")
-    _notebook(other, "from analysis import sources\n"
-                     "print(len(sources.resolve('lookup_lad_utla_region', 'lookup_ltla21_utla21.csv').read_text()))")
+    _notebook(
+        ae,
+        "import os\nfrom analysis.load import urgent_care\n"
+        "df = urgent_care.ae_monthly_providers()\n"
+        "t = df.groupby('month', as_index=False)[['attendances', 'over_4h']].sum()\n"
+        "os.makedirs(data_dir, exist_ok=True)\n"
+        "t.to_csv(os.path.join(data_dir, 'ae_by_month.csv'), index=False)",
+    )
+    _notebook(
+        other,
+        "from analysis import sources\n"
+        "print(len(sources.resolve('lookup_lad_utla_region', 'lookup_ltla21_utla21.csv').read_text()))",
+    )
     spec = build.BookSpec([build.ChapterSpec("ae", "A&E", ae), build.ChapterSpec("other", "Other", other)])
     yield {"spec": spec, "tmp": tmp_path, "mirror": mirror}
     sources.clear_caches()
@@ -78,8 +84,11 @@ def test_new_edition_reruns_its_readers_and_as_of_rebuilds_the_earlier_book(env,
 
     added_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     cutoff = (added_at - dt.timedelta(seconds=1)).isoformat().replace("+00:00", "Z")
-    datacmd.add(env["mirror"] / AE / SEP, log=lambda m: None, added=(added_at + dt.timedelta(seconds=1))
-                .isoformat().replace("+00:00", "Z"))
+    datacmd.add(
+        env["mirror"] / AE / SEP,
+        log=lambda m: None,
+        added=(added_at + dt.timedelta(seconds=1)).isoformat().replace("+00:00", "Z"),
+    )
     executed, res = _run(env["spec"], params)
     assert executed == ["ae"]  # only the chapter that reads A&E
     after = _csv(res)
@@ -109,7 +118,11 @@ def test_cli_as_of_rejects_a_bad_date(tmp_path):
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "analysis", "build", "--as-of", "last tuesday"],
-                          capture_output=True, text=True, env={**os.environ, "ANALYSIS_BUILD_DIR": str(tmp_path)})
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "build", "--as-of", "last tuesday"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ANALYSIS_BUILD_DIR": str(tmp_path)},
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "is not a date" in proc.stderr

@@ -7,6 +7,7 @@ both engines, each in its own empty cache; every file the chapter writes (figure
 headline JSON, figures) must be byte-identical, and every output the notebook shows (the glued
 words and numbers, the Markdown, tables and figures) equal.
 """
+
 from __future__ import annotations
 
 import json
@@ -74,8 +75,11 @@ def _outputs(nb_path: Path) -> list:
 
 
 def _files(entry: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(entry)): p.read_bytes() for p in sorted(entry.rglob("*"))
-            if p.is_file() and p.name not in RUN_RECORDS}
+    return {
+        str(p.relative_to(entry)): p.read_bytes()
+        for p in sorted(entry.rglob("*"))
+        if p.is_file() and p.name not in RUN_RECORDS
+    }
 
 
 def test_the_warm_engine_forks_and_starts_no_kernel(both_engines):
@@ -114,7 +118,7 @@ def test_every_chapter_is_identical_under_both_engines(both_engines, icb):
 
 # ----------------------------------------------------------------------------- isolation
 
-PROBE = '''import os
+PROBE = """import os
 import matplotlib as mpl
 import pandas as pd
 import analysis.report as report
@@ -127,14 +131,15 @@ mpl.rcParams["lines.linewidth"] = 9
 os.environ["LEFT_BY_ANOTHER_RUN"] = icb_code
 os.chdir(data_dir)
 assert icb_code != "QHL", "deliberate failure for QHL"
-'''
+"""
 
 
 def _probe_book(tmp_path: Path):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = nbformat.v4.new_code_cell('icb_code = "QGH"\nimd_version = 2019\ndata_dir = "data/probe"\n'
-                                       'reference_date = ""')
+    params = nbformat.v4.new_code_cell(
+        'icb_code = "QGH"\nimd_version = 2019\ndata_dir = "data/probe"\nreference_date = ""'
+    )
     params.metadata["tags"] = ["parameters"]
     nb.cells = [nbformat.v4.new_markdown_cell("# Probe"), params, nbformat.v4.new_code_cell(PROBE)]
     path = tmp_path / "probe.ipynb"
@@ -145,8 +150,13 @@ def _probe_book(tmp_path: Path):
 def _printed(nb_path: Path) -> str:
     """What a notebook printed (stdout)."""
     nb = nbformat.read(nb_path, as_version=4)
-    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-                   if o.get("name") == "stdout")
+    return "".join(
+        o.get("text", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("name") == "stdout"
+    )
 
 
 def test_a_chapter_that_fails_or_changes_state_for_one_icb_changes_nothing_for_the_next(tmp_path):
@@ -159,7 +169,9 @@ def test_a_chapter_that_fails_or_changes_state_for_one_icb_changes_nothing_for_t
     assert any("QHL probe: FAILED" in ln for ln in lines)
     os.environ["ANALYSIS_CACHE_DIR"] = str(tmp_path / "cache-warm")
     try:
-        after_failure = {p.icb.ods_code: _printed(build.cache_lookup(book.chapters[0], p) / "notebook.ipynb") for p in (qgh, qxu)}
+        after_failure = {
+            p.icb.ods_code: _printed(build.cache_lookup(book.chapters[0], p) / "notebook.ipynb") for p in (qgh, qxu)
+        }
     finally:
         os.environ.pop("ANALYSIS_CACHE_DIR", None)
     # the same chapter for QGH alone, in a fresh kernel: the state every run must start from
@@ -193,4 +205,3 @@ for code in ("QHL", "QGH"):
     first = _printed(tmp_path / "QHL" / "out.ipynb")
     second = _printed(tmp_path / "QGH" / "out.ipynb")
     assert first.startswith("(None, ") and second.startswith("('QHL', 3, 9")
-

@@ -1,5 +1,6 @@
 """The preview loop (python -m analysis preview): serves the book on 127.0.0.1, rebuilds when a
 notebook is saved, and open pages learn of the rebuild. A tiny book named by ANALYSIS_BOOK_SPEC."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,11 @@ def _notebook(path: Path, sentence: str) -> None:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = nbformat.v4.new_code_cell('icb_code = "QGH"\nimd_version = 2019\ndata_dir = "data/tiny"')
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# Tiny chapter\n\n{sentence}"), params,
-                nbformat.v4.new_code_cell("print('computed', 6 * 7)")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"# Tiny chapter\n\n{sentence}"),
+        params,
+        nbformat.v4.new_code_cell("print('computed', 6 * 7)"),
+    ]
     nbformat.write(nb, path)
 
 
@@ -47,8 +51,9 @@ def test_preview_serves_and_rebuilds_on_save(tmp_path, monkeypatch, mirror):
     lines: list[str] = []
     done: dict = {}
     stop = threading.Event()
-    thread = threading.Thread(target=lambda: done.setdefault("rc", preview.preview("QGH", port=0, n_jobs=1,
-                                                                                     log=lines.append, stop=stop)))
+    thread = threading.Thread(
+        target=lambda: done.setdefault("rc", preview.preview("QGH", port=0, n_jobs=1, log=lines.append, stop=stop))
+    )
     thread.start()
     deadline = time.time() + 300
     while not any("Previewing" in line for line in lines):

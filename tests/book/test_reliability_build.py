@@ -5,6 +5,7 @@ into its own ANALYSIS_BUILD_DIR / ANALYSIS_CACHE_DIR, through the same code as t
 in-process with ``build.build_books`` or as ``python -m analysis build`` in a subprocess (the
 spec named by ANALYSIS_BOOK_SPEC). Nothing here touches the project's _build or data/cache.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -60,8 +61,7 @@ def hostile_params() -> build.Params:
     icb = build.validate_params("QGH", 2019).icb
     import dataclasses
 
-    bad = dataclasses.replace(icb, name=f"NHS {HOSTILE} Integrated Care Board",
-                              region_name=f"Region {HOSTILE}")
+    bad = dataclasses.replace(icb, name=f"NHS {HOSTILE} Integrated Care Board", region_name=f"Region {HOSTILE}")
     return build.Params(bad, 2019)
 
 
@@ -77,8 +77,9 @@ def _cache_entries(cache: Path) -> list[Path]:
 
 def assert_cache_consistent(cache: Path) -> None:
     for entry in _cache_entries(cache):
-        assert (entry / "meta.json").exists() and (entry / "notebook.ipynb").exists(), \
+        assert (entry / "meta.json").exists() and (entry / "notebook.ipynb").exists(), (
             f"corrupt cache entry {entry}: {sorted(p.name for p in entry.iterdir())}"
+        )
         json.loads((entry / "meta.json").read_text())
         nbformat.read(entry / "notebook.ipynb", as_version=4)
 
@@ -142,12 +143,13 @@ def test_failing_chapter_keeps_previous_site_and_names_chapter_and_cell(good_sit
     target = good_site["target"]
     before_link = os.readlink(target)
     before = {n: hashlib.sha256(t.encode()).hexdigest() for n, t in _html_files(target).items()}
-    bad = tiny_notebook(good_site["tmp"] / "tiny_bad.ipynb",
-                        GOOD_BODY.replace("ch.save()", "raise RuntimeError('the data changed shape')"))
+    bad = tiny_notebook(
+        good_site["tmp"] / "tiny_bad.ipynb",
+        GOOD_BODY.replace("ch.save()", "raise RuntimeError('the data changed shape')"),
+    )
     spec = build.BookSpec([build.ChapterSpec("tiny", "Tiny chapter", bad)])
     with pytest.raises(build.BuildError) as exc:
-        build.build_books([good_site["params"]], targets={"QGH": target}, n_jobs=1, log=lambda m: None,
-                          book=spec)
+        build.build_books([good_site["params"]], targets={"QGH": target}, n_jobs=1, log=lambda m: None, book=spec)
     msg = str(exc.value)
     assert "'tiny'" in msg and "tiny_bad.ipynb" in msg, msg
     assert "code cell 2" in msg and "RuntimeError: the data changed shape" in msg, msg
@@ -169,8 +171,7 @@ def test_failing_book_compile_keeps_previous_site(good_site, monkeypatch):
     nb2 = tiny_notebook(good_site["tmp"] / "tiny_v2.ipynb", GOOD_BODY + "\nprint('v2')")
     spec = build.BookSpec([build.ChapterSpec("tiny", "Tiny chapter", nb2)])
     with pytest.raises(build.BuildError, match="previous site is untouched"):
-        build.build_books([good_site["params"]], targets={"QGH": target}, n_jobs=1, log=lambda m: None,
-                          book=spec)
+        build.build_books([good_site["params"]], targets={"QGH": target}, n_jobs=1, log=lambda m: None, book=spec)
     assert os.readlink(target) == before_link
     assert (target / "index.html").exists()
 
@@ -205,8 +206,7 @@ def _kill_all(pids: set[int]) -> None:
 
 
 def _spec_file(tmp: Path, chapters: list[tuple[str, Path]]) -> Path:
-    doc = {"prepare": [], "chapters": [{"id": cid, "title": cid.title(), "notebook": str(nb)}
-                                       for cid, nb in chapters]}
+    doc = {"prepare": [], "chapters": [{"id": cid, "title": cid.title(), "notebook": str(nb)} for cid, nb in chapters]}
     p = tmp / "chapters.yml"
     p.write_text(yaml.safe_dump(doc), encoding="utf-8")
     return p
@@ -214,9 +214,15 @@ def _spec_file(tmp: Path, chapters: list[tuple[str, Path]]) -> Path:
 
 def _cli_env(tmp: Path, spec: Path, mirror: Path) -> dict:
     env = dict(os.environ)
-    env.update({"ANALYSIS_BUILD_DIR": str(tmp / "build"), "ANALYSIS_CACHE_DIR": str(tmp / "cache"),
-                "ANALYSIS_BOOK_SPEC": str(spec), "ANALYSIS_DATA_MIRROR": str(mirror),
-                "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {
+            "ANALYSIS_BUILD_DIR": str(tmp / "build"),
+            "ANALYSIS_CACHE_DIR": str(tmp / "cache"),
+            "ANALYSIS_BOOK_SPEC": str(spec),
+            "ANALYSIS_DATA_MIRROR": str(mirror),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     for k in ("ANALYSIS_SOURCES", "ANALYSIS_INPUTS_LOG", "ANALYSIS_NO_TABLE_CACHE"):
         env.pop(k, None)
     return env
@@ -246,8 +252,15 @@ def test_killed_build_leaves_no_corrupt_cache_and_next_build_recovers(sig, tmp_p
     sleepy = tiny_notebook(tmp_path / "sleepy.ipynb", _sleepy_body(marker))
     spec = _spec_file(tmp_path, [("quick", quick), ("sleepy", sleepy)])
     env = _cli_env(tmp_path, spec, mirror)
-    proc = subprocess.Popen(_build_cmd(), cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        _build_cmd(),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     seen: set[int] = set()
     try:
         deadline = time.time() + 240
@@ -279,7 +292,9 @@ def test_killed_build_leaves_no_corrupt_cache_and_next_build_recovers(sig, tmp_p
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert (tmp_path / "build" / "html" / "sleepy.html").exists()
     assert_cache_consistent(cache)
-    leftovers = [p for p in (cache / "notebooks" / ".work").glob("*")] if (cache / "notebooks" / ".work").exists() else []
+    leftovers = (
+        [p for p in (cache / "notebooks" / ".work").glob("*")] if (cache / "notebooks" / ".work").exists() else []
+    )
     assert leftovers == [], f"stale work folders were not cleaned: {leftovers}"
     # And the one after that is a no-op.
     third = subprocess.run(_build_cmd(), cwd=ROOT, env=env2, capture_output=True, text=True, timeout=600)
@@ -290,8 +305,10 @@ def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path, mirror):
     nb = tiny_notebook(tmp_path / "tiny.ipynb", GOOD_BODY.replace("name = ", "import time; time.sleep(3)\nname = "))
     spec = _spec_file(tmp_path, [("tiny", nb)])
     env = _cli_env(tmp_path, spec, mirror)
-    procs = [subprocess.Popen(_build_cmd(), cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(_build_cmd(), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for _ in range(2)
+    ]
     outs = []
     try:
         for p in procs:
@@ -339,8 +356,9 @@ def test_damaged_table_cache_entry_is_recomputed(tmp_path, monkeypatch):
     (tmp_path / "mirror" / "demo").mkdir(parents=True)
     (tmp_path / "mirror" / "demo" / "a.csv").write_bytes(payload)
     manifest = tmp_path / "sources.yml"
-    manifest.write_text(yaml.safe_dump({"datasets": {"demo": {"files": {
-        "a.csv": {"sha256": hashlib.sha256(payload).hexdigest()}}}}}))
+    manifest.write_text(
+        yaml.safe_dump({"datasets": {"demo": {"files": {"a.csv": {"sha256": hashlib.sha256(payload).hexdigest()}}}}})
+    )
     monkeypatch.setenv("ANALYSIS_SOURCES", str(manifest))
     monkeypatch.setenv("ANALYSIS_DATA_MIRROR", str(tmp_path / "mirror"))
     monkeypatch.setenv("ANALYSIS_RAW_DIR", str(tmp_path / "raw"))
@@ -355,6 +373,7 @@ def test_damaged_table_cache_entry_is_recomputed(tmp_path, monkeypatch):
         def demo() -> pd.DataFrame:
             calls.append(1)
             return _base.read_csv("demo", "a.csv", required=["code", "value"])
+
         return demo
 
     first = make()()

@@ -5,6 +5,7 @@ Fast: synthetic numbers, except the two regression cases, which are also checked
 published data they came from (COPD in Birmingham and Solihull; waiting lists in Herefordshire
 and Worcestershire).
 """
+
 from __future__ import annotations
 
 import math
@@ -35,6 +36,7 @@ POLARITIES = ["higher_is_better", "lower_is_better", "neither"]
 
 # ----------------------------------------------------------------------------- regression cases
 
+
 def test_copd_qhl_sii_that_is_negative_does_not_rise():
     """QHL COPD: SII -0.07 (95% CI -0.13 to -0.00), most minus least deprived (prevalence_sii uses
     multiplier=-1). The chapter said 'rises with deprivation'; the numbers say it falls."""
@@ -59,7 +61,11 @@ def test_copd_qhl_real_data(mirror):
 
 
 def _decile_rows(d1, d10):
-    return {"value": d1[0], "lower_ci": d1[1], "upper_ci": d1[2]}, {"value": d10[0], "lower_ci": d10[1], "upper_ci": d10[2]}
+    return {"value": d1[0], "lower_ci": d1[1], "upper_ci": d1[2]}, {
+        "value": d10[0],
+        "lower_ci": d10[1],
+        "upper_ci": d10[2],
+    }
 
 
 def test_waiting_list_gap_significant_sii_not_says_both_and_why():
@@ -86,16 +92,22 @@ def test_waiting_list_qgh_real_data(mirror):
 
     v = wl.wlmds_view("QGH", "imd_decile")
     icb = v[v["level"] == "ICB (providers)"].set_index("imd_decile")
-    cols = {"pct_within_18_weeks": "value", "pct_within_18_weeks_lower_ci": "lower_ci",
-            "pct_within_18_weeks_upper_ci": "upper_ci"}
+    cols = {
+        "pct_within_18_weeks": "value",
+        "pct_within_18_weeks_lower_ci": "lower_ci",
+        "pct_within_18_weeks_upper_ci": "upper_ci",
+    }
     d1, d10 = icb.loc[1, list(cols)].rename(cols), icb.loc[10, list(cols)].rename(cols)
     sii = wl.deprivation_gaps(icb.reset_index(), reps=100_000).iloc[0]
     g = claims.gap(d1, d10, polarity="higher_is_better")
-    verdict = claims.gap_and_sii(g, (sii["sii"], sii["sii_lower_ci"], sii["sii_upper_ci"]),
-                                 sign="least_minus_most")
+    verdict = claims.gap_and_sii(g, (sii["sii"], sii["sii_lower_ci"], sii["sii_upper_ci"]), sign="least_minus_most")
     # the code follows the data: whichever way they fall, the words match both significances
-    expected = {(True, False): "gap_only", (False, True): "sii_only", (True, True): "both_significant",
-                (False, False): "neither_significant"}
+    expected = {
+        (True, False): "gap_only",
+        (False, True): "sii_only",
+        (True, True): "both_significant",
+        (False, False): "neither_significant",
+    }
     gap_sig = claims.significance(g.estimate).code == "significant"
     sii_sig = claims.significance((sii["sii"], sii["sii_lower_ci"], sii["sii_upper_ci"])).code == "significant"
     assert verdict.code in (expected[(gap_sig, sii_sig)], "opposite_directions")
@@ -105,6 +117,7 @@ def test_waiting_list_qgh_real_data(mirror):
 
 
 # ----------------------------------------------------------------------------- gradient
+
 
 @given(estimates(), st.sampled_from(SIGNS))
 def test_gradient_word_agrees_with_interval(e, sign):
@@ -121,8 +134,7 @@ def test_gradient_word_agrees_with_interval(e, sign):
 @given(estimates())
 def test_gradient_same_whichever_sign_convention_it_is_written_in(e):
     flipped = Estimate(-e.value, -e.upper, -e.lower)
-    assert (claims.gradient(e, sign="most_minus_least").code
-            == claims.gradient(flipped, sign="least_minus_most").code)
+    assert claims.gradient(e, sign="most_minus_least").code == claims.gradient(flipped, sign="least_minus_most").code
 
 
 def test_gradient_needs_the_sign_stated():
@@ -133,6 +145,7 @@ def test_gradient_needs_the_sign_stated():
 
 
 # ----------------------------------------------------------------------------- significance
+
 
 @given(estimates(), st.sampled_from([0.0, 1.0]))
 def test_significance_agrees_with_interval(e, null):
@@ -149,6 +162,7 @@ def test_significance_reason_in_words():
 
 
 # ----------------------------------------------------------------------------- compare / judge
+
 
 @given(estimates(), _num)
 def test_compare_with_a_benchmark_value_is_the_fingertips_rule(e, ref):
@@ -186,6 +200,7 @@ def test_judge_refuses_a_measure_with_no_better_direction():
 
 # ----------------------------------------------------------------------------- the gap
 
+
 @given(estimates(0, 100), estimates(0, 100), st.sampled_from(POLARITIES))
 def test_gap_sign_convention(most, least, pol):
     g = claims.gap(most, least, polarity=pol)
@@ -201,8 +216,11 @@ def test_gap_sign_convention(most, least, pol):
     # worse for the most deprived means: lower where higher is better, higher where lower is better
     if g.claim.code == "worse_for_most_deprived":
         assert most.value < least.value if pol == "higher_is_better" else most.value > least.value
-    allowed = ({"higher_among_most_deprived", "lower_among_most_deprived", "no_clear_gap"} if pol == "neither"
-               else {"worse_for_most_deprived", "better_for_most_deprived", "no_clear_gap"})
+    allowed = (
+        {"higher_among_most_deprived", "lower_among_most_deprived", "no_clear_gap"}
+        if pol == "neither"
+        else {"worse_for_most_deprived", "better_for_most_deprived", "no_clear_gap"}
+    )
     assert g.claim.code in allowed
 
 
@@ -232,8 +250,13 @@ def test_sii_as_gap_puts_worse_for_most_deprived_positive(e, sign, pol):
     assert s.value == pytest.approx(-towards_most if pol == "higher_is_better" else towards_most)
 
 
-@given(estimates(0, 100), estimates(0, 100), estimates(), st.sampled_from(SIGNS),
-       st.sampled_from(["higher_is_better", "lower_is_better"]))
+@given(
+    estimates(0, 100),
+    estimates(0, 100),
+    estimates(),
+    st.sampled_from(SIGNS),
+    st.sampled_from(["higher_is_better", "lower_is_better"]),
+)
 def test_gap_and_sii_code_agrees_with_both_intervals(most, least, sii, sign, pol):
     g = claims.gap(most, least, polarity=pol)
     c = claims.gap_and_sii(g, sii, sign=sign)
@@ -243,8 +266,12 @@ def test_gap_and_sii_code_agrees_with_both_intervals(most, least, sii, sign, pol
         same = (g.value > 0) == (s.value > 0)
         assert c.code == ("both_significant" if same else "opposite_directions")
     else:
-        assert c.code == {(True, False): "gap_only", (False, True): "sii_only",
-                          (False, False): "neither_significant"}[(g_sig, s_sig)]
+        assert (
+            c.code
+            == {(True, False): "gap_only", (False, True): "sii_only", (False, False): "neither_significant"}[
+                (g_sig, s_sig)
+            ]
+        )
 
 
 def test_gap_and_sii_other_disagreement_and_quintiles():
@@ -257,6 +284,7 @@ def test_gap_and_sii_other_disagreement_and_quintiles():
 
 
 # ----------------------------------------------------------------------------- targets
+
 
 def test_target_status_with_objectives():
     from analysis import objectives
@@ -285,6 +313,7 @@ def test_target_status_plain_number_needs_polarity():
 
 
 # ----------------------------------------------------------------------------- change over time
+
 
 def test_change_from_spc_readings():
     up = stats.spc(list(np.linspace(60, 80, 20)), improvement_direction="increase")
@@ -349,11 +378,16 @@ def test_implausible_intervals_are_refused_with_the_parameter_named():
 def test_claim_is_a_string_in_sentences_and_glue():
     g = claims.gradient((0.5, 0.2, 0.8), sign="most_minus_least")
     assert f"Recorded prevalence {g}." == "Recorded prevalence rises with deprivation."
-    assert {k: v for k, v in g.as_dict().items() if k != "inputs"} == {"code": "rises", "words": "rises with deprivation", "reason": g.reason}
+    assert {k: v for k, v in g.as_dict().items() if k != "inputs"} == {
+        "code": "rises",
+        "words": "rises with deprivation",
+        "reason": g.reason,
+    }
     assert g.as_dict()["inputs"]["function"] == "gradient"
 
 
 # ----------------------------------------------------------------------------- out-of-date data
+
 
 def test_currency_labels_and_thresholds():
     old = claims.currency("2021-01-01", "monthly", "2026-05-20")
@@ -373,8 +407,12 @@ def test_currency_labels_and_thresholds():
     assert claims.currency("2025-01-31", "annual", "2027-12-01", max_age_months=36).out_of_date is False
 
 
-@given(st.dates(min_value=pd.Timestamp("2000-01-01").date(), max_value=pd.Timestamp("2030-12-31").date()),
-       st.integers(0, 400), st.integers(0, 400), st.sampled_from(["weekly", "monthly", "quarterly", "annual"]))
+@given(
+    st.dates(min_value=pd.Timestamp("2000-01-01").date(), max_value=pd.Timestamp("2030-12-31").date()),
+    st.integers(0, 400),
+    st.integers(0, 400),
+    st.sampled_from(["weekly", "monthly", "quarterly", "annual"]),
+)
 def test_currency_never_becomes_current_again_as_time_passes(end, later1, later2, freq):
     ref1 = pd.Timestamp(end) + pd.Timedelta(days=min(later1, later2))
     ref2 = pd.Timestamp(end) + pd.Timedelta(days=max(later1, later2))
@@ -469,28 +507,43 @@ def test_difference_ci_refuses_bad_input():
 
 # ----------------------------------------------------------------------------- practice quintiles
 
+
 def test_practice_quintile_definition_pinned():
     d = deprivation.PRACTICE_QUINTILE_DEFINITION
-    for phrase in ("national", "weighted by patients", "IMD 2019", "a fifth of England's registered patients",
-                   "quintile 1 is the most deprived"):
+    for phrase in (
+        "national",
+        "weighted by patients",
+        "IMD 2019",
+        "a fifth of England's registered patients",
+        "quintile 1 is the most deprived",
+    ):
         assert phrase in d
 
 
 def test_practice_quintiles_are_fifths_of_patients_most_deprived_first():
     rng = np.random.default_rng(3)
     n = 2000
-    df = pd.DataFrame({"practice_code": [f"P{i}" for i in range(n)], "imd_score": rng.uniform(2, 70, n),
-                       "list_size": rng.integers(800, 40_000, n), "icb": rng.choice(["A", "B"], n)})
+    df = pd.DataFrame(
+        {
+            "practice_code": [f"P{i}" for i in range(n)],
+            "imd_score": rng.uniform(2, 70, n),
+            "list_size": rng.integers(800, 40_000, n),
+            "icb": rng.choice(["A", "B"], n),
+        }
+    )
     q = deprivation.practice_deprivation_quintiles(df)
     share = q.groupby("practice_quintile")["list_size"].sum() / q["list_size"].sum()
     assert list(share.index) == [1, 2, 3, 4, 5]
     assert (share - 0.2).abs().max() < 0.01
     # 1 = most deprived: every practice in quintile 1 scores at least as high as any in quintile 2
-    assert q.loc[q["practice_quintile"] == 1, "imd_score"].min() >= q.loc[q["practice_quintile"] == 2, "imd_score"].max()
+    assert (
+        q.loc[q["practice_quintile"] == 1, "imd_score"].min() >= q.loc[q["practice_quintile"] == 2, "imd_score"].max()
+    )
     # fifths of practices would not hold a fifth of patients each
     by_count = pd.qcut(-df["imd_score"], 5, labels=False)
-    assert (df.groupby(by_count)["list_size"].sum() / df["list_size"].sum()).sub(0.2).abs().max() > \
-        (share - 0.2).abs().max()
+    assert (df.groupby(by_count)["list_size"].sum() / df["list_size"].sum()).sub(0.2).abs().max() > (
+        share - 0.2
+    ).abs().max()
     local = deprivation.practice_deprivation_quintiles(df, within="icb")
     for _, g in local.groupby("icb"):
         s = g.groupby("practice_quintile")["list_size"].sum() / g["list_size"].sum()
@@ -513,6 +566,7 @@ def test_core20plus5_national_quintile_is_the_book_definition(mirror):
 
 
 # ----------------------------------------------------------------------------- methods page
+
 
 def test_methods_page_can_include_the_conventions(tmp_path, monkeypatch):
     """frontmatter.render_methods replaces {{conventions}} in book/methods.md with

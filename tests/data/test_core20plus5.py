@@ -1,6 +1,7 @@
 """Core20PLUS5 chapter: loaders on the real files, figures traced back to the source files,
 suppression, quintile direction, words that follow the numbers, the notebook as a document,
 all-ICB headline figures and a build for three ICBs."""
+
 from __future__ import annotations
 
 import csv
@@ -63,13 +64,19 @@ def test_heec_quintiles_converted_to_most_deprived_first(mirror):
     med = q.groupby("practice_imd_quintile")["imd_score"].median()
     assert med.is_monotonic_decreasing
     h = primary_care.heec_practice_quintile_summaries()
-    smi = h[(h.indicator == "Mental Health: QOF prevalence (all ages)") & (h.area_key == "england")
-            & (h.year == 2023)].set_index("practice_quintile")["median_value"]
+    smi = h[
+        (h.indicator == "Mental Health: QOF prevalence (all ages)") & (h.area_key == "england") & (h.year == 2023)
+    ].set_index("practice_quintile")["median_value"]
     # PROVENANCE: SMI prevalence rises from 0.72% (HEEC quin_1, least deprived) to 1.16% (quin_4_5)
     assert smi["5"] == pytest.approx(0.72, abs=0.01) and smi["1-2"] == pytest.approx(1.16, abs=0.01)
     with open(mirror / "heec_practice_deprivation_quintile_summaries" / "final_data.csv", encoding="utf-8") as fh:
-        raw = [r for r in csv.DictReader(fh) if r["ICB.NAME"] == "Herefordshire and Worcestershire"
-               and r["Indicator"].startswith("Last BP reading") and r["Year"] == "2023"][0]
+        raw = [
+            r
+            for r in csv.DictReader(fh)
+            if r["ICB.NAME"] == "Herefordshire and Worcestershire"
+            and r["Indicator"].startswith("Last BP reading")
+            and r["Year"] == "2023"
+        ][0]
     mine = c5.heec_indicator_by_group("QGH", c5.BP_HEEC).set_index(["area", "heec_group"])["median_value"]
     assert mine[("Herefordshire and Worcestershire", "5")] == pytest.approx(float(raw["quin_1"]))
     assert mine[("Herefordshire and Worcestershire", "1-2")] == pytest.approx(float(raw["quin_4_5"]))
@@ -98,8 +105,9 @@ def test_smi_checks_loader_and_icb_figure(mirror):
     # the series starts with the first quarter on sub-ICB geography (PROVENANCE: the 106 sub-ICB
     # locations from April 2021), read from the data: Q1 2021/22
     assert r["quarter_end"].min() == pd.Timestamp("2021-06-30")
-    assert set(s.loc[s["quarter_end"] < r["quarter_end"].min(), "org_code"]) - set(c5._national("subicb_map")[
-        "sub_icb_ods_code"])
+    assert set(s.loc[s["quarter_end"] < r["quarter_end"].min(), "org_code"]) - set(
+        c5._national("subicb_map")["sub_icb_ods_code"]
+    )
 
 
 def test_smi_start_is_the_first_quarter_after_the_last_on_other_codes():
@@ -127,8 +135,11 @@ def test_cancer_stage_suppressed_never_numbers(mirror):
 
 def test_oral_health_and_self_harm_suppression(mirror):
     o = clinical.child_oral_health()
-    raw = pd.read_csv(mirror / "fingertips_child_oral_health" / "children_dental_decay_district_ua.csv",
-                      dtype=str, keep_default_na=False)
+    raw = pd.read_csv(
+        mirror / "fingertips_child_oral_health" / "children_dental_decay_district_ua.csv",
+        dtype=str,
+        keep_default_na=False,
+    )
     na = raw["value"].isin(["NA", ""])
     assert na.any() and o.loc[na.to_numpy(), "value"].isna().all() and o.loc[na.to_numpy(), "suppressed"].all()
     h = o[(o.area_code == "E06000019") & (o.period == "2023/24")].iloc[0]
@@ -146,7 +157,10 @@ def test_msds_suppressed_and_dq_text_are_missing(mirror):
     assert star.any() and m.loc[star, "value"].isna().all() and m.loc[star, "suppressed"].all()
     assert m.loc[dq, "value"].isna().all() and m.loc[dq, "dq_text"].notna().all()
     mat = c5.maternity_icb("QGH").set_index(["area", "indicator"])
-    assert mat.loc[("Herefordshire and Worcestershire", "COC_by_28weeks"), ["numerator", "denominator"]].tolist() == [70, 585]
+    assert mat.loc[("Herefordshire and Worcestershire", "COC_by_28weeks"), ["numerator", "denominator"]].tolist() == [
+        70,
+        585,
+    ]
     assert mat.loc[("England", "CQIMSmokingDelivery"), ["numerator", "denominator"]].tolist() == [2295, 40945]
 
 
@@ -181,7 +195,9 @@ def test_practice_quintiles_are_national_fifths_of_patients(mirror):
     q = c5._practices_with_quintile()
     assert q["imd_score"].groupby(q["national_quintile"]).median().is_monotonic_decreasing
     prev = primary_care.qof_practice_prevalence()
-    lists = prev[(prev.group_code == "HYP") & (prev.list_type == "TOTAL")][["practice_code", "list_size", "icb_ods_code"]]
+    lists = prev[(prev.group_code == "HYP") & (prev.list_type == "TOTAL")][
+        ["practice_code", "list_size", "icb_ods_code"]
+    ]
     d = q.merge(lists, on="practice_code")
     share = d.groupby("national_quintile")["list_size"].sum() / d["list_size"].sum()
     assert share.between(0.19, 0.21).all(), share
@@ -203,7 +219,10 @@ def test_icb_sii_on_its_own_fifths_england_on_national_fifths(mirror):
     # the figures behind the sentence the rewrite had to correct: -0.07 (95% CI -0.13 to -0.00)
     assert icb["value"] == pytest.approx(-0.066, abs=0.001)
     assert icb["upper_ci"] < 0 and icb["fifths"] == c5.ICB_FIFTHS
-    assert s.loc["England", "value"] == pytest.approx(1.174, abs=0.001) and s.loc["England", "fifths"] == c5.NATIONAL_FIFTHS
+    assert (
+        s.loc["England", "value"] == pytest.approx(1.174, abs=0.001)
+        and s.loc["England", "fifths"] == c5.NATIONAL_FIFTHS
+    )
 
 
 def test_qhl_copd_sentence_says_falls(mirror):
@@ -291,11 +310,15 @@ def test_notebook_is_short_calls_and_markdown():
     text = "\n".join(code)
     assert not re.search(r"^\s*(def|class|for|while|if)\b|lambda", text, re.M)
     whole = "\n".join(c.source for c in _cells())
-    periods = re.compile(r"20\d\d-\d\d|20\d\d/\d\d|\b(January|February|March|April|May|June|July|August|September|"
-                         r"October|November|December) 20\d\d\b")
+    periods = re.compile(
+        r"20\d\d-\d\d|20\d\d/\d\d|\b(January|February|March|April|May|June|July|August|September|"
+        r"October|November|December) 20\d\d\b"
+    )
     assert not periods.search(whole), periods.search(whole)
     assert not re.search(r"\b(HYP|COPD|AST|DM|EP|MH|CHOL|SMOK)\d{3}\b", whole)
-    headings = [ln for c in _cells() if c.cell_type == "markdown" for ln in c.source.splitlines() if ln.startswith("## ")]
+    headings = [
+        ln for c in _cells() if c.cell_type == "markdown" for ln in c.source.splitlines() if ln.startswith("## ")
+    ]
     assert len(headings) == 13
 
 
@@ -307,8 +330,12 @@ def test_notebook_shows_every_output_in_order():
 @pytest.fixture(scope="module")
 def executed(mirror, tmp_path_factory):
     """The notebook's code cells run in-process for QGH (display is a no-op outside a kernel)."""
-    ns = {"icb_code": "QGH", "imd_version": 2019, "reference_date": dt.date.today().replace(day=1).isoformat(),
-          "data_dir": str(tmp_path_factory.mktemp("c20") / "data" / "core20plus5")}
+    ns = {
+        "icb_code": "QGH",
+        "imd_version": 2019,
+        "reference_date": dt.date.today().replace(day=1).isoformat(),
+        "data_dir": str(tmp_path_factory.mktemp("c20") / "data" / "core20plus5"),
+    }
     for cell in _cells():
         if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
             exec(compile(cell.source, "core20plus5.ipynb", "exec"), ns)
@@ -339,8 +366,9 @@ def _numbers(col: pd.Series) -> pd.Series:
     return pd.to_numeric(col, errors="coerce")  # "suppressed" stays missing
 
 
-def _extreme_check(extra: dict, value: float, tab: pd.DataFrame, period_col: str, value_col: str, period,
-                   highest: bool) -> None:
+def _extreme_check(
+    extra: dict, value: float, tab: pd.DataFrame, period_col: str, value_col: str, period, highest: bool
+) -> None:
     """Place, England and change of a lowest/highest-of-the-areas headline agree with the chapter's table."""
     tab = tab.assign(v=_numbers(tab[value_col]))
     areas = tab[tab["Area code"] != "E92000001"].dropna(subset=["v"])
@@ -354,8 +382,9 @@ def _extreme_check(extra: dict, value: float, tab: pd.DataFrame, period_col: str
     i = periods.index(period)
     before = areas[areas[period_col] == periods[i - 1]]
     best_before = before["v"].max() if highest else before["v"].min()
-    if (set(before["Area"]) == set(now["Area"])
-            and set(before.loc[before["v"] == best_before, "Area"]) == set(now.loc[now["v"] == best, "Area"])):
+    if set(before["Area"]) == set(now["Area"]) and set(before.loc[before["v"] == best_before, "Area"]) == set(
+        now.loc[now["v"] == best, "Area"]
+    ):
         assert extra["previous"] == pytest.approx(best_before) and extra["previous_period"] == str(periods[i - 1])
     else:
         assert "previous" not in extra
@@ -385,16 +414,32 @@ def test_key_findings_fields_agree_with_the_chapters_tables(executed):
     assert h["smi_all_six_checks_pct"]["period_end"] == f"{last:%Y-%m-%d}"
     # the extremes among the ICB's local authorities
     year = int(head["cancer_early_stage_year"].value)
-    _extreme_check(h["cancer_early_stage_lowest_la_pct"], head["cancer_early_stage_lowest_la_pct"].value,
-                   pd.read_csv(d / "cancer_stage.csv"), "Year", "At stage 1 or 2 (%)", year, highest=False)
+    _extreme_check(
+        h["cancer_early_stage_lowest_la_pct"],
+        head["cancer_early_stage_lowest_la_pct"].value,
+        pd.read_csv(d / "cancer_stage.csv"),
+        "Year",
+        "At stage 1 or 2 (%)",
+        year,
+        highest=False,
+    )
     oral = pd.read_csv(d / "oral_health.csv")
     survey = oral.assign(v=_numbers(oral["Five-year-olds with visible decay (%)"])).dropna(subset=["v"])
     survey = survey.loc[survey["Area code"] != "E92000001", "Survey year"].max()
-    _extreme_check(h["dental_decay_highest_la_pct"], head["dental_decay_highest_la_pct"].value, oral, "Survey year",
-                   "Five-year-olds with visible decay (%)", survey, highest=True)
+    _extreme_check(
+        h["dental_decay_highest_la_pct"],
+        head["dental_decay_highest_la_pct"].value,
+        oral,
+        "Survey year",
+        "Five-year-olds with visible decay (%)",
+        survey,
+        highest=True,
+    )
     # targets: only a national objective in force for the data's planning year, in the registry's words
-    for key, measure in (("hyp_treated_to_target_pct", "hypertension"),
-                         ("cancer_early_stage_lowest_la_pct", "cancer_early_stage")):
+    for key, measure in (
+        ("hyp_treated_to_target_pct", "hypertension"),
+        ("cancer_early_stage_lowest_la_pct", "cancer_early_stage"),
+    ):
         in_force = objectives.objective_in_force(measure, h[key]["period_end"])
         assert h[key].get("target_text") == (in_force.objective.target_text if in_force else None), key
     assert not any("target_text" in h[k] for k in ("smi_all_six_checks_pct", "continuity_of_carer_pct"))
@@ -424,11 +469,18 @@ def test_key_findings_page_judges_currency_as_the_chapter_does(executed):
 
     doc = json.loads((executed.data_dir / "headline.json").read_text())
     book = SimpleNamespace(chapters=[SimpleNamespace(id="core20plus5", title="Core20PLUS5")])
-    page = frontmatter.render_summary(book, SimpleNamespace(icb=executed.icb, imd_version=2019),
-                                      {"core20plus5": doc}, reference_date=dt.date.today().replace(day=1))
+    page = frontmatter.render_summary(
+        book,
+        SimpleNamespace(icb=executed.icb, imd_version=2019),
+        {"core20plus5": doc},
+        reference_date=dt.date.today().replace(day=1),
+    )
     rows = {r.group(1): r.group(0) for r in re.finditer(r'<tr[^>]*data-key="([a-z0-9_]+)".*?</tr>', page, re.S)}
-    pairs = (("dental_decay_highest_la_pct", "oral_sentence"), ("smi_all_six_checks_pct", "smi_currency"),
-             ("cancer_early_stage_lowest_la_pct", "cancer_sentence"))
+    pairs = (
+        ("dental_decay_highest_la_pct", "oral_sentence"),
+        ("smi_all_six_checks_pct", "smi_currency"),
+        ("cancer_early_stage_lowest_la_pct", "cancer_sentence"),
+    )
     for key, glue in pairs:
         stale = "out of date" in executed.glued[glue]
         assert (f'data-out-of-date="{str(stale).lower()}"') in rows[key], key

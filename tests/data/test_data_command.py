@@ -5,6 +5,7 @@ The sandbox holds the real manifest with the September 2025 A&E edition held bac
 mirror, and empty store, cache and site folders; every refusal is checked to leave the manifest,
 the store, the cache and the site byte for byte as they were.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,11 @@ SEP, AUG, JUL = "September-2025-Csv-7hjr2.csv", "August-2025-CSV-g5tyh-v2.0.csv"
 def _tree_digest(folder: Path) -> dict[str, str]:
     if not folder.exists():
         return {}
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(".lock")}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.endswith(".lock")
+    }
 
 
 @pytest.fixture
@@ -48,7 +52,8 @@ def box(tmp_path, monkeypatch, mirror):
         monkeypatch.setenv(var, str(tmp_path / sub))
     (tmp_path / "cache" / "notebooks" / "scorecard" / "k1").mkdir(parents=True)
     (tmp_path / "cache" / "notebooks" / "scorecard" / "k1" / "inputs.json").write_text(
-        '["ae_monthly_official#editions", "rtt_incomplete@1/rtt_incomplete_org_month.csv"]')
+        '["ae_monthly_official#editions", "rtt_incomplete@1/rtt_incomplete_org_month.csv"]'
+    )
     (tmp_path / "cache" / "notebooks" / "population" / "k2").mkdir(parents=True)
     (tmp_path / "cache" / "notebooks" / "population" / "k2" / "inputs.json").write_text('["imd2019_lsoa#editions"]')
     (tmp_path / "build" / "html").mkdir()
@@ -62,8 +67,12 @@ def box(tmp_path, monkeypatch, mirror):
 
 
 def _state(box) -> dict:
-    return {"manifest": box["manifest"].read_bytes(), "raw": _tree_digest(box["tmp"] / "raw"),
-            "cache": _tree_digest(box["tmp"] / "cache"), "site": _tree_digest(box["tmp"] / "build")}
+    return {
+        "manifest": box["manifest"].read_bytes(),
+        "raw": _tree_digest(box["tmp"] / "raw"),
+        "cache": _tree_digest(box["tmp"] / "cache"),
+        "site": _tree_digest(box["tmp"] / "build"),
+    }
 
 
 def test_add_the_next_month_then_again(box):
@@ -87,6 +96,7 @@ def test_add_the_next_month_then_again(box):
     # As of a time before it was added, the build does not see it.
     first_added = min(e.added for e in eds)
     import os
+
     os.environ["ANALYSIS_AS_OF"] = first_added.isoformat()
     try:
         sources.clear_caches()
@@ -106,8 +116,9 @@ def _damaged(box, how: str) -> Path:
         path.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
     elif how == "renamed_column":
         path = out / SEP
-        path.write_text(text.replace("Attendances over 4hrs Type 1", "Attendances over four hours Type 1", 1),
-                        encoding="utf-8")
+        path.write_text(
+            text.replace("Attendances over 4hrs Type 1", "Attendances over four hours Type 1", 1), encoding="utf-8"
+        )
     elif how == "unknown_code":
         path = out / SEP
         row = next(i for i, line in enumerate(lines) if ",RWP," in line)
@@ -115,9 +126,10 @@ def _damaged(box, how: str) -> Path:
         path.write_text("".join(lines), encoding="utf-8")
     elif how == "copy_of_another_month":
         path = out / "September-2025-copy.csv"
-        path.write_text((box["src"] / AUG).read_text(encoding="utf-8").replace("MSitAE-AUGUST-2025",
-                                                                              "MSitAE-SEPTEMBER-2025"),
-                        encoding="utf-8")
+        path.write_text(
+            (box["src"] / AUG).read_text(encoding="utf-8").replace("MSitAE-AUGUST-2025", "MSitAE-SEPTEMBER-2025"),
+            encoding="utf-8",
+        )
     elif how == "wrong_dataset":
         path = out / "rtt.csv"
         shutil.copyfile(box["mirror"] / "rtt_incomplete" / "rtt_incomplete_org_month.csv", path)
@@ -129,14 +141,17 @@ def _damaged(box, how: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("how, words", [
-    ("truncated", "TOTAL"),
-    ("renamed_column", "Attendances over 4hrs Type 1"),
-    ("unknown_code", "ZZQ99"),
-    ("copy_of_another_month", "identical"),
-    ("wrong_dataset", "does not look like"),
-    ("empty", "empty"),
-])
+@pytest.mark.parametrize(
+    "how, words",
+    [
+        ("truncated", "TOTAL"),
+        ("renamed_column", "Attendances over 4hrs Type 1"),
+        ("unknown_code", "ZZQ99"),
+        ("copy_of_another_month", "identical"),
+        ("wrong_dataset", "does not look like"),
+        ("empty", "empty"),
+    ],
+)
 def test_a_damaged_file_is_refused_and_changes_nothing(box, how, words):
     path = _damaged(box, how)
     state = _state(box)
@@ -185,15 +200,15 @@ def test_revision_replaces_the_period(box):
 def test_cli_refusal_is_one_line_without_traceback(box):
     path = _damaged(box, "unknown_code")
     state = _state(box)
-    proc = subprocess.run([sys.executable, "-m", "analysis", "data", "add", str(path)], capture_output=True,
-                          text=True)
+    proc = subprocess.run([sys.executable, "-m", "analysis", "data", "add", str(path)], capture_output=True, text=True)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error:") and "ZZQ99" in lines[0]
     assert _state(box) == state
-    debug = subprocess.run([sys.executable, "-m", "analysis", "--debug", "data", "add", str(path)],
-                           capture_output=True, text=True)
+    debug = subprocess.run(
+        [sys.executable, "-m", "analysis", "--debug", "data", "add", str(path)], capture_output=True, text=True
+    )
     assert "Traceback" in debug.stderr
 
 
@@ -229,15 +244,18 @@ def test_fetch_from_a_publisher_like_page_on_loopback(box, monkeypatch):
     (site / "index.html").write_text(
         "<html><body><h1>A&amp;E Attendances and Emergency Admissions 2025-26</h1>"
         + "".join(f'<p><a href="{n}">{n}</a></p>' for n in (JUL, AUG, SEP))
-        + '<p><a href="other.xlsx">Timeseries</a></p></body></html>')
+        + '<p><a href="other.xlsx">Timeseries</a></p></body></html>'
+    )
     handler = lambda *a, **k: _Publisher(*a, directory=str(site), **k)  # noqa: E731
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         monkeypatch.setenv("ANALYSIS_ALLOW_LOOPBACK_HTTP", "1")
         doc = manifest_io.read()
-        doc[DS]["fetch"] = {"pages": [f"http://127.0.0.1:{server.server_port}/index.html"],
-                            "links": doc[DS].get("fetch", {}).get("links", r"(?i)(AE|CSV).*\.csv$")}
+        doc[DS]["fetch"] = {
+            "pages": [f"http://127.0.0.1:{server.server_port}/index.html"],
+            "links": doc[DS].get("fetch", {}).get("links", r"(?i)(AE|CSV).*\.csv$"),
+        }
         manifest_io.write(doc)
         added = datacmd.fetch(DS, log=lambda m: None)
         assert [a.period.label for a in added] == ["September 2025"]
@@ -272,8 +290,12 @@ def test_manifest_round_trips_and_a_new_edition_is_one_added_block(box):
     datacmd.add(box["src"] / SEP, log=lambda m: None)
     after = box["manifest"].read_text(encoding="utf-8")
     import difflib
-    diff = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0)
-            if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))]
+
+    diff = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0)
+        if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))
+    ]
     assert all(line.startswith("+") for line in diff), diff[:5]  # nothing removed or rewritten
     assert yaml.safe_load(after)["datasets"][DS]["editions"][-1]["id"] == "2025-09"
     # what the command does not manage stays: the series breaks of other datasets

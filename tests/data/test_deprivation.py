@@ -5,6 +5,7 @@
 * IMD 2025 LSOA data reproduce the official File 13 ICB summaries where both measure the same thing.
 * England's Core20 share is 20% to rounding under each vintage; every ICB gets a share and a rank.
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,6 +42,7 @@ def _raw_rows(mirror, folder, filename, key, code):
 
 # ----------------------------------------------------------------------------- loaders
 
+
 def test_imd2019_files_schema():
     f1 = dl.imd2019_file1()
     assert len(f1) == dl.N_LSOA11 and f1["lsoa_code"].is_unique
@@ -66,18 +68,27 @@ def test_imd2019_lsoa_table_sample_cells(mirror):
     raw3 = _raw_rows(mirror, "imd2019_lsoa", dl.F3, "LSOA code (2011)", code)
     assert df.loc[code, "imd_rank"] == int(raw1["Index of Multiple Deprivation (IMD) Rank"].replace(",", ""))
     assert df.loc[code, "imd_decile"] == int(raw1["Index of Multiple Deprivation (IMD) Decile"])
-    assert df.loc[code, "idaci_rank"] == int(float(raw3[
-        "Income Deprivation Affecting Children Index (IDACI) Rank (where 1 is most deprived)"]))
-    expected = sum(w * float(raw9[f"{dl._F9_NAMES[d]} Score - exponentially transformed"])
-                   for d, w in dl.IMD2019_WEIGHTS.items())
+    assert df.loc[code, "idaci_rank"] == int(
+        float(raw3["Income Deprivation Affecting Children Index (IDACI) Rank (where 1 is most deprived)"])
+    )
+    expected = sum(
+        w * float(raw9[f"{dl._F9_NAMES[d]} Score - exponentially transformed"]) for d, w in dl.IMD2019_WEIGHTS.items()
+    )
     assert df.loc[code, "imd_score"] == pytest.approx(round(expected, 3), abs=1e-9)
     # the published score of the first LSOA (IoD2019 File 5/7) is 6.208
     assert df.loc["E01000001", "imd_score"] == pytest.approx(6.208, abs=1e-9)
 
 
 def test_weights_are_the_official_ones():
-    assert dl.IMD2019_WEIGHTS == {"income": 0.225, "employment": 0.225, "education": 0.135, "health": 0.135,
-                                  "crime": 0.093, "barriers": 0.093, "living_env": 0.093}
+    assert dl.IMD2019_WEIGHTS == {
+        "income": 0.225,
+        "employment": 0.225,
+        "education": 0.135,
+        "health": 0.135,
+        "crime": 0.093,
+        "barriers": 0.093,
+        "living_env": 0.093,
+    }
 
 
 def test_derived_score_reproduces_file10_la_average_scores():
@@ -138,6 +149,7 @@ def test_boundaries_read_via_vsigzip():
 
 # ----------------------------------------------------------------------------- quantiles
 
+
 @pytest.mark.parametrize("version", [2019, 2025])
 def test_published_deciles_and_stats_quantiles(version):
     """Published national deciles are MHCLG's cut of the rank into ten equal-count groups.
@@ -168,6 +180,7 @@ def test_population_weighted_local_deciles_hold_a_tenth_each():
 
 
 # ----------------------------------------------------------------------------- public API
+
 
 @pytest.mark.parametrize("version,n", [(2019, dl.N_LSOA11), (2025, dl.N_LSOA21)])
 def test_lsoa_deprivation_contract(version, n):

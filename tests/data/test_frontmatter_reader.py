@@ -6,6 +6,7 @@ English in the data sources' titles and caveats, the key findings page's columns
 and the all-ICB comparison reading the headline registry. The built pages are checked in
 tests/book/test_accessibility_static.py and tests/book/test_browser.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,6 +28,7 @@ from analysis.report import Chapter, ImplausibleValueError
 
 # ----------------------------------------------------------------------------- citation
 
+
 def test_citation_cff_is_valid_cff_1_2_and_agrees_with_the_package():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     # The official Citation File Format 1.2.0 schema (shipped in cffconvert 2.0.0 on PyPI).
@@ -44,27 +46,36 @@ def test_cff_schema_refuses_a_citation_without_authors():
 
 
 def test_suggested_citation_names_the_book_edition_date_commit_and_no_address_the_project_lacks():
-    text = frontmatter.suggested_citation("NHS Herefordshire and Worcestershire Integrated Care Board", 2019,
-                                          dt.date(2026, 11, 25), "6dc5e09")
+    text = frontmatter.suggested_citation(
+        "NHS Herefordshire and Worcestershire Integrated Care Board", 2019, dt.date(2026, 11, 25), "6dc5e09"
+    )
     cff = frontmatter.citation_metadata()
     assert text.startswith(f"{cff['authors'][0]['name']} (2026).")
-    for part in ("*Health inequalities evidence book: NHS Herefordshire and Worcestershire Integrated Care Board*",
-                 "(IMD 2019 edition)", "Built 25 November 2026", "commit 6dc5e09", cff["title"],
-                 f"version {cff['version']}"):
+    for part in (
+        "*Health inequalities evidence book: NHS Herefordshire and Worcestershire Integrated Care Board*",
+        "(IMD 2019 edition)",
+        "Built 25 November 2026",
+        "commit 6dc5e09",
+        cff["title"],
+        f"version {cff['version']}",
+    ):
         assert part in text, part
     assert ("repository-code" in cff or "url" in cff) == ("Available from" in text)
     with_url = dict(cff, **{"repository-code": "https://example.org/project"})
-    assert 'Available from <a href="https://example.org/project">https://example.org/project</a>.' in \
-        frontmatter.suggested_citation(
-        "X", 2025, dt.date(2026, 1, 1), "abc", cff=with_url)
+    assert (
+        'Available from <a href="https://example.org/project">https://example.org/project</a>.'
+        in frontmatter.suggested_citation("X", 2025, dt.date(2026, 1, 1), "abc", cff=with_url)
+    )
 
 
 # ----------------------------------------------------------------------------- reader English
 
 #: A month with its year, or a range of years: the period a title must not carry (years that name
 #: a product, such as "Census 2021" or "Quality and Outcomes Framework 2022-23", are allowed).
-_PERIOD_IN_TITLE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b|"
-                              r"\b\d{4} ?[-\u2013] ?\d{4}\b")
+_PERIOD_IN_TITLE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b|"
+    r"\b\d{4} ?[-\u2013] ?\d{4}\b"
+)
 
 
 @pytest.mark.parametrize("ds", list(sources.manifest()))
@@ -73,16 +84,23 @@ def test_dataset_titles_caveats_and_geographies_read_as_plain_english(ds):
     problems = []
     for field in ("title", "caveat", "geography"):
         text = str(meta.get(field) or "")
-        for what, rx in (("identifier", _SNAKE), ("developer note", _DEVELOPER), ("'(s)'", _PLURAL_S),
-                         ("code or markup", re.compile(r"[`\[\]{}<>]|\s->\s|\u2260"))):
+        for what, rx in (
+            ("identifier", _SNAKE),
+            ("developer note", _DEVELOPER),
+            ("'(s)'", _PLURAL_S),
+            ("code or markup", re.compile(r"[`\[\]{}<>]|\s->\s|\u2260")),
+        ):
             problems += [f"{field}: {what}: {m.group(0)!r} in {text!r}" for m in rx.finditer(text)]
-    problems += [f"title: a period ({m.group(0)!r}): the page shows it from the edition"
-                 for m in _PERIOD_IN_TITLE.finditer(str(meta.get("title", "")))]
+    problems += [
+        f"title: a period ({m.group(0)!r}): the page shows it from the edition"
+        for m in _PERIOD_IN_TITLE.finditer(str(meta.get("title", "")))
+    ]
     assert ds not in str(meta.get("title", "")), "the dataset key is not a title"
     assert not problems, "\n".join(problems)
 
 
 # ----------------------------------------------------------------------------- key findings
+
 
 @dataclass
 class _Spec:
@@ -109,33 +127,61 @@ class _Params:
 
 def _headline_doc(tmp_path, **extras) -> dict:
     ch = Chapter("scorecard", tmp_path / "data" / "scorecard")
-    ch.headline("rtt_pct18", 58.2, label="Waiting under 18 weeks", unit="%", period="March 2024", lo=0, hi=100,
-                evidence="figure-rtt", **extras)
+    ch.headline(
+        "rtt_pct18",
+        58.2,
+        label="Waiting under 18 weeks",
+        unit="%",
+        period="March 2024",
+        lo=0,
+        hi=100,
+        evidence="figure-rtt",
+        **extras,
+    )
     ch.headline("plain", 12.0, label="A figure with nothing else", unit="count", lo=0, hi=100)
     ch.save()
     return json.loads((tmp_path / "data" / "scorecard" / "headline.json").read_text())
 
 
 def test_headline_records_england_target_change_place_and_currency_only_when_given(tmp_path):
-    doc = _headline_doc(tmp_path, england=59.1, target_text="92% within 18 weeks (constitutional standard)",
-                        previous=57.0, previous_period="March 2023", place="Worcester",
-                        period_end="2024-03-31", frequency="monthly")
+    doc = _headline_doc(
+        tmp_path,
+        england=59.1,
+        target_text="92% within 18 weeks (constitutional standard)",
+        previous=57.0,
+        previous_period="March 2023",
+        place="Worcester",
+        period_end="2024-03-31",
+        frequency="monthly",
+    )
     extra = doc["headlines"]["rtt_pct18"]["extra"]
-    assert extra.items() >= {"england": 59.1, "previous": 57.0, "previous_period": "March 2023", "place": "Worcester",
-                          "period_end": "2024-03-31", "frequency": "monthly",
-                          "target_text": "92% within 18 weeks (constitutional standard)"}.items()
+    assert (
+        extra.items()
+        >= {
+            "england": 59.1,
+            "previous": 57.0,
+            "previous_period": "March 2023",
+            "place": "Worcester",
+            "period_end": "2024-03-31",
+            "frequency": "monthly",
+            "target_text": "92% within 18 weeks (constitutional standard)",
+        }.items()
+    )
     assert not set(frontmatter.SUMMARY_FIELDS) & set(doc["headlines"]["plain"]["extra"])
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"previous": 50.0}, "previous_period"),
-    ({"previous_period": "2023"}, "without previous"),
-    ({"period_end": "2024-03-31"}, "together"),
-    ({"period_end": "2024-03-31", "frequency": "fortnightly"}, "frequency must be one of"),
-    ({"period_end": "March 2024", "frequency": "monthly"}, "YYYY-MM-DD"),
-    ({"england": 140.0}, "above the plausible maximum"),
-    ({"place": "  "}, "place is empty"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"previous": 50.0}, "previous_period"),
+        ({"previous_period": "2023"}, "without previous"),
+        ({"period_end": "2024-03-31"}, "together"),
+        ({"period_end": "2024-03-31", "frequency": "fortnightly"}, "frequency must be one of"),
+        ({"period_end": "March 2024", "frequency": "monthly"}, "YYYY-MM-DD"),
+        ({"england": 140.0}, "above the plausible maximum"),
+        ({"place": "  "}, "place is empty"),
+    ],
+)
 def test_headline_refuses_incomplete_or_implausible_summary_fields(tmp_path, kwargs, message):
     with pytest.raises((ValueError, ImplausibleValueError), match=message):
         Chapter("scorecard", tmp_path).headline("x", 50.0, label="X", unit="%", lo=0, hi=100, **kwargs)
@@ -145,14 +191,20 @@ def test_england_count_is_checked_against_the_icbs_count_not_the_icb_range(tmp_p
     ch = Chapter("scorecard", tmp_path)
     ch.headline("appts", 400_000.0, label="Appointments", unit="count", lo=50_000, hi=5_000_000, england=31_000_000.0)
     with pytest.raises(ImplausibleValueError, match="at least the ICB's"):
-        ch.headline("appts2", 400_000.0, label="Appointments", unit="count", lo=50_000, hi=5_000_000,
-                    england=300_000.0)
+        ch.headline("appts2", 400_000.0, label="Appointments", unit="count", lo=50_000, hi=5_000_000, england=300_000.0)
 
 
 def test_key_findings_show_england_target_change_place_and_mark_old_data_out_of_date(tmp_path):
-    doc = _headline_doc(tmp_path, england=59.1, target_text="92% within 18 weeks", previous=57.0,
-                        previous_period="March 2023", place="Worcester", period_end="2024-03-31",
-                        frequency="monthly")
+    doc = _headline_doc(
+        tmp_path,
+        england=59.1,
+        target_text="92% within 18 weeks",
+        previous=57.0,
+        previous_period="March 2023",
+        place="Worcester",
+        period_end="2024-03-31",
+        frequency="monthly",
+    )
     book = _Book([_Spec("scorecard", "National objectives scorecard")])
     page = frontmatter.render_summary(book, _Params(_ICB()), {"scorecard": doc}, reference_date=dt.date(2026, 11, 1))
     row = re.search(r'<tr[^>]*data-key="rtt_pct18".*?</tr>', page).group(0)
@@ -165,8 +217,9 @@ def test_key_findings_show_england_target_change_place_and_mark_old_data_out_of_
     assert "1 of the 2 figures are marked **out of date**" in page and "different dates" in page
     # data ending later in the build's month are current, not "after the reference date"
     same_month = _headline_doc(tmp_path / "m", period_end="2026-11-20", frequency="weekly")
-    page = frontmatter.render_summary(book, _Params(_ICB()), {"scorecard": same_month},
-                                      reference_date=dt.date(2026, 11, 1))
+    page = frontmatter.render_summary(
+        book, _Params(_ICB()), {"scorecard": same_month}, reference_date=dt.date(2026, 11, 1)
+    )
     assert 'data-out-of-date="false"' in page
     later = _headline_doc(tmp_path / "l", period_end="2026-12-20", frequency="weekly")
     with pytest.raises(ValueError, match="scorecard.rtt_pct18.*after the reference date"):
@@ -177,6 +230,7 @@ def test_key_findings_show_england_target_change_place_and_mark_old_data_out_of_
 
 
 # ----------------------------------------------------------------------------- methods page
+
 
 def test_methods_page_places_the_conventions_and_each_chapters_validation_in_chapter_order(monkeypatch):
     for name, text in (("zz_second", "Second chapter's checks."), ("zz_first", "First chapter's checks.")):
@@ -207,13 +261,33 @@ def test_period_placeholders_are_filled_from_the_manifest_and_unknown_datasets_n
 
 # ----------------------------------------------------------------------------- all-ICB comparison
 
+
 def test_comparison_reads_only_the_headline_registries(tmp_path, monkeypatch):
-    (tmp_path / "waiting_lists.yml").write_text(yaml.safe_dump({"headlines": {
-        "rtt_pct18": {"label": "Waiting under 18 weeks", "unit": "%", "range": [0, 100], "evidence": "figure-rtt",
-                      "higher_is_better": True, "compare": "Under 18 weeks (%)", "compare_note": "RTT, latest month",
-                      "dp": 1},
-        "rtt_total": {"label": "Waiting list", "unit": "count", "range": [0, 2000000], "evidence": "table-rtt",
-                      "higher_is_better": None}}}))
+    (tmp_path / "waiting_lists.yml").write_text(
+        yaml.safe_dump(
+            {
+                "headlines": {
+                    "rtt_pct18": {
+                        "label": "Waiting under 18 weeks",
+                        "unit": "%",
+                        "range": [0, 100],
+                        "evidence": "figure-rtt",
+                        "higher_is_better": True,
+                        "compare": "Under 18 weeks (%)",
+                        "compare_note": "RTT, latest month",
+                        "dp": 1,
+                    },
+                    "rtt_total": {
+                        "label": "Waiting list",
+                        "unit": "count",
+                        "range": [0, 2000000],
+                        "evidence": "table-rtt",
+                        "higher_is_better": None,
+                    },
+                }
+            }
+        )
+    )
     monkeypatch.setattr(headlines, "REGISTRY_DIR", tmp_path)
     headlines.registry.cache_clear()
     try:
@@ -221,18 +295,38 @@ def test_comparison_reads_only_the_headline_registries(tmp_path, monkeypatch):
     finally:
         headlines.registry.cache_clear()
     # population and scorecard have no registry in tmp_path: nothing of theirs is compared
-    assert spec == [{"chapter": "waiting_lists", "key": "rtt_pct18", "label": "Under 18 weeks (%)", "unit": "%",
-                     "note": "RTT, latest month", "dp": 1}]
-    assert "compare" not in yaml.safe_load((ROOT / "book" / "chapters.yml").read_text()), \
+    assert spec == [
+        {
+            "chapter": "waiting_lists",
+            "key": "rtt_pct18",
+            "label": "Under 18 weeks (%)",
+            "unit": "%",
+            "note": "RTT, latest month",
+            "dp": 1,
+        }
+    ]
+    assert "compare" not in yaml.safe_load((ROOT / "book" / "chapters.yml").read_text()), (
         "compared figures are declared in the headline registries, not book/chapters.yml"
+    )
 
 
 def test_landing_page_shows_the_registrys_compared_figure(tmp_path, monkeypatch):
     from analysis import build, geography
 
-    monkeypatch.setattr(compare, "compare_spec", lambda: [{"chapter": "waiting_lists", "key": "rtt_pct18",
-                                                           "label": "Under 18 weeks (%)", "unit": "%", "dp": 1,
-                                                           "note": "RTT"}])
+    monkeypatch.setattr(
+        compare,
+        "compare_spec",
+        lambda: [
+            {
+                "chapter": "waiting_lists",
+                "key": "rtt_pct18",
+                "label": "Under 18 weeks (%)",
+                "unit": "%",
+                "dp": 1,
+                "note": "RTT",
+            }
+        ],
+    )
     params = [build.validate_params("QGH", 2019)]
     d = tmp_path / params[0].icb.slug / "data" / "waiting_lists"
     d.mkdir(parents=True)

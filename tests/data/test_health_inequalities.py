@@ -1,6 +1,7 @@
 """Health inequalities chapter: loaders on the real files, published figures reproduced, the SII
 releases kept apart, the book's practice quintile with its gap and SII, suppression, the SII
 method check for the methods page, the notebook as a document, and headlines for all 42 ICBs."""
+
 from __future__ import annotations
 
 import csv
@@ -29,6 +30,7 @@ def _raw(mirror, folder, name):
 
 
 # ----------------------------------------------------------------------------- loaders
+
 
 def test_loader_shapes_and_schemas(mirror):
     assert len(m.life_expectancy()) == 5516
@@ -63,6 +65,7 @@ def test_practice_loaders_handle_traps(mirror):
 
 # ----------------------------------------------------------------------------- practice quintile: the book's one definition
 
+
 def test_practice_quintiles_are_the_books_national_fifths_of_patients():
     df, info = hi.practice_table("QGH")
     # the same cut as deprivation.practice_deprivation_quintiles over every QOF practice with a score
@@ -91,8 +94,9 @@ def test_practices_belong_to_their_icb_by_qof_code():
 def test_weighted_mean_interval_is_the_ratio_estimator_sandwich():
     from scipy import stats as sps
 
-    df = pd.DataFrame({"g": [1, 1, 1, 2, 2, 3], "x": [78.0, 80.0, 81.0, 70.0, 72.0, 75.0],
-                       "w": [1000, 3000, 2000, 500, 1500, 800]})
+    df = pd.DataFrame(
+        {"g": [1, 1, 1, 2, 2, 3], "x": [78.0, 80.0, 81.0, 70.0, 72.0, 75.0], "w": [1000, 3000, 2000, 500, 1500, 800]}
+    )
     res = stats.weighted_mean(df, "x", "w", "g").set_index("g")
     for g, part in df.groupby("g"):
         x, w = part["x"].to_numpy(), part["w"].to_numpy()
@@ -100,7 +104,7 @@ def test_weighted_mean_interval_is_the_ratio_estimator_sandwich():
         assert res.loc[g, "value"] == pytest.approx(mean)
         if len(x) > 1:
             n = len(x)
-            se = math.sqrt(n / (n - 1) * (w ** 2 * (x - mean) ** 2).sum() / w.sum() ** 2)
+            se = math.sqrt(n / (n - 1) * (w**2 * (x - mean) ** 2).sum() / w.sum() ** 2)
             t = sps.t.ppf(0.975, n - 1)
             assert res.loc[g, "se"] == pytest.approx(se)
             assert res.loc[g, "lower_ci"] == pytest.approx(mean - t * se)
@@ -134,7 +138,9 @@ def test_practice_sii_only_where_every_national_fifth_is_filled():
     assert math.isnan(qgh.loc[("ICB", "Male"), "sii"]) and qgh.loc[("ICB", "Male"), "quintiles_too_thin_for_sii"] == "1"
     # England's gap between the same two quintiles is given for a like-for-like comparison
     eng = hi.practice_quintile_summary("QGH").query("scope == 'England' and sex == 'Male'").set_index("quintile")
-    assert qgh.loc[("ICB", "Male"), "england_gap_same_quintiles"] == pytest.approx(eng.loc[5, "value"] - eng.loc[2, "value"])
+    assert qgh.loc[("ICB", "Male"), "england_gap_same_quintiles"] == pytest.approx(
+        eng.loc[5, "value"] - eng.loc[2, "value"]
+    )
     words = hi.claims("QGH", 2019, REFERENCE_DATE)
     assert "practice_gap_and_sii_male" not in words and "practice_sii_vs_england_male" not in words
     qhl = hi.claims("QHL", 2019, REFERENCE_DATE)
@@ -143,6 +149,7 @@ def test_practice_sii_only_where_every_national_fifth_is_filled():
 
 
 # ----------------------------------------------------------------------------- suppression
+
 
 def test_suppressed_values_stay_missing(mirror):
     u = m.u75_preventable()
@@ -170,23 +177,33 @@ def test_suppressed_areas_are_named_and_left_out_of_ranges(icb, area):
 
 # ----------------------------------------------------------------------------- published figures
 
+
 def test_published_series_match_source_cells(mirror):
     ser = hi.sii_series("QGH")
-    for src, name in (("district_ua_2026", "inequality_life_expectancy_district_ua.csv"),
-                      ("district_ua_2024", "inequality_life_expectancy_district_ua_2010-12_to_2018-20.csv")):
-        raw = {(r["area_code"], r["period"], r["inequality"]): float(r["value"])
-               for r in _raw(mirror, "fingertips_inequality_life_expectancy", name) if r["value"] not in ("", "NA")}
+    for src, name in (
+        ("district_ua_2026", "inequality_life_expectancy_district_ua.csv"),
+        ("district_ua_2024", "inequality_life_expectancy_district_ua_2010-12_to_2018-20.csv"),
+    ):
+        raw = {
+            (r["area_code"], r["period"], r["inequality"]): float(r["value"])
+            for r in _raw(mirror, "fingertips_inequality_life_expectancy", name)
+            if r["value"] not in ("", "NA")
+        }
         rows = ser[(ser["source"] == src) & ser["value"].notna()]
         assert len(rows) > 50
         for r in rows.itertuples():
             assert r.value == raw[(r.data_code, r.period.replace("-", " - "), r.sex)]
-    le_raw = {(r["area_code"], r["period"], r["inequality"]): float(r["value"])
-              for r in _raw(mirror, "fingertips_life_expectancy", "life_expectancy_district_ua.csv")
-              if r["value"] not in ("", "NA")}
+    le_raw = {
+        (r["area_code"], r["period"], r["inequality"]): float(r["value"])
+        for r in _raw(mirror, "fingertips_life_expectancy", "life_expectancy_district_ua.csv")
+        if r["value"] not in ("", "NA")
+    }
     for r in hi.le_series("QHL").itertuples():
         assert r.value == le_raw[(r.data_code, r.period.replace("-", " - "), r.sex)]
-    cvd_raw = {(r["areacd"], r["period"]): (float(r["observation"]), float(r["lci_95"]), float(r["uci_95"]))
-               for r in _raw(mirror, "fingertips_mortality", "preventable-cardiovascular-mortality-england.csv")}
+    cvd_raw = {
+        (r["areacd"], r["period"]): (float(r["observation"]), float(r["lci_95"]), float(r["uci_95"]))
+        for r in _raw(mirror, "fingertips_mortality", "preventable-cardiovascular-mortality-england.csv")
+    }
     for r in hi.u75_cvd_table("QXU").itertuples():
         assert (r.value, r.lower_ci, r.upper_ci) == cvd_raw[(r.data_code, f"{r.period[:4]}-01-01/P3Y")]
 
@@ -231,6 +248,7 @@ def test_comparisons_with_england_come_from_the_published_intervals():
 
 # ----------------------------------------------------------------------------- SII releases never joined
 
+
 def test_sii_releases_stay_separate_in_tables_and_figure():
     ser = hi.sii_series("QGH")
     assert not ser.duplicated(["area_code", "sex", "period", "source"]).any()
@@ -250,14 +268,21 @@ def test_sii_releases_stay_separate_in_tables_and_figure():
 
 # ----------------------------------------------------------------------------- SII method check (methods page)
 
+
 def test_sii_backtest_reproduces_published_values():
     bt = hi.sii_backtest()
     first = bt[(bt["comparator"] == "first published") & bt["published"].notna()]
     assert len(first) > 250 and first["difference"].abs().median() < 0.15
     assert (first["agrees"]).mean() > 0.6
     res = bt.set_index(["area_code", "sex"])
-    for code, sex, pub in [("E92000001", "Male", 9.4), ("E92000001", "Female", 7.3), ("E10000034", "Male", 7.9),
-                           ("E10000034", "Female", 6.7), ("E06000019", "Male", 4.0), ("E06000019", "Female", 2.7)]:
+    for code, sex, pub in [
+        ("E92000001", "Male", 9.4),
+        ("E92000001", "Female", 7.3),
+        ("E10000034", "Male", 7.9),
+        ("E10000034", "Female", 6.7),
+        ("E06000019", "Male", 4.0),
+        ("E06000019", "Female", 2.7),
+    ]:
         assert res.loc[(code, sex), "published"] == pub
         assert abs(res.loc[(code, sex), "value"] - pub) <= hi.BACKTEST_TOLERANCE
     assert res.loc[("E92000001", "Male"), "value"] == pytest.approx(9.35, abs=0.01)  # PROVENANCE: 9.35
@@ -276,6 +301,7 @@ def test_validation_markdown_is_a_methods_section_with_caveats():
 
 # ----------------------------------------------------------------------------- headlines, all ICBs
 
+
 def test_headline_figures_all_icbs():
     ranges = headlines.ranges("health_inequalities")
     for icb in geography.all_icbs():
@@ -292,7 +318,9 @@ def test_reorganised_areas_reported_not_failed():
     dorset = [i for i in geography.all_icbs() if i.short_name == "Dorset"][0]
     areas = hi.icb_areas(dorset.ods_code)
     assert set(hi.missing_areas(m.sii_county_ua(), areas, ("unitary",))) >= {
-        "Bournemouth, Christchurch and Poole", "Dorset"}
+        "Bournemouth, Christchurch and Poole",
+        "Dorset",
+    }
     plan = hi.plan_comparison(dorset.ods_code)
     assert plan.loc[plan["kind"] != "england", "sii_plan_period"].isna().all()
     # Barnsley / Sheffield: HLE only under the 2025 codes, found through the successor map
@@ -301,6 +329,7 @@ def test_reorganised_areas_reported_not_failed():
 
 
 # ----------------------------------------------------------------------------- the notebook is a document
+
 
 def _notebook_parts() -> tuple[str, list[str]]:
     text = NOTEBOOK_SRC.read_text(encoding="utf-8")
@@ -314,8 +343,11 @@ def test_notebook_has_short_code_no_defs_and_no_typed_periods():
     lines = [ln for c in code for ln in c.splitlines() if ln.strip() and not ln.strip().startswith("#")]
     assert len(lines) < 40, lines
     assert not re.search(r"^\s*(def|class|for|while|if)\b", "\n".join(lines), flags=re.M)
-    assert not re.search(r"20\d\d-\d\d|20\d\d/\d\d|(January|February|March|April|May|June|July|August|September|"
-                         r"October|November|December) 20\d\d", text)
+    assert not re.search(
+        r"20\d\d-\d\d|20\d\d/\d\d|(January|February|March|April|May|June|July|August|September|"
+        r"October|November|December) 20\d\d",
+        text,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -330,7 +362,7 @@ def test_build_makes_and_glues_exactly_what_the_notebook_uses(built):
     used = set(re.findall(r"\{glue:(?:text|md)\}`([a-z0-9_]+)`", text))
     shows = re.findall(r'ch\.show\("([a-z0-9_]+)"\)', text)
     ch, tmp_path = built
-    assert used == set(ch.glued), (used ^ set(ch.glued))
+    assert used == set(ch.glued), used ^ set(ch.glued)
     for name in shows:
         ch.show(name)
     assert ch.not_shown() == []
@@ -374,6 +406,7 @@ def test_notebook_builds(run_chapter, icb):
 
 # ----------------------------------------------------------------------------- what the key findings page shows
 
+
 def _la_rows(tab: pd.DataFrame, period: str, value: str) -> pd.DataFrame:
     """Published values of the ICB's districts and unitary authorities in one period of a chapter table."""
     rows = tab[(tab["Period"].astype(str) == period) & ~tab["Type of area"].isin(["England", "County"])]
@@ -393,8 +426,9 @@ def _check_extreme(extra: dict, value: float, tab: pd.DataFrame, col: str, highe
     assert extra["period_end"] == f"20{periods[-1][-2:]}-12-31" and extra["frequency"] == "annual"
     before = _la_rows(tab, periods[-2], col)
     best_before = before[col].max() if highest else before[col].min()
-    same = (set(before["Area"]) == set(now["Area"])
-            and set(before.loc[before[col] == best_before, "Area"]) == set(now.loc[now[col] == best, "Area"]))
+    same = set(before["Area"]) == set(now["Area"]) and set(before.loc[before[col] == best_before, "Area"]) == set(
+        now.loc[now[col] == best, "Area"]
+    )
     if same:
         assert extra["previous"] == pytest.approx(best_before) and extra["previous_period"] == periods[-2]
     else:
@@ -424,8 +458,9 @@ def test_key_findings_fields_agree_with_the_chapters_tables(built):
     u75 = pd.read_csv(data / "u75_preventable.csv")
     years = sorted(c for c in u75.columns if c.isdigit())
     u75 = u75.melt(id_vars=["Area", "Type of area"], value_vars=years, var_name="Period", value_name="rate")
-    changes += _check_extreme(head["u75_preventable_max_la"].extra, head["u75_preventable_max_la"].value, u75,
-                              "rate", True)
+    changes += _check_extreme(
+        head["u75_preventable_max_la"].extra, head["u75_preventable_max_la"].value, u75, "rate", True
+    )
     assert changes >= 2, "QGH has extremes held by the same place in both periods: some change must be given"
     prac = pd.read_csv(data / "practice_le_data.csv")
     for sex in hi.SEXES:
@@ -443,7 +478,9 @@ def test_change_since_the_previous_release_period_not_the_earlier_release():
     the change is against that release's own previous period (the earlier release was revised)."""
     extra = hi.headline_fields("QGH")["sii_female_max_la"]
     raw = m.sii_district_ua()
-    prev = raw[(raw["area_code"] == "E07000236") & (raw["sex"] == "Female") & (raw["period"] == extra["previous_period"])]
+    prev = raw[
+        (raw["area_code"] == "E07000236") & (raw["sex"] == "Female") & (raw["period"] == extra["previous_period"])
+    ]
     assert extra["place"] == "Redditch" and extra["previous"] == prev["value"].item()
 
 
@@ -453,11 +490,14 @@ def _series(rows: list[tuple]) -> pd.DataFrame:
     return df.assign(sex="Male")
 
 
-@pytest.mark.parametrize("before, place, previous", [
-    ({"A": 70.0, "B": 72.0}, "Ashby", 70.0),        # the same authority was lowest: its change is given
-    ({"A": 73.0, "B": 72.0}, "Ashby", None),        # another was lowest then: no change
-    ({"A": 70.0, "B": None}, "Ashby", None),        # one was not published then: not the same comparison
-])
+@pytest.mark.parametrize(
+    "before, place, previous",
+    [
+        ({"A": 70.0, "B": 72.0}, "Ashby", 70.0),  # the same authority was lowest: its change is given
+        ({"A": 73.0, "B": 72.0}, "Ashby", None),  # another was lowest then: no change
+        ({"A": 70.0, "B": None}, "Ashby", None),  # one was not published then: not the same comparison
+    ],
+)
 def test_a_change_is_given_only_when_the_same_place_was_at_the_extreme(before, place, previous):
     names = {"A": ("E07000001", "Ashby"), "B": ("E07000002", "Barton")}
     rows = [(hi.ENGLAND, "England", p, v) for p, v in (("2020-22", 79.0), ("2021-23", 79.5))]
@@ -469,8 +509,12 @@ def test_a_change_is_given_only_when_the_same_place_was_at_the_extreme(before, p
 
 
 def test_authorities_tied_at_the_extreme_are_all_named():
-    rows = [(hi.ENGLAND, "England", "2021-23", 79.5), ("E07000001", "Ashby", "2021-23", 71.0),
-            ("E07000002", "Barton", "2021-23", 71.0), ("E07000003", "Cole", "2021-23", 74.0)]
+    rows = [
+        (hi.ENGLAND, "England", "2021-23", 79.5),
+        ("E07000001", "Ashby", "2021-23", 71.0),
+        ("E07000002", "Barton", "2021-23", 71.0),
+        ("E07000003", "Cole", "2021-23", 74.0),
+    ]
     out = hi.extreme_la_fields(_series(rows), "Male", highest=False, dataset=m.LE_DS)
     assert out["place"] == "Ashby and Barton" and "previous" not in out
 
@@ -484,8 +528,9 @@ def test_key_findings_page_shows_the_places_england_and_the_changes(built):
     doc = json.loads((tmp_path / "data" / "headline.json").read_text())
     book = SimpleNamespace(chapters=[SimpleNamespace(id="health_inequalities", title="Health inequalities")])
     params = SimpleNamespace(icb=geography.find_icb("QGH"), imd_version=2019)
-    page = frontmatter.render_summary(book, params, {"health_inequalities": doc},
-                                      reference_date=pd.Timestamp(REFERENCE_DATE).date())
+    page = frontmatter.render_summary(
+        book, params, {"health_inequalities": doc}, reference_date=pd.Timestamp(REFERENCE_DATE).date()
+    )
     rows = {r.group(1): r.group(0) for r in re.finditer(r'<tr[^>]*data-key="([a-z0-9_]+)".*?</tr>', page, re.S)}
     assert not {"sii_male_england", "sii_female_england"} & set(rows)
     sii = rows["sii_female_max_la"]

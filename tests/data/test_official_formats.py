@@ -5,6 +5,7 @@ the figures agree with the conversions they replace (for the periods both get ri
 figures the publisher states, and ``data add`` takes one real file of each dataset as a new
 edition (and a second time changes nothing).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,6 +34,7 @@ def cwt_final(mirror):
 
 # ----------------------------------------------------------------------------- CWT provider extract
 
+
 def test_cwt_extract_periods_come_from_the_period_column(mirror):
     r = readers.reader_for(cancer.CWT_EXTRACT)
     got = {}
@@ -59,8 +61,9 @@ def test_cwt_each_route_is_counted_once(cwt_final):
     rwp = t.loc[("RWP", pd.Timestamp("2024-04-01"), "FDS28")]
     assert (rwp["within_standard"], rwp["total"]) == (2185, 2975)
     # summing every 31/62-day row would double the totals: both breakdowns are published
-    raw = cwt_final[(cwt_final["org_code"] == "RWP") & (cwt_final["month"] == "2024-07-01")
-                    & (cwt_final["standard"] == "CMB62")]
+    raw = cwt_final[
+        (cwt_final["org_code"] == "RWP") & (cwt_final["month"] == "2024-07-01") & (cwt_final["standard"] == "CMB62")
+    ]
     assert raw["total"].sum() == pytest.approx(2 * t.loc[("RWP", pd.Timestamp("2024-07-01"), "CMB62"), "total"])
     # England totals (sum of providers) equal the figures the PROVENANCE quotes for April 2024
     eng = t.groupby(level=["month", "standard"])[["within_standard", "total"]].sum()
@@ -121,21 +124,30 @@ def test_cwt_a_later_edition_of_the_same_months_wins(sandbox_manifest, monkeypat
     off = cancer.cwt_provider_official()
     by_month = off.groupby("month")["edition"].unique()
     assert all(list(v) == ["2024-09-r2"] for m, v in by_month.items() if m <= pd.Timestamp("2024-09-01"))
-    assert all(list(v) == ["2025-03"] for m, v in by_month.items()
-               if pd.Timestamp("2024-10-01") <= m <= pd.Timestamp("2025-03-01"))
+    assert all(
+        list(v) == ["2025-03"]
+        for m, v in by_month.items()
+        if pd.Timestamp("2024-10-01") <= m <= pd.Timestamp("2025-03-01")
+    )
 
 
 # ----------------------------------------------------------------------------- dementia
 
+
 def test_dementia_workbooks_are_the_books_series_and_match_the_conversion(mirror):
     d = dementia.dementia_diagnosis_rate()
     assert sorted(d["month"].unique()) == [f"{m:%Y-%m}" for m in pd.date_range("2024-01-01", "2025-01-01", freq="MS")]
-    conv = pd.read_csv(mirror / "dementia_diagnosis_rate" / "pcdd_ddr65_by_org_month.csv",
-                       dtype={"ODS Code": str, "ONS Code": str})
+    conv = pd.read_csv(
+        mirror / "dementia_diagnosis_rate" / "pcdd_ddr65_by_org_month.csv", dtype={"ODS Code": str, "ONS Code": str}
+    )
     key = ["Month", "Type", "ODS Code", "ONS Code"]
-    conv = conv.rename(columns={"Number of patients with dementia, ages 65+: Recorded": "recorded_c",
-                                "Number of patients with dementia, ages 65+: Estimated": "estimated_c",
-                                "Diagnosis rate (%)": "rate_c"})
+    conv = conv.rename(
+        columns={
+            "Number of patients with dementia, ages 65+: Recorded": "recorded_c",
+            "Number of patients with dementia, ages 65+: Estimated": "estimated_c",
+            "Diagnosis rate (%)": "rate_c",
+        }
+    )
     d = d.rename(columns={"month": "Month", "org_type": "Type", "ods_code": "ODS Code", "ons_code": "ONS Code"})
     j = d.merge(conv[key + ["recorded_c", "estimated_c", "rate_c"]], on=key, how="outer", indicator=True)
     assert (j["_merge"] == "both").all() and len(j) == 7722
@@ -163,6 +175,7 @@ def test_dementia_month_comes_from_the_title_not_the_file_name(tmp_path, mirror)
 
 # ----------------------------------------------------------------------------- WLMDS
 
+
 def test_wlmds_week_is_read_from_the_workbook(mirror):
     table, week = waiting.parse_wlmds_summary(mirror / "wlmds_deprivation" / WLMDS_BOOK)
     assert week == pd.Timestamp("2026-01-25")  # the file name says 2025
@@ -175,8 +188,12 @@ def test_wlmds_week_is_read_from_the_workbook(mirror):
 
 def test_no_typed_copy_of_the_wlmds_week():
     root = Path(__file__).resolve().parents[2]
-    files = [root / "book" / "chapters.yml", root / "src" / "analysis" / "chapters" / "waiting_lists.py",
-             root / "src" / "analysis" / "load" / "waiting.py", root / "notebooks" / "src" / "waiting_lists.py"]
+    files = [
+        root / "book" / "chapters.yml",
+        root / "src" / "analysis" / "chapters" / "waiting_lists.py",
+        root / "src" / "analysis" / "load" / "waiting.py",
+        root / "notebooks" / "src" / "waiting_lists.py",
+    ]
     for f in files:
         text = f.read_text(encoding="utf-8")
         for typed in ("25 January 2026", "2026-01-25", "January 2026"):
@@ -198,10 +215,13 @@ def test_wlmds_gap_by_edition_and_the_one_edition_sentence():
 
 # ----------------------------------------------------------------------------- RTT commissioner workbook
 
+
 def test_rtt_commissioner_workbook_template(mirror):
     path = mirror / "rtt_commissioner_official" / RTT_ADMITTED
     nat, info = rtt_workbooks.parse_rtt_commissioner_workbook(path, sheet="National")
-    assert info["part"] == "admitted" and info["period"] == pd.Timestamp("2024-12-01") and info["basis"] == "Commissioner"
+    assert (
+        info["part"] == "admitted" and info["period"] == pd.Timestamp("2024-12-01") and info["basis"] == "Commissioner"
+    )
     total = nat[nat["treatment_function_code"] == "C_999"].iloc[0]
     # equal to NHS England's RTT Overview Timeseries for December 2024 (PROVENANCE)
     assert total["total"] == 275133 and total["Total 52 plus weeks"] == 29397
@@ -219,11 +239,22 @@ def test_rtt_commissioner_workbook_template(mirror):
 def test_rtt_incomplete_commissioner_reader_takes_the_same_template(tmp_path, mirror, sandbox_manifest):
     """No Incomplete Commissioner workbook is in the mirror: the Admitted one with its Summary cell
     and total column relabelled stands in for the template (same frame, as the PROVENANCE says)."""
-    icb = pd.read_excel(mirror / "rtt_commissioner_official" / RTT_ADMITTED, sheet_name="ICB", header=None,
-                        dtype=object, engine="calamine")
-    icb.iloc[:14] = icb.iloc[:14].map(lambda v: v.replace("completed admitted pathways", "incomplete pathways")
-                                      .replace("completed pathways", "incomplete pathways")
-                                      if isinstance(v, str) else v)
+    icb = pd.read_excel(
+        mirror / "rtt_commissioner_official" / RTT_ADMITTED,
+        sheet_name="ICB",
+        header=None,
+        dtype=object,
+        engine="calamine",
+    )
+    icb.iloc[:14] = icb.iloc[:14].map(
+        lambda v: (
+            v.replace("completed admitted pathways", "incomplete pathways").replace(
+                "completed pathways", "incomplete pathways"
+            )
+            if isinstance(v, str)
+            else v
+        )
+    )
     fake = tmp_path / "Incomplete-Commissioner-template.xlsx"
     icb.to_excel(fake, sheet_name="ICB", header=False, index=False)  # same cells, same places
     inc, adm = readers.reader_for(rtt_workbooks.INCOMPLETE), readers.reader_for(rtt_workbooks.ADMITTED)
@@ -242,6 +273,7 @@ def test_rtt_incomplete_commissioner_reader_takes_the_same_template(tmp_path, mi
 
 
 # ----------------------------------------------------------------------------- A&E
+
 
 def test_ae_official_rwp_february_2025_and_the_copied_conversion_months():
     a = urgent_care.ae_monthly_providers().set_index(["org_code", "month"])
@@ -269,8 +301,13 @@ def test_ae_icb_sum_against_the_conversion_where_both_are_right():
     from analysis.chapters import scorecard as sc
 
     both = sc.ae_official_vs_conversion()
-    assert sorted(both["month"].dt.strftime("%Y-%m").unique()) == ["2025-01", "2025-04", "2025-05", "2025-06",
-                                                                  "2025-07"]
+    assert sorted(both["month"].dt.strftime("%Y-%m").unique()) == [
+        "2025-01",
+        "2025-04",
+        "2025-05",
+        "2025-06",
+        "2025-07",
+    ]
     qgh = both[both["icb_code"] == "QGH"]
     assert len(qgh) == 5 and (qgh["attendances"] == qgh["attendances_conversion"]).all()
     # Where providers are located differently from NHS England's own assignment the sums differ:
@@ -286,8 +323,7 @@ ADD_CASES = [
     ("ae_monthly_official", "ae_monthly_official/September-2025-Csv-7hjr2.csv", False),
     # eight providers first report in April-July 2025 (e.g. RV3): the unknown-code guard stops them
     (cancer.CWT_EXTRACT, f"{CWT_DIR}/{APR_JUL_2025}", True),
-    (dementia.DEMENTIA, "dementia_diagnosis_rate/source/Primary Care Dementia Data, January 2025- Summary.xlsx",
-     False),
+    (dementia.DEMENTIA, "dementia_diagnosis_rate/source/Primary Care Dementia Data, January 2025- Summary.xlsx", False),
     (waiting.WLMDS_DATASET, f"wlmds_deprivation/{WLMDS_BOOK}", False),
     (rtt_workbooks.ADMITTED, f"rtt_commissioner_official/{RTT_ADMITTED}", False),
 ]
@@ -349,31 +385,36 @@ def test_every_reader_gives_codes_and_values_for_the_guards(mirror):
 
 # ----------------------------------------------------------------------------- other official files
 
-@pytest.mark.parametrize("sheet", ["IMD", "Income", "Employment", "Education", "Health", "Crime", "Barriers",
-                                   "Living", "IDACI", "IDAOPI"])
+
+@pytest.mark.parametrize(
+    "sheet", ["IMD", "Income", "Employment", "Education", "Health", "Crime", "Barriers", "Living", "IDACI", "IDAOPI"]
+)
 def test_iod2019_file10_read_from_the_workbook_equals_its_csv_conversion(sheet, mirror):
     from analysis.load import deprivation as dl
 
     got = dl.imd2019_lad_summary(sheet)
-    conv = pd.read_csv(mirror / "imd2019_la_summaries" / f"File_10_IoD2019_LAD_summaries_sheet_{sheet}.csv",
-                       dtype={"Local Authority District code (2019)": str})
+    conv = pd.read_csv(
+        mirror / "imd2019_la_summaries" / f"File_10_IoD2019_LAD_summaries_sheet_{sheet}.csv",
+        dtype={"Local Authority District code (2019)": str},
+    )
     assert len(got) == len(conv) == 317
     assert list(got["lad19_code"]) == list(conv["Local Authority District code (2019)"])
-    pd.testing.assert_frame_equal(got.iloc[:, 2:].reset_index(drop=True),
-                                  conv.iloc[:, 2:].set_axis(got.columns[2:], axis=1), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        got.iloc[:, 2:].reset_index(drop=True), conv.iloc[:, 2:].set_axis(got.columns[2:], axis=1), check_dtype=False
+    )
 
 
 def test_smi_health_checks_read_from_the_workbook_equal_the_csv_conversion(mirror):
     from analysis.load.clinical import SMI_QUESTIONS, smi_health_checks
 
     got = smi_health_checks()
-    conv = pd.read_csv(mirror / "smi_physical_health_checks" / "smi_phc_ccg_subicb_quarter_long.csv",
-                       dtype={"CCG Code": str})
+    conv = pd.read_csv(
+        mirror / "smi_physical_health_checks" / "smi_phc_ccg_subicb_quarter_long.csv", dtype={"CCG Code": str}
+    )
     wide = conv.pivot(index=["Period", "CCG Code"], columns="Question", values="Answer")
     g = got.set_index(["period_label", "org_code"])[SMI_QUESTIONS]
     g.index.names = wide.index.names
-    pd.testing.assert_frame_equal(g.sort_index(), wide[SMI_QUESTIONS].sort_index().astype(float),
-                                  check_names=False)
+    pd.testing.assert_frame_equal(g.sort_index(), wide[SMI_QUESTIONS].sort_index().astype(float), check_names=False)
     assert int(got["suppressed"].sum()) == 3  # 07M Q3 2018/19; 15A Q3 and Q4 2018/19 (PROVENANCE)
     q = got[(got["org_code"] == "18C") & (got["period_label"] == "SMI-Q4-2023-2024")].iloc[0]
     assert (q["All6PHC"], q["SMIRegister"]) == (3962, 5171)

@@ -2,6 +2,7 @@
 headlines are declared and plausible for all 42 ICBs, its words agree with its numbers, the
 notebook is a document (prose in Markdown, short calls, every output shown) and it builds from the
 real data for three contrasting ICBs."""
+
 from __future__ import annotations
 
 import json
@@ -41,6 +42,7 @@ def qgh(tmp_path_factory):
 
 # --------------------------------------------------------------------------- headline figures
 
+
 @pytest.mark.parametrize("version", [2019, 2025])
 def test_headline_figures_all_icbs_are_declared_and_plausible(version):
     ranges = headlines.ranges("population")
@@ -60,6 +62,7 @@ def test_registry_carries_the_comparison_entry_moved_from_the_book_spec():
 
 
 # --------------------------------------------------------------------------- tables against sources
+
 
 @pytest.mark.parametrize("icb,version", [("QGH", 2019), ("QXU", 2025), ("QHL", 2025)])
 def test_tables_add_up(icb, version):
@@ -86,8 +89,10 @@ def test_tables_add_up(icb, version):
     assert dom["available"].sum() == (9 if version == 2019 else 7)
     m = pop.map_table(icb, version)
     assert len(m) == h["n_lsoas"] and m["population"].sum() == h["population"]
-    assert (m.groupby("imd_decile").size().reindex(range(1, 11), fill_value=0).to_numpy()
-            == pop.decile_profile(icb, version)["lsoas"].to_numpy()).all()
+    assert (
+        m.groupby("imd_decile").size().reindex(range(1, 11), fill_value=0).to_numpy()
+        == pop.decile_profile(icb, version)["lsoas"].to_numpy()
+    ).all()
 
 
 def test_qgh_figures_against_source():
@@ -121,13 +126,15 @@ def test_census_shares_use_each_tables_own_total():
     d = pop.disability_profile("QHL").iloc[0]
     assert e["icb_total"].iloc[0] != d["total_residents"]
     h = pop.headline_figures("QHL", 2025)
-    assert h["non_white_share"] == pytest.approx(100 * (1 - e.set_index("group").loc["White", "icb_residents"]
-                                                        / e["icb_total"].iloc[0]))
+    assert h["non_white_share"] == pytest.approx(
+        100 * (1 - e.set_index("group").loc["White", "icb_residents"] / e["icb_total"].iloc[0])
+    )
     assert h["disabled_share"] == pytest.approx(100 * d["disabled"] / d["total_residents"])
 
 
-@pytest.mark.parametrize("version,inds", [(2019, ["road_distance_gp_km"]),
-                                          (2025, ["connectivity_score", "patients_per_gp"])])
+@pytest.mark.parametrize(
+    "version,inds", [(2019, ["road_distance_gp_km"]), (2025, ["connectivity_score", "patients_per_gp"])]
+)
 def test_gp_access_grid_is_complete_and_consistent(version, inds):
     g = pop.gp_access("QGH", version)
     assert len(g) == 30 and pop.gp_indicators(version) == inds
@@ -151,6 +158,7 @@ def test_qgh_road_distance_in_the_most_deprived_decile():
 
 # --------------------------------------------------------------------------- the map
 
+
 def test_zoom_panels_follow_where_the_most_deprived_neighbourhoods_are():
     z = pop.zoom_areas("QGH", 2019)
     assert list(z["name"]) == ["Worcester", "Redditch"] and (z["basis"] == "decile1").all()
@@ -167,6 +175,7 @@ def test_map_uses_ten_distinct_classes():
 
 
 # --------------------------------------------------------------------------- words
+
 
 @pytest.mark.parametrize("icb,expected", [("QHL", "higher than"), ("QGH", "lower than"), ("QXU", "lower than")])
 def test_core20_word_agrees_with_the_numbers(icb, expected):
@@ -188,12 +197,15 @@ def test_comparison_at_the_printed_precision_says_similar_when_equal_as_printed(
 def test_decile1_sentence_reads_right_for_none_one_and_many(monkeypatch):
     head = {"decile1_lsoas": 0, "n_lsoas": 1000, "decile1_lsoa_share": 0.0}
     assert pop._decile1_sentence("QXU", 2019, head) == (
-        "None of the ICB's 1,000 neighbourhoods is among the most deprived 10% in England.")
+        "None of the ICB's 1,000 neighbourhoods is among the most deprived 10% in England."
+    )
     one = pop._decile1_sentence("QM7", 2019, pop.headline_figures("QM7", 2019))
     assert one.startswith("1 of the ICB's") and " is among " in one and "; it is in " in one
     many = pop._decile1_sentence("QGH", 2019, pop.headline_figures("QGH", 2019))
-    assert many == ("19 of the ICB's 480 neighbourhoods (4.0%) are among the most deprived 10% in England; "
-                    "the most (8) are in Worcester.")
+    assert many == (
+        "19 of the ICB's 480 neighbourhoods (4.0%) are among the most deprived 10% in England; "
+        "the most (8) are in Worcester."
+    )
 
 
 def test_population_estimates_are_marked_out_of_date_and_the_census_is_not():
@@ -217,7 +229,9 @@ def test_key_findings_fields_agree_with_the_chapters_tables(qgh):
     # England's average score is the population-weighted mean of the 42 ICBs' (every neighbourhood is in one)
     rank = pd.read_csv(d / "icb_core20_ranking.csv")
     score = [c for c in rank.columns if c.startswith("Average IMD 2019 score")][0]
-    assert h["imd_average_score"]["england"] == pytest.approx(np.average(rank[score], weights=rank["Residents (mid-2020)"]))
+    assert h["imd_average_score"]["england"] == pytest.approx(
+        np.average(rank[score], weights=rank["Residents (mid-2020)"])
+    )
     eth = pd.read_csv(d / "ethnicity.csv").set_index("Ethnic group")
     assert h["non_white_share"]["england"] == pytest.approx(100 - eth.loc["White", "England share (%)"])
     dis = pd.read_csv(d / "disability.csv").set_index("Area")
@@ -248,8 +262,10 @@ def test_key_findings_fields_of_the_imd_2025_edition():
     h = pop.headline_fields("QGH", 2025)
     # Census 2021 population: no earlier count on 2021 neighbourhoods in the data; a one-off
     assert not any("previous" in e for e in h.values())
-    assert (h["population"]["period_end"], h["population"]["frequency"]) == (census.census_day().date().isoformat(),
-                                                                             "one-off")
+    assert (h["population"]["period_end"], h["population"]["frequency"]) == (
+        census.census_day().date().isoformat(),
+        "one-off",
+    )
     # the manifest's period of IoD2025 names no years: the neighbourhood counts are not dated
     assert not {"period_end", "frequency"} & set(h["n_lsoas"]) and pop.imd_dating(2025) is None
     assert h["core20_share"]["england"] == pytest.approx(dep.england_summary(2025)["core20_share"])
@@ -263,8 +279,12 @@ def test_key_findings_page_marks_the_mid_year_estimates_out_of_date_and_gives_th
 
     head_doc = json.loads((qgh.data_dir / "headline.json").read_text())
     book = SimpleNamespace(chapters=[SimpleNamespace(id="population", title="Population and deprivation")])
-    page = frontmatter.render_summary(book, SimpleNamespace(icb=geography.find_icb("QGH"), imd_version=2019),
-                                      {"population": head_doc}, reference_date=dt.date(2026, 11, 1))
+    page = frontmatter.render_summary(
+        book,
+        SimpleNamespace(icb=geography.find_icb("QGH"), imd_version=2019),
+        {"population": head_doc},
+        reference_date=dt.date(2026, 11, 1),
+    )
     rows = {r.group(1): r.group(0) for r in re.finditer(r'<tr[^>]*data-key="([a-z0-9_]+)".*?</tr>', page, re.S)}
     assert "england_core20_share" not in rows, "England's share is the England column of the Core20 share"
     head = head_doc["headlines"]
@@ -285,6 +305,7 @@ def test_claims_are_claims_with_recorded_inputs():
 
 # --------------------------------------------------------------------------- the notebook is a document
 
+
 def test_notebook_code_is_short_calls():
     doc.assert_code_is_short_calls("population", max_lines=60)
 
@@ -303,8 +324,15 @@ def test_tables_are_narrow_on_the_page(qgh):
 
 def test_every_figure_has_its_data_and_the_map_data_is_complete(qgh, tmp_path):
     figs = [o for o in qgh.outputs if o["kind"] == "figure"]
-    assert {f["name"] for f in figs} >= {"imd_map", "deciles_chart", "age_chart", "core20_ranking_chart",
-                                         "domains_chart", "ethnicity_chart", "gp_access_chart"}
+    assert {f["name"] for f in figs} >= {
+        "imd_map",
+        "deciles_chart",
+        "age_chart",
+        "core20_ranking_chart",
+        "domains_chart",
+        "ethnicity_chart",
+        "gp_access_chart",
+    }
     assert all(f["data"] for f in figs)
     import pandas as pd
 
@@ -313,6 +341,7 @@ def test_every_figure_has_its_data_and_the_map_data_is_complete(qgh, tmp_path):
 
 
 # --------------------------------------------------------------------------- the executed chapter
+
 
 def _outputs_text(nb_path):
     nb = json.loads(nb_path.read_text())
@@ -343,8 +372,15 @@ def test_chapter_builds(run_chapter, icb, version):
     assert "traceback" not in low
     assert f"This edition uses IMD {version}" in text
     out = entry / "data" / "population"
-    for name in ("imd_map", "deciles_chart", "age_chart", "core20_ranking_chart", "domains_chart",
-                 "ethnicity_chart", "gp_access_chart"):
+    for name in (
+        "imd_map",
+        "deciles_chart",
+        "age_chart",
+        "core20_ranking_chart",
+        "domains_chart",
+        "ethnicity_chart",
+        "gp_access_chart",
+    ):
         assert (out / f"{name}.png").stat().st_size > 5_000
         assert (out / f"{name}_data.csv").exists()
     assert (out / "most_deprived_neighbourhoods.csv").exists()
@@ -366,5 +402,5 @@ def test_glued_counts_survive_the_glue_text_role():
 
     from analysis.report import _md_object
 
-    for text in ("791,685", "None", "16.4%", "O'Brien \"x\"", "1,2,3"):
+    for text in ("791,685", "None", "16.4%", 'O\'Brien "x"', "1,2,3"):
         assert format_plain_text(repr(_md_object(text)), "") == text

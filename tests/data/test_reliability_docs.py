@@ -1,5 +1,6 @@
 """docs/reliability.md matches the tests: every test it names exists, every reliability test is
 named in it, and its known-gaps table is exactly KNOWN_GAPS of the loader fault tests."""
+
 from __future__ import annotations
 
 import ast
@@ -43,4 +44,5 @@ def test_reliability_table_matches_the_tests():
     rows = set(re.findall(r"^\| `([^`]+)` \| `([^`]+)` \|", gaps_section, re.M))
     assert rows == set(KNOWN_GAPS), (
         f"known gaps in the docs but not in KNOWN_GAPS: {sorted(rows - set(KNOWN_GAPS))}; "
-        f"in KNOWN_GAPS but not in the docs: {sorted(set(KNOWN_GAPS) - rows)}")
+        f"in KNOWN_GAPS but not in the docs: {sorted(set(KNOWN_GAPS) - rows)}"
+    )

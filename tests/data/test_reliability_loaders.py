@@ -20,6 +20,7 @@ Anything else (a crash with another exception type, a silently different table) 
 Known findings are listed in ``KNOWN_GAPS`` and marked ``xfail(strict=True)`` so that the table
 in ``docs/reliability.md`` stays honest: when a loader is fixed, its entry must be removed.
 """
+
 from __future__ import annotations
 
 import csv
@@ -56,8 +57,7 @@ def loader_modules() -> list[str]:
     import analysis.load as load_pkg
 
     names = ["analysis.geography"]
-    names += [f"analysis.load.{m.name}" for m in pkgutil.iter_modules(load_pkg.__path__)
-              if not m.name.startswith("_")]
+    names += [f"analysis.load.{m.name}" for m in pkgutil.iter_modules(load_pkg.__path__) if not m.name.startswith("_")]
     return names
 
 
@@ -79,8 +79,11 @@ def discover_loaders() -> dict[str, Callable]:
                 sig = inspect.signature(obj)
             except (TypeError, ValueError):
                 continue
-            needs = [p for p in sig.parameters.values() if p.default is p.empty
-                     and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+            needs = [
+                p
+                for p in sig.parameters.values()
+                if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            ]
             if not needs:
                 found[f"{mod_name.removeprefix('analysis.')}:{name}"] = obj
     return dict(sorted(found.items()))
@@ -89,6 +92,7 @@ def discover_loaders() -> dict[str, Callable]:
 def _import_failure(mod_name: str, exc: Exception) -> Callable:
     def fail():
         raise AssertionError(f"{mod_name} does not import: {type(exc).__name__}: {exc}")
+
     return fail
 
 
@@ -124,8 +128,7 @@ FAULT_BY_NAME = {f.name: f for f in FAULTS}
 #: Findings: (loader, fault) -> why the loader does not yet meet the oracle. Each is an
 #: ``xfail(strict=True)``: fix the loader, then delete the entry (the test will say so).
 # Generated from a run with RELIABILITY_REPORT=<file> RELIABILITY_FULL=1 (see docs/reliability.md).
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 #: Loaders whose baseline takes longer than this many seconds only have their first input
 #: damaged (the others are covered through the cheaper loaders that read them).
@@ -196,8 +199,14 @@ def _link_tree(src: Path, dst: Path, replaced: tuple[str, ...], data: bytes) -> 
             _link_tree(f, dst / f.name, replaced[1:], data)
 
 
-def make_sandbox(tmp: Path, monkeypatch, dataset: str | None = None, filename: str | None = None,
-                 data: bytes | None = None, update_sha: bool = True) -> Sandbox:
+def make_sandbox(
+    tmp: Path,
+    monkeypatch,
+    dataset: str | None = None,
+    filename: str | None = None,
+    data: bytes | None = None,
+    update_sha: bool = True,
+) -> Sandbox:
     """A mirror of symlinks to the real one, with ``dataset/filename`` replaced by ``data``."""
     mirror = tmp / "mirror"
     mirror.mkdir(parents=True)
@@ -343,6 +352,7 @@ class Table:
     Files are up to ~150 MB decompressed, so whole-file operations work on lines, not on
     parsed rows; files with newlines inside quoted fields are split into records instead.
     """
+
     header: list[str]
     lines: list[str]
     newline: str
@@ -516,13 +526,13 @@ def damage(fault: str, raw: bytes, filename: str, read: Read) -> tuple[bytes, st
 
 def same_result(a: Any, b: Any, ignore: tuple[str, ...] = ()) -> bool:
     if isinstance(a, pd.DataFrame) and isinstance(b, pd.DataFrame):
-        b = b.drop(columns=[c for c in b.columns if c in ignore or "extra" in str(c).lower()
-                            and c not in a.columns])
+        b = b.drop(columns=[c for c in b.columns if c in ignore or "extra" in str(c).lower() and c not in a.columns])
         if list(a.columns) != list(b.columns) or a.shape != b.shape:
             return False
         try:
-            pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
-                                          check_dtype=False, check_categorical=False)
+            pd.testing.assert_frame_equal(
+                a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False, check_categorical=False
+            )
         except AssertionError:
             return False
         return True
@@ -611,8 +621,9 @@ def test_loader_fault(loader, fault, tmp_path, tmp_path_factory, monkeypatch, mi
             continue
         tried += 1
         where = f"{read.dataset}/{read.filename} ({how})"
-        make_sandbox(tmp_path / f"case{k}", monkeypatch, read.dataset, read.filename, data,
-                     update_sha=(fault != "checksum"))
+        make_sandbox(
+            tmp_path / f"case{k}", monkeypatch, read.dataset, read.filename, data, update_sha=(fault != "checksum")
+        )
         try:
             got, exc = LOADERS[loader](), None
         except (LoaderError, sources.DataSourceError) as e:
@@ -628,6 +639,7 @@ def test_loader_fault(loader, fault, tmp_path, tmp_path_factory, monkeypatch, mi
         pytest.skip(f"{fault} does not apply to the files {loader} reads: {'; '.join(not_applicable)}")
     if problems and os.environ.get("RELIABILITY_REPORT"):
         import json  # one JSON line per finding, to review or to refresh KNOWN_GAPS
+
         with open(os.environ["RELIABILITY_REPORT"], "a", encoding="utf-8") as fh:
             fh.write(json.dumps({"loader": loader, "fault": fault, "problems": problems}) + "\n")
     assert not problems, f"{loader}, fault {fault!r} ({f.what}):\n  - " + "\n  - ".join(problems)
@@ -657,8 +669,10 @@ def _judge(f: Fault, read: Read, where: str, base: Any, got: Any, exc: Exception
         return []
     if f.expect in ("same", "error-or-same"):
         if not same_result(base, got):
-            return [f"{where}: loaded without error but the table differs from the baseline "
-                    f"(a wrong figure would reach the book)"]
+            return [
+                f"{where}: loaded without error but the table differs from the baseline "
+                f"(a wrong figure would reach the book)"
+            ]
         return []
     if f.expect == "missing-or-error":
         ok, why = only_went_missing(base, got)

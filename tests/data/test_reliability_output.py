@@ -7,6 +7,7 @@
   types reaches papermill except a code from the ICB list and an IMD year from (2019, 2025).
 * No code path extracts archives (so there is no path-traversal surface).
 """
+
 from __future__ import annotations
 
 import ast
@@ -91,8 +92,7 @@ def test_chapter_figure_escapes_alt_and_caption(tmp_path, monkeypatch):
     ch = report.Chapter("demo", tmp_path / "data" / "demo")
     fig, ax = plt.subplots()
     ax.plot([1, 2], [1, 2])
-    ch.figure(fig, "fig", alt=f"A line chart of values for {HOSTILE}", caption=f"Values for {HOSTILE}",
-              source=HOSTILE)
+    ch.figure(fig, "fig", alt=f"A line chart of values for {HOSTILE}", caption=f"Values for {HOSTILE}", source=HOSTILE)
     html = shown[-1][0]
     _no_raw_markup(html)
     alt = re.search(r'alt="([^"]*)"', html).group(1)
@@ -146,9 +146,13 @@ def _valid_ods() -> set[str]:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(icb=st.one_of(st.text(max_size=40), st.sampled_from(["QGH", "e54000019", "Surrey Heartlands",
-                                                            "'; import os #", "QGH\nimport os", "{{7*7}}"])),
-       imd=st.one_of(st.text(max_size=8), st.integers(-5000, 5000), st.sampled_from(["2019", " 2025 "])))
+@given(
+    icb=st.one_of(
+        st.text(max_size=40),
+        st.sampled_from(["QGH", "e54000019", "Surrey Heartlands", "'; import os #", "QGH\nimport os", "{{7*7}}"]),
+    ),
+    imd=st.one_of(st.text(max_size=8), st.integers(-5000, 5000), st.sampled_from(["2019", " 2025 "])),
+)
 def test_parameters_reach_papermill_only_from_closed_lists(icb, imd):
     try:
         p = build.validate_params(icb, imd)
@@ -162,19 +166,28 @@ def test_parameters_reach_papermill_only_from_closed_lists(icb, imd):
     assert values["data_dir"] == "data/demo"
 
 
-@pytest.mark.parametrize("args,expect", [
-    (["--icb", "Narnia"], "the 42 ICBs are"),
-    (["--icb", "'); import os; os.system('touch PWNED') #"], "Unknown ICB"),
-    (["--icb", "Lincolnshire\"; open('PWNED','w') #"], "Unknown ICB"),
-    (["--icb", "NHS"], "ambiguous"),
-    (["--imd-version", "2015"], "choose one of 2019, 2025"),
-    (["--imd-version", "2019); import os; os.system('touch PWNED'"], "choose one of 2019, 2025"),
-])
+@pytest.mark.parametrize(
+    "args,expect",
+    [
+        (["--icb", "Narnia"], "the 42 ICBs are"),
+        (["--icb", "'); import os; os.system('touch PWNED') #"], "Unknown ICB"),
+        (["--icb", "Lincolnshire\"; open('PWNED','w') #"], "Unknown ICB"),
+        (["--icb", "NHS"], "ambiguous"),
+        (["--imd-version", "2015"], "choose one of 2019, 2025"),
+        (["--imd-version", "2019); import os; os.system('touch PWNED'"], "choose one of 2019, 2025"),
+    ],
+)
 def test_bad_parameters_stop_before_anything_runs(tmp_path, args, expect):
     env = dict(os.environ, ANALYSIS_BUILD_DIR=str(tmp_path / "build"), ANALYSIS_CACHE_DIR=str(tmp_path / "cache"))
     env.pop("ANALYSIS_BOOK_SPEC", None)
-    out = subprocess.run([sys.executable, "-m", "analysis", "build", *args], capture_output=True, text=True,
-                         cwd=tmp_path, env=env, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "analysis", "build", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
     assert out.returncode == 2, out.stdout + out.stderr
     assert expect in out.stderr and "Traceback" not in out.stderr
     # Nothing was started: no build folder, no cache, no notebook, nothing written.
@@ -223,15 +236,27 @@ def test_manifest_urls_are_https_and_downloads_use_only_manifest_urls():
     src = (ROOT / "src" / "analysis" / "sources.py").read_text(encoding="utf-8")
     assert src.count("pooch.retrieve(") == 1 and "pooch.retrieve(url=url," in src
     # the one download function is called with the manifest's url, and from nowhere else
-    calls = [(p.name, ln.strip()) for p in (ROOT / "src" / "analysis").rglob("*.py")
-             for ln in p.read_text(encoding="utf-8").splitlines() if "fetch_url(" in ln and "def fetch_url" not in ln]
+    calls = [
+        (p.name, ln.strip())
+        for p in (ROOT / "src" / "analysis").rglob("*.py")
+        for ln in p.read_text(encoding="utf-8").splitlines()
+        if "fetch_url(" in ln and "def fetch_url" not in ln
+    ]
     assert calls and all(c == ("sources.py", "fetch_url(spec.url, dest, spec.sha256)") for c in calls), calls
 
 
-@pytest.mark.parametrize("dataset,filename", [
-    ("demo", "../../etc/passwd"), ("..", "a.csv"), ("demo", "/etc/passwd"), ("demo", "sub/../../a.csv"),
-    ("demo", "..\\a.csv"), ("demo", ".."), ("a/b", "a.csv"),
-])
+@pytest.mark.parametrize(
+    "dataset,filename",
+    [
+        ("demo", "../../etc/passwd"),
+        ("..", "a.csv"),
+        ("demo", "/etc/passwd"),
+        ("demo", "sub/../../a.csv"),
+        ("demo", "..\\a.csv"),
+        ("demo", ".."),
+        ("a/b", "a.csv"),
+    ],
+)
 def test_resolver_refuses_path_like_names(tmp_path, monkeypatch, dataset, filename):
     import yaml
 

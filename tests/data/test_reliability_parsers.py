@@ -4,6 +4,7 @@ Whatever bytes or text a publisher sends, the parsers either return what the des
 raise one :class:`LoaderError` naming the dataset and file; never another exception, never a
 suppression marker read as zero, never a number that was not in the file.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,7 +28,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 markers = st.sampled_from([m for m in SUPPRESSION_MARKERS])
 numbers = st.one_of(
-    st.integers(min_value=-10**12, max_value=10**12).map(str),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
     st.floats(allow_nan=False, allow_infinity=False, width=64).map(repr),
     st.integers(min_value=0, max_value=10**9).map(lambda n: f"{n:,}"),  # thousands separators
 )
@@ -76,12 +77,17 @@ def test_to_number_refuses_non_figures(bad):
 
 
 @SETTINGS
-@given(st.lists(st.one_of(st.from_regex(r"E01\d{6}", fullmatch=True), st.text(max_size=10), st.none()),
-                min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.one_of(st.from_regex(r"E01\d{6}", fullmatch=True), st.text(max_size=10), st.none()), min_size=1, max_size=30
+    )
+)
 def test_check_codes_accepts_only_matching_codes(values):
     s = pd.Series(values, dtype=object)
-    ok = all(isinstance(v, str) and len(v) == 9 and v.startswith("E01") and v[3:].isdigit()
-             and v[3:].isascii() for v in values)
+    ok = all(
+        isinstance(v, str) and len(v) == 9 and v.startswith("E01") and v[3:].isdigit() and v[3:].isascii()
+        for v in values
+    )
     if ok:
         _base.check_codes(s, r"E01\d{6}", dataset=DS, filename=FN, column="lsoa")
     else:
@@ -117,10 +123,10 @@ SCHEMA = pa.DataFrameSchema(
 def test_validate_raises_only_loader_errors(data):
     n = data.draw(st.integers(1, 15))
     idx = data.draw(st.sampled_from(["range", "strings", "dupes"]))
-    codes = data.draw(st.lists(st.one_of(st.from_regex(r"E\d{8}", fullmatch=True), st.text(max_size=6)),
-                               min_size=n, max_size=n))
-    values = data.draw(st.lists(st.one_of(st.floats(-50, 150), st.text(max_size=4), st.none()),
-                                min_size=n, max_size=n))
+    codes = data.draw(
+        st.lists(st.one_of(st.from_regex(r"E\d{8}", fullmatch=True), st.text(max_size=6)), min_size=n, max_size=n)
+    )
+    values = data.draw(st.lists(st.one_of(st.floats(-50, 150), st.text(max_size=4), st.none()), min_size=n, max_size=n))
     df = pd.DataFrame({"code": codes, "value": values}, dtype=object)
     if idx == "strings":
         df.index = [f"r{i}" for i in range(n)]
@@ -151,8 +157,9 @@ def one_file(tmp_path, monkeypatch):
 
     def write(raw: bytes, name: str = FN) -> None:
         (mirror / DS / name).write_bytes(raw)
-        manifest.write_text(yaml.safe_dump({"datasets": {DS: {"files": {
-            name: {"sha256": hashlib.sha256(raw).hexdigest()}}}}}))
+        manifest.write_text(
+            yaml.safe_dump({"datasets": {DS: {"files": {name: {"sha256": hashlib.sha256(raw).hexdigest()}}}}})
+        )
         sources._load_manifest.cache_clear()
 
     return write
@@ -174,10 +181,16 @@ def test_read_csv_on_arbitrary_bytes_gives_a_table_or_a_loader_error(one_file, r
 
 
 @SETTINGS
-@given(rows=st.lists(st.tuples(st.from_regex(r"E\d{8}", fullmatch=True),
-                               st.floats(0, 1000, allow_nan=False).map(lambda v: f"{v:.3f}")),
-                     min_size=2, max_size=40),
-       cut=st.floats(0.05, 0.95))
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.from_regex(r"E\d{8}", fullmatch=True), st.floats(0, 1000, allow_nan=False).map(lambda v: f"{v:.3f}")
+        ),
+        min_size=2,
+        max_size=40,
+    ),
+    cut=st.floats(0.05, 0.95),
+)
 def test_a_csv_cut_off_inside_a_row_is_refused(one_file, rows, cut):
     header = "code,name,value\n"
     body = "".join(f"{c},Area {i},{v}\n" for i, (c, v) in enumerate(rows))

@@ -2,6 +2,7 @@
 each value judged against the objective in force for its period, out-of-date data without an
 assurance reading, SPC readings on hand-checked series, the A&E join shown honestly, headline
 figures for all 42 ICBs, the notebook as a document, and the chapter built for three ICBs."""
+
 from __future__ import annotations
 
 import csv
@@ -33,16 +34,24 @@ def _raw(mirror, dataset, filename):
 
 # --------------------------------------------------------------------------- loaders
 
-@pytest.mark.parametrize("loader, rows, cols", [
-    (P.cancer_waiting_times, 27455, ["level", "org_code", "standard", "month", "within_standard", "total", "performance"]),
-    (lambda: P.ae_attendances("icb"), 1680, ["icb22_code", "month", "total_attendances", "pct_within_4h"]),
-    (lambda: P.ae_attendances("trust"), 7895, ["nhs_trust22_code", "month", "attendances_over_4hours"]),
-    (P.bed_occupancy, 5557, ["nhs_trust22_code", "month", "adult_general_acute_beds_occupied"]),
-    (lambda: P.talking_therapies("sicbl"), 12826, ["sicbl22_code", "month", "measure", "value", "suppressed"]),
-    (lambda: P.talking_therapies("trust"), 5016, ["nhs_trust22_code", "month", "measure", "value", "suppressed"]),
-    (P.dementia_diagnosis_rate, 7722, ["month", "org_type", "ods_code", "recorded", "estimated", "diagnosis_rate"]),
-    (P.ambsys_response_times_2017_2021, 3780, ["month", "org_code", "level", "category", "incidents"]),
-])
+
+@pytest.mark.parametrize(
+    "loader, rows, cols",
+    [
+        (
+            P.cancer_waiting_times,
+            27455,
+            ["level", "org_code", "standard", "month", "within_standard", "total", "performance"],
+        ),
+        (lambda: P.ae_attendances("icb"), 1680, ["icb22_code", "month", "total_attendances", "pct_within_4h"]),
+        (lambda: P.ae_attendances("trust"), 7895, ["nhs_trust22_code", "month", "attendances_over_4hours"]),
+        (P.bed_occupancy, 5557, ["nhs_trust22_code", "month", "adult_general_acute_beds_occupied"]),
+        (lambda: P.talking_therapies("sicbl"), 12826, ["sicbl22_code", "month", "measure", "value", "suppressed"]),
+        (lambda: P.talking_therapies("trust"), 5016, ["nhs_trust22_code", "month", "measure", "value", "suppressed"]),
+        (P.dementia_diagnosis_rate, 7722, ["month", "org_type", "ods_code", "recorded", "estimated", "diagnosis_rate"]),
+        (P.ambsys_response_times_2017_2021, 3780, ["month", "org_code", "level", "category", "incidents"]),
+    ],
+)
 def test_loaders_read_the_real_files(loader, rows, cols):
     df = loader()
     assert len(df) == rows
@@ -64,9 +73,11 @@ def test_loader_value_ranges_and_flags():
 @pytest.fixture(scope="module")
 def gpad_raw(mirror):
     """The raw GPAD file read with plain pandas (all text but the count), not the loader."""
-    return pd.read_csv(mirror / "gp_appointments" / "gpad_subicb_month.csv.gz", dtype=str,
-                       usecols=["ICB_ONS_CODE", "APPOINTMENT_MONTH", "TIME_BETWEEN_BOOK_AND_APPT",
-                                "COUNT_OF_APPOINTMENTS"]).astype({"COUNT_OF_APPOINTMENTS": "int64"})
+    return pd.read_csv(
+        mirror / "gp_appointments" / "gpad_subicb_month.csv.gz",
+        dtype=str,
+        usecols=["ICB_ONS_CODE", "APPOINTMENT_MONTH", "TIME_BETWEEN_BOOK_AND_APPT", "COUNT_OF_APPOINTMENTS"],
+    ).astype({"COUNT_OF_APPOINTMENTS": "int64"})
 
 
 def test_gp_appointments_aggregate_keeps_every_appointment(gpad_raw):
@@ -77,6 +88,7 @@ def test_gp_appointments_aggregate_keeps_every_appointment(gpad_raw):
 
 
 # --------------------------------------------------------------------------- values vs raw files
+
 
 @pytest.fixture(scope="module")
 def qgh():
@@ -90,11 +102,15 @@ def _value(series, month):
 
 def test_ae_matches_raw(mirror, qgh):
     # Before the official monthly files: NHS England's system-level ICB rows (the conversion).
-    rows = {r["month"]: r for r in _raw(mirror, "ae_attendances", "ae_icb_month_healthyr.csv")
-            if r["icb22_code"] == "E54000019"}
+    rows = {
+        r["month"]: r
+        for r in _raw(mirror, "ae_attendances", "ae_icb_month_healthyr.csv")
+        if r["icb22_code"] == "E54000019"
+    }
     dec = rows["2024-12"]
     assert _value(qgh.series["ae_4h"], "2024-12") == pytest.approx(
-        100 * (1 - float(dec["attendances_over_4hours"]) / float(dec["total_attendances"])), abs=1e-9)
+        100 * (1 - float(dec["attendances_over_4hours"]) / float(dec["total_attendances"])), abs=1e-9
+    )
     # From the official files: the ICB's two acute trusts (RWP, RLQ) summed from the raw CSV cells,
     # equal to the conversion in a month the conversion gets right (July 2025).
     raw = _raw(mirror, "ae_monthly_official", "September-2025-Csv-7hjr2.csv")
@@ -106,7 +122,8 @@ def test_ae_matches_raw(mirror, qgh):
     assert _value(qgh.series["ae_4h"], "2025-09") == pytest.approx(100 * (1 - b / n), abs=1e-9)
     jul = rows["2025-07"]
     assert _value(qgh.series["ae_4h"], "2025-07") == pytest.approx(
-        100 * (1 - float(jul["attendances_over_4hours"]) / float(jul["total_attendances"])), abs=1e-9)
+        100 * (1 - float(jul["attendances_over_4hours"]) / float(jul["total_attendances"])), abs=1e-9
+    )
 
 
 def test_cancer_matches_raw(mirror, qgh):
@@ -120,34 +137,51 @@ def test_cancer_matches_raw(mirror, qgh):
     # redefined standard: the series starts at the manifest's break, NHS England's 1 October 2023
     assert qgh.series["cancer_62"].data["month"].min() == P.cwt_combined_from() == pd.Timestamp("2023-10-01")
     # the planning year of the backlog objective comes from the objectives registry
-    assert ("The 2023/24 objective on cancer counts the patients waiting over 62 days (the backlog), which is not "
-            "in this book's data.") in qgh.series["cancer_62"].notes
+    assert (
+        "The 2023/24 objective on cancer counts the patients waiting over 62 days (the backlog), which is not "
+        "in this book's data."
+    ) in qgh.series["cancer_62"].notes
 
 
 def test_rtt_65_weeks_matches_raw(mirror, qgh):
-    rows = {r["month"]: r for r in _raw(mirror, "rtt_incomplete", "rtt_incomplete_org_month.csv")
-            if r["level"] == "icb" and r["org_code"] == "QGH"}
+    rows = {
+        r["month"]: r
+        for r in _raw(mirror, "rtt_incomplete", "rtt_incomplete_org_month.csv")
+        if r["level"] == "icb" and r["org_code"] == "QGH"
+    }
     for month in ("2023-03", "2024-03", "2026-04"):
         assert _value(qgh.series["rtt_65w"], month) == float(rows[month]["over_65_weeks"])
 
 
 def test_beds_match_raw(mirror, qgh):
-    rows = [r for r in _raw(mirror, "bed_occupancy", "ga_beds_trust_month_healthyr.csv")
-            if r["nhs_trust22_code"] in ("RWP", "RLQ") and r["month"] == "2024-09"]
+    rows = [
+        r
+        for r in _raw(mirror, "bed_occupancy", "ga_beds_trust_month_healthyr.csv")
+        if r["nhs_trust22_code"] in ("RWP", "RLQ") and r["month"] == "2024-09"
+    ]
     assert len(rows) == 2
     occ = sum(float(r["adult_general_acute_beds_occupied"]) for r in rows)
     avail = sum(float(r["adult_general_acute_beds_available"]) for r in rows)
     assert _value(qgh.series["beds_ga"], "2024-09") == pytest.approx(100 * occ / avail)
-    assert "Worcestershire Acute" in qgh.series["beds_ga"].measured_for and "Wye Valley" in qgh.series["beds_ga"].measured_for
+    assert (
+        "Worcestershire Acute" in qgh.series["beds_ga"].measured_for
+        and "Wye Valley" in qgh.series["beds_ga"].measured_for
+    )
 
 
 def test_dementia_and_hypertension_match_raw(mirror, qgh):
-    rows = {r["Month"]: r for r in _raw(mirror, "dementia_diagnosis_rate", "pcdd_ddr65_by_org_month.csv")
-            if r["Type"] == "ICB" and r["ODS Code"] == "QGH"}
+    rows = {
+        r["Month"]: r
+        for r in _raw(mirror, "dementia_diagnosis_rate", "pcdd_ddr65_by_org_month.csv")
+        if r["Type"] == "ICB" and r["ODS Code"] == "QGH"
+    }
     assert _value(qgh.series["dementia"], "2025-01") == float(rows["2025-01"]["Diagnosis rate (%)"]) == 55.1
     assert _value(qgh.series["dementia"], "2024-01") == 53.7
-    q = {r["indicator_code"]: r for r in _raw(mirror, "qof_2425_icb", "qof2425_indicators_icb.csv")
-         if r["org_code"] == "QGH"}
+    q = {
+        r["indicator_code"]: r
+        for r in _raw(mirror, "qof_2425_icb", "qof2425_indicators_icb.csv")
+        if r["org_code"] == "QGH"
+    }
     num = sum(float(q[c]["numerator"]) for c in ("HYP008", "HYP009"))
     den = sum(float(q[c]["denominator"]) + float(q[c]["pcas"]) for c in ("HYP008", "HYP009"))
     hyp = qgh.series["hypertension"]
@@ -165,14 +199,19 @@ def test_gp_iapt_ambulance_match_raw(mirror, qgh, gpad_raw):
     assert qgh.series["gp_appointments"].latest == int(n.sum())
     # PROVENANCE: E38000236 (18C, the ICB's only sub-ICB) July 2022: 920 accessing services
     assert _value(qgh.series["iapt_access"], "2022-07") == 920
-    amb = [r for r in _raw(mirror, "ambsys_response_times_2017_2021", "ambsys_response_times_long.csv")
-           if r["Org Code"] == "Y60" and r["category"] == "C2" and r["Year"] == "2021" and r["Month"] == "1"]
+    amb = [
+        r
+        for r in _raw(mirror, "ambsys_response_times_2017_2021", "ambsys_response_times_long.csv")
+        if r["Org Code"] == "Y60" and r["category"] == "C2" and r["Year"] == "2021" and r["Month"] == "1"
+    ]
     assert qgh.series["ambulance_c2"].latest == pytest.approx(
-        float(amb[0]["total_response_time_s"]) / float(amb[0]["incidents"]) / 60)
+        float(amb[0]["total_response_time_s"]) / float(amb[0]["incidents"]) / 60
+    )
     assert qgh.series["ambulance_c2"].latest == pytest.approx(float(amb[0]["mean_response_time_s"]) / 60, abs=0.2)
 
 
 # --------------------------------------------------------------------------- objectives in force
+
 
 def test_the_list_of_objectives_is_the_registrys(qgh):
     t = S.objectives_table()
@@ -254,6 +293,7 @@ def test_icb_comparison_same_period_for_all():
 
 # --------------------------------------------------------------------------- out of date
 
+
 def test_out_of_date_data_are_marked_and_get_no_assurance(qgh):
     old = qgh.out_of_date()
     assert {"ambulance_c2", "iapt_access"} <= set(old)
@@ -283,6 +323,7 @@ def test_current_data_with_an_objective_in_force_get_the_assurance_reading():
 
 
 # --------------------------------------------------------------------------- SPC readings
+
 
 def test_spc_hand_checked_series():
     base = [74.0, 76.0] * 8  # mean 75, mean moving range 2 -> limits 75 +/- 5.32
@@ -314,8 +355,13 @@ def test_scorecard_spc_is_the_statistics_module(qgh):
     for key in ("ae_4h", "beds_ga", "rtt_65w", "cancer_fds"):
         s = qgh.series[key]
         rebase = ["2024-02-01"] if key == "rtt_65w" else None  # the RTT series break
-        ref = stats.spc(s.data["value"].to_numpy(), s.data["month"], improvement_direction=s.spec.improvement,
-                        target=s.target, rebase=rebase)
+        ref = stats.spc(
+            s.data["value"].to_numpy(),
+            s.data["month"],
+            improvement_direction=s.spec.improvement,
+            target=s.target,
+            rebase=rebase,
+        )
         assert (s.spc.variation, s.spc.assurance) == (ref.variation, ref.assurance)
         assert (s.change.code, s.change.reason) == (C.change_from_spc(ref).code, C.change_from_spc(ref).reason)
         row = qgh.table().set_index("measure").loc[key]
@@ -326,6 +372,7 @@ def test_scorecard_spc_is_the_statistics_module(qgh):
 
 
 # --------------------------------------------------------------------------- A&E: the join
+
 
 def test_ae_joins_the_conversion_to_the_official_files_and_says_where(qgh):
     s = qgh.series["ae_4h"]
@@ -354,6 +401,7 @@ def test_plot_spc_breaks_the_line_where_the_source_changes():
 
 
 # --------------------------------------------------------------------------- headline figures, all ICBs
+
 
 def test_headline_figures_all_icbs_are_declared_and_plausible():
     ranges = headlines.ranges("scorecard")
@@ -385,6 +433,7 @@ def test_claims_are_claims_the_audit_accepts(icb):
 
 # --------------------------------------------------------------------------- the notebook is a document
 
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The chapter built in-process for QXU (no kernel: nothing is displayed)."""
@@ -415,8 +464,17 @@ def test_every_figure_has_its_data(built):
     assert set(figs) == {"spc_uec_elective_cancer", "spc_primary_care_mental_health", "icb_comparison_chart"}
     assert all(f["data"] for f in figs.values())
     d = pd.read_csv(built.data_dir / "spc_uec_elective_cancer_data.csv")
-    assert {"measure", "date", "value", "mean", "lower_process_limit", "upper_process_limit", "point_type",
-            "source", "objective_in_force"} <= set(d.columns)
+    assert {
+        "measure",
+        "date",
+        "value",
+        "mean",
+        "lower_process_limit",
+        "upper_process_limit",
+        "point_type",
+        "source",
+        "objective_in_force",
+    } <= set(d.columns)
     ae = d[d["measure"] == "ae_4h"]
     assert set(ae["source"]) == {"conversion", "official"}
     # each point carries the objective of its own planning year
@@ -429,6 +487,7 @@ def test_closure_is_said_for_a_closed_icb_only(built):
 
 
 # --------------------------------------------------------------------------- the executed chapter
+
 
 def _outputs_text(nb_path):
     nb = json.loads(nb_path.read_text())
@@ -457,9 +516,16 @@ def test_chapter_builds(run_chapter, icb_code):
     text = _outputs_text(entry / "notebook.ipynb")
     assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b(?! recorded| entered|: )", text)
     d = entry / "data" / "scorecard"
-    for f in ("scorecard.csv", "objectives.csv", "icb_comparison.csv", "ae_4h_official_by_month.csv",
-              "spc_uec_elective_cancer.png", "spc_primary_care_mental_health.png", "icb_comparison_chart.png",
-              "icb_comparison_chart_data.csv"):
+    for f in (
+        "scorecard.csv",
+        "objectives.csv",
+        "icb_comparison.csv",
+        "ae_4h_official_by_month.csv",
+        "spc_uec_elective_cancer.png",
+        "spc_primary_care_mental_health.png",
+        "icb_comparison_chart.png",
+        "icb_comparison_chart_data.csv",
+    ):
         assert (d / f).exists(), f
     assert len(pd.read_csv(d / "objectives.csv")) == hl["n_objectives"]["value"]
     assert len(pd.read_csv(d / "scorecard.csv")) == len(S.MEASURES)

@@ -1,4 +1,5 @@
 """The resolver: cache, then mirror, then download; sha256 verified on every path."""
+
 from __future__ import annotations
 
 import hashlib
@@ -105,9 +106,17 @@ def test_inputs_log_records_each_read(sandbox, monkeypatch):
 
 # --------------------------------------------------------------------------- series breaks
 
+
 def _with_breaks(sandbox, breaks) -> None:
-    doc = {"datasets": {"demo": {"title": "Demo", "breaks": breaks,
-                                 "editions": [{"id": "1", "period": "x", "files": {"a.csv": {"sha256": _sha(PAYLOAD)}}}]}}}
+    doc = {
+        "datasets": {
+            "demo": {
+                "title": "Demo",
+                "breaks": breaks,
+                "editions": [{"id": "1", "period": "x", "files": {"a.csv": {"sha256": _sha(PAYLOAD)}}}],
+            }
+        }
+    }
     (sandbox["tmp"] / "sources.yml").write_text(yaml.safe_dump(doc))
     sources.clear_caches()
 
@@ -127,15 +136,21 @@ def test_series_break_is_read_from_the_manifest_and_recorded(sandbox, monkeypatc
     assert sources.label_dataset(label) == "demo"
 
 
-@pytest.mark.parametrize("breaks, words", [
-    (None, r"Dataset 'demo' has no series break 'new_rules' .*its 'breaks': none"),
-    ([{"id": "other", "from": "2031-02-01", "what": "w"}], r"no series break 'new_rules' .*its 'breaks': other"),
-    ([{"id": "new_rules", "from": "February 2031", "what": "w"}], r"dataset 'demo', 'breaks', entry 1 .*not a date"),
-    ([{"id": "new_rules", "what": "w"}], r"entry 1 \('new_rules'\): 'from' .* is required"),
-    ([{"id": "new_rules", "from": "2031-02-01"}], r"entry 1: 'id' and 'what' .* are required"),
-    ({"new_rules": "2031-02-01"}, r"dataset 'demo', 'breaks': expected a list"),
-    ([{"id": "new_rules", "from": "2031-02-01", "what": "w"}] * 2, r"entry 2: break 'new_rules' is listed twice"),
-])
+@pytest.mark.parametrize(
+    "breaks, words",
+    [
+        (None, r"Dataset 'demo' has no series break 'new_rules' .*its 'breaks': none"),
+        ([{"id": "other", "from": "2031-02-01", "what": "w"}], r"no series break 'new_rules' .*its 'breaks': other"),
+        (
+            [{"id": "new_rules", "from": "February 2031", "what": "w"}],
+            r"dataset 'demo', 'breaks', entry 1 .*not a date",
+        ),
+        ([{"id": "new_rules", "what": "w"}], r"entry 1 \('new_rules'\): 'from' .* is required"),
+        ([{"id": "new_rules", "from": "2031-02-01"}], r"entry 1: 'id' and 'what' .* are required"),
+        ({"new_rules": "2031-02-01"}, r"dataset 'demo', 'breaks': expected a list"),
+        ([{"id": "new_rules", "from": "2031-02-01", "what": "w"}] * 2, r"entry 2: break 'new_rules' is listed twice"),
+    ],
+)
 def test_a_missing_or_malformed_series_break_names_the_dataset_and_the_break(sandbox, breaks, words):
     _with_breaks(sandbox, breaks)
     with pytest.raises(sources.DataSourceError, match=words):
@@ -144,9 +159,17 @@ def test_a_missing_or_malformed_series_break_names_the_dataset_and_the_break(san
 
 def test_select_edition_defaults_to_the_latest_and_names_unknown_ids(sandbox):
     files = {"a.csv": {"sha256": _sha(PAYLOAD)}}
-    doc = {"datasets": {"demo": {"title": "Demo", "editions": [
-        {"id": "old", "period": "first", "period_end": "2030-01-31", "files": files},
-        {"id": "new", "period": "second", "period_end": "2030-02-28", "files": files}]}}}
+    doc = {
+        "datasets": {
+            "demo": {
+                "title": "Demo",
+                "editions": [
+                    {"id": "old", "period": "first", "period_end": "2030-01-31", "files": files},
+                    {"id": "new", "period": "second", "period_end": "2030-02-28", "files": files},
+                ],
+            }
+        }
+    }
     (sandbox["tmp"] / "sources.yml").write_text(yaml.safe_dump(doc))
     sources.clear_caches()
     assert sources.select_edition("demo").period.label == "second"
@@ -156,6 +179,7 @@ def test_select_edition_defaults_to_the_latest_and_names_unknown_ids(sandbox):
 
 
 # --------------------------------------------------------------------------- downloads
+
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     routes: dict = {}
@@ -241,6 +265,7 @@ def test_loopback_http_needs_explicit_test_switch_and_loopback_host(sandbox, mon
 
 
 # --------------------------------------------------------------------------- the real manifest
+
 
 def test_real_manifest_resolves_every_file_from_the_mirror(mirror, monkeypatch):
     """Every file in data/sources.yml is present in the mirror with the pinned bytes."""

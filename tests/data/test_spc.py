@@ -13,6 +13,7 @@ worked cases of the rule as the MDC team announced it (NHSRplotthedots issue #19
 count PROVENANCE.md gives for these fixtures (25 of 857 points relabelled, 7 of them from common
 cause to special cause).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -30,8 +31,7 @@ FILES = ("inputs.csv", "series_meta.csv", "outputs.csv", "outputs_summary.csv")
 
 def _read(name: str) -> pd.DataFrame:
     # empty cells are NA in the fixtures; nothing else is ("NA" never occurs as a value)
-    return pd.read_csv(sources.resolve("reference_spc", name, download=False),
-                       keep_default_na=False, na_values=[""])
+    return pd.read_csv(sources.resolve("reference_spc", name, download=False), keep_default_na=False, na_values=[""])
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +72,24 @@ def _mismatches(ref: dict, series_id: str, res: M.SPCResult) -> list[str]:
         bad = ~np.isclose(p[ours], o[theirs], rtol=1e-9, atol=0)
         if bad.any():
             problems.append(f"{series_id}: {ours} differs at {list(o.loc[bad, 'date'][:3])}")
-    for col in ("outside_limits", "close_to_limits", "special_cause_flag", "short_group_warning",
-                "relative_to_mean", "rebase_group", "special_cause_type", "point_type"):
+    for col in (
+        "outside_limits",
+        "close_to_limits",
+        "special_cause_flag",
+        "short_group_warning",
+        "relative_to_mean",
+        "rebase_group",
+        "special_cause_type",
+        "point_type",
+    ):
         theirs = o[col].to_numpy()
         bad = p[col].to_numpy() != theirs
         if bad.any():
             i = np.flatnonzero(bad)[:3]
-            problems.append(f"{series_id}: {col} differs at {list(o['date'].iloc[i])}: "
-                            f"ours {list(p[col].iloc[i])}, reference {list(theirs[i])}")
+            problems.append(
+                f"{series_id}: {col} differs at {list(o['date'].iloc[i])}: "
+                f"ours {list(p[col].iloc[i])}, reference {list(theirs[i])}"
+            )
     # fix_y: the value where the point is among the first fix_after_n_points of its group
     bad = p["used_for_limits"].to_numpy() != o["fix_y"].notna().to_numpy()
     if bad.any():
@@ -102,8 +112,9 @@ def _mismatches(ref: dict, series_id: str, res: M.SPCResult) -> list[str]:
     for theirs, ours in (("mean", "mean"), ("lpl", "lower_process_limit"), ("upl", "upper_process_limit")):
         if not np.allclose(g[ours], s[theirs], rtol=1e-9, atol=0):
             problems.append(f"{series_id}: group {ours} differs")
-    if (pd.to_datetime(s["group_start"]).tolist() != list(g["start"])
-            or pd.to_datetime(s["group_end"]).tolist() != list(g["end"])):
+    if pd.to_datetime(s["group_start"]).tolist() != list(g["start"]) or pd.to_datetime(s["group_end"]).tolist() != list(
+        g["end"]
+    ):
         problems.append(f"{series_id}: group start/end differ")
     # summary() gives the assurance of the last group only
     last = s["assurance_type"].iloc[-1]
@@ -115,6 +126,7 @@ def _mismatches(ref: dict, series_id: str, res: M.SPCResult) -> list[str]:
 # --------------------------------------------------------------------------------------------
 # every fixture series, every point
 # --------------------------------------------------------------------------------------------
+
 
 def test_fixtures_cover_what_provenance_says(ref) -> None:
     assert len(ref["series_meta.csv"]) == 21
@@ -133,33 +145,47 @@ def test_fixture_readings_include_every_kind(ref) -> None:
     assert {"consistent_pass", "consistent_fail", "inconsistent"} <= set(summ["series_assurance_type"].dropna())
     assert {"common_cause", "improvement_high", "improvement_low", "concern_low"} <= set(summ["series_variation_icon"])
     labels = set(ref["outputs.csv"]["special_cause_type"])
-    assert labels == {M.ABOVE_UCL, M.BELOW_LCL, M.TREND_UP, M.TREND_DOWN, M.TWO_IN_THREE_UP, M.TWO_IN_THREE_DOWN,
-                      M.RUN_UP, M.RUN_DOWN, M.COMMON_CAUSE}
+    assert labels == {
+        M.ABOVE_UCL,
+        M.BELOW_LCL,
+        M.TREND_UP,
+        M.TREND_DOWN,
+        M.TWO_IN_THREE_UP,
+        M.TWO_IN_THREE_DOWN,
+        M.RUN_UP,
+        M.RUN_DOWN,
+        M.COMMON_CAUSE,
+    }
 
 
 # --------------------------------------------------------------------------------------------
 # mutation checks: change one rule, the comparison must fail
 # --------------------------------------------------------------------------------------------
 
+
 def _all_mismatches(ref) -> list[str]:
     return [m for sid in _series_ids() for m in _mismatches(ref, sid, _run(ref, sid))]
 
 
-@pytest.mark.parametrize("attribute, value", [
-    ("SCREEN_LIMIT", 3.0),  # screening constant
-    ("LIMIT", 3 / 1.128),  # the unrounded sigma constant
-    ("NEAR_LIMIT", 2.0),  # the 2-sigma line
-    ("SIGNAL_POINTS", 6),  # runs and trends of 6
-    ("SHORT_GROUP_POINTS", 12),  # the documented "n < 12" instead of the code's 13
-])
+@pytest.mark.parametrize(
+    "attribute, value",
+    [
+        ("SCREEN_LIMIT", 3.0),  # screening constant
+        ("LIMIT", 3 / 1.128),  # the unrounded sigma constant
+        ("NEAR_LIMIT", 2.0),  # the 2-sigma line
+        ("SIGNAL_POINTS", 6),  # runs and trends of 6
+        ("SHORT_GROUP_POINTS", 12),  # the documented "n < 12" instead of the code's 13
+    ],
+)
 def test_changing_a_constant_breaks_the_comparison(ref, monkeypatch, attribute: str, value: float) -> None:
     monkeypatch.setattr(M, attribute, value)
     assert _all_mismatches(ref)
 
 
 def test_counting_points_beyond_3_sigma_in_two_in_three_breaks_the_comparison(ref) -> None:
-    problems = [m for sid in _series_ids()
-                for m in _mismatches(ref, sid, _run(ref, sid, two_in_three="beyond_2_sigma"))]
+    problems = [
+        m for sid in _series_ids() for m in _mismatches(ref, sid, _run(ref, sid, two_in_three="beyond_2_sigma"))
+    ]
     assert any("special_cause_type" in m for m in problems)
 
 
@@ -236,6 +262,7 @@ def test_two_in_three_beyond_2_sigma_relabels_what_provenance_counts(ref) -> Non
 # the chart (analysis.figures.plot_spc)
 # --------------------------------------------------------------------------------------------
 
+
 def test_plot_spc_draws_groups_points_target_and_readings() -> None:
     import matplotlib.pyplot as plt
     from matplotlib.colors import to_hex
@@ -251,9 +278,18 @@ def test_plot_spc_draws_groups_points_target_and_readings() -> None:
     try:
         assert chart.figure is chart.ax.figure
         assert chart.variation_text == res.variation_text and chart.assurance_text == res.assurance_text
-        assert list(chart.data.columns) == ["date", "value", "rebase_group", "mean", "lower_process_limit",
-                                            "upper_process_limit", "special_cause_type", "point_type", "marked_as",
-                                            "target"]
+        assert list(chart.data.columns) == [
+            "date",
+            "value",
+            "rebase_group",
+            "mean",
+            "lower_process_limit",
+            "upper_process_limit",
+            "special_cause_type",
+            "point_type",
+            "marked_as",
+            "target",
+        ]
         assert len(chart.data) == 30 and chart.data.loc[5, "marked_as"] == "No value"
         counts = chart.data["marked_as"].value_counts()
         # one scatter per kind of point, in its house colour and with as many points as the table says

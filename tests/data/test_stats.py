@@ -7,6 +7,7 @@ files: values to ~1e-6 (R's default is 1.5e-8 relative; the xlsx values carry ab
 significant figures), life expectancy to 4 decimal places, SII confidence limits (simulated)
 within 3% relative (the R tests allow 5%).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -21,8 +22,7 @@ from analysis import stats as S
 from analysis.stats import StatsInputError
 from analysis.stats._common import _level_label
 
-DATA = Path(os.environ.get("ANALYSIS_DATA_MIRROR",
-                           Path(__file__).resolve().parents[2].parent / "shared" / "data"))
+DATA = Path(os.environ.get("ANALYSIS_DATA_MIRROR", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
 REF = DATA / "reference_phe_methods"
 
 
@@ -46,6 +46,7 @@ def _xlsx(name: str, sheet: str | int | None = 0):
 # low-level intervals: testdata_Byars_Wilson.xlsx
 # --------------------------------------------------------------------------------------------
 
+
 @needs_fixtures
 def test_byars_and_wilson_low_level_match_fixture() -> None:
     bw = _xlsx("testdata_Byars_Wilson.xlsx")
@@ -65,16 +66,27 @@ def test_byars_and_wilson_low_level_match_fixture() -> None:
 # proportions: testdata_Proportion.xlsx
 # --------------------------------------------------------------------------------------------
 
+
 @needs_fixtures
 @pytest.mark.parametrize("multiplier", [1, 100])
 def test_proportion_matches_fixture(multiplier: int) -> None:
     prop = _xlsx("testdata_Proportion.xlsx", "testdata_Prop")
     data = prop.dropna(subset=["Numerator", "Denominator"]).query("multiplier == @multiplier")
-    got = S.proportion(data[["Area", "Numerator", "Denominator"]], "Numerator", "Denominator",
-                       confidence=(0.95, 0.998), multiplier=multiplier)
+    got = S.proportion(
+        data[["Area", "Numerator", "Denominator"]],
+        "Numerator",
+        "Denominator",
+        confidence=(0.95, 0.998),
+        multiplier=multiplier,
+    )
     assert got["Area"].tolist() == data["Area"].tolist()  # one row per input row, inputs kept
-    for ours, theirs in [("value", "value"), ("lower_ci", "lower95_0cl"), ("upper_ci", "upper95_0cl"),
-                         ("lower_99_8_ci", "lower99_8cl"), ("upper_99_8_ci", "upper99_8cl")]:
+    for ours, theirs in [
+        ("value", "value"),
+        ("lower_ci", "lower95_0cl"),
+        ("upper_ci", "upper95_0cl"),
+        ("lower_99_8_ci", "lower99_8cl"),
+        ("upper_99_8_ci", "upper99_8cl"),
+    ]:
         np.testing.assert_allclose(got[ours], data[theirs], rtol=1e-6, err_msg=ours)
     assert got.attrs["confidence"] == (0.95, 0.998)
 
@@ -98,15 +110,26 @@ def test_proportion_grouped_matches_fixture() -> None:
 # crude rates: testdata_Rate.xlsx (Byar's, exact below 10)
 # --------------------------------------------------------------------------------------------
 
+
 @needs_fixtures
 @pytest.mark.parametrize("multiplier", [100, 100000])
 def test_crude_rate_matches_fixture(multiplier: int) -> None:
     rate = _xlsx("testdata_Rate.xlsx", "testdata_Rate")
     data = rate.dropna(subset=["Numerator", "Denominator"]).query("multiplier == @multiplier")
-    got = S.crude_rate(data[["Area", "Numerator", "Denominator"]], "Numerator", "Denominator",
-                       confidence=(0.95, 0.998), multiplier=multiplier)
-    for ours, theirs in [("value", "value"), ("lower_ci", "lower95_0cl"), ("upper_ci", "upper95_0cl"),
-                         ("lower_99_8_ci", "lower99_8cl"), ("upper_99_8_ci", "upper99_8cl")]:
+    got = S.crude_rate(
+        data[["Area", "Numerator", "Denominator"]],
+        "Numerator",
+        "Denominator",
+        confidence=(0.95, 0.998),
+        multiplier=multiplier,
+    )
+    for ours, theirs in [
+        ("value", "value"),
+        ("lower_ci", "lower95_0cl"),
+        ("upper_ci", "upper95_0cl"),
+        ("lower_99_8_ci", "lower99_8cl"),
+        ("upper_99_8_ci", "upper99_8cl"),
+    ]:
         np.testing.assert_allclose(got[ours], data[theirs], rtol=1e-6, err_msg=ours)
     assert got["method"].tolist() == data["method"].tolist()
 
@@ -134,6 +157,7 @@ def test_crude_rate_zero_events_has_exact_upper_limit() -> None:
 # DSRs: testdata_DSR_ISR.xlsx
 # --------------------------------------------------------------------------------------------
 
+
 @needs_fixtures
 @pytest.mark.parametrize("multiplier", [10000, 100000])
 def test_dsr_matches_fixture(multiplier: int) -> None:
@@ -145,13 +169,19 @@ def test_dsr_matches_fixture(multiplier: int) -> None:
     block = results.iloc[0:3] if multiplier == 10000 else results.iloc[4:7]
     assert block["statistic"].str.contains(f"per {multiplier}|count < 10").all()
     expected = block
-    got = S.dsr(data, "count", "pop", "ageband", group_by="area",
-                confidence=(0.95, 0.998), multiplier=multiplier).set_index("area")
+    got = S.dsr(
+        data, "count", "pop", "ageband", group_by="area", confidence=(0.95, 0.998), multiplier=multiplier
+    ).set_index("area")
     got = got.loc[expected["area"]]
     np.testing.assert_array_equal(got["count"], expected["total_count"])
     np.testing.assert_array_equal(got["pop"], expected["total_pop"])
-    for ours, theirs in [("value", "value"), ("lower_ci", "lower95_0cl"), ("upper_ci", "upper95_0cl"),
-                         ("lower_99_8_ci", "lower99_8cl"), ("upper_99_8_ci", "upper99_8cl")]:
+    for ours, theirs in [
+        ("value", "value"),
+        ("lower_ci", "lower95_0cl"),
+        ("upper_ci", "upper95_0cl"),
+        ("lower_99_8_ci", "lower99_8cl"),
+        ("upper_99_8_ci", "upper99_8cl"),
+    ]:
         np.testing.assert_allclose(got[ours], expected[theirs], rtol=1e-6, equal_nan=True, err_msg=ours)
     # testdata_tiny has 9 events: OHID does not publish the DSR
     tiny = got.loc["testdata_tiny"]
@@ -165,8 +195,7 @@ def test_dsr_with_user_standard_population_column() -> None:
     expected = sheets["testresults_DSR"].query("area == 'testdata_1976'").iloc[0]
     # 18 bands (85+) and the 1976 European standard, given as a column; the R tests check the
     # 95% limits only (the fixture's 99.8% limits for this case are not on the DSR's scale)
-    got = S.dsr(sheets["testdata_1976"], "count", "pop", "Age Band",
-                standard_population="esp1976", multiplier=10000)
+    got = S.dsr(sheets["testdata_1976"], "count", "pop", "Age Band", standard_population="esp1976", multiplier=10000)
     assert got.loc[0, "value"] == pytest.approx(expected["value"], rel=1e-6)
     assert got.loc[0, "lower_ci"] == pytest.approx(expected["lower95_0cl"], rel=1e-6)
     assert got.loc[0, "upper_ci"] == pytest.approx(expected["upper95_0cl"], rel=1e-6)
@@ -179,11 +208,14 @@ def test_esp2013_constant() -> None:
 
 
 @needs_fixtures
-@pytest.mark.parametrize("sheet, message", [
-    ("testdata_err1", "'count'.*must not be negative"),
-    ("testdata_err2", "'pop'.*greater than zero"),
-    ("testdata_err3", "'pop'.*greater than zero"),
-])
+@pytest.mark.parametrize(
+    "sheet, message",
+    [
+        ("testdata_err1", "'count'.*must not be negative"),
+        ("testdata_err2", "'pop'.*greater than zero"),
+        ("testdata_err3", "'pop'.*greater than zero"),
+    ],
+)
 def test_dsr_rejects_fixture_error_cases(sheet: str, message: str) -> None:
     data = _xlsx("testdata_DSR_ISR.xlsx", sheet)
     band = "Age Band" if "Age Band" in data else None
@@ -237,8 +269,11 @@ SII_CASES = [
     ((306, 325), dict(value_type=1, **CL, rii=True, intercept=True, transform=True), (306, 316)),
     ((386, 405), dict(value_type=1, **CL, rii=True, intercept=True, transform=True, multiplier=-1), (386, 396)),
     ((406, 425), dict(value_type=1, **CL, rii=True, intercept=True, transform=True, confidence=0.98), (406, 416)),
-    ((366, 385), dict(value_type=1, **CL, rii=True, intercept=True, transform=True,
-                      confidence=(0.95, 0.98)), (366, 376)),
+    (
+        (366, 385),
+        dict(value_type=1, **CL, rii=True, intercept=True, transform=True, confidence=(0.95, 0.98)),
+        (366, 376),
+    ),
     ((426, 445), dict(value_type=1, **CL, transform=True), (426, 436)),
     ((91, 110), dict(value_type=2, **SE, rii=True), (91, 101)),
     ((91, 110), dict(value_type=2, **CL, rii=True), (91, 101)),
@@ -248,8 +283,11 @@ SII_CASES = [
     ((326, 345), dict(value_type=2, **CL, rii=True, intercept=True, transform=True), (326, 336)),
     ((346, 365), dict(value_type=2, **CL, rii=True, intercept=True, transform=True, multiplier=-1), (346, 356)),
     ((466, 485), dict(value_type=2, **CL, rii=True, intercept=True, transform=True, confidence=0.98), (466, 476)),
-    ((486, 505), dict(value_type=2, **CL, rii=True, intercept=True, transform=True,
-                      confidence=(0.95, 0.98)), (486, 496)),
+    (
+        (486, 505),
+        dict(value_type=2, **CL, rii=True, intercept=True, transform=True, confidence=(0.95, 0.98)),
+        (486, 496),
+    ),
     ((446, 465), dict(value_type=2, **CL, transform=True), (446, 456)),
 ]
 SII_GROUPS = ["Area", "Grouping1", "Grouping2"]
@@ -260,13 +298,18 @@ def sii_fixture(ref_dir: Path) -> pd.DataFrame:
     return _xlsx("testdata_SII.xlsx")
 
 
-@pytest.mark.parametrize("rows, kwargs, expected_rows", SII_CASES,
-                         ids=[f"rows{r[0]}-{r[1]}" + "".join(f"-{k}={v}" for k, v in kw.items()
-                                                              if k not in ("lower_cl", "upper_cl", "se"))
-                              for r, kw, _ in SII_CASES])
-def test_sii_matches_fixture(sii_fixture: pd.DataFrame, rows: tuple[int, int], kwargs: dict,
-                             expected_rows: tuple[int, int]) -> None:
-    data = sii_fixture.iloc[rows[0] - 1:rows[1]]
+@pytest.mark.parametrize(
+    "rows, kwargs, expected_rows",
+    SII_CASES,
+    ids=[
+        f"rows{r[0]}-{r[1]}" + "".join(f"-{k}={v}" for k, v in kw.items() if k not in ("lower_cl", "upper_cl", "se"))
+        for r, kw, _ in SII_CASES
+    ],
+)
+def test_sii_matches_fixture(
+    sii_fixture: pd.DataFrame, rows: tuple[int, int], kwargs: dict, expected_rows: tuple[int, int]
+) -> None:
+    data = sii_fixture.iloc[rows[0] - 1 : rows[1]]
     expected = sii_fixture.iloc[[r - 1 for r in expected_rows]]
     got = S.sii(data, "Value", "Population", "Quantile", SII_GROUPS, reps=100_000, seed=1, **kwargs)
     assert got[SII_GROUPS].values.tolist() == expected[SII_GROUPS].values.tolist()
@@ -296,9 +339,10 @@ def test_sii_matches_fixture(sii_fixture: pd.DataFrame, rows: tuple[int, int], k
 
 def test_sii_is_reproducible_with_seed(sii_fixture: pd.DataFrame) -> None:
     data = sii_fixture.iloc[0:20]
+
     def run(seed):
-        return S.sii(data, "Value", "Population", "Quantile", SII_GROUPS, se="StandardError",
-                                 reps=2000, seed=seed)
+        return S.sii(data, "Value", "Population", "Quantile", SII_GROUPS, se="StandardError", reps=2000, seed=seed)
+
     pd.testing.assert_frame_equal(run(5), run(5))
     assert not run(5)["lower_ci"].equals(run(6)["lower_ci"])
 
@@ -319,27 +363,29 @@ def test_sii_sign_convention_hand_example() -> None:
     assert flipped.loc[0, "lower_ci"] <= -5.0 <= flipped.loc[0, "upper_ci"]
 
 
-@pytest.mark.parametrize("rows, kwargs, message", [
-    ((151, 160), dict(se="StandardError"), "'Population'.*greater than zero"),
-    ((161, 165), dict(se="StandardError"), "'StandardError'.*must not be negative"),
-    ((191, 200), dict(se="StandardError"), "'StandardError'.*missing"),
-    ((191, 200), dict(**CL), "'LowerCL'.*missing"),
-    ((181, 190), dict(se="StandardError"), "'Value'.*missing"),
-    ((201, 210), dict(**CL), "'Population'.*missing"),
-    ((171, 175), dict(value_type=2, **CL), "strictly between 0 and 1"),
-    ((176, 180), dict(value_type=2, **CL), "strictly between 0 and 1"),
-    ((1, 20), dict(value_type=2, se="StandardError"), "proportions, not percentages"),
-    ((1, 3), dict(**CL), "between 5 and 100"),
-    ((1, 20), dict(value_type=3, se="StandardError"), "value_type must be 0"),
-    ((1, 20), dict(se="StandardError", reps=10), "at least 1000"),
-    ((1, 20), dict(value_type=0, transform=True, **CL), "transform=True needs value_type 1"),
-    ((71, 90), dict(value_type=1, transform=True, se="StandardError"), "do not give se"),
-    ((1, 20), dict(lower_cl="LowerCL"), "either se"),
-    ((1, 20), dict(se="StandardError", confidence=95), r"0\.95 rather than 95"),
-])
-def test_sii_rejects_bad_input(sii_fixture: pd.DataFrame, rows: tuple[int, int], kwargs: dict,
-                               message: str) -> None:
-    data = sii_fixture.iloc[rows[0] - 1:rows[1]]
+@pytest.mark.parametrize(
+    "rows, kwargs, message",
+    [
+        ((151, 160), dict(se="StandardError"), "'Population'.*greater than zero"),
+        ((161, 165), dict(se="StandardError"), "'StandardError'.*must not be negative"),
+        ((191, 200), dict(se="StandardError"), "'StandardError'.*missing"),
+        ((191, 200), dict(**CL), "'LowerCL'.*missing"),
+        ((181, 190), dict(se="StandardError"), "'Value'.*missing"),
+        ((201, 210), dict(**CL), "'Population'.*missing"),
+        ((171, 175), dict(value_type=2, **CL), "strictly between 0 and 1"),
+        ((176, 180), dict(value_type=2, **CL), "strictly between 0 and 1"),
+        ((1, 20), dict(value_type=2, se="StandardError"), "proportions, not percentages"),
+        ((1, 3), dict(**CL), "between 5 and 100"),
+        ((1, 20), dict(value_type=3, se="StandardError"), "value_type must be 0"),
+        ((1, 20), dict(se="StandardError", reps=10), "at least 1000"),
+        ((1, 20), dict(value_type=0, transform=True, **CL), "transform=True needs value_type 1"),
+        ((71, 90), dict(value_type=1, transform=True, se="StandardError"), "do not give se"),
+        ((1, 20), dict(lower_cl="LowerCL"), "either se"),
+        ((1, 20), dict(se="StandardError", confidence=95), r"0\.95 rather than 95"),
+    ],
+)
+def test_sii_rejects_bad_input(sii_fixture: pd.DataFrame, rows: tuple[int, int], kwargs: dict, message: str) -> None:
+    data = sii_fixture.iloc[rows[0] - 1 : rows[1]]
     with pytest.raises(StatsInputError, match=message):
         S.sii(data, "Value", "Population", "Quantile", SII_GROUPS, **kwargs)
 
@@ -355,8 +401,7 @@ def test_sii_names_group_with_missing_quantile(sii_fixture: pd.DataFrame) -> Non
 
 def test_sii_warns_for_many_quantiles(sii_fixture: pd.DataFrame) -> None:
     with pytest.warns(UserWarning, match="more than 10 quantiles"):
-        S.sii(sii_fixture.iloc[210:225], "Value", "Population", "Quantile", SII_GROUPS,
-              **CL, reps=1000)
+        S.sii(sii_fixture.iloc[210:225], "Value", "Population", "Quantile", SII_GROUPS, **CL, reps=1000)
 
 
 # --------------------------------------------------------------------------------------------
@@ -364,23 +409,100 @@ def test_sii_warns_for_many_quantiles(sii_fixture: pd.DataFrame) -> None:
 # --------------------------------------------------------------------------------------------
 
 LE_AGES = [0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]
-LE_POPS = [7060, 35059, 46974, 48489, 43219, 38561, 46009, 57208, 61435, 55601, 50209, 56416,
-           46411, 39820, 37978, 37039, 33288, 23306, 11936, 11936]
+LE_POPS = [
+    7060,
+    35059,
+    46974,
+    48489,
+    43219,
+    38561,
+    46009,
+    57208,
+    61435,
+    55601,
+    50209,
+    56416,
+    46411,
+    39820,
+    37978,
+    37039,
+    33288,
+    23306,
+    11936,
+    11936,
+]
 LE_DEATHS = [17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304, 536, 872, 1390, 1605, 1936, 1937]
-LE_EXPECTED = pd.DataFrame({
-    "value": [80.16960813, 79.36245674, 75.44193645, 70.47299936, 65.52909542, 60.67510088,
-              55.78835987, 50.92752727, 46.06740425, 41.24505636, 36.49322717, 31.83343842,
-              27.26027992, 22.9719144, 18.76856852, 14.95858336, 11.51684445, 8.618849241,
-              6.163942934, 6.16210635],
-    "lower_ci": [79.88268548, 79.0898816, 75.17407307, 70.20675732, 65.26548673, 60.41876577,
-                 55.53801579, 50.68279939, 45.82666794, 41.00842831, 36.26223216, 31.60996318,
-                 27.04337271, 22.76653134, 18.57570352, 14.77985004, 11.34831778, 8.451134045,
-                 5.978358351, 5.887683386],
-    "upper_ci": [80.45653078, 79.63503188, 75.70979983, 70.7392414, 65.79270412, 60.931436,
-                 56.03870395, 51.17225516, 46.30814055, 41.48168441, 36.72422219, 32.05691365,
-                 27.47718713, 23.17729746, 18.96143352, 15.13731667, 11.68537112, 8.786564437,
-                 6.349527517, 6.436529314],
-}, index=LE_AGES)
+LE_EXPECTED = pd.DataFrame(
+    {
+        "value": [
+            80.16960813,
+            79.36245674,
+            75.44193645,
+            70.47299936,
+            65.52909542,
+            60.67510088,
+            55.78835987,
+            50.92752727,
+            46.06740425,
+            41.24505636,
+            36.49322717,
+            31.83343842,
+            27.26027992,
+            22.9719144,
+            18.76856852,
+            14.95858336,
+            11.51684445,
+            8.618849241,
+            6.163942934,
+            6.16210635,
+        ],
+        "lower_ci": [
+            79.88268548,
+            79.0898816,
+            75.17407307,
+            70.20675732,
+            65.26548673,
+            60.41876577,
+            55.53801579,
+            50.68279939,
+            45.82666794,
+            41.00842831,
+            36.26223216,
+            31.60996318,
+            27.04337271,
+            22.76653134,
+            18.57570352,
+            14.77985004,
+            11.34831778,
+            8.451134045,
+            5.978358351,
+            5.887683386,
+        ],
+        "upper_ci": [
+            80.45653078,
+            79.63503188,
+            75.70979983,
+            70.7392414,
+            65.79270412,
+            60.931436,
+            56.03870395,
+            51.17225516,
+            46.30814055,
+            41.48168441,
+            36.72422219,
+            32.05691365,
+            27.47718713,
+            23.17729746,
+            18.96143352,
+            15.13731667,
+            11.68537112,
+            8.786564437,
+            6.349527517,
+            6.436529314,
+        ],
+    },
+    index=LE_AGES,
+)
 
 
 def _le_frame() -> pd.DataFrame:
@@ -430,17 +552,20 @@ def test_life_expectancy_small_population_is_suppressed_not_rejected() -> None:
     assert np.isnan(got.loc[0, "value"]) and "5,000" in got.loc[0, "value_note"]
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda d: d.assign(deaths=d["deaths"].where(d["startage"] != 10, -5)), "'deaths'.*must not be negative"),
-    (lambda d: d.assign(pops=d["pops"].where(d["startage"] != 20, 0)), "'pops'.*greater than zero"),
-    (lambda d: d.assign(pops=d["pops"].where(d["startage"] != 85, 119)), "deaths 'deaths' exceed population"),
-    (lambda d: d[d["startage"] != 90], r"missing age bands starting \[90\]"),
-    (lambda d: d[~d["startage"].isin([1, 45])], r"missing age bands starting \[1, 45\]"),
-    (lambda d: pd.concat([d, d.iloc[[4]]]), r"duplicated age bands starting \[15\]"),
-    (lambda d: d.assign(startage=d["startage"].replace(85, 86)), r"\[86\].*not life table bands"),
-    (lambda d: d.assign(deaths=d["deaths"].astype(float).where(d["startage"] != 50)), "'deaths'.*missing"),
-    (lambda d: d.iloc[0:0], "empty"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d.assign(deaths=d["deaths"].where(d["startage"] != 10, -5)), "'deaths'.*must not be negative"),
+        (lambda d: d.assign(pops=d["pops"].where(d["startage"] != 20, 0)), "'pops'.*greater than zero"),
+        (lambda d: d.assign(pops=d["pops"].where(d["startage"] != 85, 119)), "deaths 'deaths' exceed population"),
+        (lambda d: d[d["startage"] != 90], r"missing age bands starting \[90\]"),
+        (lambda d: d[~d["startage"].isin([1, 45])], r"missing age bands starting \[1, 45\]"),
+        (lambda d: pd.concat([d, d.iloc[[4]]]), r"duplicated age bands starting \[15\]"),
+        (lambda d: d.assign(startage=d["startage"].replace(85, 86)), r"\[86\].*not life table bands"),
+        (lambda d: d.assign(deaths=d["deaths"].astype(float).where(d["startage"] != 50)), "'deaths'.*missing"),
+        (lambda d: d.iloc[0:0], "empty"),
+    ],
+)
 def test_life_expectancy_rejects_bad_input(change, message: str) -> None:
     with pytest.raises(StatsInputError, match=message):
         S.life_expectancy(change(_le_frame()), "startage", "deaths", "pops")
@@ -458,30 +583,40 @@ def test_life_expectancy_names_the_group_missing_a_band() -> None:
 # quantiles: testdata_Quantiles.xlsx
 # --------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def quantile_fixture(ref_dir: Path) -> pd.DataFrame:
     # keep_default_na=False: GroupSet "None" is a label, not a missing value
     q = pd.read_excel(REF / "testdata_Quantiles.xlsx", keep_default_na=False, na_values=[""])
     # as the package's data preparation: "Low is good" -> invert (highest value in quantile 1)
-    q["invert"] = q["Polarity"].map({"RAG - Low is good": True, "RAG - High is good": False,
-                                     True: True, False: False}).astype(bool)
+    q["invert"] = (
+        q["Polarity"]
+        .map({"RAG - Low is good": True, "RAG - High is good": False, True: True, False: False})
+        .astype(bool)
+    )
     return q
 
 
-@pytest.mark.parametrize("group_set, groups, n, invert", [
-    ("IndSexReg", ["IndSexRef", "ParentCode"], 10, "invert"),  # within-region deciles
-    ("IndSex", ["IndSexRef"], 7, "invert"),
-    ("None", None, 4, True),
-])
-def test_assign_quantiles_matches_fixture(quantile_fixture: pd.DataFrame, group_set: str,
-                                          groups: list[str] | None, n: int, invert: bool | str) -> None:
-    data = quantile_fixture[quantile_fixture["Test"].str.startswith("Good")
-                            & (quantile_fixture["GroupSet"] == group_set)]
+@pytest.mark.parametrize(
+    "group_set, groups, n, invert",
+    [
+        ("IndSexReg", ["IndSexRef", "ParentCode"], 10, "invert"),  # within-region deciles
+        ("IndSex", ["IndSexRef"], 7, "invert"),
+        ("None", None, 4, True),
+    ],
+)
+def test_assign_quantiles_matches_fixture(
+    quantile_fixture: pd.DataFrame, group_set: str, groups: list[str] | None, n: int, invert: bool | str
+) -> None:
+    data = quantile_fixture[
+        quantile_fixture["Test"].str.startswith("Good") & (quantile_fixture["GroupSet"] == group_set)
+    ]
     data = data.dropna(subset=["Value"])  # missing values are an error here; R leaves them NA
     with pytest.warns(UserWarning) if data["QuantileInGrp"].isna().any() else _no_warning():
         got = S.assign_quantiles(data, "Value", n, group_by=groups, invert=invert)
-    np.testing.assert_array_equal(got["quantile"].to_numpy(dtype="float64", na_value=np.nan),
-                                  data["QuantileInGrp"].to_numpy(dtype="float64"))
+    np.testing.assert_array_equal(
+        got["quantile"].to_numpy(dtype="float64", na_value=np.nan), data["QuantileInGrp"].to_numpy(dtype="float64")
+    )
 
 
 class _no_warning:
@@ -519,8 +654,13 @@ def test_population_weighted_quantiles_hand_example() -> None:
 
 def test_population_weighted_quantiles_balance_population_and_keep_ties() -> None:
     rng = np.random.default_rng(0)
-    data = pd.DataFrame({"icb": np.repeat(["A", "B"], 400), "score": rng.gamma(2, 10, 800).round(1),
-                         "pop": rng.integers(1000, 3000, 800)})
+    data = pd.DataFrame(
+        {
+            "icb": np.repeat(["A", "B"], 400),
+            "score": rng.gamma(2, 10, 800).round(1),
+            "pop": rng.integers(1000, 3000, 800),
+        }
+    )
     got = S.population_weighted_quantiles(data, "score", "pop", 10, group_by="icb")
     share = got.groupby(["icb", "quantile"])["pop"].sum() / got.groupby("icb")["pop"].sum()
     assert share.between(0.09, 0.11).all()
@@ -535,15 +675,20 @@ def test_population_weighted_quantiles_balance_population_and_keep_ties() -> Non
 # funnel plots: testdata_funnel_prop_inputs.csv / _outputs.csv
 # --------------------------------------------------------------------------------------------
 
+
 @needs_fixtures
 def test_funnel_limits_proportion_match_fixture() -> None:
     inputs = pd.read_csv(REF / "testdata_funnel_prop_inputs.csv", encoding="utf-8-sig")
     expected = pd.read_csv(REF / "testdata_funnel_prop_outputs.csv", encoding="utf-8-sig")
     got = S.funnel_limits(inputs, "numerator", "denominator", statistic="proportion", multiplier=100)
     np.testing.assert_array_equal(got["denominator"], expected["Population"])
-    for ours, theirs in [("lower_95_limit", "Lower2s0025limit"), ("upper_95_limit", "Upper2s0025limit"),
-                         ("lower_99_8_limit", "Lower3s0001limit"), ("upper_99_8_limit", "Upper3s0001limit"),
-                         ("baseline", "Baseline")]:
+    for ours, theirs in [
+        ("lower_95_limit", "Lower2s0025limit"),
+        ("upper_95_limit", "Upper2s0025limit"),
+        ("lower_99_8_limit", "Lower3s0001limit"),
+        ("upper_99_8_limit", "Upper3s0001limit"),
+        ("baseline", "Baseline"),
+    ]:
         np.testing.assert_allclose(got[ours], expected[theirs], atol=1e-6, err_msg=ours)  # csv has 6 dp
     on_unit_scale = S.funnel_limits(inputs, "numerator", "denominator", multiplier=1)
     np.testing.assert_allclose(on_unit_scale["upper_95_limit"], expected["Upper2s0025limit"] / 100, atol=1e-8)
@@ -561,42 +706,47 @@ def test_funnel_rate_limits_bracket_the_baseline() -> None:
     data = pd.DataFrame({"events": rng.integers(20, 400, 40), "pop": rng.integers(20_000, 90_000, 40)})
     data.loc[0, "events"] = 0
     data["rate"] = data["events"] / data["pop"] * 100_000
-    limits = S.funnel_limits(data, "events", "pop", statistic="rate", multiplier=100_000,
-                             rate="rate", rate_type="crude")
+    limits = S.funnel_limits(
+        data, "events", "pop", statistic="rate", multiplier=100_000, rate="rate", rate_type="crude"
+    )
     baseline = data["events"].sum() / data["pop"].sum() * 100_000
     np.testing.assert_allclose(limits["baseline"], baseline)
     assert (limits["lower_99_8_limit"] < limits["lower_95_limit"]).all()
     assert (limits["lower_95_limit"] < limits["baseline"]).all()
     assert (limits["upper_95_limit"] > limits["baseline"]).all()
     assert (limits["upper_99_8_limit"] > limits["upper_95_limit"]).all()
-    sig = S.funnel_significance(data, "events", "pop", statistic="rate", rate="rate",
-                                rate_type="crude", multiplier=100_000)
-    assert set(sig["significance"]) <= {"High (0.001)", "High (0.025)", "Low (0.001)",
-                                        "Low (0.025)", "Not significant"}
+    sig = S.funnel_significance(
+        data, "events", "pop", statistic="rate", rate="rate", rate_type="crude", multiplier=100_000
+    )
+    assert set(sig["significance"]) <= {"High (0.001)", "High (0.025)", "Low (0.001)", "Low (0.025)", "Not significant"}
 
 
 # --------------------------------------------------------------------------------------------
 # input checks shared by all functions
 # --------------------------------------------------------------------------------------------
 
+
 def _counts() -> pd.DataFrame:
     return pd.DataFrame({"area": ["a", "b"], "num": [5.0, 10.0], "den": [100.0, 50.0]})
 
 
 @pytest.mark.parametrize("func", [S.proportion, S.crude_rate])
-@pytest.mark.parametrize("data, kwargs, message", [
-    (_counts().assign(num=[-1.0, 3.0]), {}, "'num' .*must not be negative"),
-    (_counts().assign(num=[np.nan, 3.0]), {}, "'num' .*1 missing"),
-    (_counts().assign(den=[0.0, 3.0]), {}, "'den' .*greater than zero"),
-    (_counts().assign(num=["5", "10"]), {}, "'num' .*must be numeric"),
-    (_counts().iloc[0:0], {}, "empty"),
-    (_counts().drop(columns="den"), {}, "'den' not found"),
-    (_counts(), {"confidence": 0.5}, "at least 0.9"),
-    (_counts(), {"confidence": 1.0}, "below 1"),
-    (_counts(), {"confidence": (0.95, 0.95)}, "repeated"),
-    (_counts(), {"multiplier": -100}, "multiplier"),
-    (_counts().assign(area=["a", None]), {"group_by": "area"}, "'area' has 1 missing"),
-])
+@pytest.mark.parametrize(
+    "data, kwargs, message",
+    [
+        (_counts().assign(num=[-1.0, 3.0]), {}, "'num' .*must not be negative"),
+        (_counts().assign(num=[np.nan, 3.0]), {}, "'num' .*1 missing"),
+        (_counts().assign(den=[0.0, 3.0]), {}, "'den' .*greater than zero"),
+        (_counts().assign(num=["5", "10"]), {}, "'num' .*must be numeric"),
+        (_counts().iloc[0:0], {}, "empty"),
+        (_counts().drop(columns="den"), {}, "'den' not found"),
+        (_counts(), {"confidence": 0.5}, "at least 0.9"),
+        (_counts(), {"confidence": 1.0}, "below 1"),
+        (_counts(), {"confidence": (0.95, 0.95)}, "repeated"),
+        (_counts(), {"multiplier": -100}, "multiplier"),
+        (_counts().assign(area=["a", None]), {"group_by": "area"}, "'area' has 1 missing"),
+    ],
+)
 def test_counts_input_errors(func, data: pd.DataFrame, kwargs: dict, message: str) -> None:
     with pytest.raises(StatsInputError, match=message) as info:
         func(data, "num", "den", **kwargs)
@@ -655,8 +805,9 @@ def test_spc_limits_and_point_beyond_upper_limit() -> None:
     # lower limit 5.68 > target 5 -> the process always meets the target
     assert res.assurance == "consistent_pass"
     assert res.summary["upper_process_limit"] == pytest.approx(16.32)
-    assert res.variation_text == ("Special-cause improvement (higher values): the latest point is above the "
-                                  "upper process limit.")
+    assert res.variation_text == (
+        "Special-cause improvement (higher values): the latest point is above the upper process limit."
+    )
     assert res.assurance_text.startswith("Consistently meets the target: the target lies below the lower process limit")
 
 
@@ -667,8 +818,10 @@ def test_spc_direction_and_assurance_follow_polarity() -> None:
     assert down.assurance_text.startswith("Consistently meets the target: the target lies above the upper")
     up = S.spc(BASELINE + [17], target=20, **FIX)
     assert up.assurance == "consistent_fail"
-    assert up.assurance_text == ("Consistently misses the target: the target lies above the upper process limit, "
-                                 "so it will not be met unless the process changes.")
+    assert up.assurance_text == (
+        "Consistently misses the target: the target lies above the upper process limit, "
+        "so it will not be met unless the process changes."
+    )
     assert S.spc(BASELINE + [17], target=11, **FIX).assurance == "inconsistent"
     # a target exactly on a limit is "inconsistent" (only strictly beyond a limit is consistent)
     upl = up.points["upper_process_limit"].iloc[0]
@@ -703,8 +856,7 @@ def test_spc_trend_and_precedence_of_labels() -> None:
     # first; one label per point, so 1 is a concern (low) although it starts a rising trend.
     res = S.spc([1, 2, 3, 4, 5, 6, 7])
     p = res.points
-    assert p["special_cause_type"].tolist() == (["Below LCL"] + ["7 Point Trend (Increasing)"] * 5
-                                                + ["Above UCL"])
+    assert p["special_cause_type"].tolist() == (["Below LCL"] + ["7 Point Trend (Increasing)"] * 5 + ["Above UCL"])
     assert p["point_type"].tolist() == ["special_cause_concern"] + ["special_cause_improvement"] * 6
     assert res.variation == "improvement_high"
     assert p["short_group_warning"].all()  # 7 points: provisional limits
@@ -721,8 +873,7 @@ def test_spc_two_in_three_needs_band_points_on_one_side_of_the_mean() -> None:
     # after the baseline: 15, 12, 15 -- two of three between 14.54667 and 16.32, all three above
     # the mean 11: the two 15s are flagged, the 12 between them is not
     res = S.spc(BASELINE + [15, 12, 15], **FIX)
-    assert res.points["special_cause_type"].iloc[-3:].tolist() == ["2 in 3 Above CL", "Common Cause",
-                                                                   "2 in 3 Above CL"]
+    assert res.points["special_cause_type"].iloc[-3:].tolist() == ["2 in 3 Above CL", "Common Cause", "2 in 3 Above CL"]
     assert res.points["close_to_limits"].iloc[-3:].tolist() == [True, False, True]
     # 15, 11, 15: the middle point is exactly on the mean, so the three are not all on one side
     # and there is no signal
@@ -793,27 +944,36 @@ def test_spc_missing_values_are_refused_or_dropped() -> None:
     assert res.groups.loc[0, "n"] == 14 and res.variation == kept.variation
 
 
-@pytest.mark.parametrize("values, kwargs, message", [
-    ([1.0, np.nan, 3.0], {}, "1 missing value"),
-    ([1.0], {}, "at least 2"),
-    ([1.0, 2.0, 3.0], {"improvement_direction": "up"}, "improvement_direction must be 'increase' or"),
-    ([1.0, 2.0, 3.0], {"fix_after_n_points": 11}, "fix_after_n_points must be a whole number of at least 12"),
-    ([1.0, 2.0, 3.0], {"periods": ["a"]}, "periods has 1"),
-    ([1.0, 2.0, 3.0], {"periods": [2, 1, 3]}, "sorted oldest first: 1 comes after 2"),
-    ([1.0, 2.0, 3.0], {"periods": [1, 1, 3]}, "periods are duplicated"),
-    ([1.0, 2.0, 3.0], {"periods": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-02-01"])},
-     "duplicated .February 2024"),
-    ([1.0, 2.0, 3.0], {"rebase": 5}, "rebase date 5 is not one of the periods"),
-    ([1.0, 2.0, 3.0, 4.0], {"rebase": 4}, "has 1 value"),
-    ([1.0, 2.0, 3.0, 4.0], {"rebase": [3, 3]}, "repeated"),
-    ([1.0, 2.0, 3.0], {"periods": pd.date_range("2024-01-01", periods=3, freq="MS"), "rebase": "2024-05-01"},
-     "rebase date May 2024 is not one of the periods"),
-    (["a", "b"], {}, "must be numbers"),
-    ([1.0, 2.0, 3.0], {"target": "high"}, "target must be a finite number"),
-    ([1.0, 2.0, 3.0], {"two_in_three": "mdc"}, "two_in_three must be 'band' or 'beyond_2_sigma'"),
-    ([1.0, 2.0, 3.0], {"missing": "fill"}, "missing must be"),
-    ([1.0, 2.0, 3.0], {"screen_outliers": "yes"}, "screen_outliers must be True or False"),
-])
+@pytest.mark.parametrize(
+    "values, kwargs, message",
+    [
+        ([1.0, np.nan, 3.0], {}, "1 missing value"),
+        ([1.0], {}, "at least 2"),
+        ([1.0, 2.0, 3.0], {"improvement_direction": "up"}, "improvement_direction must be 'increase' or"),
+        ([1.0, 2.0, 3.0], {"fix_after_n_points": 11}, "fix_after_n_points must be a whole number of at least 12"),
+        ([1.0, 2.0, 3.0], {"periods": ["a"]}, "periods has 1"),
+        ([1.0, 2.0, 3.0], {"periods": [2, 1, 3]}, "sorted oldest first: 1 comes after 2"),
+        ([1.0, 2.0, 3.0], {"periods": [1, 1, 3]}, "periods are duplicated"),
+        (
+            [1.0, 2.0, 3.0],
+            {"periods": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-02-01"])},
+            "duplicated .February 2024",
+        ),
+        ([1.0, 2.0, 3.0], {"rebase": 5}, "rebase date 5 is not one of the periods"),
+        ([1.0, 2.0, 3.0, 4.0], {"rebase": 4}, "has 1 value"),
+        ([1.0, 2.0, 3.0, 4.0], {"rebase": [3, 3]}, "repeated"),
+        (
+            [1.0, 2.0, 3.0],
+            {"periods": pd.date_range("2024-01-01", periods=3, freq="MS"), "rebase": "2024-05-01"},
+            "rebase date May 2024 is not one of the periods",
+        ),
+        (["a", "b"], {}, "must be numbers"),
+        ([1.0, 2.0, 3.0], {"target": "high"}, "target must be a finite number"),
+        ([1.0, 2.0, 3.0], {"two_in_three": "mdc"}, "two_in_three must be 'band' or 'beyond_2_sigma'"),
+        ([1.0, 2.0, 3.0], {"missing": "fill"}, "missing must be"),
+        ([1.0, 2.0, 3.0], {"screen_outliers": "yes"}, "screen_outliers must be True or False"),
+    ],
+)
 def test_spc_rejects_bad_input(values, kwargs: dict, message: str) -> None:
     with pytest.raises(StatsInputError, match=message):
         S.spc(values, **kwargs)

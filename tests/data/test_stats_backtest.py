@@ -7,6 +7,7 @@ errors -- the data PHE used for PHOF 0.2iii. Published: the SII for 2014-16 in
 (County & UA extraction, the one that holds Worcestershire county E10000034; values rounded to
 1 dp). Agreement is required within 0.15 years.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,7 @@ import pytest
 
 from analysis import stats as S
 
-DATA = Path(os.environ.get("ANALYSIS_DATA_MIRROR",
-                           Path(__file__).resolve().parents[2].parent / "shared" / "data"))
+DATA = Path(os.environ.get("ANALYSIS_DATA_MIRROR", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
 LE_FILE = DATA / "fingertips_le_by_deprivation_decile" / "LE_testdata.csv"
 PUBLISHED = DATA / "fingertips_inequality_life_expectancy"
 COUNTY_UA = PUBLISHED / "slope_index_of_inequality_county_ua_2010-12_to_2015-17.csv"
@@ -41,8 +41,7 @@ TOLERANCE = 0.15  # years; the published values are rounded to 0.1
 def computed() -> pd.DataFrame:
     le = pd.read_csv(LE_FILE)
     le = le[le["GeoCode"].isin(list(AREAS))]
-    out = S.sii(le, "LifeExp", "Pop", "Decile", group_by=["GeoCode", "Sex"], se="SE",
-                value_type=0, reps=20_000, seed=1)
+    out = S.sii(le, "LifeExp", "Pop", "Decile", group_by=["GeoCode", "Sex"], se="SE", value_type=0, reps=20_000, seed=1)
     out["area_code"] = out["GeoCode"].map(AREAS)
     out["group"] = out["Sex"].map(SEX)
     return out
@@ -72,7 +71,8 @@ def test_two_published_extractions_agree_for_2014_16(published: pd.DataFrame) ->
     # the district/UA extraction (file 3) is an independent download of the same indicator
     other = pd.read_csv(DISTRICT_UA_EARLY)
     other = other[(other["period"] == "2014 - 16") & other["area_code"].isin(AREAS.values())]
-    merged = published.merge(other.rename(columns={"inequality": "group"}),
-                             on=["area_code", "group"], suffixes=("", "_other"))
+    merged = published.merge(
+        other.rename(columns={"inequality": "group"}), on=["area_code", "group"], suffixes=("", "_other")
+    )
     assert len(merged) == 4  # England and Herefordshire (Worcestershire county is upper tier)
     assert (merged["value"] == merged["value_other"]).all()

@@ -24,6 +24,7 @@ change of formula moves values by far more (no winsorisation changes phi by a fa
 1.96 for 1.959964 moves limits by about 1e-5). ``test_changed_formula_fails_the_comparison``
 shows that such changes fail.
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -41,8 +42,11 @@ DATASET = "reference_funnel"
 RTOL, ATOL = 1e-10, 1e-12
 ZCRIT = {95: 1.959964, 99: 3.090232}  # FunnelPlotR's constants; its limit 99 means 99.8%
 TAG = {95: "95", 99: "99_8"}
-LIMIT_COLS = {f"{side}_{tag}": f"{fix}{lev}" for side, fix in (("lower", "lcl"), ("upper", "ucl"))
-              for tag, lev in (("95", "95"), ("99_8", "998"))}
+LIMIT_COLS = {
+    f"{side}_{tag}": f"{fix}{lev}"
+    for side, fix in (("lower", "lcl"), ("upper", "ucl"))
+    for tag, lev in (("95", "95"), ("99_8", "998"))
+}
 COC, SMOKING_PROVIDER = "msds_coc_by_28weeks_lmns_202504", "msds_smoking_delivery_provider_202504"
 
 #: Surprise 4: (dataset, run whose package value is compared, unit or grid denominator, column).
@@ -59,9 +63,14 @@ FOLD_LIMITS = {
 #: Surprise 4: QOP (rate 0.031, z_adjusted -1.28) is a low outlier only through the folded limit.
 FOLD_FLAGS = {(COC, "adj_trim0.10_lim99.8", "QOP"), (COC, "adj_trim0.05_lim99.8", "QOP")}
 #: Surprise 3: units whose package CQC flag disagrees with its own z-score (checks.txt).
-CQC_FLAG_DIFFERENCES = {"cqc_adj_trim0.10_lim95": 38, "cqc_adj_trim0.10_lim99.8": 24,
-                        "cqc_adj_trim0.05_lim95": 39, "cqc_adj_trim0.05_lim99.8": 17,
-                        "cqc_adj_trim0.20_lim95": 39, "cqc_adj_trim0.20_lim99.8": 35}
+CQC_FLAG_DIFFERENCES = {
+    "cqc_adj_trim0.10_lim95": 38,
+    "cqc_adj_trim0.10_lim99.8": 24,
+    "cqc_adj_trim0.05_lim95": 39,
+    "cqc_adj_trim0.05_lim99.8": 17,
+    "cqc_adj_trim0.20_lim95": 39,
+    "cqc_adj_trim0.20_lim99.8": 35,
+}
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -83,8 +92,10 @@ RUNS = _runs()
 @pytest.fixture(scope="module")
 def ref() -> dict[str, pd.DataFrame]:
     try:
-        frames = {n: _read(f"{n}.csv") for n in ("inputs", "datasets_meta", "outputs_summary",
-                                                  "outputs_units", "outputs_limits")}
+        frames = {
+            n: _read(f"{n}.csv")
+            for n in ("inputs", "datasets_meta", "outputs_summary", "outputs_units", "outputs_limits")
+        }
     except DataSourceError as exc:
         pytest.fail(f"reference_funnel fixtures not found: {exc}")
     frames["datasets_meta"] = frames["datasets_meta"].set_index("dataset_id")
@@ -101,11 +112,15 @@ def run_funnel(ref, dataset: str, setting: str) -> pd.DataFrame:
     run = ref["outputs_summary"].loc[(dataset, setting)]
     data = ref["inputs"][ref["inputs"]["dataset_id"] == dataset]
     return S.funnel_overdispersed(
-        data, "numerator", ref["datasets_meta"].loc[dataset, "funnel_denominator_column"],
+        data,
+        "numerator",
+        ref["datasets_meta"].loc[dataset, "funnel_denominator_column"],
         data_type="proportion" if run["data_type"] == "PR" else "ratio",
         sr_method=run["sr_method"] if isinstance(run["sr_method"], str) else "SHMI",
-        trim_by=float(run["trim_by"]), adjust=bool(run["draw_adjusted_arg"]),
-        multiplier=float(run["multiplier"]))
+        trim_by=float(run["trim_by"]),
+        adjust=bool(run["draw_adjusted_arg"]),
+        multiplier=float(run["multiplier"]),
+    )
 
 
 def _companion(ref, dataset: str, setting: str) -> str:
@@ -116,19 +131,37 @@ def _companion(ref, dataset: str, setting: str) -> str:
     if run["draw_adjusted_arg"]:
         return setting
     part = summary.loc[dataset]
-    same = part[part["draw_adjusted_arg"] & (part["trim_by"] == 0.1)
-                & (part["multiplier"] == run["multiplier"])
-                & (part["sr_method"].fillna("") == ("" if pd.isna(run["sr_method"]) else run["sr_method"]))]
+    same = part[
+        part["draw_adjusted_arg"]
+        & (part["trim_by"] == 0.1)
+        & (part["multiplier"] == run["multiplier"])
+        & (part["sr_method"].fillna("") == ("" if pd.isna(run["sr_method"]) else run["sr_method"]))
+    ]
     return same.index[0]
 
 
 def _close(actual, expected, what: str) -> None:
-    np.testing.assert_allclose(np.asarray(actual, dtype="float64"), np.asarray(expected, dtype="float64"),
-                               rtol=RTOL, atol=ATOL, equal_nan=True, err_msg=what)
+    np.testing.assert_allclose(
+        np.asarray(actual, dtype="float64"),
+        np.asarray(expected, dtype="float64"),
+        rtol=RTOL,
+        atol=ATOL,
+        equal_nan=True,
+        err_msg=what,
+    )
 
 
-def _compare_limits(mine: pd.DataFrame, theirs: pd.DataFrame, key: list, dataset: str, setting: str,
-                    kind: str, cqc: bool, mult: float, where: str) -> None:
+def _compare_limits(
+    mine: pd.DataFrame,
+    theirs: pd.DataFrame,
+    key: list,
+    dataset: str,
+    setting: str,
+    kind: str,
+    cqc: bool,
+    mult: float,
+    where: str,
+) -> None:
     """Compare our limits with the package's rows ``theirs`` (aligned), leaving out FOLD_LIMITS."""
     for ours, col in LIMIT_COLS.items():
         fcol = f"{col}_{'adj' if kind == 'adjusted' else 'unadj'}"
@@ -196,8 +229,9 @@ def check_run(ref, dataset: str, setting: str) -> None:
         assert (mine == by_z).all(), f"{where}: CQC flags should follow |z_adjusted| > z"
         assert len(differ) == CQC_FLAG_DIFFERENCES[setting], f"{where}: CQC flag differences"
     else:
-        assert differ == {f for f in FOLD_FLAGS if f[1] == setting and f[0] == dataset}, \
+        assert differ == {f for f in FOLD_FLAGS if f[1] == setting and f[0] == dataset}, (
             f"{where}: flags differ from the package for {sorted(differ)}"
+        )
     assert int(run["n_outliers"]) == int(package.sum())
 
     # limit curves over the package's grid of denominators
@@ -208,10 +242,8 @@ def check_run(ref, dataset: str, setting: str) -> None:
     curves = S.funnel_limit_curves(res, g["denominator"].to_numpy())
     _close(curves["target"], g["target_scaled"], f"{where} curve target")
     _close(curves["denominator"], g["denominator"], f"{where} curve denominators")
-    _compare_limits(curves, g, g["denominator"].tolist(), dataset, setting, "unadjusted", cqc, mult,
-                    f"{where} curve")
-    _compare_limits(curves, gc, gc["denominator"].tolist(), dataset, comp, "adjusted", cqc, mult,
-                    f"{where} curve")
+    _compare_limits(curves, g, g["denominator"].tolist(), dataset, setting, "unadjusted", cqc, mult, f"{where} curve")
+    _compare_limits(curves, gc, gc["denominator"].tolist(), dataset, comp, "adjusted", cqc, mult, f"{where} curve")
     kind = res.attrs["limits_used"]
     for ours in LIMIT_COLS:
         _close(curves[f"{ours}_limit"], curves[f"{ours}_{kind}"], f"{where} curve {ours}_limit")
@@ -235,8 +267,9 @@ def test_every_listed_quirk_occurs(ref) -> None:
         hit = units[(units["dataset_id"] == ds) & (units["setting_id"] == st) & (units["unit_code"] == code)]
         assert hit["outlier"].tolist() == [1] and hit["outlier_direction"].tolist() == ["low"]
     summary = ref["outputs_summary"]
-    assert set(CQC_FLAG_DIFFERENCES) == set(summary.loc["dementia_ddr65_subicb_202501_sr"]
-                                            .query("sr_method == 'CQC' and draw_adjusted_arg").index)
+    assert set(CQC_FLAG_DIFFERENCES) == set(
+        summary.loc["dementia_ddr65_subicb_202501_sr"].query("sr_method == 'CQC' and draw_adjusted_arg").index
+    )
 
 
 def _mutate_no_winsorisation(z, trim_by):
@@ -248,7 +281,7 @@ def _mutate_winsorise_shmi(z, trim_by):
 
 
 def _mutate_tau2_plain_weights(z_used, s_used):
-    n, phi, w = len(z_used), float(np.mean(z_used ** 2)), 1 / s_used ** 2
+    n, phi, w = len(z_used), float(np.mean(z_used**2)), 1 / s_used**2
     return phi, max(0.0, (n * phi - (n - 1)) / w.sum())
 
 
@@ -264,15 +297,25 @@ def _mutate_cqc_unsquared(den, target, tau2, data_type, sr_method, multiplier):
     return out
 
 
-@pytest.mark.parametrize("attribute, replacement, dataset, setting", [
-    ("_winsorise", _mutate_no_winsorisation, "qof_hyp008_icb_2425", "adj_trim0.10_lim95"),
-    ("_winsorise", _mutate_no_winsorisation, "dementia_ddr65_subicb_202501_sr", "cqc_adj_trim0.10_lim95"),
-    ("_truncate", _mutate_winsorise_shmi, "dementia_ddr65_subicb_202501_sr", "shmi_adj_trim0.10_lim95"),
-    ("_dispersion", _mutate_tau2_plain_weights, "cwt_fds28_icb_202603", "adj_trim0.10_lim99.8"),
-    ("FUNNEL_LEVELS", {0.95: 1.96, 0.998: 3.09}, "qof_hyp008_icb_2425", "unadj_lim95"),
-    ("_od_limits", _mutate_cqc_unsquared, "dementia_ddr65_subicb_202501_sr", "cqc_adj_trim0.10_lim95"),
-], ids=["no-winsorisation", "no-winsorisation-cqc", "shmi-winsorised-not-truncated", "tau2-weights",
-        "rounded-z", "cqc-limits-not-squared"])
+@pytest.mark.parametrize(
+    "attribute, replacement, dataset, setting",
+    [
+        ("_winsorise", _mutate_no_winsorisation, "qof_hyp008_icb_2425", "adj_trim0.10_lim95"),
+        ("_winsorise", _mutate_no_winsorisation, "dementia_ddr65_subicb_202501_sr", "cqc_adj_trim0.10_lim95"),
+        ("_truncate", _mutate_winsorise_shmi, "dementia_ddr65_subicb_202501_sr", "shmi_adj_trim0.10_lim95"),
+        ("_dispersion", _mutate_tau2_plain_weights, "cwt_fds28_icb_202603", "adj_trim0.10_lim99.8"),
+        ("FUNNEL_LEVELS", {0.95: 1.96, 0.998: 3.09}, "qof_hyp008_icb_2425", "unadj_lim95"),
+        ("_od_limits", _mutate_cqc_unsquared, "dementia_ddr65_subicb_202501_sr", "cqc_adj_trim0.10_lim95"),
+    ],
+    ids=[
+        "no-winsorisation",
+        "no-winsorisation-cqc",
+        "shmi-winsorised-not-truncated",
+        "tau2-weights",
+        "rounded-z",
+        "cqc-limits-not-squared",
+    ],
+)
 def test_changed_formula_fails_the_comparison(ref, monkeypatch, attribute, replacement, dataset, setting) -> None:
     check_run(ref, dataset, setting)  # passes as written
     monkeypatch.setattr(funnel_module, attribute, replacement)
@@ -283,6 +326,7 @@ def test_changed_formula_fails_the_comparison(ref, monkeypatch, attribute, repla
 # --------------------------------------------------------------------------------------------
 # fall-back and settings, on the real datasets
 # --------------------------------------------------------------------------------------------
+
 
 def test_fallback_to_unadjusted_limits_is_visible(ref) -> None:
     res = run_funnel(ref, "msds_vbac_provider_202504", "adj_trim0.10_lim95")
@@ -310,32 +354,36 @@ def test_adjusted_limits_contain_the_unadjusted_and_adjust_false_keeps_estimates
 # input checks
 # --------------------------------------------------------------------------------------------
 
+
 def _units(n: int = 12) -> pd.DataFrame:
     den = np.linspace(200, 2000, n)
     return pd.DataFrame({"unit": [f"u{i}" for i in range(n)], "num": np.round(den * 0.3), "den": den})
 
 
-@pytest.mark.parametrize("data, kwargs, message", [
-    (_units().assign(den=0.0), {}, "'den' .*greater than zero"),
-    (_units().assign(den=-5.0), {}, "'den' .*greater than zero"),
-    (_units().assign(num=-1.0), {}, "'num' .*must not be negative"),
-    (_units().assign(num=np.nan), {}, "'num' .*missing"),
-    (_units().assign(den=[np.nan] + [100.0] * 11), {}, "'den' .*1 missing"),
-    (_units().assign(num=lambda d: d["den"] + 1), {}, "numerator 'num' exceeds denominator 'den' in 12"),
-    (_units().assign(num="5"), {}, "'num' .*must be numeric"),
-    (_units().drop(columns="den"), {}, "'den' not found"),
-    (_units().iloc[0:0], {}, "empty"),
-    (_units().iloc[0:1], {}, "only 1 of 1 unit"),
-    (_units(2), {"data_type": "ratio", "trim_by": 0.45}, "only 1 of 2 unit.*smaller trim_by"),
-    (_units().assign(num=0.0), {"data_type": "ratio"}, "is 0 in 12 row.*sr_method='CQC'"),
-    (_units(), {"data_type": "rate"}, "data_type must be 'proportion'"),
-    (_units(), {"data_type": "ratio", "sr_method": "shmi"}, "sr_method must be 'SHMI'"),
-    (_units(), {"trim_by": 0}, "trim_by must be"),
-    (_units(), {"trim_by": 0.5}, "trim_by must be"),
-    (_units(), {"trim_by": "0.1"}, "trim_by must be"),
-    (_units(), {"adjust": "yes"}, "adjust must be True or False"),
-    (_units(), {"multiplier": -100}, "multiplier"),
-])
+@pytest.mark.parametrize(
+    "data, kwargs, message",
+    [
+        (_units().assign(den=0.0), {}, "'den' .*greater than zero"),
+        (_units().assign(den=-5.0), {}, "'den' .*greater than zero"),
+        (_units().assign(num=-1.0), {}, "'num' .*must not be negative"),
+        (_units().assign(num=np.nan), {}, "'num' .*missing"),
+        (_units().assign(den=[np.nan] + [100.0] * 11), {}, "'den' .*1 missing"),
+        (_units().assign(num=lambda d: d["den"] + 1), {}, "numerator 'num' exceeds denominator 'den' in 12"),
+        (_units().assign(num="5"), {}, "'num' .*must be numeric"),
+        (_units().drop(columns="den"), {}, "'den' not found"),
+        (_units().iloc[0:0], {}, "empty"),
+        (_units().iloc[0:1], {}, "only 1 of 1 unit"),
+        (_units(2), {"data_type": "ratio", "trim_by": 0.45}, "only 1 of 2 unit.*smaller trim_by"),
+        (_units().assign(num=0.0), {"data_type": "ratio"}, "is 0 in 12 row.*sr_method='CQC'"),
+        (_units(), {"data_type": "rate"}, "data_type must be 'proportion'"),
+        (_units(), {"data_type": "ratio", "sr_method": "shmi"}, "sr_method must be 'SHMI'"),
+        (_units(), {"trim_by": 0}, "trim_by must be"),
+        (_units(), {"trim_by": 0.5}, "trim_by must be"),
+        (_units(), {"trim_by": "0.1"}, "trim_by must be"),
+        (_units(), {"adjust": "yes"}, "adjust must be True or False"),
+        (_units(), {"multiplier": -100}, "multiplier"),
+    ],
+)
 def test_bad_input_gives_clear_errors(data: pd.DataFrame, kwargs: dict, message: str) -> None:
     with pytest.raises(StatsInputError, match=message) as info:
         S.funnel_overdispersed(data, "num", "den", **kwargs)
@@ -369,6 +417,7 @@ def test_limit_curves_need_the_result_and_positive_denominators(ref) -> None:
 # words for sentences
 # --------------------------------------------------------------------------------------------
 
+
 def test_funnel_position_words_name_the_limits(ref) -> None:
     res = run_funnel(ref, "qof_hyp008_icb_2425", "adj_trim0.10_lim95")
     within = S.funnel_position(res, "QGH", unit_column="unit_code")
@@ -401,12 +450,15 @@ def test_funnel_position_refuses_unadjusted_limits_on_overdispersed_data(ref) ->
         S.funnel_position(plain, "QGH", unit_column="unit_code")
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"unit": "XXX", "unit_column": "unit_code"}, "'XXX' not found in column 'unit_code'"),
-    ({"unit": "QGH", "unit_column": "nope"}, "'nope' not found"),
-    ({"unit": "QGH"}, "not an index label"),
-    ({"unit": "QGH", "unit_column": "unit_code", "level": 0.99}, "level must be 0.95 or 0.998"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"unit": "XXX", "unit_column": "unit_code"}, "'XXX' not found in column 'unit_code'"),
+        ({"unit": "QGH", "unit_column": "nope"}, "'nope' not found"),
+        ({"unit": "QGH"}, "not an index label"),
+        ({"unit": "QGH", "unit_column": "unit_code", "level": 0.99}, "level must be 0.95 or 0.998"),
+    ],
+)
 def test_funnel_position_errors(ref, kwargs: dict, message: str) -> None:
     res = run_funnel(ref, "qof_hyp008_icb_2425", "adj_trim0.10_lim95")
     with pytest.raises(StatsInputError, match=message):
@@ -417,10 +469,17 @@ def test_funnel_position_errors(ref, kwargs: dict, message: str) -> None:
 # chart
 # --------------------------------------------------------------------------------------------
 
+
 def test_funnel_chart_draws_readable_axes_and_returns_what_is_drawn(ref) -> None:
     res = run_funnel(ref, "qof_hyp_prevalence_icb_2425", "adj_trim0.10_lim99.8")
-    fig, data = figures.funnel_chart(res, unit_column="unit_code", highlight="QGH", label_column="unit_name",
-                                     title="Hypertension prevalence", ylabel="Prevalence")
+    fig, data = figures.funnel_chart(
+        res,
+        unit_column="unit_code",
+        highlight="QGH",
+        label_column="unit_name",
+        title="Hypertension prevalence",
+        ylabel="Prevalence",
+    )
     ax = fig.axes[0]
     fig.canvas.draw()
     xlabels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
@@ -448,7 +507,8 @@ def test_funnel_chart_percent_axis_and_bad_highlight(ref) -> None:
         figures.funnel_chart(res, unit_column="unit_code", highlight="ZZZ")
 
 
-@pytest.mark.parametrize("x, text", [(950, "950"), (1500, "1.5k"), (20_000, "20k"), (2_500_000, "2.5m"),
-                                     (1_000_000, "1m"), (0.5, "0.5")])
+@pytest.mark.parametrize(
+    "x, text", [(950, "950"), (1500, "1.5k"), (20_000, "20k"), (2_500_000, "2.5m"), (1_000_000, "1m"), (0.5, "0.5")]
+)
 def test_compact_number(x: float, text: str) -> None:
     assert figures.compact_number(x) == text

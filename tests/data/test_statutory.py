@@ -3,6 +3,7 @@ direction of deprivation in every dataset, the damaged Mental Health Act rows ke
 output, words that agree with their numbers for all 42 ICBs, headline figures declared and
 plausible, the annual report table and its spreadsheet, the notebook as a document, and the
 chapter built from the real data for three contrasting ICBs."""
+
 from __future__ import annotations
 
 import json
@@ -48,6 +49,7 @@ def _row(key: str, area: str) -> pd.Series:
 
 # --------------------------------------------------------------------------- statistics
 
+
 def test_rate_ci_from_count_reproduces_phe_rate_from_its_own_count_and_rate():
     """Given the count and the rate phe_rate returns, the interval is phe_rate's (exact below 10,
     Byar's from 10), at both confidence levels of the PHEindicatormethods fixture."""
@@ -55,8 +57,12 @@ def test_rate_ci_from_count_reproduces_phe_rate_from_its_own_count_and_rate():
     data = rate.dropna(subset=["Numerator", "Denominator"]).query("Numerator > 0")
     assert len(data) >= 10 and (data["Numerator"] < 10).any()
     got = stats.rate_ci_from_count(data, "Numerator", "value", confidence=(0.95, 0.998))
-    for ours, theirs in [("lower_ci", "lower95_0cl"), ("upper_ci", "upper95_0cl"), ("lower_99_8_ci", "lower99_8cl"),
-                         ("upper_99_8_ci", "upper99_8cl")]:
+    for ours, theirs in [
+        ("lower_ci", "lower95_0cl"),
+        ("upper_ci", "upper95_0cl"),
+        ("lower_99_8_ci", "lower99_8cl"),
+        ("upper_99_8_ci", "upper99_8cl"),
+    ]:
         np.testing.assert_allclose(got[ours], data[theirs], rtol=1e-6, err_msg=ours)
     assert got["method"].tolist() == data["method"].tolist()
 
@@ -69,6 +75,7 @@ def test_rate_ci_from_count_refuses_a_zero_or_missing_count():
 
 
 # --------------------------------------------------------------------------- deprivation direction
+
 
 def test_every_dataset_runs_from_the_most_deprived_group():
     """Group 1 is the most deprived in every measure; each check fails if a source were turned the
@@ -105,6 +112,7 @@ def test_practice_quintiles_hold_a_fifth_of_englands_patients_each():
 
 # --------------------------------------------------------------------------- damaged MHA rows
 
+
 def test_quarantined_mha_rows_never_reach_a_figure_or_table(qgh):
     """The 190 rows whose labels were overwritten are absent from every number the chapter uses:
     England's two least deprived deciles (damaged rows: 2,292 detentions at 43.4 and 2,637 at 49.9
@@ -129,6 +137,7 @@ def test_quarantined_mha_rows_never_reach_a_figure_or_table(qgh):
 
 
 # --------------------------------------------------------------------------- published figures
+
 
 def test_numbers_match_the_published_figures():
     # CVDPREVENT England totals and QGH (PROVENANCE, 12 months to December 2023)
@@ -180,11 +189,22 @@ def test_sii_matches_a_direct_call_on_national_groups():
     m = st.MEASURES["smoking"]
     g = st.long_table("smoking")
     g = g[(g["area_code"] == "QHL") & (g["group"] > 0)]
-    direct = stats.sii(g.assign(v=g["value"] / 100, lo=g["lower_ci"] / 100, hi=g["upper_ci"] / 100), "v",
-                       "denominator", "group", lower_cl="lo", upper_cl="hi", value_type=2, multiplier=100,
-                       reps=st.SII_REPS, seed=1, group_by="area_code")
-    s = C.sii_as_gap((direct["value"][0], direct["lower_ci"][0], direct["upper_ci"][0]), sign="least_minus_most",
-                     polarity=m.polarity)
+    direct = stats.sii(
+        g.assign(v=g["value"] / 100, lo=g["lower_ci"] / 100, hi=g["upper_ci"] / 100),
+        "v",
+        "denominator",
+        "group",
+        lower_cl="lo",
+        upper_cl="hi",
+        value_type=2,
+        multiplier=100,
+        reps=st.SII_REPS,
+        seed=1,
+        group_by="area_code",
+    )
+    s = C.sii_as_gap(
+        (direct["value"][0], direct["lower_ci"][0], direct["upper_ci"][0]), sign="least_minus_most", polarity=m.polarity
+    )
     r = _row("smoking", "QHL")
     assert (r["sii"], r["sii_lower"], r["sii_upper"]) == pytest.approx(tuple(s))
 
@@ -226,6 +246,7 @@ def test_ethnic_groups_match_their_census_denominators():
 
 # --------------------------------------------------------------------------- words
 
+
 def test_every_word_agrees_with_its_numbers_for_all_42_icbs():
     from claims_check import check_claim
 
@@ -245,6 +266,7 @@ def test_comparisons_read_with_than_or_to():
 
 # --------------------------------------------------------------------------- headline figures
 
+
 def test_headline_figures_all_icbs_are_declared_and_plausible():
     ranges = headlines.ranges("statutory")
     assert set(ranges) == set(st.HEADLINES)
@@ -257,6 +279,7 @@ def test_headline_figures_all_icbs_are_declared_and_plausible():
 
 
 # --------------------------------------------------------------------------- the annual report table
+
 
 def test_annual_report_table_covers_the_ten_areas_in_order(qgh):
     t = pd.read_csv(qgh.data_dir / "annual_report_table.csv")
@@ -297,6 +320,7 @@ def test_downloads_refuse_a_file_that_is_not_there(tmp_path):
 
 
 # --------------------------------------------------------------------------- the notebook is a document
+
 
 def _twin():
     return doc.twin("statutory")
@@ -344,6 +368,7 @@ def test_every_figure_has_its_data(qgh):
 
 
 # --------------------------------------------------------------------------- the executed chapter
+
 
 def _outputs_text(nb_path):
     nb = json.loads(nb_path.read_text())

@@ -4,6 +4,7 @@ Each dataset is checked for: its schema on the real file; the direction of depri
 that fails if the loader's decile or quintile were reversed); cross-checks against published
 figures quoted in its PROVENANCE.md; and every ICB present where it should be.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -14,6 +15,7 @@ from analysis.load._base import LoaderError
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
+
 def _icbs() -> set[str]:
     from analysis.geography import icb_table
 
@@ -21,6 +23,7 @@ def _icbs() -> set[str]:
 
 
 # ----------------------------------------------------------------------------- MHA detentions
+
 
 @pytest.fixture(scope="module")
 def mha():
@@ -31,8 +34,9 @@ def test_mha_quarantined_rows_are_the_damaged_ones_and_never_returned(mha, mirro
     q = mental_health.mha_quarantined_rows()
     assert len(q) == 190  # PROVENANCE: 190 rows whose labels the uploader overwrote
     # The loader's own rule finds exactly the rows the mirror's conversion flagged.
-    csv = pd.read_csv(mirror / "mha_detentions_2023_24" / "mha_annual_2023_24_long.csv",
-                      usecols=["sheet_row", "label_suspect"])
+    csv = pd.read_csv(
+        mirror / "mha_detentions_2023_24" / "mha_annual_2023_24_long.csv", usecols=["sheet_row", "label_suspect"]
+    )
     assert set(q["sheet_row"]) == set(csv.loc[csv["label_suspect"] == 1, "sheet_row"])
     assert not set(q["sheet_row"]) & set(mha["sheet_row"])
     assert len(mha) + len(q) == len(csv)
@@ -86,14 +90,19 @@ def test_mha_icbs_and_example(mha):
     assert (qgh.loc[1, "total_count"], qgh.loc[1, "crude_rate"]) == (30, pytest.approx(100.4))
     assert (qgh.loc[8, "total_count"], qgh.loc[8, "crude_rate"]) == (45, pytest.approx(45.9))
     assert qgh["icb_ons_code"].iloc[0] == "E54000019"
-    all_det = mha[(mha["org_code"] == "QGH") & (mha["demographic"] == "All") & (mha["measure"] == "All detentions")
-                  & (mha["measure_subcategory"] == "All")]
+    all_det = mha[
+        (mha["org_code"] == "QGH")
+        & (mha["demographic"] == "All")
+        & (mha["measure"] == "All detentions")
+        & (mha["measure_subcategory"] == "All")
+    ]
     assert all_det["total_count"].tolist() == [420] and all_det["crude_rate"].tolist() == [pytest.approx(52.6)]
     # Suppressed counts stay missing, never zero.
     assert mha.loc[mha["suppressed"], "total_count"].isna().all()
 
 
 # ----------------------------------------------------------------------------- CVDPREVENT
+
 
 @pytest.fixture(scope="module")
 def cvd():
@@ -148,6 +157,7 @@ def test_cvd_practices_and_attribution():
 
 # ----------------------------------------------------------------------------- A&E 0-4
 
+
 def test_ae_under5_deciles_from_labels():
     assert ae_children.imd_decile_from_label("Most deprived decile (IMD2019)") == 1
     assert ae_children.imd_decile_from_label("Fifth more deprived decile (IMD2019)") == 5
@@ -155,10 +165,16 @@ def test_ae_under5_deciles_from_labels():
     assert ae_children.imd_decile_from_label("Second least deprived decile (IMD2019)") == 9
     assert ae_children.imd_decile_from_label("Least deprived decile (IMD2019)") == 10
     e = ae_children.ae_under5_england()
-    d = e[(e["period"] == "2021-22") & e["breakdown"].str.startswith("County & UA") & e["breakdown"].str.contains("4/21")]
+    d = e[
+        (e["period"] == "2021-22") & e["breakdown"].str.startswith("County & UA") & e["breakdown"].str.contains("4/21")
+    ]
     d = d.set_index("imd_decile")["value"]
     assert d[1] == pytest.approx(887.590462) and d[10] == pytest.approx(642.002719)
-    d2 = e[(e["period"] == "2021-22") & e["breakdown"].str.startswith("District & UA") & e["breakdown"].str.contains("4/21")]
+    d2 = e[
+        (e["period"] == "2021-22")
+        & e["breakdown"].str.startswith("District & UA")
+        & e["breakdown"].str.contains("4/21")
+    ]
     d2 = d2.set_index("imd_decile")["value"]
     assert d2[1] == pytest.approx(919.449080) and d2[10] == pytest.approx(624.957860)
     eng = e[(e["breakdown"] == "All") & (e["sex"] == "Persons")].set_index("period")
@@ -178,6 +194,7 @@ def test_ae_under5_practices_to_icbs():
 
 
 # ----------------------------------------------------------------------------- Census 2021
+
 
 def test_census_ethnicity_england_and_icbs():
     lsoa = census.census_ethnicity_lsoa()
@@ -212,6 +229,7 @@ def test_census_disability_england():
 
 # ----------------------------------------------------------------------------- access to a GP
 
+
 @pytest.mark.parametrize("vintage,n,col", [(2019, 32844, "road_distance_gp_km"), (2025, 33755, "connectivity_score")])
 def test_gp_access_lsoa(vintage, n, col):
     d = access.gp_access_lsoa(vintage)
@@ -236,6 +254,7 @@ def test_gp_access_direction():
 
 # ----------------------------------------------------------------------------- COVER
 
+
 @pytest.fixture(scope="module")
 def cover():
     return immunisation.cover_utla()
@@ -244,9 +263,14 @@ def cover():
 def test_cover_matches_published_england(cover):
     e = immunisation.cover_england()
     mmr = e[e["item"] == "24m_MMR1"].set_index(["financial_year", "quarter"])
-    published = {("2023-24", "Q1"): (89.460, 151_846), ("2023-24", "Q2"): (89.366, 163_654),
-                 ("2023-24", "Q3"): (88.580, 157_650), ("2023-24", "Q4"): (88.710, 145_584),
-                 ("2024-25", "Q1"): (89.235, 147_569), ("2024-25", "Q2"): (88.755, 154_848)}
+    published = {
+        ("2023-24", "Q1"): (89.460, 151_846),
+        ("2023-24", "Q2"): (89.366, 163_654),
+        ("2023-24", "Q3"): (88.580, 157_650),
+        ("2023-24", "Q4"): (88.710, 145_584),
+        ("2024-25", "Q1"): (89.235, 147_569),
+        ("2024-25", "Q2"): (88.755, 154_848),
+    }
     for key, (pct, den) in published.items():
         assert mmr.loc[key, "coverage"] == pytest.approx(pct, abs=0.0005) and mmr.loc[key, "denominator"] == den
     # 2024-25 Q3: fourteen London UTLAs [x]; England is not summed from the rest.
@@ -256,8 +280,13 @@ def test_cover_matches_published_england(cover):
     q4 = mmr.loc[("2024-25", "Q4")]
     assert round(q4["coverage"], 1) == 88.8 and q4["denominator"] == 140_200 and not q4["complete"]
     q4all = e[(e["financial_year"] == "2024-25") & (e["quarter"] == "Q4")].set_index("item")["coverage"]
-    for item, pct in {"12m_DTaPIPVHib3": 91.5, "12m_MenB": 91.4, "5y_MMR1": 92.4, "5y_MMR2_Boo": 84.5,
-                      "5y_DTaPIPV_Boo": 82.7}.items():
+    for item, pct in {
+        "12m_DTaPIPVHib3": 91.5,
+        "12m_MenB": 91.4,
+        "5y_MMR1": 92.4,
+        "5y_MMR2_Boo": 84.5,
+        "5y_DTaPIPV_Boo": 82.7,
+    }.items():
         assert round(q4all[item], 1) == pct
 
 
@@ -271,8 +300,10 @@ def test_cover_markers_and_codes(cover, mirror):
     assert cover.groupby("utla_ods_code")["utla_code_2024"].nunique().eq(1).all()
     assert set(cover.loc[cover["utla_ods_code"] == "218", "utla_ons_code"]) == {"E10000023", "E06000065"}
     # The same numbers as the mirror's independent flattening of the workbooks.
-    csv = pd.read_csv(mirror / "childhood_immunisation_cover" / "cover_utla_quarterly_2023_24_to_2024_25.csv",
-                      dtype={"utla_ods_code": str})
+    csv = pd.read_csv(
+        mirror / "childhood_immunisation_cover" / "cover_utla_quarterly_2023_24_to_2024_25.csv",
+        dtype={"utla_ods_code": str},
+    )
     csv = csv[~csv["item"].str.fullmatch(r"(12m|24m|5y)_Denom")]
     m = cover.merge(csv, on=["financial_year", "quarter", "utla_ods_code", "item"], suffixes=("", "_csv"))
     assert len(m) == len(cover) == len(csv)

@@ -3,6 +3,7 @@ England's published numbers, suppression; targets from the objectives registry; 
 with their numbers (the gap and the SII side by side); honest charts; the notebook is a document;
 and builds for three contrasting ICBs (QGH, QHL half Core20, QXU closed at the April 2026
 mergers)."""
+
 from __future__ import annotations
 
 import math
@@ -32,10 +33,23 @@ def qgh(tmp_path_factory):
 
 # ----------------------------------------------------------------------------- loaders
 
+
 def test_rtt_incomplete_schema_and_shape():
     df = waiting.rtt_incomplete()
-    for c in ["level", "org_code", "org_name", "month", "total_waiting", "within_18_weeks", "pct_within_18_weeks",
-              "over_52_weeks", "over_65_weeks", "over_78_weeks", "over_104_weeks", "after_series_break"]:
+    for c in [
+        "level",
+        "org_code",
+        "org_name",
+        "month",
+        "total_waiting",
+        "within_18_weeks",
+        "pct_within_18_weeks",
+        "over_52_weeks",
+        "over_65_weeks",
+        "over_78_weeks",
+        "over_104_weeks",
+        "after_series_break",
+    ]:
         assert c in df.columns
     assert set(df["level"]) == {"national", "icb", "provider"}
     assert df["month"].min() == pd.Timestamp("2022-04-01") and df["month"].max() == pd.Timestamp("2026-04-01")
@@ -76,15 +90,24 @@ def test_merged_icbs_2026():
 
 
 def _icb_rows(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame([{"level": "icb", "org_code": c, "month": pd.Timestamp(m), "former_org": f,
-                          "successor_codes": s} for c, m, f, s in rows])
+    return pd.DataFrame(
+        [
+            {"level": "icb", "org_code": c, "month": pd.Timestamp(m), "former_org": f, "successor_codes": s}
+            for c, m, f, s in rows
+        ]
+    )
 
 
 def test_merged_icbs_are_the_late_successor_codes_and_a_late_code_without_predecessor_is_an_error(monkeypatch):
-    rows = [("QAA", "2030-01-01", False, None), ("QAA", "2030-02-01", True, "NEW1;QCC"),
-            ("QBB", "2030-01-01", False, None), ("QBB", "2030-02-01", True, "NEW1"),
-            ("QCC", "2030-01-01", False, None), ("QCC", "2030-03-01", False, None),
-            ("NEW1", "2030-03-01", False, None)]
+    rows = [
+        ("QAA", "2030-01-01", False, None),
+        ("QAA", "2030-02-01", True, "NEW1;QCC"),
+        ("QBB", "2030-01-01", False, None),
+        ("QBB", "2030-02-01", True, "NEW1"),
+        ("QCC", "2030-01-01", False, None),
+        ("QCC", "2030-03-01", False, None),
+        ("NEW1", "2030-03-01", False, None),
+    ]
     monkeypatch.setattr(waiting, "rtt_incomplete", lambda: _icb_rows(rows))
     # QCC took over part of QAA but was there from the start: not a merged ICB
     assert waiting.merged_icbs_2026() == {"NEW1": ("QAA", "QBB")}
@@ -115,8 +138,11 @@ def test_wlmds_schema_and_published_england_figures():
 def test_wlmds_matches_raw_workbook_cells(mirror):
     import openpyxl
 
-    wb = openpyxl.load_workbook(mirror / "wlmds_deprivation" / "WLMDS-Demographics-Summary-to-25-January-2025-v1.xlsx",
-                                read_only=True, data_only=True)
+    wb = openpyxl.load_workbook(
+        mirror / "wlmds_deprivation" / "WLMDS-Demographics-Summary-to-25-January-2025-v1.xlsx",
+        read_only=True,
+        data_only=True,
+    )
     ws = wb["Provider-Deprivation"]
     raw = {}
     for row in ws.iter_rows(min_row=15, values_only=True):
@@ -142,9 +168,13 @@ def test_suppressed_cells_stay_missing(mirror):
     stars = raw[raw["value_raw"] == "*"]
     assert len(stars) == 2001
     full = waiting.wlmds().set_index(["org_code", "org_type", "category"])
-    col = {"Total Waiting List": "total_waiting", "Up to 18 weeks": "within_18_weeks",
-           "Over 18 and up to 52 weeks": "over_18_to_52_weeks", "Over 52 weeks": "over_52_weeks",
-           "Unknown Clock Start Date": "unknown_clock_start"}
+    col = {
+        "Total Waiting List": "total_waiting",
+        "Up to 18 weeks": "within_18_weeks",
+        "Over 18 and up to 52 weeks": "over_18_to_52_weeks",
+        "Over 52 weeks": "over_52_weeks",
+        "Unknown Clock Start Date": "unknown_clock_start",
+    }
     for r in stars.itertuples():
         row = full.loc[(r._4, r._6, r.category)]
         assert math.isnan(row[col[r.measure]]) and bool(row[f"{col[r.measure]}_suppressed"])
@@ -174,6 +204,7 @@ def test_trust_icb_reconstruction():
 
 # ----------------------------------------------------------------------------- chapter logic
 
+
 def test_spc_recalculated_at_the_definition_change():
     s = wl.rtt_series("QGH")
     c = s[s["role"] == "ICB (commissioner)"]
@@ -196,7 +227,11 @@ def test_spc_recalculated_at_the_definition_change():
 
 
 def test_the_break_date_is_written_once_in_the_loader():
-    for f in (ROOT / "src" / "analysis" / "chapters" / "waiting_lists.py", TWIN, ROOT / "notebooks" / "waiting_lists.ipynb"):
+    for f in (
+        ROOT / "src" / "analysis" / "chapters" / "waiting_lists.py",
+        TWIN,
+        ROOT / "notebooks" / "waiting_lists.ipynb",
+    ):
         text = f.read_text(encoding="utf-8")
         assert "2024-02" not in text and "February 2024" not in text and "Feb 2024" not in text, f.name
 
@@ -254,6 +289,7 @@ def test_ethnic_categories_read_with_their_group():
 
 # ----------------------------------------------------------------------------- targets
 
+
 def _icb_rtt(code):
     s = wl.rtt_series(code)
     return s[s["role"] == "ICB (commissioner)"]
@@ -266,8 +302,9 @@ def test_no_objective_covers_april_2026_and_the_latest_one_is_judged_at_its_dead
     assert c.month == pd.Timestamp("2026-03-01")
     assert c.value == pytest.approx(100 * 59428 / 91620)  # March 2026, from the RTT file
     assert c.claim.code == "missed"
-    assert c.sentence.startswith("No national objective in this book's register covers April 2026 (planning year "
-                                 "2026/27).")
+    assert c.sentence.startswith(
+        "No national objective in this book's register covers April 2026 (planning year 2026/27)."
+    )
     assert "65% by March 2026" in c.sentence and "**missed**" in c.sentence
     h = wl.objective_check(_icb_rtt("QHL"), "rtt_18w")
     assert h.claim.code == "met" and "**met**" in h.sentence
@@ -299,6 +336,7 @@ def test_a_month_before_the_deadline_is_not_yet_met():
 
 # ----------------------------------------------------------------------------- words
 
+
 def test_qgh_says_the_gap_is_significant_and_why_the_sii_is_not():
     c = wl.claims("QGH", 2019, REFERENCE)
     assert c["icb_gap_words"].code == "worse_for_most_deprived"
@@ -329,6 +367,7 @@ def test_out_of_date_data_get_no_assurance_reading_and_current_data_do():
 
 
 # ----------------------------------------------------------------------------- charts
+
 
 def test_long_waits_since_the_change_have_their_own_scale():
     import matplotlib.pyplot as plt
@@ -364,6 +403,7 @@ def test_trusts_have_distinct_colours_and_bars_start_at_zero():
 
 # ----------------------------------------------------------------------------- the notebook is a document
 
+
 def test_notebook_code_is_short_calls():
     doc.assert_code_is_short_calls("waiting_lists", max_lines=40)
 
@@ -393,13 +433,18 @@ def test_reader_text_is_clean(qgh):
     assert "statistically significant" not in qgh.glued["icb_sii"]
     md = "\n".join(c.source for c in doc.twin("waiting_lists").cells if c.cell_type == "markdown")
     # acronyms spelled out at their first use
-    for short, long in (("RTT", "referral to treatment (RTT)"), ("WLMDS", "Waiting List Minimum Data Set (WLMDS)"),
-                        ("ICB", "integrated care board (ICB)"), ("SII", "slope index of inequality (SII)")):
+    for short, long in (
+        ("RTT", "referral to treatment (RTT)"),
+        ("WLMDS", "Waiting List Minimum Data Set (WLMDS)"),
+        ("ICB", "integrated care board (ICB)"),
+        ("SII", "slope index of inequality (SII)"),
+    ):
         first = re.search(rf"\b{short}\b", md)
         assert first and long in md[: first.end() + 1], short
 
 
 # ----------------------------------------------------------------------------- builds
+
 
 @pytest.mark.parametrize("icb_code", ICBS_TO_BUILD)
 def test_build_chapter(run_chapter, icb_code):
@@ -416,13 +461,21 @@ def test_build_chapter(run_chapter, icb_code):
     assert "traceback" not in text.lower()
     assert not any(tok in text for tok in (" nan", "nan%", "NaN", "None%")), icb_code
     data = entry / "data" / "waiting_lists"
-    for name in ("rtt_icb_spc", "rtt_icb_long_waits_spc", "rtt_trusts_spc", "wlmds_decile_gradient",
-                 "wlmds_icb_comparison_chart", "wlmds_per_1000_by_decile", "wlmds_groups"):
+    for name in (
+        "rtt_icb_spc",
+        "rtt_icb_long_waits_spc",
+        "rtt_trusts_spc",
+        "wlmds_decile_gradient",
+        "wlmds_icb_comparison_chart",
+        "wlmds_per_1000_by_decile",
+        "wlmds_groups",
+    ):
         assert (data / f"{name}.png").stat().st_size > 5_000 and (data / f"{name}_data.csv").exists(), name
     glued = head["glued"]
     assert glued["series_break"] == f"{waiting.rtt_series_break():%B %Y}"
     assert glued["gap_change"].startswith("This book has one WLMDS edition so far") == (
-        len(waiting.wlmds_editions()) == 1)
+        len(waiting.wlmds_editions()) == 1
+    )
     if icb_code == "QHL":
         assert glued["n_trusts"] == "3 NHS acute trusts are"
         assert "Birmingham Women's and Children's" in glued["trusts_sentence"]

@@ -1,4 +1,5 @@
 """The package's layers hold (import-linter contracts in pyproject.toml) and name every module."""
+
 from __future__ import annotations
 
 import subprocess
@@ -28,7 +29,8 @@ def test_every_top_level_module_is_in_a_layer():
     named = {m.strip().removeprefix("analysis.") for layer in layers for m in layer.split("|")}
     standalone = {"sphinx_a11y"}  # checked by its own 'forbidden' contract
     modules = {p.stem for p in PKG.glob("*.py") if p.stem != "__init__"} | {
-        p.parent.name for p in PKG.glob("*/__init__.py")}
+        p.parent.name for p in PKG.glob("*/__init__.py")
+    }
     assert modules - standalone == named, (
-        f"not in a layer: {sorted(modules - standalone - named)}; "
-        f"layers naming no module: {sorted(named - modules)}")
+        f"not in a layer: {sorted(modules - standalone - named)}; layers naming no module: {sorted(named - modules)}"
+    )

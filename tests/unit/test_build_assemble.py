@@ -1,5 +1,6 @@
 """Book assembly without the data: the front matter is written from what the build recorded
 with each executed chapter (its cache entry's ``meta.json``), not from a second look at the cache."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,15 @@ from analysis import build, sources
 from analysis.geography import ICB
 
 # A real ICB's codes, built directly so that these tests need no data files.
-QGH = ICB("QGH", "E54000019", "NHS Herefordshire and Worcestershire Integrated Care Board",
-          "E40000011", "Y60", "Midlands", "E54000019")
+QGH = ICB(
+    "QGH",
+    "E54000019",
+    "NHS Herefordshire and Worcestershire Integrated Care Board",
+    "E40000011",
+    "Y60",
+    "Midlands",
+    "E54000019",
+)
 
 
 def _entry(folder: Path, chapter_id: str, inputs: dict[str, str]) -> Path:
@@ -35,13 +43,19 @@ def test_front_matter_lists_the_datasets_each_chapter_read(tmp_path):
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}")]
         nbformat.write(nb, tmp_path / f"{name}.ipynb")
-    book = build.BookSpec([build.ChapterSpec("chap_a", "Chapter A", tmp_path / "chap_a.ipynb"),
-                           build.ChapterSpec("chap_b", "Chapter B", tmp_path / "chap_b.ipynb")])
+    book = build.BookSpec(
+        [
+            build.ChapterSpec("chap_a", "Chapter A", tmp_path / "chap_a.ipynb"),
+            build.ChapterSpec("chap_b", "Chapter B", tmp_path / "chap_b.ipynb"),
+        ]
+    )
     results = {
-        ("QGH", "chap_a"): build.ChapterResult(book.chapters[0], _entry(tmp_path / "ea", "chap_a",
-                                               {file_a: "0" * 64}), False, 0.0),
-        ("QGH", "chap_b"): build.ChapterResult(book.chapters[1], _entry(tmp_path / "eb", "chap_b",
-                                               {file_b: "1" * 64}), False, 0.0),
+        ("QGH", "chap_a"): build.ChapterResult(
+            book.chapters[0], _entry(tmp_path / "ea", "chap_a", {file_a: "0" * 64}), False, 0.0
+        ),
+        ("QGH", "chap_b"): build.ChapterResult(
+            book.chapters[1], _entry(tmp_path / "eb", "chap_b", {file_b: "1" * 64}), False, 0.0
+        ),
     }
     assert build.datasets_read(results[("QGH", "chap_a")].entry) == [read_a]
     stage = tmp_path / "stage"
@@ -51,6 +65,7 @@ def test_front_matter_lists_the_datasets_each_chapter_read(tmp_path):
     text = (stage / "data_sources.md").read_text()
     used, other = text.split("## Other datasets the code can read")
     assert "## Used in this edition" in used and "these 2 datasets" in used
+
     def dataset_id(section: str) -> str:  # from the section's one "for analysts" line
         return section.split('<span class="for-analysts">the dataset is ')[1].split(" ")[0]
 

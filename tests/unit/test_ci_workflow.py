@@ -1,5 +1,6 @@
 """The GitHub Actions workflow that rebuilds and publishes the book on data change. It cannot run
 here (no GitHub), so it is checked with actionlint (types, expressions, action versions, shell)."""
+
 from __future__ import annotations
 
 import shutil
@@ -35,8 +36,10 @@ def test_workflow_passes_actionlint(wf):
 def test_actionlint_catches_a_broken_workflow(tmp_path):
     bad = tmp_path / ".github" / "workflows" / "bad.yml"
     bad.parent.mkdir(parents=True)
-    bad.write_text("on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
-                   "      - run: echo ${{ github.nonexistent_context_value }}\n        uses: actions/checkout@v5\n")
+    bad.write_text(
+        "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.nonexistent_context_value }}\n        uses: actions/checkout@v5\n"
+    )
     proc = subprocess.run([_actionlint(), "-no-color", str(bad)], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode != 0
 

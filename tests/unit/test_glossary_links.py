@@ -4,6 +4,7 @@ A tiny Sphinx project (MyST pages, the book's extension) is built in a temporary
 and every rule of :mod:`analysis.sphinx_a11y.glossary_links` is checked on HTML Sphinx wrote.
 The built QGH book is checked in tests/book/test_accessibility_static.py.
 """
+
 from __future__ import annotations
 
 import io
@@ -16,9 +17,16 @@ from bs4 import BeautifulSoup
 from analysis import frontmatter
 from analysis.sphinx_a11y.glossary_links import compile_terms
 
-TERMS = {"SII": ["SII", "slope index of inequality"], "IMD": ["IMD"], "ICB": ["ICB", "Integrated Care Board"],
-         "Sub-ICB location": ["Sub-ICB location"], "Core20": ["Core20"], "Core20PLUS5": ["Core20PLUS5"],
-         "Funnel plot": ["Funnel plot"], "Decile": ["Decile"]}
+TERMS = {
+    "SII": ["SII", "slope index of inequality"],
+    "IMD": ["IMD"],
+    "ICB": ["ICB", "Integrated Care Board"],
+    "Sub-ICB location": ["Sub-ICB location"],
+    "Core20": ["Core20"],
+    "Core20PLUS5": ["Core20PLUS5"],
+    "Funnel plot": ["Funnel plot"],
+    "Decile": ["Decile"],
+}
 
 GLOSSARY = """# Glossary
 
@@ -76,11 +84,13 @@ def _build(tmp_path: Path, pages: dict[str, str], terms: dict | None = TERMS) ->
 
     src = tmp_path / "src"
     src.mkdir()
-    (src / "conf.py").write_text(textwrap.dedent(f"""
+    (src / "conf.py").write_text(
+        textwrap.dedent(f"""
         extensions = ["myst_parser", "analysis.sphinx_a11y"]
         glossary_links = {{"page": "glossary", "terms": {terms!r}}}
         exclude_patterns = ["_build"]
-        """))
+        """)
+    )
     index = "# Home\n\n```{toctree}\n" + "\n".join(pages) + "\n```\n"
     (src / "index.md").write_text(index)
     for name, text in pages.items():
@@ -88,8 +98,16 @@ def _build(tmp_path: Path, pages: dict[str, str], terms: dict | None = TERMS) ->
     out = tmp_path / "html"
     warnings = io.StringIO()
     with docutils_namespace():  # a second project in this process registers its nodes afresh
-        app = Sphinx(str(src), str(src), str(out), str(tmp_path / "doctrees"), "html", status=None,
-                     warning=warnings, freshenv=True)
+        app = Sphinx(
+            str(src),
+            str(src),
+            str(out),
+            str(tmp_path / "doctrees"),
+            "html",
+            status=None,
+            warning=warnings,
+            freshenv=True,
+        )
         app.build()
     assert "WARNING" not in warnings.getvalue() and "ERROR" not in warnings.getvalue(), warnings.getvalue()
     return out
@@ -98,8 +116,11 @@ def _build(tmp_path: Path, pages: dict[str, str], terms: dict | None = TERMS) ->
 def _links(html: Path, page: str) -> list[tuple[str, str]]:
     soup = BeautifulSoup((html / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
     body = soup.select_one("div.body") or soup
-    return [(a["href"].split("#")[1], a.get_text()) for a in body.find_all("a", href=True)
-            if a["href"].startswith("glossary.html#")]
+    return [
+        (a["href"].split("#")[1], a.get_text())
+        for a in body.find_all("a", href=True)
+        if a["href"].startswith("glossary.html#")
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +167,15 @@ def test_no_configuration_or_no_glossary_page_means_no_links(tmp_path):
 
 
 def test_forms_match_whole_words_first_letter_in_either_case_and_acronyms_in_capitals():
-    pattern, groups = compile_terms({"IMD": ["IMD"], "Funnel plot": ["Funnel plot"], "ICB": ["ICB"],
-                                     "Core20": ["Core20"], "Core20PLUS5": ["Core20PLUS5"]})
+    pattern, groups = compile_terms(
+        {
+            "IMD": ["IMD"],
+            "Funnel plot": ["Funnel plot"],
+            "ICB": ["ICB"],
+            "Core20": ["Core20"],
+            "Core20PLUS5": ["Core20PLUS5"],
+        }
+    )
 
     def terms(text):
         return [groups[m.lastgroup] for m in pattern.finditer(text)]
@@ -159,12 +187,24 @@ def test_forms_match_whole_words_first_letter_in_either_case_and_acronyms_in_cap
     assert terms("Core20PLUS5 then Core20") == ["Core20PLUS5", "Core20"]
 
 
-def test_the_books_glossary_gives_every_term_its_forms_and_refuses_an_entry_without_a_definition(tmp_path,
-                                                                                                  monkeypatch):
+def test_the_books_glossary_gives_every_term_its_forms_and_refuses_an_entry_without_a_definition(tmp_path, monkeypatch):
     forms = frontmatter.glossary_forms()
     assert forms["SII"][:2] == ["SII", "slope index of inequality"]
-    for needed in ("Core20PLUS5", "QOF", "RTT", "WLMDS", "SII", "RII", "LSOA", "IMD", "SPC", "Funnel plot",
-                   "Overdispersion", "Special-cause variation", "Assurance"):
+    for needed in (
+        "Core20PLUS5",
+        "QOF",
+        "RTT",
+        "WLMDS",
+        "SII",
+        "RII",
+        "LSOA",
+        "IMD",
+        "SPC",
+        "Funnel plot",
+        "Overdispersion",
+        "Special-cause variation",
+        "Assurance",
+    ):
         assert needed in forms, needed
     assert frontmatter.glossary_link_config()["page"] == "glossary"
     (tmp_path / "glossary.yml").write_text("SII:\n  also: [slope index]\n")

@@ -1,6 +1,7 @@
 """Running a chapter notebook by hand in Jupyter leaves nothing git cares about: the nbstripout
 filter (.gitattributes, tools/notebook_filter.sh) drops outputs and run metadata, and
 .gitignore covers the files the notebook writes (notebooks/data/)."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,9 @@ def _clone_like(tmp: Path) -> Path:
     _git(repo, "init", "-q")
     _git(repo, "config", "user.email", "test@example.org")
     _git(repo, "config", "user.name", "test")
-    subprocess.run(["bash", "tools/notebook_filter.sh"], cwd=repo, check=True,
-                   env={"PATH": "/usr/bin:/bin", "PY": sys.executable})
+    subprocess.run(
+        ["bash", "tools/notebook_filter.sh"], cwd=repo, check=True, env={"PATH": "/usr/bin:/bin", "PY": sys.executable}
+    )
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "start")
     return repo
@@ -42,8 +44,9 @@ def _run_like_jupyter(path: Path) -> None:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, kernel_name="python3", record_timing=True, timeout=120,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, kernel_name="python3", record_timing=True, timeout=120, resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     spec = KernelSpecManager().get_kernel_spec("python3")
     nb.metadata["kernelspec"] = {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
     nb.metadata["jupytext"] = {"formats": "ipynb,src//py:percent"}
@@ -58,9 +61,16 @@ def test_committed_notebooks_are_already_clean(tmp_path):
     repo = _clone_like(tmp_path)
     extra = _git(repo, "config", "filter.nbstripout.extrakeys").split()
     assert "--keep-id" in _git(repo, "config", "filter.nbstripout.clean")
-    defaults = ["metadata.signature", "metadata.widgets", "cell.metadata.collapsed", "cell.metadata.ExecuteTime",
-                "cell.metadata.execution", "cell.metadata.heading_collapsed", "cell.metadata.hidden",
-                "cell.metadata.scrolled"]  # nbstripout's own, as in its command line
+    defaults = [
+        "metadata.signature",
+        "metadata.widgets",
+        "cell.metadata.collapsed",
+        "cell.metadata.ExecuteTime",
+        "cell.metadata.execution",
+        "cell.metadata.heading_collapsed",
+        "cell.metadata.hidden",
+        "cell.metadata.scrolled",
+    ]  # nbstripout's own, as in its command line
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
         clean = strip_output(nb, keep_output=False, keep_count=False, keep_id=True, extra_keys=defaults + extra)
@@ -71,15 +81,18 @@ def test_a_notebook_run_in_jupyter_shows_no_change_but_an_edit_does(tmp_path):
     repo = _clone_like(tmp_path)
     nb_path = repo / "notebooks" / "tiny.ipynb"
     nb = nbformat.v4.new_notebook()
-    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                   "language_info": {"name": "python"}}
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
     params = nbformat.v4.new_code_cell('icb_code = "QGH"\nimd_version = 2019\ndata_dir = "data/tiny"')
     params.metadata["tags"] = ["parameters"]
     body = nbformat.v4.new_code_cell(
         "import json, pathlib\n"
         "out = pathlib.Path(data_dir); out.mkdir(parents=True, exist_ok=True)\n"
         "(out / 'headline.json').write_text(json.dumps({'icb': icb_code}))\n"
-        "print('written', out)")
+        "print('written', out)"
+    )
     nb.cells = [nbformat.v4.new_markdown_cell("# Tiny"), params, body]
     nbformat.write(nb, nb_path)
     _git(repo, "add", "notebooks/tiny.ipynb")

@@ -1,6 +1,7 @@
 """National objectives as data (analysis.objectives, registry/objectives.yml): the loader's
 validation, objective_in_force, generated target text, and agreement with the seed plans and
 with the targets the chapters still hold in code."""
+
 from __future__ import annotations
 
 import re
@@ -30,6 +31,7 @@ def _seed_objectives() -> dict[int, str]:
 
 
 # ----------------------------------------------------------------------------- the file itself
+
 
 def test_registry_loads_and_holds_the_2023_24_set():
     reg = ob.load_registry()
@@ -82,6 +84,7 @@ def test_target_text_is_generated_from_the_numbers():
 
 # ----------------------------------------------------------------------------- objective_in_force
 
+
 def test_planning_year_boundaries():
     assert ob.planning_year_of("2024-03-31") == "2023/24"
     assert ob.planning_year_of("2024-04-01") == "2024/25"
@@ -94,9 +97,11 @@ def test_planning_year_boundaries():
 def test_no_objective_in_force_is_a_clear_answer():
     later = ob.objective_in_force("ae_4h", "2026-04-30")
     assert not later and later.objective is None and later.planning_year == "2026/27"
-    assert later.reason == ("no objective for A&E: patients seen within 4 hours is recorded for 2026/27: the "
-                            "objectives file covers 2023/24 to 2025/26; the latest recorded is 78% in March 2026 "
-                            "(2025/26)")
+    assert later.reason == (
+        "no objective for A&E: patients seen within 4 hours is recorded for 2026/27: the "
+        "objectives file covers 2023/24 to 2025/26; the latest recorded is 78% in March 2026 "
+        "(2025/26)"
+    )
     assert later.target_text == "no objective in force"
     early = ob.objective_in_force("ambulance_c2", "2021-01-31")
     assert not early and "starts in 2023/24" in early.reason
@@ -120,6 +125,7 @@ def test_objective_passes_and_covers():
 
 
 # ----------------------------------------------------------------------------- agreement with code
+
 
 def test_scorecard_measures_are_declared_with_the_same_unit_and_direction():
     from analysis.chapters.scorecard import MEASURES
@@ -151,6 +157,7 @@ def test_every_numbered_objective_names_the_publication_that_measures_it():
 
 # ----------------------------------------------------------------------------- validation
 
+
 def _write(tmp_path, mutate) -> Path:
     data = yaml.safe_load(ob.REGISTRY_FILE.read_text(encoding="utf-8"))
     mutate(data)
@@ -164,53 +171,69 @@ def _first(data, oid):
 
 
 BAD_ENTRIES = [
-    (lambda d: _first(d, "2023-24-01").update(measure="ae4h"),
-     r"objectives\[0\] \(id '2023-24-01'\): measure 'ae4h' is not declared"),
-    (lambda d: _first(d, "2023-24-01").update(unit="minutes"),
-     r"id '2023-24-01'\): unit 'minutes' differs from measure 'ae_4h'"),
-    (lambda d: _first(d, "2023-24-01").update(direction="at_most"),
-     r"direction 'at_most' does not fit measure 'ae_4h', where higher is better"),
-    (lambda d: _first(d, "2023-24-01").update(target=760),
-     r"a percentage target must be between 0 and 100, got 760"),
-    (lambda d: _first(d, "2023-24-01").update(target="76%"),
-     r"field 'target' must be a finite number or null, got '76%'"),
-    (lambda d: _first(d, "2023-24-01").update(planning_year="2023-24"),
-     r"planning year must look like '2023/24'"),
-    (lambda d: _first(d, "2023-24-01").update(planning_year="2023/25"),
-     r"the second year must follow the first"),
-    (lambda d: _first(d, "2023-24-01").update(timing=None),
-     r"a deadline is given without a timing"),
-    (lambda d: _first(d, "2023-24-01").update(deadline="March 2024"),
-     r"deadline must be YYYY-MM or YYYY"),
-    (lambda d: _first(d, "2023-24-01").update(source="pog"),
-     r"source 'pog' is not declared"),
-    (lambda d: _first(d, "2023-24-05").pop("no_target_reason"),
-     r"id '2023-24-05'\): an objective without a numeric target needs 'no_target_reason'"),
-    (lambda d: _first(d, "2023-24-02").update(deadline="2024-02"),
-     r"timing 'across_year' needs the deadline at the planning year's end"),
-    (lambda d: _first(d, "2024-25-ae-4h").update(planning_year="2023/24"),
-     r"objectives '2023-24-01' and '2024-25-ae-4h' both give measure 'ae_4h' for 2023/24"),
-    (lambda d: _first(d, "2024-25-ae-4h").update(id="2023-24-01"),
-     r"id '2023-24-01' is used twice"),
-    (lambda d: d["sources"]["pog_2023_24"].update(url="england.nhs.uk"),
-     r"sources.pog_2023_24: field 'url' must be a web address"),
-    (lambda d: d["sources"]["pog_2023_24"].update(date=None),
-     r"sources.pog_2023_24: give a publication 'date'"),
-    (lambda d: d["measures"]["ae_4h"].update(polarity="up"),
-     r"measures.ae_4h: field 'polarity' must be one of"),
-    (lambda d: d["not_entered"].append({"planning_year": "2023/24", "measure": "ae_4h", "reason": "x"}),
-     r"'ae_4h' has an objective for 2023/24"),
+    (
+        lambda d: _first(d, "2023-24-01").update(measure="ae4h"),
+        r"objectives\[0\] \(id '2023-24-01'\): measure 'ae4h' is not declared",
+    ),
+    (
+        lambda d: _first(d, "2023-24-01").update(unit="minutes"),
+        r"id '2023-24-01'\): unit 'minutes' differs from measure 'ae_4h'",
+    ),
+    (
+        lambda d: _first(d, "2023-24-01").update(direction="at_most"),
+        r"direction 'at_most' does not fit measure 'ae_4h', where higher is better",
+    ),
+    (lambda d: _first(d, "2023-24-01").update(target=760), r"a percentage target must be between 0 and 100, got 760"),
+    (
+        lambda d: _first(d, "2023-24-01").update(target="76%"),
+        r"field 'target' must be a finite number or null, got '76%'",
+    ),
+    (lambda d: _first(d, "2023-24-01").update(planning_year="2023-24"), r"planning year must look like '2023/24'"),
+    (lambda d: _first(d, "2023-24-01").update(planning_year="2023/25"), r"the second year must follow the first"),
+    (lambda d: _first(d, "2023-24-01").update(timing=None), r"a deadline is given without a timing"),
+    (lambda d: _first(d, "2023-24-01").update(deadline="March 2024"), r"deadline must be YYYY-MM or YYYY"),
+    (lambda d: _first(d, "2023-24-01").update(source="pog"), r"source 'pog' is not declared"),
+    (
+        lambda d: _first(d, "2023-24-05").pop("no_target_reason"),
+        r"id '2023-24-05'\): an objective without a numeric target needs 'no_target_reason'",
+    ),
+    (
+        lambda d: _first(d, "2023-24-02").update(deadline="2024-02"),
+        r"timing 'across_year' needs the deadline at the planning year's end",
+    ),
+    (
+        lambda d: _first(d, "2024-25-ae-4h").update(planning_year="2023/24"),
+        r"objectives '2023-24-01' and '2024-25-ae-4h' both give measure 'ae_4h' for 2023/24",
+    ),
+    (lambda d: _first(d, "2024-25-ae-4h").update(id="2023-24-01"), r"id '2023-24-01' is used twice"),
+    (
+        lambda d: d["sources"]["pog_2023_24"].update(url="england.nhs.uk"),
+        r"sources.pog_2023_24: field 'url' must be a web address",
+    ),
+    (lambda d: d["sources"]["pog_2023_24"].update(date=None), r"sources.pog_2023_24: give a publication 'date'"),
+    (lambda d: d["measures"]["ae_4h"].update(polarity="up"), r"measures.ae_4h: field 'polarity' must be one of"),
+    (
+        lambda d: d["not_entered"].append({"planning_year": "2023/24", "measure": "ae_4h", "reason": "x"}),
+        r"'ae_4h' has an objective for 2023/24",
+    ),
     (lambda d: d.pop("objectives"), r"section 'objectives' is missing or empty"),
-    (lambda d: d["measured_by"].update({"2023-24-99": "a publication"}),
-     r"measured_by: '2023-24-99' is not the id of an objective or standard"),
-    (lambda d: d["measured_by"].update({"2023-24-01": ""}),
-     r"measured_by.2023-24-01: expected the name of a publication"),
-    (lambda d: _first(d, "2023-24-10")["related"].update(measure="cancer_backlog"),
-     r"id '2023-24-10'\), related: measure 'cancer_backlog' is not declared"),
-    (lambda d: _first(d, "2023-24-11").update(related={"measure": "cancer_fds", "note": "x"}),
-     r"related: 'cancer_fds' is the objective's own measure"),
-    (lambda d: _first(d, "2023-24-10")["related"].pop("note"),
-     r"related: field 'note' is missing or empty"),
+    (
+        lambda d: d["measured_by"].update({"2023-24-99": "a publication"}),
+        r"measured_by: '2023-24-99' is not the id of an objective or standard",
+    ),
+    (
+        lambda d: d["measured_by"].update({"2023-24-01": ""}),
+        r"measured_by.2023-24-01: expected the name of a publication",
+    ),
+    (
+        lambda d: _first(d, "2023-24-10")["related"].update(measure="cancer_backlog"),
+        r"id '2023-24-10'\), related: measure 'cancer_backlog' is not declared",
+    ),
+    (
+        lambda d: _first(d, "2023-24-11").update(related={"measure": "cancer_fds", "note": "x"}),
+        r"related: 'cancer_fds' is the objective's own measure",
+    ),
+    (lambda d: _first(d, "2023-24-10")["related"].pop("note"), r"related: field 'note' is missing or empty"),
 ]
 
 

@@ -1,4 +1,5 @@
 """The project's own promises: two commands, pinned and agreeing environments, notebooks in step."""
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,9 @@ def test_constraints_pin_the_direct_dependencies_identically():
     direct = _pins(proj["dependencies"] + proj["optional-dependencies"]["test"])
     constraints = _pins((ROOT / "constraints.txt").read_text().splitlines())
     for name, version in direct.items():
-        assert constraints.get(name) == version, f"constraints.txt pins {name}=={constraints.get(name)}, pyproject {version}"
+        assert constraints.get(name) == version, (
+            f"constraints.txt pins {name}=={constraints.get(name)}, pyproject {version}"
+        )
 
 
 def test_jupyter_book_is_v1():
@@ -59,8 +62,20 @@ def test_readme_starts_with_the_two_commands_and_ci_runs_the_test_one():
 
 
 def test_layout():
-    for p in ["book", "notebooks", "data", "src/analysis", "tests", "_config.yml", "environment.yml",
-              "README.md", "pyproject.toml", "Makefile", ".ci/run", "data/sources.yml"]:
+    for p in [
+        "book",
+        "notebooks",
+        "data",
+        "src/analysis",
+        "tests",
+        "_config.yml",
+        "environment.yml",
+        "README.md",
+        "pyproject.toml",
+        "Makefile",
+        ".ci/run",
+        "data/sources.yml",
+    ]:
         assert (ROOT / p).exists(), p
     cfg = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert cfg["execute"]["execute_notebooks"] == "off"
@@ -97,8 +112,8 @@ def test_notebook_matches_its_text_twin_and_has_the_parameter_contract(chapter):
     assert twin.exists(), f"{ipynb} has no text twin: run `jupytext --sync notebooks/{chapter}.ipynb`"
     src = jupytext.read(twin, fmt="py:percent")
     assert [(c.cell_type, c.source.strip(), c.metadata.get("tags", [])) for c in src.cells] == [
-        (c.cell_type, c.source.strip(), c.metadata.get("tags", [])) for c in nb.cells], (
-        f"{ipynb} and {twin} differ: run `jupytext --sync {twin.relative_to(ROOT)}` (or save it in Jupyter)")
+        (c.cell_type, c.source.strip(), c.metadata.get("tags", [])) for c in nb.cells
+    ], f"{ipynb} and {twin} differ: run `jupytext --sync {twin.relative_to(ROOT)}` (or save it in Jupyter)"
 
 
 def _paired_text_twin(ipynb: Path) -> tuple[str, dict]:

@@ -1,5 +1,6 @@
 """The no-op shortcut (analysis.quickcheck) answers "up to date" only when nothing a book depends
 on has changed, and never for a command it does not understand."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,14 @@ from analysis import quickcheck as qc
 def project(tmp_path, monkeypatch):
     """A tiny project tree, data mirror and build folder; the stamp reads only these."""
     root = tmp_path / "root"
-    for rel in ("src/analysis/a.py", "notebooks/x.ipynb", "book/chapters.yml", "_config.yml",
-                "data/sources.yml", "pyproject.toml"):
+    for rel in (
+        "src/analysis/a.py",
+        "notebooks/x.ipynb",
+        "book/chapters.yml",
+        "_config.yml",
+        "data/sources.yml",
+        "pyproject.toml",
+    ):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(rel)
     mirror = tmp_path / "mirror"
@@ -37,18 +44,32 @@ def _published(argv, target: Path) -> None:
     qc.record(argv, qc.begin(argv))
 
 
-@pytest.mark.parametrize("argv", [
-    ["build"], ["build", "--icb", "QHL"], ["build", "--icb=QHL", "--imd-version", "2025", "--jobs", "2"],
-    ["build", "--engine", "kernel", "--out", "site"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build"],
+        ["build", "--icb", "QHL"],
+        ["build", "--icb=QHL", "--imd-version", "2025", "--jobs", "2"],
+        ["build", "--engine", "kernel", "--out", "site"],
+    ],
+)
 def test_commands_the_shortcut_understands(argv):
     assert qc._command(argv) is not None
 
 
-@pytest.mark.parametrize("argv", [
-    [], ["check"], ["build", "--all"], ["build", "--force"], ["build", "--as-of", "2026-01-01"],
-    ["build", "--debug"], ["build", "--icb"], ["data", "status"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["check"],
+        ["build", "--all"],
+        ["build", "--force"],
+        ["build", "--as-of", "2026-01-01"],
+        ["build", "--debug"],
+        ["build", "--icb"],
+        ["data", "status"],
+    ],
+)
 def test_commands_that_always_run_the_build(argv):
     assert qc._command(argv) is None and qc.up_to_date(argv) is None
 
@@ -68,8 +89,12 @@ def test_up_to_date_only_after_a_recorded_build_with_its_book(project):
 def test_any_change_a_book_depends_on_runs_the_build(project, change, monkeypatch):
     root, mirror, target = project
     _published(["build"], target)
-    path = {"code": root / "src/analysis/a.py", "notebook": root / "notebooks/x.ipynb",
-            "manifest": root / "data/sources.yml", "mirror file": mirror / "ds" / "f.csv"}.get(change)
+    path = {
+        "code": root / "src/analysis/a.py",
+        "notebook": root / "notebooks/x.ipynb",
+        "manifest": root / "data/sources.yml",
+        "mirror file": mirror / "ds" / "f.csv",
+    }.get(change)
     if path is not None:
         st = path.stat()
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
@@ -87,7 +112,9 @@ def test_a_no_op_is_answered_without_importing_pandas(project, monkeypatch):
     monkeypatch.setenv("ANALYSIS_ROOT", str(root))
     _published(["build"], target)
     env = dict(os.environ)
-    code = ("import sys; from analysis.__main__ import run; rc = run(['build']); "
-            "print('pandas imported:', 'pandas' in sys.modules, 'rc:', rc)")
+    code = (
+        "import sys; from analysis.__main__ import run; rc = run(['build']); "
+        "print('pandas imported:', 'pandas' in sys.modules, 'rc:', rc)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
     assert "it is up to date" in out and "pandas imported: False rc: 0" in out, out

@@ -1,5 +1,6 @@
 """The same chapter outputs give the same bytes from one run to the next (figures' SVG and a
 workbook), so that builds can be compared byte for byte (tests/book/test_engines.py)."""
+
 from __future__ import annotations
 
 import subprocess

@@ -1,4 +1,5 @@
 """Property tests for analysis.stats (hypothesis): invariants any correct implementation keeps."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,28 +34,38 @@ def test_rate_interval_contains_estimate(x: int, n: int, level: float) -> None:
 
 
 @PROPS
-@given(x=st.integers(min_value=1, max_value=2_000), extra=st.integers(min_value=0, max_value=2_000),
-       k=st.integers(min_value=2, max_value=20))
+@given(
+    x=st.integers(min_value=1, max_value=2_000),
+    extra=st.integers(min_value=0, max_value=2_000),
+    k=st.integers(min_value=2, max_value=20),
+)
 def test_proportion_interval_narrows_as_counts_grow(x: int, extra: int, k: int) -> None:
     # the same proportion from k times the data must have a narrower interval
     n = x + extra
     small = S.proportion(pd.DataFrame({"x": [x], "n": [n]}), "x", "n")
     big = S.proportion(pd.DataFrame({"x": [k * x], "n": [k * n]}), "x", "n")
+
     def width(r):
         return r.loc[0, "upper_ci"] - r.loc[0, "lower_ci"]
+
     assert big.loc[0, "value"] == pytest.approx(small.loc[0, "value"])
     assert width(big) < width(small)
 
 
 @PROPS
-@given(x=st.integers(min_value=1, max_value=5_000), n=st.integers(min_value=100, max_value=10**6),
-       k=st.integers(min_value=2, max_value=20))
+@given(
+    x=st.integers(min_value=1, max_value=5_000),
+    n=st.integers(min_value=100, max_value=10**6),
+    k=st.integers(min_value=2, max_value=20),
+)
 def test_rate_interval_narrows_as_counts_grow(x: int, n: int, k: int) -> None:
     # includes the switch from exact (< 10 events) to Byar's (>= 10)
     small = S.crude_rate(pd.DataFrame({"x": [x], "n": [n]}), "x", "n")
     big = S.crude_rate(pd.DataFrame({"x": [k * x], "n": [k * n]}), "x", "n")
+
     def width(r):
         return r.loc[0, "upper_ci"] - r.loc[0, "lower_ci"]
+
     assert big.loc[0, "value"] == pytest.approx(small.loc[0, "value"])
     assert width(big) < width(small)
 
@@ -83,10 +94,12 @@ def test_sii_sign_follows_the_gradient(case: tuple[pd.DataFrame, int]) -> None:
 
 
 @PROPS
-@given(value=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
-       n=st.integers(min_value=2, max_value=60),
-       direction=st.sampled_from(["increase", "decrease", "neutral"]),
-       screen=st.booleans())
+@given(
+    value=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    n=st.integers(min_value=2, max_value=60),
+    direction=st.sampled_from(["increase", "decrease", "neutral"]),
+    screen=st.booleans(),
+)
 def test_spc_constant_series_flags_nothing(value: float, n: int, direction: str, screen: bool) -> None:
     # the mean of n equal values is the value itself (R's corrected mean), so no point is off
     # the mean and the limits sit on it
@@ -98,8 +111,10 @@ def test_spc_constant_series_flags_nothing(value: float, n: int, direction: str,
 
 
 @PROPS
-@given(values=st.lists(st.floats(min_value=-1e4, max_value=1e4, allow_nan=False), min_size=2, max_size=40),
-       screen=st.booleans())
+@given(
+    values=st.lists(st.floats(min_value=-1e4, max_value=1e4, allow_nan=False), min_size=2, max_size=40),
+    screen=st.booleans(),
+)
 def test_spc_mirror_image_swaps_up_and_down(values: list[float], screen: bool) -> None:
     # negating the series mirrors every rule: above <-> below, increasing <-> decreasing, so with
     # the improvement direction reversed every point type and the variation reading are unchanged
@@ -110,8 +125,28 @@ def test_spc_mirror_image_swaps_up_and_down(values: list[float], screen: bool) -
 
 
 LE_AGES = [0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]
-LE_POPS = [7060, 35059, 46974, 48489, 43219, 38561, 46009, 57208, 61435, 55601, 50209, 56416,
-           46411, 39820, 37978, 37039, 33288, 23306, 11936, 11936]
+LE_POPS = [
+    7060,
+    35059,
+    46974,
+    48489,
+    43219,
+    38561,
+    46009,
+    57208,
+    61435,
+    55601,
+    50209,
+    56416,
+    46411,
+    39820,
+    37978,
+    37039,
+    33288,
+    23306,
+    11936,
+    11936,
+]
 LE_DEATHS = [17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304, 536, 872, 1390, 1605, 1936, 1937]
 
 
@@ -121,8 +156,10 @@ def test_life_expectancy_falls_when_deaths_rise(band: int, extra: int) -> None:
     base = pd.DataFrame({"age": LE_AGES, "pop": LE_POPS, "deaths": LE_DEATHS})
     more = base.copy()
     more.loc[band, "deaths"] = min(more.loc[band, "deaths"] + extra, more.loc[band, "pop"])
+
     def le(d):
         return S.life_expectancy(d, "age", "deaths", "pop").loc[0]
+
     before, after = le(base), le(more)
     assert after["value"] < before["value"]
     assert after["lower_ci"] <= after["value"] <= after["upper_ci"]
@@ -138,11 +175,9 @@ def test_sii_interval_of_a_group_does_not_depend_on_the_other_groups():
     rows = []
     for area, slope in (("A", 1.0), ("B", 2.0), ("C", -0.5)):
         for q in range(1, 11):
-            rows.append({"area": area, "quantile": q, "value": 70 + slope * q, "population": 1000 + 10 * q,
-                         "se": 0.5})
+            rows.append({"area": area, "quantile": q, "value": 70 + slope * q, "population": 1000 + 10 * q, "se": 0.5})
     df = pd.DataFrame(rows)
     all_groups = stats.sii(df, "value", "population", "quantile", group_by=["area"], se="se", reps=2000)
-    only_b = stats.sii(df[df["area"] == "B"], "value", "population", "quantile", group_by=["area"], se="se",
-                       reps=2000)
+    only_b = stats.sii(df[df["area"] == "B"], "value", "population", "quantile", group_by=["area"], se="se", reps=2000)
     b = all_groups[all_groups["area"] == "B"].iloc[0]
     assert b["lower_ci"] == only_b.iloc[0]["lower_ci"] and b["upper_ci"] == only_b.iloc[0]["upper_ci"]

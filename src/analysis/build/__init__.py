@@ -21,6 +21,7 @@ The build, for one ICB, one module per step:
 :func:`build_books` runs the steps; the names below are the public API (``cli``, ``compare``,
 ``bench`` and the tests use them through ``analysis.build``).
 """
+
 from __future__ import annotations
 
 import json
@@ -90,16 +91,24 @@ def build_lock() -> FileLock:
     return FileLock(str(build_dir() / ".build.lock"))
 
 
-def _report(params: Params, targets: dict[str, Path], results: dict, book: BookSpec, t0: float,
-            compiled: bool) -> BuildReport:
+def _report(
+    params: Params, targets: dict[str, Path], results: dict, book: BookSpec, t0: float, compiled: bool
+) -> BuildReport:
     code = params.icb.ods_code
     executed = sum(1 for ch in book.chapters if results[(code, ch.id)].executed)
     return BuildReport(targets[code], executed, len(book.chapters) - executed, time.perf_counter() - t0, compiled)
 
 
-def build_books(params_list: list[Params], *, targets: dict[str, Path], n_jobs: int = 2,
-                log: Callable[[str], None] = print, force: bool = False,
-                book: BookSpec | None = None, compile_in_process: bool = False) -> list[BuildReport]:
+def build_books(
+    params_list: list[Params],
+    *,
+    targets: dict[str, Path],
+    n_jobs: int = 2,
+    log: Callable[[str], None] = print,
+    force: bool = False,
+    book: BookSpec | None = None,
+    compile_in_process: bool = False,
+) -> list[BuildReport]:
     """Build one book per parameter set; each published at ``targets[ods_code]``.
 
     ``compile_in_process`` runs Jupyter Book in this process (the preview loop, one ICB at a

@@ -6,6 +6,7 @@ generated front matter (:mod:`analysis.frontmatter`), the table of contents and 
 configuration with execution off. Files are rewritten only when their bytes change, so
 Sphinx's incremental build re-renders only the pages that changed.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -33,11 +34,17 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 def git_commit() -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                             text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        )
         commit = out.stdout.strip() or "uncommitted"
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
         return commit + ("+local changes" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -89,8 +96,10 @@ def chapter_page(source: Path, executed: Path) -> bytes:
     src_cells = [c for c in src.cells if not _is_parameters(c)]
     src_code = [c for c in src_cells if c.cell_type == "code"]
     if [c.source for c in src_code] != [c.source for c in ran_code]:
-        raise BuildError(f"The executed copy of {source} in {executed.parent} does not have the notebook's code "
-                         "cells; delete that cache folder and build again.")
+        raise BuildError(
+            f"The executed copy of {source} in {executed.parent} does not have the notebook's code "
+            "cells; delete that cache folder and build again."
+        )
     code = iter(ran_code)
     ran.cells = [next(code) if c.cell_type == "code" else c for c in src_cells]
     return (nbformat.writes(ran) + "\n").encode("utf-8")

@@ -17,6 +17,7 @@ The key is computed in two steps because the input files are only known after a 
 parameters, code or any input file changed misses and runs again. :func:`store` moves a
 finished work folder into place with one atomic rename, so an entry is whole or absent.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -6,6 +6,7 @@ part of its cache key. Misses run in a bounded process pool, longest first, with
 kernel fails to start. The executed copy is post-processed for readers: parameter cells
 dropped, code hidden, stderr and warnings removed.
 """
+
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -97,8 +98,9 @@ def default_engine() -> str:
     return engine
 
 
-def execute_chapter(chapter: ChapterSpec, params: Params, attempt_retry: bool = True,
-                    engine: str = "kernel") -> ChapterResult:
+def execute_chapter(
+    chapter: ChapterSpec, params: Params, attempt_retry: bool = True, engine: str = "kernel"
+) -> ChapterResult:
     """Run one chapter into a fresh folder (papermill in a new kernel, or in this process for the
     warm engine), then move it into the cache atomically."""
     if engine == "warm":
@@ -117,9 +119,16 @@ def execute_chapter(chapter: ChapterSpec, params: Params, attempt_retry: bool = 
         for attempt in (1, 2):
             try:
                 pm.execute_notebook(
-                    str(chapter.notebook), str(out_nb), parameters=params.for_chapter(chapter),
-                    cwd=str(work), kernel_name="python3", progress_bar=False, log_output=False,
-                    report_mode=True, request_save_on_cell_execute=False, start_timeout=120,
+                    str(chapter.notebook),
+                    str(out_nb),
+                    parameters=params.for_chapter(chapter),
+                    cwd=str(work),
+                    kernel_name="python3",
+                    progress_bar=False,
+                    log_output=False,
+                    report_mode=True,
+                    request_save_on_cell_execute=False,
+                    start_timeout=120,
                 )
                 break
             except pm.PapermillExecutionError as exc:
@@ -171,8 +180,9 @@ def _chapter_job(job: dict) -> dict:
     return {"entry": str(res.entry), "seconds": res.seconds}
 
 
-def _finish(chapter: ChapterSpec, params: Params, work: Path, pre: str, log: Path, out_nb: Path,
-            t0: float) -> ChapterResult:
+def _finish(
+    chapter: ChapterSpec, params: Params, work: Path, pre: str, log: Path, out_nb: Path, t0: float
+) -> ChapterResult:
     """Record the inputs read, keep what the chapter wrote to stderr (warnings) in the entry's
     warnings.log for analysts, post-process the executed notebook and store the entry."""
     inputs = {}
@@ -181,17 +191,30 @@ def _finish(chapter: ChapterSpec, params: Params, work: Path, pre: str, log: Pat
         if label:
             inputs[label] = sha
     nb = nbformat.read(out_nb, as_version=4)
-    warnings = "".join(out.get("text", "") for cell in nb.cells for out in cell.get("outputs", [])
-                       if out.get("output_type") == "stream" and out.get("name") == "stderr")
+    warnings = "".join(
+        out.get("text", "")
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "stream" and out.get("name") == "stderr"
+    )
     if warnings:
         (work / "warnings.log").write_text(warnings, encoding="utf-8")
     nbformat.write(_postprocess(nb), out_nb)
     seconds = time.perf_counter() - t0
-    (work / "meta.json").write_text(json.dumps({
-        "chapter": chapter.id, "params": params.for_chapter(chapter), "inputs": inputs,
-        "seconds": round(seconds, 2), "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "warnings": bool(warnings),
-    }, indent=2), encoding="utf-8")
+    (work / "meta.json").write_text(
+        json.dumps(
+            {
+                "chapter": chapter.id,
+                "params": params.for_chapter(chapter),
+                "inputs": inputs,
+                "seconds": round(seconds, 2),
+                "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "warnings": bool(warnings),
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     entry = store(work, chapter, pre, inputs)
     return ChapterResult(chapter, entry, True, seconds)
 
@@ -222,9 +245,15 @@ def _prepare(names: Iterable[str], log: Callable[[str], None]) -> None:
         log(f"  prepared {name} in {time.perf_counter() - t0:.1f}s")
 
 
-def run_chapters(book: BookSpec, jobs: list[Params], n_jobs: int, log: Callable[[str], None],
-                 force: bool = False, engine: str | None = None,
-                 stats: dict | None = None) -> dict[tuple[str, str], ChapterResult]:
+def run_chapters(
+    book: BookSpec,
+    jobs: list[Params],
+    n_jobs: int,
+    log: Callable[[str], None],
+    force: bool = False,
+    engine: str | None = None,
+    stats: dict | None = None,
+) -> dict[tuple[str, str], ChapterResult]:
     """Execute (or fetch from cache) every chapter for every parameter set. ``stats``, if given,
     receives how many kernels were started or processes forked."""
     engine = engine or default_engine()
@@ -262,8 +291,14 @@ def run_chapters(book: BookSpec, jobs: list[Params], n_jobs: int, log: Callable[
         if zygote is not None:
             errors = _run_warm(zygote, todo, results, log)
             if stats is not None:
-                stats.update({"engine": engine, "forks": zygote.forks, "kernels": 0,
-                              "zygote_start_seconds": round(zygote.start_seconds, 2)})
+                stats.update(
+                    {
+                        "engine": engine,
+                        "forks": zygote.forks,
+                        "kernels": 0,
+                        "zygote_start_seconds": round(zygote.start_seconds, 2),
+                    }
+                )
         else:
             errors = _run_kernels(todo, n_jobs, results, log)
             if stats is not None:
@@ -272,8 +307,10 @@ def run_chapters(book: BookSpec, jobs: list[Params], n_jobs: int, log: Callable[
         if zygote is not None:
             zygote.close()
     if zygote is not None:
-        log(f"Engine warm: {zygote.forks} chapter run(s) forked from one process that imported everything "
-            f"once (ready in {zygote.start_seconds:.1f}s); 0 kernels started.")
+        log(
+            f"Engine warm: {zygote.forks} chapter run(s) forked from one process that imported everything "
+            f"once (ready in {zygote.start_seconds:.1f}s); 0 kernels started."
+        )
     else:
         log(f"Engine kernel: {len(todo)} fresh Jupyter kernel(s) started, one per chapter run.")
     if errors:
@@ -296,9 +333,16 @@ def _run_warm(zygote, todo: list[tuple[ChapterSpec, Params]], results: dict, log
     jobs = []
     for ch, params in todo:
         jid = uuid.uuid4().hex[:10]
-        jobs.append({"id": jid, "chapter": ch, "params": params, "run": _chapter_job,
-                     "outcome": str(base / f".outcome-{jid}.json"),
-                     "stderr_log": str(notebook_cache_dir() / ".logs" / f"{ch.id}-{params.icb.ods_code}.stderr.log")})
+        jobs.append(
+            {
+                "id": jid,
+                "chapter": ch,
+                "params": params,
+                "run": _chapter_job,
+                "outcome": str(base / f".outcome-{jid}.json"),
+                "stderr_log": str(notebook_cache_dir() / ".logs" / f"{ch.id}-{params.icb.ods_code}.stderr.log"),
+            }
+        )
     errors: list[str] = []
     for done, (job, outcome) in enumerate(zygote.run(jobs), 1):
         ch, params = job["chapter"], job["params"]
@@ -309,8 +353,9 @@ def _run_warm(zygote, todo: list[tuple[ChapterSpec, Params]], results: dict, log
             _progress(log, done, len(jobs), params, ch, res)
         else:
             msg = outcome.get("error", "failed")
-            errors.append(msg if outcome.get("kind") == "BuildError" else f"Chapter {ch.id!r} for "
-                          f"{params.icb.ods_code}: {msg}")
+            errors.append(
+                msg if outcome.get("kind") == "BuildError" else f"Chapter {ch.id!r} for {params.icb.ods_code}: {msg}"
+            )
             _progress(log, done, len(jobs), params, ch, None)
     return errors
 

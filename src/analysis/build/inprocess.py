@@ -15,6 +15,7 @@ execute results, errors) is collected into the notebook in the same order, so th
 notebook is the one a kernel would produce: ``tests/book/test_engines.py`` checks that every
 chapter's outputs are identical under both engines for three contrasting ICBs.
 """
+
 from __future__ import annotations
 
 import io
@@ -91,9 +92,14 @@ def _shell():
             pass
 
         def write_format_data(self, format_dict, md_dict=None):
-            Publisher.current[0].items.append(nbformat.v4.new_output(
-                "execute_result", data=format_dict, metadata=md_dict or {},
-                execution_count=Publisher.current[0].execution_count))
+            Publisher.current[0].items.append(
+                nbformat.v4.new_output(
+                    "execute_result",
+                    data=format_dict,
+                    metadata=md_dict or {},
+                    execution_count=Publisher.current[0].execution_count,
+                )
+            )
 
         def finish_displayhook(self):
             pass
@@ -141,8 +147,11 @@ def execute_notebook(source: Path, out: Path, parameters: dict, cwd: Path) -> nb
             err = result.error_in_exec or result.error_before_exec
             if err is not None:
                 tb = "".join(traceback.format_exception(type(err), err, err.__traceback__))
-                outputs.items.append(nbformat.v4.new_output("error", ename=type(err).__name__, evalue=str(err),
-                                                            traceback=tb.splitlines()))
+                outputs.items.append(
+                    nbformat.v4.new_output(
+                        "error", ename=type(err).__name__, evalue=str(err), traceback=tb.splitlines()
+                    )
+                )
                 cell.outputs = outputs.items
                 nbformat.write(nb, out)
                 first = cell.source.strip().splitlines()[:1]

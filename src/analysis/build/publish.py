@@ -5,6 +5,7 @@ The HTML and each chapter's CSV/JSON/PNG outputs are copied into a new folder un
 swapped to it with one atomic rename. A failure anywhere leaves the last good site. The site
 key (:func:`site_key_for`) lets an unchanged book skip Jupyter Book altogether.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -62,13 +63,25 @@ def jupyter_book_build_in_process(stage: Path, out: Path, log: Callable[[str], N
     messages = io.StringIO()
     t0 = time.perf_counter()
     with contextlib.redirect_stderr(messages), contextlib.redirect_stdout(messages):
-        result = build_sphinx(stage, html, use_external_toc=True, noconfig=True, path_config=stage / "_config.yml",
-                              # A fresh templates_path: the themes append to the list, and Sphinx's
-                              # default is one list per process, so it would grow with every build,
-                              # change the config's hash and make Sphinx rewrite every page.
-                              confoverrides={"external_toc_path": (stage / "_toc.yml").as_posix(),
-                                             "latex_individualpages": False, "templates_path": []},
-                              builder="html", warningiserror=True, keep_going=True, quiet=True)
+        result = build_sphinx(
+            stage,
+            html,
+            use_external_toc=True,
+            noconfig=True,
+            path_config=stage / "_config.yml",
+            # A fresh templates_path: the themes append to the list, and Sphinx's
+            # default is one list per process, so it would grow with every build,
+            # change the config's hash and make Sphinx rewrite every page.
+            confoverrides={
+                "external_toc_path": (stage / "_toc.yml").as_posix(),
+                "latex_individualpages": False,
+                "templates_path": [],
+            },
+            builder="html",
+            warningiserror=True,
+            keep_going=True,
+            quiet=True,
+        )
     if isinstance(result, Exception) or result or not (html / "index.html").exists():
         tail = "\n".join(messages.getvalue().strip().splitlines()[-40:])
         raise BuildError(f"Jupyter Book failed ({result!r}); the previous site is untouched.\n{tail}")
@@ -78,10 +91,22 @@ def jupyter_book_build_in_process(stage: Path, out: Path, log: Callable[[str], N
 
 
 #: What a compiling process imports once before it forks a child per book.
-COMPILE_PRELOAD = ("jupyter_book.sphinx", "sphinx.application", "sphinx_book_theme", "myst_nb", "sphinx_togglebutton",
-                   "sphinx_copybutton", "sphinx_design", "sphinx_comments", "sphinx_external_toc", "sphinx_thebe",
-                   "sphinx_multitoc_numbering", "sphinxcontrib.bibtex", "analysis.sphinx_a11y",
-                   "analysis.build.publish")
+COMPILE_PRELOAD = (
+    "jupyter_book.sphinx",
+    "sphinx.application",
+    "sphinx_book_theme",
+    "myst_nb",
+    "sphinx_togglebutton",
+    "sphinx_copybutton",
+    "sphinx_design",
+    "sphinx_comments",
+    "sphinx_external_toc",
+    "sphinx_thebe",
+    "sphinx_multitoc_numbering",
+    "sphinxcontrib.bibtex",
+    "analysis.sphinx_a11y",
+    "analysis.build.publish",
+)
 
 
 def _compile_job(job: dict) -> dict:
@@ -103,9 +128,16 @@ def compile_books(todo: list, jb_out: Callable, n_jobs: int, log: Callable[[str]
     for params, stage, key in todo:
         jid = uuid.uuid4().hex[:10]
         code = params.icb.ods_code
-        jobs.append({"id": jid, "run": _compile_job, "stage": str(stage), "out": str(jb_out(params)),
-                     "outcome": str(base / f".outcome-{jid}.json"),
-                     "stderr_log": str(notebook_cache_dir() / ".logs" / f"compile-{code}.stderr.log")})
+        jobs.append(
+            {
+                "id": jid,
+                "run": _compile_job,
+                "stage": str(stage),
+                "out": str(jb_out(params)),
+                "outcome": str(base / f".outcome-{jid}.json"),
+                "stderr_log": str(notebook_cache_dir() / ".logs" / f"compile-{code}.stderr.log"),
+            }
+        )
         by_id[jid] = (params, key)
     zygote = Zygote(n_jobs, list(COMPILE_PRELOAD))
     errors = []
@@ -153,10 +185,19 @@ def publish(html: Path, results: dict, book: BookSpec, params: Params, target: P
         if not (new / f"{ch.id}.html").exists():
             shutil.rmtree(new, ignore_errors=True)
             raise BuildError(f"The built site has no page for chapter {ch.id!r}; the previous site is untouched.")
-    (new / "build-info.json").write_text(json.dumps({
-        "site_key": site_key, "icb": params.icb.ods_code, "imd_version": params.imd_version,
-        "commit": git_commit(), "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }, indent=2), encoding="utf-8")
+    (new / "build-info.json").write_text(
+        json.dumps(
+            {
+                "site_key": site_key,
+                "icb": params.icb.ods_code,
+                "imd_version": params.imd_version,
+                "commit": git_commit(),
+                "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     swap_symlink(target, new)
     for old in sites.glob(f"{target.name}-*"):
         if old != new and old.resolve() != target.resolve():

@@ -4,6 +4,7 @@ The chapters are data (``book/chapters.yml``); the parameters (ICB, IMD version)
 here against closed lists before anything runs, so papermill only ever receives values from
 those lists and no parameter can inject code into a notebook.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,6 +30,7 @@ class ParameterError(ValueError):
 
 
 # ----------------------------------------------------------------------------- chapters
+
 
 @dataclass(frozen=True)
 class ChapterSpec:
@@ -61,6 +63,7 @@ def load_book_spec(path: Path | None = None) -> BookSpec:
 
 # ----------------------------------------------------------------------------- parameters
 
+
 @dataclass(frozen=True)
 class Params:
     icb: geography.ICB
@@ -68,8 +71,12 @@ class Params:
 
     def for_chapter(self, chapter: ChapterSpec) -> dict:
         # Only validated values from closed lists reach papermill.
-        return {"icb_code": self.icb.ods_code, "imd_version": int(self.imd_version),
-                "data_dir": f"data/{chapter.id}", "reference_date": reference_date().isoformat()}
+        return {
+            "icb_code": self.icb.ods_code,
+            "imd_version": int(self.imd_version),
+            "data_dir": f"data/{chapter.id}",
+            "reference_date": reference_date().isoformat(),
+        }
 
 
 def validate_params(icb: str, imd_version: int | str = DEFAULT_IMD_VERSION) -> Params:
@@ -82,7 +89,5 @@ def validate_params(icb: str, imd_version: int | str = DEFAULT_IMD_VERSION) -> P
     except ValueError:
         v = -1
     if v not in IMD_VERSIONS:
-        raise ParameterError(
-            f"Invalid IMD version {imd_version!r}: choose one of {', '.join(map(str, IMD_VERSIONS))}."
-        )
+        raise ParameterError(f"Invalid IMD version {imd_version!r}: choose one of {', '.join(map(str, IMD_VERSIONS))}.")
     return Params(found, v)

@@ -11,6 +11,7 @@ so no state can pass from one chapter or one ICB to another, including after a f
 is the isolation of a fresh kernel, without paying for a kernel start and the imports each time
 (about 1.5 s a notebook on two cores, more than half of a short chapter).
 """
+
 from __future__ import annotations
 
 import json
@@ -24,9 +25,22 @@ from pathlib import Path
 
 #: Modules the zygote imports before it forks: the heavy ones every chapter needs.
 PRELOAD = (
-    "numpy", "pandas", "scipy.stats", "statsmodels.api", "matplotlib", "matplotlib.pyplot", "geopandas",
-    "pandera.pandas", "pyarrow.parquet", "IPython", "myst_nb", "papermill.parameterize", "papermill.iorw",
-    "nbformat", "analysis.build.execute", "analysis.build.inprocess",
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "statsmodels.api",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "geopandas",
+    "pandera.pandas",
+    "pyarrow.parquet",
+    "IPython",
+    "myst_nb",
+    "papermill.parameterize",
+    "papermill.iorw",
+    "nbformat",
+    "analysis.build.execute",
+    "analysis.build.inprocess",
 )
 
 
@@ -62,8 +76,11 @@ def _child(job: dict) -> int:
     except BuildError as exc:
         outcome = {"ok": False, "error": str(exc), "kind": "BuildError"}
     except BaseException as exc:  # a crash of the runner itself
-        outcome = {"ok": False, "error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}",
-                   "kind": type(exc).__name__}
+        outcome = {
+            "ok": False,
+            "error": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}",
+            "kind": type(exc).__name__,
+        }
     tmp = Path(job["outcome"] + ".tmp")
     tmp.write_text(json.dumps(outcome), encoding="utf-8")
     os.replace(tmp, job["outcome"])
@@ -115,8 +132,9 @@ class Zygote:
         modules for chapters; Sphinx and Jupyter Book for compiling books)."""
         ctx = mp.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_zygote, args=(child, max(1, n_jobs), list(preload)), daemon=True,
-                                 name="analysis-zygote")
+        self._proc = ctx.Process(
+            target=_zygote, args=(child, max(1, n_jobs), list(preload)), daemon=True, name="analysis-zygote"
+        )
         self.forks = 0
         t0 = time.perf_counter()
         self._proc.start()
@@ -140,9 +158,12 @@ class Zygote:
             try:
                 outcome = json.loads(Path(job["outcome"]).read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                outcome = {"ok": False, "kind": "crash",
-                           "error": f"the process running it ended with status {msg['status']} before reporting "
-                                    f"(see {job['stderr_log']})"}
+                outcome = {
+                    "ok": False,
+                    "kind": "crash",
+                    "error": f"the process running it ended with status {msg['status']} before reporting "
+                    f"(see {job['stderr_log']})",
+                }
             yield job, outcome
 
     def close(self) -> None:

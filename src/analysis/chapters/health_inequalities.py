@@ -17,6 +17,7 @@ geography was fixed) is reported as not available, never filled from another geo
 Suppressed values (City of London, Isles of Scilly: too few deaths) stay missing, are left out
 of every range and count, and are named.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,8 +45,10 @@ CODE_SUCCESSORS = {"E08000016": "E08000038", "E08000019": "E08000039"}
 
 #: ONS publishes preventable CVD mortality for two pairs of councils combined (too few deaths in
 #: the smaller one): these codes stand for the pair wherever either council is one of the ICB's.
-COMBINED_AREAS = {"E67000001": ("Hackney and City of London", ("E09000012", "E09000001")),
-                  "E67000002": ("Cornwall and Isles of Scilly", ("E06000052", "E06000053"))}
+COMBINED_AREAS = {
+    "E67000001": ("Hackney and City of London", ("E09000012", "E09000001")),
+    "E67000002": ("Cornwall and Isles of Scilly", ("E06000052", "E06000053")),
+}
 
 #: An LA counts as one of the ICB's places when at least this share of its LSOAs is in the ICB.
 MAIN_SHARE = 0.5
@@ -87,13 +90,17 @@ def _parse_plan_quotes(name: str, text: str) -> PlanQuotes:
     except yaml.YAMLError as exc:
         raise PlanQuotesError(f"{name}: not valid YAML ({exc})") from None
     if not isinstance(doc, dict) or set(doc) != {"period", "quotes"}:
-        raise PlanQuotesError(f"{name}: expected exactly the keys 'period' and 'quotes', got "
-                              f"{sorted(doc) if isinstance(doc, dict) else type(doc).__name__}")
+        raise PlanQuotesError(
+            f"{name}: expected exactly the keys 'period' and 'quotes', got "
+            f"{sorted(doc) if isinstance(doc, dict) else type(doc).__name__}"
+        )
     period = _text(doc["period"], f"{name}: period")
     m = re.fullmatch(r"(\d{4})-(\d{2})", period)
     if not m or (int(m.group(1)) + 2) % 100 != int(m.group(2)):
-        raise PlanQuotesError(f"{name}: period {period!r} is not a three-year period as Fingertips labels it "
-                              "(first year, dash, the last two digits of the third year)")
+        raise PlanQuotesError(
+            f"{name}: period {period!r} is not a three-year period as Fingertips labels it "
+            "(first year, dash, the last two digits of the third year)"
+        )
     if not isinstance(doc["quotes"], dict) or not doc["quotes"]:
         raise PlanQuotesError(f"{name}: quotes: expected a mapping of ICB ODS codes to plan, quote and quoted")
     quotes = {}
@@ -111,8 +118,11 @@ def _parse_plan_quotes(name: str, text: str) -> PlanQuotes:
                 raise PlanQuotesError(f"{where}.quoted: {code!r} is not an area code (such as E10000034)")
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 30:
                 raise PlanQuotesError(f"{where}.quoted.{code}: expected a gap in years (0 to 30), got {value!r}")
-        quotes[str(ods)] = PlanQuote(_text(raw["plan"], f"{where}.plan"), _text(raw["quote"], f"{where}.quote"),
-                                     {str(k): float(v) for k, v in quoted.items()})
+        quotes[str(ods)] = PlanQuote(
+            _text(raw["plan"], f"{where}.plan"),
+            _text(raw["quote"], f"{where}.quote"),
+            {str(k): float(v) for k, v in quoted.items()},
+        )
     return PlanQuotes(period, quotes)
 
 
@@ -123,6 +133,7 @@ def plan_quotes(path: Path | str | None = None) -> PlanQuotes:
     if not p.is_file():
         raise PlanQuotesError(f"plan quotes file not found: {p}")
     return _parse_plan_quotes(p.name, p.read_text(encoding="utf-8"))
+
 
 #: A national practice deprivation quintile enters the ICB's practice gap and SII only when it
 #: holds at least this many of the ICB's practices: a mean of fewer says more about those few
@@ -142,14 +153,23 @@ SOURCES = {
     "decile": "OHID/PHE life expectancy by local deprivation decile (test data of the PHEindicatormethods R package)",
     "u75": "OHID Fingertips 93721 (under-75 mortality from causes considered preventable)",
     "cvd": "OHID Fingertips 93722 (under-75 mortality from cardiovascular disease considered preventable), via ONS",
-    "practice": ("OHID Fingertips 650 (practice life expectancy) via the Health Equity Evidence Centre; OHID "
-                 "Fingertips 93553 (practice IMD 2019 score); NHS England QOF list sizes"),
+    "practice": (
+        "OHID Fingertips 650 (practice life expectancy) via the Health Equity Evidence Centre; OHID "
+        "Fingertips 93553 (practice IMD 2019 score); NHS England QOF list sizes"
+    ),
 }
 
 #: Readable type of each area (the book never shows the internal kind).
-AREA_TYPES = {"E92": "England", "E10": "County", "E06": "Unitary authority", "E07": "District",
-              "E08": "Metropolitan district", "E09": "London borough", "E47": "Combined authority",
-              "E67": "Two councils combined"}
+AREA_TYPES = {
+    "E92": "England",
+    "E10": "County",
+    "E06": "Unitary authority",
+    "E07": "District",
+    "E08": "Metropolitan district",
+    "E09": "London borough",
+    "E47": "Combined authority",
+    "E67": "Two councils combined",
+}
 
 SEXES = ("Male", "Female")
 
@@ -172,9 +192,11 @@ def _release_role(source: str) -> str:
 def _release_label(source: str) -> str:
     """Reader's name of a 92901 extraction."""
     year = source.rsplit("_", 1)[-1]
-    return {"county": f"County and unitary release, extracted {year}",
-            "latest": f"Latest release, extracted {year}",
-            "earlier": f"Earlier release, extracted {year} (since revised)"}[_release_role(source)]
+    return {
+        "county": f"County and unitary release, extracted {year}",
+        "latest": f"Latest release, extracted {year}",
+        "earlier": f"Earlier release, extracted {year} (since revised)",
+    }[_release_role(source)]
 
 
 def _and(items) -> str:
@@ -219,6 +241,7 @@ def _currency(period_end, reference_date, dataset: str) -> C.Currency:
 
 # ----------------------------------------------------------------------------- geography
 
+
 @lru_cache(maxsize=64)
 def _areas(ods_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     icb = geography.find_icb(ods_code)
@@ -228,12 +251,28 @@ def _areas(ods_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = []
     for r in main.itertuples():
         kind = "unitary" if r.lad_code == r.utla_code else "district"
-        rows.append({"area_code": r.lad_code, "area_name": r.lad_name, "kind": kind,
-                     "parent_code": r.utla_code, "parent_name": r.utla_name, "share_of_la": r.share_of_la})
+        rows.append(
+            {
+                "area_code": r.lad_code,
+                "area_name": r.lad_name,
+                "kind": kind,
+                "parent_code": r.utla_code,
+                "parent_name": r.utla_name,
+                "share_of_la": r.share_of_la,
+            }
+        )
     counties = main[main["lad_code"] != main["utla_code"]].groupby(["utla_code", "utla_name"]).size()
     for (code, name), _ in counties.items():
-        rows.append({"area_code": code, "area_name": name, "kind": "county", "parent_code": code,
-                     "parent_name": name, "share_of_la": np.nan})
+        rows.append(
+            {
+                "area_code": code,
+                "area_name": name,
+                "kind": "county",
+                "parent_code": code,
+                "parent_name": name,
+                "share_of_la": np.nan,
+            }
+        )
     areas = pd.DataFrame(rows)
     order = {"county": 0, "unitary": 1, "district": 2}
     areas["_o"] = areas["kind"].map(order)
@@ -267,7 +306,8 @@ def _pick(df: pd.DataFrame, areas: pd.DataFrame, *, england: bool = True) -> pd.
     sub["data_code"] = sub["area_code"]
     sub["area_code"] = sub["area_code"].map(found)
     sub = sub.drop(columns=[c for c in ("area_name",) if c in sub]).merge(
-        areas[["area_code", "area_name", "kind"]], on="area_code", how="left")
+        areas[["area_code", "area_name", "kind"]], on="area_code", how="left"
+    )
     if england:
         eng = df[df["area_code"] == ENGLAND].copy()
         eng["data_code"] = ENGLAND
@@ -294,6 +334,7 @@ def suppressed_areas(df: pd.DataFrame, period: str) -> list[str]:
 
 # ----------------------------------------------------------------------------- LE and HLE
 
+
 @lru_cache(maxsize=64)
 def _le(ods_code: str) -> pd.DataFrame:
     le = mort.life_expectancy()
@@ -312,8 +353,11 @@ def le_series(icb_code: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=64)
 def _hle(ods_code: str) -> pd.DataFrame:
-    return _pick(mort.healthy_life_expectancy(), _areas(ods_code)[0]).sort_values(
-        ["kind", "area_name", "sex", "period"]).reset_index(drop=True)
+    return (
+        _pick(mort.healthy_life_expectancy(), _areas(ods_code)[0])
+        .sort_values(["kind", "area_name", "sex", "period"])
+        .reset_index(drop=True)
+    )
 
 
 def hle_series(icb_code: str) -> pd.DataFrame:
@@ -328,11 +372,17 @@ def _judge_against_england(df: pd.DataFrame, keys: list[str], polarity: str) -> 
     ``significance`` its code; England itself: "not compared")."""
     eng = df[df["kind"] == "england"].set_index(keys)["value"]
     df = df.copy()
-    df["england"] = [eng.get(k, np.nan) for k in df[keys].itertuples(index=False, name=None)] if len(keys) > 1 \
+    df["england"] = (
+        [eng.get(k, np.nan) for k in df[keys].itertuples(index=False, name=None)]
+        if len(keys) > 1
         else df[keys[0]].map(eng)
-    verdicts = [None if r.kind == "england" or pd.isna(r.england) else
-                C.judge((r.value, r.lower_ci, r.upper_ci), float(r.england), polarity=polarity,
-                        comparator_name="England") for r in df.itertuples()]
+    )
+    verdicts = [
+        None
+        if r.kind == "england" or pd.isna(r.england)
+        else C.judge((r.value, r.lower_ci, r.upper_ci), float(r.england), polarity=polarity, comparator_name="England")
+        for r in df.itertuples()
+    ]
     df["claim"] = verdicts
     df["significance"] = [v.code if v is not None else "not compared" for v in verdicts]
     return df
@@ -342,8 +392,13 @@ def _judge_against_england(df: pd.DataFrame, keys: list[str], polarity: str) -> 
 def _hle_table(ods_code: str) -> pd.DataFrame:
     hle = _hle(ods_code)
     le = _le(ods_code)
-    m = hle.merge(le[["area_code", "sex", "period", "value", "provisional"]].rename(
-        columns={"value": "le", "provisional": "le_provisional"}), on=["area_code", "sex", "period"], how="left")
+    m = hle.merge(
+        le[["area_code", "sex", "period", "value", "provisional"]].rename(
+            columns={"value": "le", "provisional": "le_provisional"}
+        ),
+        on=["area_code", "sex", "period"],
+        how="left",
+    )
     m["poor_health_years"] = (m["le"] - m["value"]).round(1)
     m = _judge_against_england(m, ["sex", "period"], "higher_is_better")
     return m.sort_values(["kind", "area_name", "sex", "period"]).reset_index(drop=True)
@@ -364,11 +419,24 @@ def le_hle_gap(icb_code: str) -> pd.DataFrame:
     hle_upper_ci, poor_health_years, le_provisional."""
     t = hle_table(icb_code).dropna(subset=["le"])
     return t.rename(columns={"value": "hle", "lower_ci": "hle_lower_ci", "upper_ci": "hle_upper_ci"})[
-        ["area_code", "area_name", "kind", "sex", "period", "le", "hle", "hle_lower_ci", "hle_upper_ci",
-         "poor_health_years", "le_provisional"]].reset_index(drop=True)
+        [
+            "area_code",
+            "area_name",
+            "kind",
+            "sex",
+            "period",
+            "le",
+            "hle",
+            "hle_lower_ci",
+            "hle_upper_ci",
+            "poor_health_years",
+            "le_provisional",
+        ]
+    ].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- SII 92901
+
 
 @lru_cache(maxsize=64)
 def _sii(ods_code: str) -> pd.DataFrame:
@@ -376,8 +444,10 @@ def _sii(ods_code: str) -> pd.DataFrame:
     # Every extraction is kept whole, with its source: Fingertips re-published the series with
     # revised populations and a newer IMD for the deciles, so values of two extractions for the
     # same period differ and must never be joined into one line.
-    lower = _pick(pd.concat([mort.sii_district_ua_earlier(), mort.sii_district_ua()], ignore_index=True),
-                  areas[areas["kind"] != "county"])
+    lower = _pick(
+        pd.concat([mort.sii_district_ua_earlier(), mort.sii_district_ua()], ignore_index=True),
+        areas[areas["kind"] != "county"],
+    )
     county = _pick(mort.sii_county_ua(), areas[areas["kind"] == "county"], england=False)
     out = pd.concat([lower, county], ignore_index=True)
     out["release"] = out["source"].map(_release_label)
@@ -408,23 +478,54 @@ def plan_comparison(icb_code: str) -> pd.DataFrame:
     old = mort.sii_county_ua()
     old = _pick(old[(old["period"] == plan_quotes().period) & (old["sex"] == "Male")], upper)
     ser = _sii(ods)
-    ser = ser[(ser["sex"] == "Male") & ser["value"].notna()
-              & ser["area_code"].isin(list(upper["area_code"]) + [ENGLAND])]
+    ser = ser[
+        (ser["sex"] == "Male") & ser["value"].notna() & ser["area_code"].isin(list(upper["area_code"]) + [ENGLAND])
+    ]
     last = ser.sort_values(["period_start", "source"]).groupby("area_code").tail(1)
-    out = old[["area_code", "value"]].rename(columns={"value": "sii_plan_period"}).merge(
-        last[["area_code", "period", "value", "source", "release"]].rename(
-            columns={"period": "latest_period", "value": "sii_latest", "source": "latest_source",
-                     "release": "latest_release"}),
-        on="area_code", how="outer")
-    names = pd.concat([upper[["area_code", "area_name", "kind"]],
-                       pd.DataFrame([{"area_code": ENGLAND, "area_name": "England", "kind": "england"}])])
+    out = (
+        old[["area_code", "value"]]
+        .rename(columns={"value": "sii_plan_period"})
+        .merge(
+            last[["area_code", "period", "value", "source", "release"]].rename(
+                columns={
+                    "period": "latest_period",
+                    "value": "sii_latest",
+                    "source": "latest_source",
+                    "release": "latest_release",
+                }
+            ),
+            on="area_code",
+            how="outer",
+        )
+    )
+    names = pd.concat(
+        [
+            upper[["area_code", "area_name", "kind"]],
+            pd.DataFrame([{"area_code": ENGLAND, "area_name": "England", "kind": "england"}]),
+        ]
+    )
     out = out.merge(names, on="area_code", how="left")
     out["area_type"] = out["area_code"].map(_area_type)
     out["change"] = (out["sii_latest"] - out["sii_plan_period"]).round(1)
     out["_o"] = out["kind"].map({"county": 0, "unitary": 1, "england": 2})
-    return out.sort_values(["_o", "area_name"]).drop(columns="_o")[
-        ["area_code", "area_name", "kind", "area_type", "sii_plan_period", "latest_period", "sii_latest",
-         "change", "latest_source", "latest_release"]].reset_index(drop=True)
+    return (
+        out.sort_values(["_o", "area_name"])
+        .drop(columns="_o")[
+            [
+                "area_code",
+                "area_name",
+                "kind",
+                "area_type",
+                "sii_plan_period",
+                "latest_period",
+                "sii_latest",
+                "change",
+                "latest_source",
+                "latest_release",
+            ]
+        ]
+        .reset_index(drop=True)
+    )
 
 
 @lru_cache(maxsize=1)
@@ -435,11 +536,16 @@ def sii_revision_summary() -> dict[str, float]:
     b = mort.sii_district_ua()
     j = a.merge(b, on=["area_code", "period", "sex"], suffixes=("_a", "_b")).dropna(subset=["value_a", "value_b"])
     d = (j["value_a"] - j["value_b"]).abs()
-    return {"median": float(d.median()), "max": float(d.max()), "n": float(len(d)),
-            "periods": sorted(j["period"].unique().tolist())}
+    return {
+        "median": float(d.median()),
+        "max": float(d.max()),
+        "n": float(len(d)),
+        "periods": sorted(j["period"].unique().tolist()),
+    }
 
 
 # ----------------------------------------------------------------------------- premature mortality
+
 
 @lru_cache(maxsize=64)
 def _u75(ods_code: str) -> pd.DataFrame:
@@ -459,8 +565,11 @@ def u75_preventable_table(icb_code: str) -> pd.DataFrame:
 @lru_cache(maxsize=64)
 def _cvd(ods_code: str) -> pd.DataFrame:
     areas = _areas(ods_code)[0]
-    extra = [{"area_code": code, "area_name": name, "kind": "unitary"} for code, (name, members) in
-             COMBINED_AREAS.items() if set(members) & set(areas["area_code"])]
+    extra = [
+        {"area_code": code, "area_name": name, "kind": "unitary"}
+        for code, (name, members) in COMBINED_AREAS.items()
+        if set(members) & set(areas["area_code"])
+    ]
     if extra:
         areas = pd.concat([areas, pd.DataFrame(extra)], ignore_index=True)
     d = _judge_against_england(_pick(mort.u75_cvd_preventable(), areas), ["period"], "lower_is_better")
@@ -476,6 +585,7 @@ def u75_cvd_table(icb_code: str) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- GP practices
 
+
 @lru_cache(maxsize=1)
 def _practice_base() -> pd.DataFrame:
     """Every practice in the QOF list-size file with its ICB (ODS code, as QOF registers it),
@@ -489,7 +599,8 @@ def _practice_base() -> pd.DataFrame:
         raise mort.LoaderError("QOF practice prevalence: a practice is registered to more than one ICB.")
     imd = primary_care.practice_imd(2019)[["practice_code", "practice_name", "imd_score"]]
     prac = sizes.merge(icbs, on="practice_code", how="left", validate="one_to_one").merge(
-        imd, on="practice_code", how="inner", validate="one_to_one")
+        imd, on="practice_code", how="inner", validate="one_to_one"
+    )
     # The book's one definition: national fifths of registered patients (deprivation module).
     prac = deprivation.practice_deprivation_quintiles(prac, score="imd_score", patients="list_size")
     le = mort.practice_life_expectancy()
@@ -545,13 +656,19 @@ def _quintiles(ods_code: str) -> pd.DataFrame:
             res = res.set_index("practice_quintile") if len(res) else res
             for q in range(1, 6):
                 r = res.loc[q] if len(res) and q in res.index else None
-                rows.append({"scope": scope, "sex": sex, "quintile": q,
-                             "practices": int(r["n"]) if r is not None else 0,
-                             "registered_patients": float(r["weight"]) if r is not None else 0.0,
-                             "value": float(r["value"]) if r is not None else np.nan,
-                             "se": float(r["se"]) if r is not None else np.nan,
-                             "lower_ci": float(r["lower_ci"]) if r is not None else np.nan,
-                             "upper_ci": float(r["upper_ci"]) if r is not None else np.nan})
+                rows.append(
+                    {
+                        "scope": scope,
+                        "sex": sex,
+                        "quintile": q,
+                        "practices": int(r["n"]) if r is not None else 0,
+                        "registered_patients": float(r["weight"]) if r is not None else 0.0,
+                        "value": float(r["value"]) if r is not None else np.nan,
+                        "se": float(r["se"]) if r is not None else np.nan,
+                        "lower_ci": float(r["lower_ci"]) if r is not None else np.nan,
+                        "upper_ci": float(r["upper_ci"]) if r is not None else np.nan,
+                    }
+                )
     out = pd.DataFrame(rows)
     out["used"] = out["practices"] >= MIN_PRACTICES
     return out
@@ -605,9 +722,11 @@ def _gradients(ods_code: str) -> dict[tuple[str, str], PracticeGradient]:
             g = q[(q["scope"] == scope) & (q["sex"] == sex)].sort_values("quintile")
             used = g[g["used"] & g["lower_ci"].notna()]
             if len(used) < 2:
-                raise ValueError(f"ICB {ods_code}: fewer than two national practice quintiles hold at least "
-                                 f"{MIN_PRACTICES} of its practices with a published {sex.lower()} life expectancy; "
-                                 "no gap between the most and least deprived can be given")
+                raise ValueError(
+                    f"ICB {ods_code}: fewer than two national practice quintiles hold at least "
+                    f"{MIN_PRACTICES} of its practices with a published {sex.lower()} life expectancy; "
+                    "no gap between the most and least deprived can be given"
+                )
             most, least = int(used["quintile"].iloc[0]), int(used["quintile"].iloc[-1])
             gap = C.gap(used.iloc[0], used.iloc[-1], polarity="higher_is_better")
             same = C.gap(eng.loc[most], eng.loc[least], polarity="higher_is_better")
@@ -628,14 +747,25 @@ def practice_gradient(icb_code: str) -> pd.DataFrame:
     rows = []
     for g in _gradients(geography.find_icb(icb_code).ods_code).values():
         s = g.sii or C.Estimate(np.nan, np.nan, np.nan)
-        rows.append({"scope": g.scope, "sex": g.sex, "most_deprived_quintile": g.most,
-                     "least_deprived_quintile": g.least, "gap": g.gap.value, "gap_lower_ci": g.gap.lower,
-                     "gap_upper_ci": g.gap.upper, "gap_words": g.gap.claim.words,
-                     "england_gap_same_quintiles": g.england_gap.value,
-                     "england_gap_same_quintiles_lower_ci": g.england_gap.lower,
-                     "england_gap_same_quintiles_upper_ci": g.england_gap.upper,
-                     "sii": s.value, "sii_lower_ci": s.lower, "sii_upper_ci": s.upper,
-                     "quintiles_too_thin_for_sii": ", ".join(map(str, g.thin))})
+        rows.append(
+            {
+                "scope": g.scope,
+                "sex": g.sex,
+                "most_deprived_quintile": g.most,
+                "least_deprived_quintile": g.least,
+                "gap": g.gap.value,
+                "gap_lower_ci": g.gap.lower,
+                "gap_upper_ci": g.gap.upper,
+                "gap_words": g.gap.claim.words,
+                "england_gap_same_quintiles": g.england_gap.value,
+                "england_gap_same_quintiles_lower_ci": g.england_gap.lower,
+                "england_gap_same_quintiles_upper_ci": g.england_gap.upper,
+                "sii": s.value,
+                "sii_lower_ci": s.lower,
+                "sii_upper_ci": s.upper,
+                "quintiles_too_thin_for_sii": ", ".join(map(str, g.thin)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -645,6 +775,7 @@ def _wmean(v: pd.Series, w: pd.Series) -> float:
 
 
 # ----------------------------------------------------------------------------- claims
+
 
 def _with_preposition(claim: C.Claim) -> C.Claim:
     """'higher' -> 'higher than', 'similar' -> 'similar to': the same claim, words ready for
@@ -695,15 +826,19 @@ def _practice_claims(ods: str) -> dict[str, C.Claim]:
         icb, eng = grads[("ICB", sex)], grads[("England", sex)]
         out[f"practice_gap_{s}"] = icb.gap.claim
         out[f"practice_gap_vs_england_{s}"] = _with_preposition(
-            C.compare(icb.gap.estimate, icb.england_gap.estimate, comparator_name="England"))
+            C.compare(icb.gap.estimate, icb.england_gap.estimate, comparator_name="England")
+        )
         if icb.sii is not None:
-            out[f"practice_gap_and_sii_{s}"] = C.gap_and_sii(icb.gap, icb.sii, sign="least_minus_most",
-                                                             groups="quintiles")
+            out[f"practice_gap_and_sii_{s}"] = C.gap_and_sii(
+                icb.gap, icb.sii, sign="least_minus_most", groups="quintiles"
+            )
             out[f"practice_sii_vs_england_{s}"] = _with_preposition(
-                C.compare(icb.sii, eng.sii, comparator_name="England"))
+                C.compare(icb.sii, eng.sii, comparator_name="England")
+            )
         out[f"england_practice_gap_{s}"] = eng.gap.claim
-        out[f"england_practice_gap_and_sii_{s}"] = _clause(C.gap_and_sii(eng.gap, eng.sii, sign="least_minus_most",
-                                                                         groups="quintiles"))
+        out[f"england_practice_gap_and_sii_{s}"] = _clause(
+            C.gap_and_sii(eng.gap, eng.sii, sign="least_minus_most", groups="quintiles")
+        )
     return out
 
 
@@ -725,6 +860,7 @@ def _hle_lowest(ods: str) -> dict[str, object]:
 
 
 # ----------------------------------------------------------------------------- headlines
+
 
 def _latest_la(df: pd.DataFrame, sex: str | None = None) -> pd.DataFrame:
     """Published values of the ICB's districts/UAs (not counties, not England) in the latest
@@ -767,6 +903,7 @@ def headline_figures(icb_code: str, imd_version: int = 2019) -> dict[str, float]
 
 # ----------------------------------------------------------------------------- SII method check (methods page)
 
+
 @lru_cache(maxsize=4)
 def sii_backtest(reps: int = 1000) -> pd.DataFrame:
     """The book's SII (:func:`analysis.stats.sii`) recomputed from life expectancy by local
@@ -783,18 +920,24 @@ def sii_backtest(reps: int = 1000) -> pd.DataFrame:
     """
     dec = mort.le_by_decile()
     complete = dec.groupby(["area_code", "sex"])["decile"].transform("nunique") == 10
-    res = stats.sii(dec[complete], "value", "population", "decile", group_by=["area_code", "sex"], se="se",
-                    reps=reps, seed=1)
+    res = stats.sii(
+        dec[complete], "value", "population", "decile", group_by=["area_code", "sex"], se="se", reps=reps, seed=1
+    )
     period = mort.le_by_decile_period()
     cu = mort.sii_county_ua()
     cu = cu[cu["period"] == period]
     du = mort.sii_district_ua_earlier()
     du = du[du["period"] == period]
-    pub = pd.concat([cu.assign(comparator="first published"),
-                     du[~du["area_code"].isin(cu["area_code"])].assign(comparator="revised")])
+    pub = pd.concat(
+        [
+            cu.assign(comparator="first published"),
+            du[~du["area_code"].isin(cu["area_code"])].assign(comparator="revised"),
+        ]
+    )
     names = pd.concat([cu, du, mort.sii_district_ua()]).drop_duplicates("area_code").set_index("area_code")["area_name"]
     pub = pub[["area_code", "sex", "value", "source", "comparator"]].rename(
-        columns={"value": "published", "source": "published_source"})
+        columns={"value": "published", "source": "published_source"}
+    )
     res = res.merge(pub, on=["area_code", "sex"], how="left")
     res["area_name"] = res["area_code"].map(names).fillna(res["area_code"])
     res["area_type"] = res["area_code"].map(_area_type)
@@ -802,8 +945,22 @@ def sii_backtest(reps: int = 1000) -> pd.DataFrame:
     res["agrees"] = res["difference"].abs() <= BACKTEST_TOLERANCE
     incomplete = sorted(set(dec.loc[~complete, "area_code"]))
     res.attrs["incomplete"] = [str(names.get(c, c)) for c in incomplete]
-    return res[["area_code", "area_name", "area_type", "sex", "value", "lower_ci", "upper_ci", "published",
-                "published_source", "comparator", "difference", "agrees"]]
+    return res[
+        [
+            "area_code",
+            "area_name",
+            "area_type",
+            "sex",
+            "value",
+            "lower_ci",
+            "upper_ci",
+            "published",
+            "published_source",
+            "comparator",
+            "difference",
+            "agrees",
+        ]
+    ]
 
 
 def validation_markdown() -> str:
@@ -814,50 +971,55 @@ def validation_markdown() -> str:
     first = bt[(bt["comparator"] == "first published") & bt["published"].notna()]
     rev = bt[(bt["comparator"] == "revised") & bt["published"].notna()]
     worst = first.loc[first["difference"].abs().idxmax()]
+
     def y(v, what, dp=1):
         return fmt(v, "years", dp=dp, what=what, lo=-20, hi=25)
 
-    return "\n".join([
-        "## Checking the slope index of inequality method",
-        "",
-        "The health inequalities chapter quotes the slope index of inequality (SII) in life expectancy as OHID "
-        "publishes it (Fingertips indicator 92901). The book's own SII, used wherever the book computes one, "
-        "follows OHID's method as implemented in the PHEindicatormethods R package. To check it on real data, it "
-        "was applied to life expectancy by local deprivation decile for England and every local authority (the "
-        "test data that come with PHEindicatormethods) and set against the published values:",
-        "",
-        f"- England: {y(eng.loc['Male', 'value'], 'England male SII', 2)} recomputed for men against "
-        f"{y(eng.loc['Male', 'published'], 'England male SII published')} published; "
-        f"{y(eng.loc['Female', 'value'], 'England female SII', 2)} for women against "
-        f"{y(eng.loc['Female', 'published'], 'England female SII published')}.",
-        f"- England, counties and unitary authorities, against the values as first published: "
-        f"{fmt(int(first['agrees'].sum()), 'count')} of {fmt(len(first), 'count')} agree within "
-        f"{fmt(BACKTEST_TOLERANCE, dp=2)} years and {fmt(int((first['difference'].abs() <= 0.5).sum()), 'count')} "
-        "within half a year; the median difference is "
-        f"{y(first['difference'].abs().median(), 'median difference')} and the largest "
-        f"{y(abs(worst['difference']), 'largest difference')} ({esc(worst['area_name'])}, "
-        f"{esc(worst['sex'].lower())}).",
-        f"- Districts, against a later release that revised the series: {fmt(int(rev['agrees'].sum()), 'count')} "
-        f"of {fmt(len(rev), 'count')} agree within {fmt(BACKTEST_TOLERANCE, dp=2)} years, as expected when "
-        "the published values themselves have moved.",
-        "",
-        "This is a check of the method, not evidence about any area today. The test file does not state its "
-        f"period: its SIIs match the published {mort.le_by_decile_period()} values, so that period is inferred. It "
-        "uses deprivation deciles from the English Indices of Deprivation 2015 and covers "
-        f"{esc(sources.dataset_meta(mort.DECILE_DS)['geography'])}, and the published values it is compared with "
-        "are rounded to one decimal place. "
-        f"{_names(bt.attrs['incomplete'])} {'has' if len(bt.attrs['incomplete']) == 1 else 'have'} too few "
-        "neighbourhoods to form ten deciles and "
-        f"{'is' if len(bt.attrs['incomplete']) == 1 else 'are'} left out.",
-    ])
+    return "\n".join(
+        [
+            "## Checking the slope index of inequality method",
+            "",
+            "The health inequalities chapter quotes the slope index of inequality (SII) in life expectancy as OHID "
+            "publishes it (Fingertips indicator 92901). The book's own SII, used wherever the book computes one, "
+            "follows OHID's method as implemented in the PHEindicatormethods R package. To check it on real data, it "
+            "was applied to life expectancy by local deprivation decile for England and every local authority (the "
+            "test data that come with PHEindicatormethods) and set against the published values:",
+            "",
+            f"- England: {y(eng.loc['Male', 'value'], 'England male SII', 2)} recomputed for men against "
+            f"{y(eng.loc['Male', 'published'], 'England male SII published')} published; "
+            f"{y(eng.loc['Female', 'value'], 'England female SII', 2)} for women against "
+            f"{y(eng.loc['Female', 'published'], 'England female SII published')}.",
+            f"- England, counties and unitary authorities, against the values as first published: "
+            f"{fmt(int(first['agrees'].sum()), 'count')} of {fmt(len(first), 'count')} agree within "
+            f"{fmt(BACKTEST_TOLERANCE, dp=2)} years and {fmt(int((first['difference'].abs() <= 0.5).sum()), 'count')} "
+            "within half a year; the median difference is "
+            f"{y(first['difference'].abs().median(), 'median difference')} and the largest "
+            f"{y(abs(worst['difference']), 'largest difference')} ({esc(worst['area_name'])}, "
+            f"{esc(worst['sex'].lower())}).",
+            f"- Districts, against a later release that revised the series: {fmt(int(rev['agrees'].sum()), 'count')} "
+            f"of {fmt(len(rev), 'count')} agree within {fmt(BACKTEST_TOLERANCE, dp=2)} years, as expected when "
+            "the published values themselves have moved.",
+            "",
+            "This is a check of the method, not evidence about any area today. The test file does not state its "
+            f"period: its SIIs match the published {mort.le_by_decile_period()} values, so that period is inferred. It "
+            "uses deprivation deciles from the English Indices of Deprivation 2015 and covers "
+            f"{esc(sources.dataset_meta(mort.DECILE_DS)['geography'])}, and the published values it is compared with "
+            "are rounded to one decimal place. "
+            f"{_names(bt.attrs['incomplete'])} {'has' if len(bt.attrs['incomplete']) == 1 else 'have'} too few "
+            "neighbourhoods to form ten deciles and "
+            f"{'is' if len(bt.attrs['incomplete']) == 1 else 'are'} left out.",
+        ]
+    )
 
 
 # ----------------------------------------------------------------------------- figures
+
 
 def _fig_imports():
     import matplotlib.pyplot as plt
 
     from .. import figures as F
+
     return plt, F
 
 
@@ -866,10 +1028,21 @@ _LINE_STYLES = ["-", "--", "-.", ":"]
 
 
 def _area_style(i: int, F) -> dict:
-    palette = [F.NHS_BLUE, F.NHS_AQUA_GREEN, F.NHS_ORANGE, "#8A1538", F.NHS_WARM_YELLOW,
-               F.NHS_LIGHT_BLUE, "#330072", "#78BE20"]
-    return {"color": palette[i % len(palette)], "marker": _LINE_MARKERS[i % len(_LINE_MARKERS)],
-            "linestyle": _LINE_STYLES[(i // len(palette)) % len(_LINE_STYLES)]}
+    palette = [
+        F.NHS_BLUE,
+        F.NHS_AQUA_GREEN,
+        F.NHS_ORANGE,
+        "#8A1538",
+        F.NHS_WARM_YELLOW,
+        F.NHS_LIGHT_BLUE,
+        "#330072",
+        "#78BE20",
+    ]
+    return {
+        "color": palette[i % len(palette)],
+        "marker": _LINE_MARKERS[i % len(_LINE_MARKERS)],
+        "linestyle": _LINE_STYLES[(i // len(palette)) % len(_LINE_STYLES)],
+    }
 
 
 def _legend_below(fig, axes, ncol: int = 4) -> None:
@@ -880,8 +1053,14 @@ def _legend_below(fig, axes, ncol: int = 4) -> None:
                 handles[lab] = h
                 labels.append(lab)
     fig.tight_layout()
-    fig.legend([handles[lab] for lab in labels], labels, loc="upper center", ncol=min(ncol, len(labels)),
-               fontsize=8.5, bbox_to_anchor=(0.5, 0.0))
+    fig.legend(
+        [handles[lab] for lab in labels],
+        labels,
+        loc="upper center",
+        ncol=min(ncol, len(labels)),
+        fontsize=8.5,
+        bbox_to_anchor=(0.5, 0.0),
+    )
 
 
 def fig_le_trend(le: pd.DataFrame):
@@ -899,14 +1078,21 @@ def fig_le_trend(le: pd.DataFrame):
             if len(s):
                 ax.plot(s["period"].map(x), s["value"], lw=1.4, ms=4, label=a, **_area_style(i, F))
         e = d[d["kind"] == "england"].sort_values("period")
-        ax.plot(e["period"].map(x), e["value"], color=F.NHS_BLACK, lw=2.4, ls="--", marker="o", ms=5,
-                label="England")
+        ax.plot(e["period"].map(x), e["value"], color=F.NHS_BLACK, lw=2.4, ls="--", marker="o", ms=5, label="England")
         for p in d.loc[d["provisional"], "period"].unique():
             ax.axvspan(x[p] - 0.4, x[p] + 0.4, color=F.NHS_PALE_GREY, zorder=0)
             # above the plot area (right of the title), never over the latest points
-            ax.annotate("shaded: latest, may be provisional", (x[p] + 0.4, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(0, 3), textcoords="offset points", ha="right", va="bottom", fontsize=7.5,
-                        color=F.NHS_DARK_GREY)
+            ax.annotate(
+                "shaded: latest, may be provisional",
+                (x[p] + 0.4, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="right",
+                va="bottom",
+                fontsize=7.5,
+                color=F.NHS_DARK_GREY,
+            )
         ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right", fontsize=8.5)
         ax.set_title(sex)
         ax.set_ylabel("Life expectancy at birth (years)")
@@ -919,30 +1105,59 @@ def fig_hle(hle_latest: pd.DataFrame):
     (hollow diamond, where published) per area, England in black."""
     plt, F = _fig_imports()
     order = {"england": 0, "county": 1, "unitary": 2, "district": 3}
-    names = list(hle_latest.assign(_o=hle_latest["kind"].map(order)).sort_values(["_o", "area_name"])
-                 .drop_duplicates("area_name")["area_name"])
+    names = list(
+        hle_latest.assign(_o=hle_latest["kind"].map(order))
+        .sort_values(["_o", "area_name"])
+        .drop_duplicates("area_name")["area_name"]
+    )
     fig, axes = plt.subplots(1, 2, figsize=(9, 1.6 + 0.5 * max(len(names), 3)), sharey=True)
     y = {n: i for i, n in enumerate(reversed(names))}
     for ax, sex in zip(axes, SEXES):
         h = hle_latest[hle_latest["sex"] == sex]
-        ax.errorbar(h["value"], h["area_name"].map(y), xerr=[h["value"] - h["lower_ci"], h["upper_ci"] - h["value"]],
-                    fmt="none", ecolor=F.NHS_MID_GREY, capsize=3, lw=1)
+        ax.errorbar(
+            h["value"],
+            h["area_name"].map(y),
+            xerr=[h["value"] - h["lower_ci"], h["upper_ci"] - h["value"]],
+            fmt="none",
+            ecolor=F.NHS_MID_GREY,
+            capsize=3,
+            lw=1,
+        )
         e = h[h["kind"] == "england"]
         ax.plot(e["value"], e["area_name"].map(y), "o", color=F.NHS_BLACK, ms=7, label="England")
         for sig in ("better", "similar", "worse"):
             s = h[h["significance"] == sig]
             if len(s):
                 st = F.SIGNIFICANCE[sig]
-                ax.plot(s["value"], s["area_name"].map(y), ls="none", marker=st["marker"], ms=8, color=st["colour"],
-                        markeredgecolor=F.NHS_DARK_GREY,
-                        label=f"Healthy life expectancy: {st['label'][:1].lower()}{st['label'][1:]}")
+                ax.plot(
+                    s["value"],
+                    s["area_name"].map(y),
+                    ls="none",
+                    marker=st["marker"],
+                    ms=8,
+                    color=st["colour"],
+                    markeredgecolor=F.NHS_DARK_GREY,
+                    label=f"Healthy life expectancy: {st['label'][:1].lower()}{st['label'][1:]}",
+                )
         lv = h[h["le"].notna()]
-        ax.plot(lv["le"], lv["area_name"].map(y), "D", color=F.NHS_DARK_BLUE, markerfacecolor="white", ms=7,
-                label="Life expectancy")
+        ax.plot(
+            lv["le"],
+            lv["area_name"].map(y),
+            "D",
+            color=F.NHS_DARK_BLUE,
+            markerfacecolor="white",
+            ms=7,
+            label="Life expectancy",
+        )
         for r in lv.itertuples():
             ax.plot([r.value, r.le], [y[r.area_name]] * 2, color=F.NHS_MID_GREY, lw=1, zorder=0, ls=":")
-            ax.annotate(f"{r.le - r.value:.1f} yrs", ((r.value + r.le) / 2, y[r.area_name] + 0.18),
-                        ha="center", fontsize=7.5, color=F.NHS_DARK_GREY)
+            ax.annotate(
+                f"{r.le - r.value:.1f} yrs",
+                ((r.value + r.le) / 2, y[r.area_name] + 0.18),
+                ha="center",
+                fontsize=7.5,
+                color=F.NHS_DARK_GREY,
+            )
         ax.set_yticks(list(y.values()), list(y.keys()))
         ax.set_ylim(-0.6, len(names) - 0.3)  # room for the label above the top row
         ax.set_title(sex)
@@ -985,21 +1200,48 @@ def fig_sii_trend(sii: pd.DataFrame):
             for src, t in s[s["area_name"] == a].groupby("source"):
                 ls, filled, _ = _RELEASE_STYLE[_release_role(src)]
                 t = t.sort_values("period")
-                ax.plot(t["period"].map(x), t["value"], color=colours[a], ls=ls, lw=1.6, marker=markers[a], ms=5,
-                        markerfacecolor=colours[a] if filled else "white")
+                ax.plot(
+                    t["period"].map(x),
+                    t["value"],
+                    color=colours[a],
+                    ls=ls,
+                    lw=1.6,
+                    marker=markers[a],
+                    ms=5,
+                    markerfacecolor=colours[a] if filled else "white",
+                )
         ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right", fontsize=8.5)
         ax.set_title(sex)
         ax.set_ylabel("Slope index of inequality (years)")
         ax.set_ylim(bottom=0)
     fig.tight_layout()
     area_handles = [Line2D([], [], color=colours[a], marker=markers[a], lw=1.6, label=a) for a in areas]
-    rel_handles = [Line2D([], [], color=F.NHS_DARK_GREY, ls=_RELEASE_STYLE[_release_role(k)][0], marker="o",
-                          markerfacecolor=F.NHS_DARK_GREY if _RELEASE_STYLE[_release_role(k)][1] else "white",
-                          label=_release_label(k)) for k in _releases_drawn(d)]
-    fig.legend(handles=area_handles, loc="upper center", ncol=min(4, len(area_handles)), fontsize=8.5,
-               bbox_to_anchor=(0.5, 0.0))
-    fig.legend(handles=rel_handles, loc="upper center", ncol=1, fontsize=8.5,
-               bbox_to_anchor=(0.5, -0.06 - 0.05 * int(np.ceil(len(area_handles) / 4))))
+    rel_handles = [
+        Line2D(
+            [],
+            [],
+            color=F.NHS_DARK_GREY,
+            ls=_RELEASE_STYLE[_release_role(k)][0],
+            marker="o",
+            markerfacecolor=F.NHS_DARK_GREY if _RELEASE_STYLE[_release_role(k)][1] else "white",
+            label=_release_label(k),
+        )
+        for k in _releases_drawn(d)
+    ]
+    fig.legend(
+        handles=area_handles,
+        loc="upper center",
+        ncol=min(4, len(area_handles)),
+        fontsize=8.5,
+        bbox_to_anchor=(0.5, 0.0),
+    )
+    fig.legend(
+        handles=rel_handles,
+        loc="upper center",
+        ncol=1,
+        fontsize=8.5,
+        bbox_to_anchor=(0.5, -0.06 - 0.05 * int(np.ceil(len(area_handles) / 4))),
+    )
     return fig
 
 
@@ -1028,17 +1270,35 @@ def fig_premature(u75: pd.DataFrame, cvd: pd.DataFrame):
     names = sorted((set(u75["area_name"]) | set(cvd["area_name"])) - {"England"})
     y = {n: i for i, n in enumerate(reversed(names))}
     fig, axes = plt.subplots(1, 2, figsize=(9, 1.4 + 0.42 * max(len(names), 3)), sharey=True)
-    for ax, d, title in ((axes[0], u75, "All preventable causes"), (axes[1], cvd, "Preventable cardiovascular disease")):
+    for ax, d, title in (
+        (axes[0], u75, "All preventable causes"),
+        (axes[1], cvd, "Preventable cardiovascular disease"),
+    ):
         a = d[d["kind"] != "england"]
         eng = float(d.loc[d["kind"] == "england", "value"].iloc[0])
         if "lower_ci" in a and a["lower_ci"].notna().any():
-            ax.errorbar(a["value"], a["area_name"].map(y), xerr=[a["value"] - a["lower_ci"], a["upper_ci"] - a["value"]],
-                        fmt="none", ecolor=F.NHS_MID_GREY, capsize=2, lw=1)
+            ax.errorbar(
+                a["value"],
+                a["area_name"].map(y),
+                xerr=[a["value"] - a["lower_ci"], a["upper_ci"] - a["value"]],
+                fmt="none",
+                ecolor=F.NHS_MID_GREY,
+                capsize=2,
+                lw=1,
+            )
         for sig, st in F.SIGNIFICANCE.items():
             s = a[a["significance"] == sig]
             if len(s):
-                ax.plot(s["value"], s["area_name"].map(y), ls="none", marker=st["marker"], ms=8,
-                        color=st["colour"], markeredgecolor=F.NHS_DARK_GREY, label=st["label"])
+                ax.plot(
+                    s["value"],
+                    s["area_name"].map(y),
+                    ls="none",
+                    marker=st["marker"],
+                    ms=8,
+                    color=st["colour"],
+                    markeredgecolor=F.NHS_DARK_GREY,
+                    label=st["label"],
+                )
         ax.axvline(eng, color=F.NHS_BLACK, ls="--", lw=1.2, label="England")
         ax.set_title(title, fontsize=11)
         ax.set_xlabel("Deaths under 75 per 100,000\n(age-standardised)")
@@ -1060,19 +1320,39 @@ def fig_practices(df: pd.DataFrame, summary: pd.DataFrame, icb_label: str):
         icb = eng[eng["in_icb"]]
         # each mean sits at the median score of the practices it averages (the ICB's practices in a
         # national fifth can sit at one end of it)
-        qmid = {"England": eng.groupby("practice_quintile")["imd_score"].median(),
-                "ICB": icb.groupby("practice_quintile")["imd_score"].median()}
-        ax.scatter(eng["imd_score"], eng[col], s=4, color=F.CONTEXT, alpha=0.5, label="Practices in England",
-                   rasterized=True)
-        ax.scatter(icb["imd_score"], icb[col], s=np.clip(icb["list_size"] / 600, 6, 80), color=F.NHS_BLUE,
-                   edgecolor="white", linewidth=0.5, label=f"Practices in {icb_label}")
-        for scope, st in (("England", {"color": F.NHS_BLACK, "marker": "s", "ls": "--"}),
-                          ("ICB", {"color": F.NHS_ORANGE, "marker": "D", "ls": "-"})):
+        qmid = {
+            "England": eng.groupby("practice_quintile")["imd_score"].median(),
+            "ICB": icb.groupby("practice_quintile")["imd_score"].median(),
+        }
+        ax.scatter(
+            eng["imd_score"], eng[col], s=4, color=F.CONTEXT, alpha=0.5, label="Practices in England", rasterized=True
+        )
+        ax.scatter(
+            icb["imd_score"],
+            icb[col],
+            s=np.clip(icb["list_size"] / 600, 6, 80),
+            color=F.NHS_BLUE,
+            edgecolor="white",
+            linewidth=0.5,
+            label=f"Practices in {icb_label}",
+        )
+        for scope, st in (
+            ("England", {"color": F.NHS_BLACK, "marker": "s", "ls": "--"}),
+            ("ICB", {"color": F.NHS_ORANGE, "marker": "D", "ls": "-"}),
+        ):
             s = summary[(summary["scope"] == scope) & (summary["sex"] == sex) & summary["used"]]
             label = "England" if scope == "England" else icb_label
-            ax.errorbar(s["quintile"].map(qmid[scope]), s["value"], yerr=[s["value"] - s["lower_ci"], s["upper_ci"] - s["value"]],
-                        lw=2, ms=6, markeredgecolor="white", capsize=3,
-                        label=f"{label}: weighted mean by national quintile (95% CI)", **st)
+            ax.errorbar(
+                s["quintile"].map(qmid[scope]),
+                s["value"],
+                yerr=[s["value"] - s["lower_ci"], s["upper_ci"] - s["value"]],
+                lw=2,
+                ms=6,
+                markeredgecolor="white",
+                capsize=3,
+                label=f"{label}: weighted mean by national quintile (95% CI)",
+                **st,
+            )
         ax.set_title(sex)
         ax.set_xlabel("Practice IMD 2019 score\n(higher = more deprived)")
         ax.set_ylabel("Practice-population life expectancy (years)")
@@ -1082,15 +1362,20 @@ def fig_practices(df: pd.DataFrame, summary: pd.DataFrame, icb_label: str):
 
 # ----------------------------------------------------------------------------- the chapter
 
+
 def _range_phrase(rows: pd.DataFrame, what: str, *, hi: float = 120) -> str:
     """'ranges from 78.6 years in Worcester to 81.4 years in Bromsgrove', or, with one area,
     'is 81.0 years in Cornwall, the only one with a published figure'."""
     rows = rows.sort_values(["value", "area_name"])
     lo_r, hi_r = rows.iloc[0], rows.iloc[-1]
     if len(rows) == 1:
-        return f"is {_years(lo_r['value'], what, hi=hi)} in {esc(lo_r['area_name'])}, the only one with a published figure"
-    return (f"ranges from {_years(lo_r['value'], what, hi=hi)} in {esc(lo_r['area_name'])} to "
-            f"{_years(hi_r['value'], what, hi=hi)} in {esc(hi_r['area_name'])}")
+        return (
+            f"is {_years(lo_r['value'], what, hi=hi)} in {esc(lo_r['area_name'])}, the only one with a published figure"
+        )
+    return (
+        f"ranges from {_years(lo_r['value'], what, hi=hi)} in {esc(lo_r['area_name'])} to "
+        f"{_years(hi_r['value'], what, hi=hi)} in {esc(hi_r['area_name'])}"
+    )
 
 
 def _ci_text(lo: float, hi: float, what: str) -> str:
@@ -1098,8 +1383,11 @@ def _ci_text(lo: float, hi: float, what: str) -> str:
 
 
 #: The comparison with England of a single area, in full.
-_VERSUS_ENGLAND = {"worse": "significantly worse than England", "better": "significantly better than England",
-                   "similar": "similar to England"}
+_VERSUS_ENGLAND = {
+    "worse": "significantly worse than England",
+    "better": "significantly better than England",
+    "similar": "similar to England",
+}
 
 
 def _counts_phrase(codes: pd.Series, words: dict[str, str], of_what: str, names: pd.Series | None = None) -> str:
@@ -1123,23 +1411,35 @@ def _lower_type(area_type: str) -> str:
 
 
 def _table_headers(df: pd.DataFrame) -> pd.DataFrame:
-    return df.rename(columns={"area_code": "Area code", "area_name": "Area", "area_type": "Type of area",
-                              "sex": "Sex", "period": "Period"})
+    return df.rename(
+        columns={
+            "area_code": "Area code",
+            "area_name": "Area",
+            "area_type": "Type of area",
+            "sex": "Sex",
+            "period": "Period",
+        }
+    )
 
 
 def _suppressed_note(ods: str) -> str:
     le, sii, u75 = _le(ods), _sii(ods), u75_preventable_table(ods)
     sii = sii[sii["source"] == latest_sii_source()]
     named = {}
-    for what, df in (("life expectancy", le), ("the slope index of inequality", sii),
-                     ("under-75 mortality from preventable causes", u75)):
+    for what, df in (
+        ("life expectancy", le),
+        ("the slope index of inequality", sii),
+        ("under-75 mortality from preventable causes", u75),
+    ):
         for name in suppressed_areas(df, df["period"].max()):
             named.setdefault(name, []).append(what)
     if not named:
         return ""
-    return " ".join(f"No figure is published for {esc(a)} for {_and(w)} in the latest period (too few deaths, "
-                    "so Fingertips suppresses it); it is left out of every range and count below."
-                    for a, w in named.items())
+    return " ".join(
+        f"No figure is published for {esc(a)} for {_and(w)} in the latest period (too few deaths, "
+        "so Fingertips suppresses it); it is left out of every range and count below."
+        for a, w in named.items()
+    )
 
 
 def build(icb_code: str, imd_version: int = 2019, data_dir=None, reference_date="") -> Chapter:
@@ -1175,9 +1475,15 @@ def _build_intro(ch: Chapter, ctx: dict) -> None:
     areas, partial = _areas(ods)
     ch.text("icb_name", icb.name)
     ch.say("area_list", "; ".join(f"{esc(r.area_name)} ({_lower_type(r.area_type)})" for r in areas.itertuples()))
-    ch.say("partial_areas_sentence", "" if partial.empty else (
-        f"Local authorities with fewer than half of their neighbourhoods in the ICB are left out of the "
-        f"comparisons: {_names(partial['lad_name'])}."))
+    ch.say(
+        "partial_areas_sentence",
+        ""
+        if partial.empty
+        else (
+            f"Local authorities with fewer than half of their neighbourhoods in the ICB are left out of the "
+            f"comparisons: {_names(partial['lad_name'])}."
+        ),
+    )
     ch.say("suppressed_sentence", _suppressed_note(ods))
 
 
@@ -1192,31 +1498,50 @@ def _build_le(ch: Chapter, ctx: dict) -> None:
         s = sex.lower()
         ch.say(f"le_{s}_range", _range_phrase(_latest_la(le, sex), f"{s} life expectancy"))
         ch.text(f"le_{s}_england", _years(eng[sex], f"England {s} life expectancy"))
-    ch.figure(fig_le_trend(le), "le_trend",
-              alt=(f"Two line charts of life expectancy at birth from {esc(le['period'].min())} to {esc(period)}, men and "
-                   f"women, for each district and unitary authority of the ICB and England. In {esc(period)} male life "
-                   f"expectancy {_range_phrase(_latest_la(le, 'Male'), 'male life expectancy')}; England "
-                   f"{_years(eng['Male'], 'England male LE')}."),
-              caption=(f"Life expectancy at birth by local authority and sex, 3-year periods. The shaded latest period, "
-                       f"{period}, may be provisional."),
-              source=SOURCES["le"], data=_table_headers(le[["area_code", "area_name", "area_type", "sex", "period",
-                                                            "value", "provisional"]]).rename(
-                  columns={"value": "Life expectancy (years)", "provisional": "Latest period, may be provisional"}),
-              defer=True)
+    ch.figure(
+        fig_le_trend(le),
+        "le_trend",
+        alt=(
+            f"Two line charts of life expectancy at birth from {esc(le['period'].min())} to {esc(period)}, men and "
+            f"women, for each district and unitary authority of the ICB and England. In {esc(period)} male life "
+            f"expectancy {_range_phrase(_latest_la(le, 'Male'), 'male life expectancy')}; England "
+            f"{_years(eng['Male'], 'England male LE')}."
+        ),
+        caption=(
+            f"Life expectancy at birth by local authority and sex, 3-year periods. The shaded latest period, "
+            f"{period}, may be provisional."
+        ),
+        source=SOURCES["le"],
+        data=_table_headers(
+            le[["area_code", "area_name", "area_type", "sex", "period", "value", "provisional"]]
+        ).rename(columns={"value": "Life expectancy (years)", "provisional": "Latest period, may be provisional"}),
+        defer=True,
+    )
     tab = le.pivot_table(index=["area_name", "area_type", "sex"], columns="period", values="value").reset_index()
     tab = _table_headers(tab.rename_axis(columns=None))
     periods = sorted(c for c in tab.columns if str(c)[:2] == "20")
-    ch.table(tab, "life_expectancy", f"Life expectancy at birth (years) by local authority and sex, 3-year periods; "
-             f"{period} may be provisional", source=SOURCES["le"], formats={p: "{:.1f}" for p in periods},
-             show_columns=["Area", "Sex", *periods[-4:]], notes="A dash means no value is published.", defer=True)
-    notes = [f"The {esc(period)} figures are the newest in the extract and may be provisional; values for earlier "
-             "periods are revised when ONS revises population estimates. Figures are rounded to one decimal place "
-             "and the extract has no confidence intervals, so differences between areas are not tested here."]
+    ch.table(
+        tab,
+        "life_expectancy",
+        f"Life expectancy at birth (years) by local authority and sex, 3-year periods; {period} may be provisional",
+        source=SOURCES["le"],
+        formats={p: "{:.1f}" for p in periods},
+        show_columns=["Area", "Sex", *periods[-4:]],
+        notes="A dash means no value is published.",
+        defer=True,
+    )
+    notes = [
+        f"The {esc(period)} figures are the newest in the extract and may be provisional; values for earlier "
+        "periods are revised when ONS revises population estimates. Figures are rounded to one decimal place "
+        "and the extract has no confidence intervals, so differences between areas are not tested here."
+    ]
     missing = missing_areas(le, _areas(ods)[0], ("county",))
     if missing:
-        notes.append(f"Life expectancy is published here for districts and unitary authorities only: no figure for "
-                     f"{_names(missing)} as a whole is in this file, and averaging its districts would not "
-                     "reproduce it.")
+        notes.append(
+            f"Life expectancy is published here for districts and unitary authorities only: no figure for "
+            f"{_names(missing)} as a whole is in this file, and averaging its districts would not "
+            "reproduce it."
+        )
     ch.box("le_notes", " ".join(notes), kind="warning")
 
 
@@ -1236,70 +1561,130 @@ def _build_hle(ch: Chapter, ctx: dict) -> None:
         ch.text(f"hle_{s}_england", _years(e["value"], f"England {s} HLE"))
         r = low[sex]
         ci = f"(95% confidence interval {_ci_text(r['lower_ci'], r['upper_ci'], 'HLE CI')})"
-        ch.say(f"hle_{s}_lowest", (
-            f"the lowest {s} healthy life expectancy among the ICB's areas is {_years(r['value'], 'lowest HLE')} in "
-            f"{esc(r['area_name'])} {ci}" if len(a) > 1 else
-            f"{s} healthy life expectancy in {esc(r['area_name'])}, the only one of the ICB's areas that ONS "
-            f"publishes, is {_years(r['value'], 'HLE')} {ci}"))
+        ch.say(
+            f"hle_{s}_lowest",
+            (
+                f"the lowest {s} healthy life expectancy among the ICB's areas is {_years(r['value'], 'lowest HLE')} in "
+                f"{esc(r['area_name'])} {ci}"
+                if len(a) > 1
+                else f"{s} healthy life expectancy in {esc(r['area_name'])}, the only one of the ICB's areas that ONS "
+                f"publishes, is {_years(r['value'], 'HLE')} {ci}"
+            ),
+        )
         ch.claim(f"hle_{s}_lowest_vs_england", ctx["claims"][f"hle_{s}_lowest_vs_england"])
-        ch.say(f"hle_{s}_counts", _counts_phrase(a["significance"], {
-            "worse": "significantly worse than England", "similar": "similar", "better": "significantly better"},
-            plural(len(a), "area"), a["area_name"]))
+        ch.say(
+            f"hle_{s}_counts",
+            _counts_phrase(
+                a["significance"],
+                {"worse": "significantly worse than England", "similar": "similar", "better": "significantly better"},
+                plural(len(a), "area"),
+                a["area_name"],
+            ),
+        )
         ge = e["le"] - e["value"]
         ch.text(f"poor_health_{s}_england", _years(ge, "England years in poor health", lo=0, hi=40))
     both = lat[lat["le"].notna() & (lat["kind"] != "england") & (lat["sex"] == "Male")]
     if both.empty:
-        sentence = ("Life expectancy here is published for districts and unitary authorities and healthy life "
-                    "expectancy for counties and unitary authorities, so none of the ICB's areas has both for the "
-                    "same place and the years lived in less than good health are shown for England only.")
+        sentence = (
+            "Life expectancy here is published for districts and unitary authorities and healthy life "
+            "expectancy for counties and unitary authorities, so none of the ICB's areas has both for the "
+            "same place and the years lived in less than good health are shown for England only."
+        )
     else:
         w = both.sort_values(["poor_health_years", "area_name"]).iloc[-1]
         most = f", the most of the ICB's {fmt(len(both), 'count')} such areas" if len(both) > 1 else ""
-        sentence = (f"Where both are published for the same place, men in {esc(w['area_name'])} can expect to live "
-                    f"{_years(w['poor_health_years'], 'poor health years', lo=0, hi=40)} of their lives in less than "
-                    f"good health{most}.")
+        sentence = (
+            f"Where both are published for the same place, men in {esc(w['area_name'])} can expect to live "
+            f"{_years(w['poor_health_years'], 'poor health years', lo=0, hi=40)} of their lives in less than "
+            f"good health{most}."
+        )
     ch.say("poor_health_sentence", sentence)
-    ch.figure(fig_hle(lat), "hle_gap",
-              alt=(f"Dot charts of healthy life expectancy with 95% confidence intervals in {esc(period)} for men and "
-                   f"women in {_names(lat['area_name'].unique())}, coloured and shaped by comparison with England, "
-                   f"with life expectancy as hollow diamonds where published for the same place. Male healthy life "
-                   f"expectancy {_range_phrase(lat[(lat['sex'] == 'Male') & (lat['kind'] != 'england')], 'HLE', hi=90)}."),
-              caption=(f"Healthy life expectancy at birth (95% confidence interval), {period}: better, similar or worse "
-                       "than England by whether its interval lies wholly above, includes or lies wholly below England's "
-                       "value; hollow diamonds: life expectancy where published for the same place, with the years "
-                       "lived in less than good health."),
-              source=f"{SOURCES['hle']}; {SOURCES['le']}", data=_hle_csv(lat), defer=True)
-    ch.table(_hle_csv(t), "le_hle_gap",
-             "Healthy life expectancy at birth (years, 95% confidence interval), compared with England, with life "
-             "expectancy and the years lived in less than good health where both are published for the same place",
-             source=f"{SOURCES['hle']}; {SOURCES['le']}",
-             formats={"Healthy life expectancy (years, 95% CI)": "{}", "Years in less than good health": "{:.1f}"},
-             show_columns=["Area", "Sex", "Period", "Healthy life expectancy (years, 95% CI)", "Compared with England",
-                           "Years in less than good health"],
-             newest_first="Period", notes="A dash means the value is not published for that place and period.",
-             defer=True)
+    ch.figure(
+        fig_hle(lat),
+        "hle_gap",
+        alt=(
+            f"Dot charts of healthy life expectancy with 95% confidence intervals in {esc(period)} for men and "
+            f"women in {_names(lat['area_name'].unique())}, coloured and shaped by comparison with England, "
+            f"with life expectancy as hollow diamonds where published for the same place. Male healthy life "
+            f"expectancy {_range_phrase(lat[(lat['sex'] == 'Male') & (lat['kind'] != 'england')], 'HLE', hi=90)}."
+        ),
+        caption=(
+            f"Healthy life expectancy at birth (95% confidence interval), {period}: better, similar or worse "
+            "than England by whether its interval lies wholly above, includes or lies wholly below England's "
+            "value; hollow diamonds: life expectancy where published for the same place, with the years "
+            "lived in less than good health."
+        ),
+        source=f"{SOURCES['hle']}; {SOURCES['le']}",
+        data=_hle_csv(lat),
+        defer=True,
+    )
+    ch.table(
+        _hle_csv(t),
+        "le_hle_gap",
+        "Healthy life expectancy at birth (years, 95% confidence interval), compared with England, with life "
+        "expectancy and the years lived in less than good health where both are published for the same place",
+        source=f"{SOURCES['hle']}; {SOURCES['le']}",
+        formats={"Healthy life expectancy (years, 95% CI)": "{}", "Years in less than good health": "{:.1f}"},
+        show_columns=[
+            "Area",
+            "Sex",
+            "Period",
+            "Healthy life expectancy (years, 95% CI)",
+            "Compared with England",
+            "Years in less than good health",
+        ],
+        newest_first="Period",
+        notes="A dash means the value is not published for that place and period.",
+        defer=True,
+    )
     notes = []
     no_hle = missing_areas(_hle(ods), _areas(ods)[0], ("district",))
     if no_hle:
-        notes.append(f"ONS does not publish healthy life expectancy for shire districts ({_names(no_hle)}): it is "
-                     "shown for their county instead, for which these files have no life expectancy, so the years "
-                     "in less than good health cannot be computed there.")
-    notes.append("Healthy life expectancy comes from a survey question on general health (Annual Population Survey) "
-                 "and is an official statistic in development; ONS used an interim modelling method for recent "
-                 "periods. Local intervals are wide: differences between neighbouring periods are often within them.")
+        notes.append(
+            f"ONS does not publish healthy life expectancy for shire districts ({_names(no_hle)}): it is "
+            "shown for their county instead, for which these files have no life expectancy, so the years "
+            "in less than good health cannot be computed there."
+        )
+    notes.append(
+        "Healthy life expectancy comes from a survey question on general health (Annual Population Survey) "
+        "and is an official statistic in development; ONS used an interim modelling method for recent "
+        "periods. Local intervals are wide: differences between neighbouring periods are often within them."
+    )
     ch.box("hle_notes", " ".join(notes), kind="warning")
 
 
 def _hle_csv(t: pd.DataFrame) -> pd.DataFrame:
-    out = t[["area_code", "area_name", "area_type", "sex", "period", "value", "lower_ci", "upper_ci",
-             "significance", "le", "le_provisional", "poor_health_years"]].copy()
+    out = t[
+        [
+            "area_code",
+            "area_name",
+            "area_type",
+            "sex",
+            "period",
+            "value",
+            "lower_ci",
+            "upper_ci",
+            "significance",
+            "le",
+            "le_provisional",
+            "poor_health_years",
+        ]
+    ].copy()
     out["significance"] = out["significance"].str.capitalize()
     out["le_provisional"] = out["le_provisional"].map({True: "Yes", False: "No"})
     out.insert(5, "hle_ci", out.apply(_ci_cell, axis=1))
-    return _table_headers(out).rename(columns={"hle_ci": "Healthy life expectancy (years, 95% CI)",
-        "value": "Healthy life expectancy (years)", "lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI",
-        "significance": "Compared with England", "le": "Life expectancy (years)",
-        "le_provisional": "Life expectancy may be provisional", "poor_health_years": "Years in less than good health"})
+    return _table_headers(out).rename(
+        columns={
+            "hle_ci": "Healthy life expectancy (years, 95% CI)",
+            "value": "Healthy life expectancy (years)",
+            "lower_ci": "Lower 95% CI",
+            "upper_ci": "Upper 95% CI",
+            "significance": "Compared with England",
+            "le": "Life expectancy (years)",
+            "le_provisional": "Life expectancy may be provisional",
+            "poor_health_years": "Years in less than good health",
+        }
+    )
 
 
 def _build_sii(ch: Chapter, ctx: dict) -> None:
@@ -1324,72 +1709,126 @@ def _build_sii(ch: Chapter, ctx: dict) -> None:
         ch.say(f"sii_{s}_range", _range_phrase(a, f"{s} SII"))
         widest = a.sort_values(["value", "area_name"]).iloc[-1]
         if sex == "Male":
-            ch.say("sii_male_widest", (f"is widest in {esc(widest['area_name'])}: {_years(widest['value'], 'SII')}"
-                                   if len(a) > 1 else f"is {_years(widest['value'], 'SII')} in "
-                                   f"{esc(widest['area_name'])}, the only one of the ICB's areas with a published value"))
+            ch.say(
+                "sii_male_widest",
+                (
+                    f"is widest in {esc(widest['area_name'])}: {_years(widest['value'], 'SII')}"
+                    if len(a) > 1
+                    else f"is {_years(widest['value'], 'SII')} in "
+                    f"{esc(widest['area_name'])}, the only one of the ICB's areas with a published value"
+                ),
+            )
         n_above = int((a["value"] > eng[sex]).sum())
-        ch.say(f"sii_{s}_above_england",
-               f"The published {s} SII is above England's in {fmt(n_above, 'count')} of the "
-               f"{plural(len(a), 'local authority', 'local authorities')} with a published value.")
+        ch.say(
+            f"sii_{s}_above_england",
+            f"The published {s} SII is above England's in {fmt(n_above, 'count')} of the "
+            f"{plural(len(a), 'local authority', 'local authorities')} with a published value.",
+        )
     rev = sii_revision_summary()
-    ch.say("sii_revision", (f"over the {fmt(rev['n'], 'count')} values published in both the earlier and the latest "
-                            f"release ({esc(rev['periods'][0])} to {esc(rev['periods'][-1])}), the latest differs by a "
-                            f"median of {_years(rev['median'], 'revision', lo=0, hi=10)} and by up to "
-                            f"{_years(rev['max'], 'revision', lo=0, hi=20)}"))
+    ch.say(
+        "sii_revision",
+        (
+            f"over the {fmt(rev['n'], 'count')} values published in both the earlier and the latest "
+            f"release ({esc(rev['periods'][0])} to {esc(rev['periods'][-1])}), the latest differs by a "
+            f"median of {_years(rev['median'], 'revision', lo=0, hi=10)} and by up to "
+            f"{_years(rev['max'], 'revision', lo=0, hi=20)}"
+        ),
+    )
     trend = sii[sii["kind"].isin(["county", "unitary", "england"])]
     drawn = _releases_drawn(trend)
     releases = [_release_label(k) for k in drawn]
-    ch.figure(fig_sii_trend(sii), "sii_trend",
-              alt=(f"Two line charts of the published slope index of inequality in life expectancy over time for men "
-                   f"and women in {_names(trend.loc[trend['kind'] != 'england', 'area_name'].unique())} and England, "
-                   f"one line per area and Fingertips release ({_and(r.lower() for r in releases)}). England's male "
-                   f"SII is {_years(eng['Male'], 'SII')} in {esc(period)} in the latest release."),
-              caption=("Slope index of inequality in life expectancy at birth, counties, unitary authorities and England. "
-                       "Each Fingertips release is drawn as its own line and lines never join two releases: Fingertips "
-                       "revised the whole series between releases, so where two releases overlap their values for the "
-                       f"same period differ ({'; '.join(_RELEASE_STYLE[_release_role(k)][2] for k in drawn)})."),
-              source=SOURCES["sii"], data=_sii_csv(trend), defer=True)
+    ch.figure(
+        fig_sii_trend(sii),
+        "sii_trend",
+        alt=(
+            f"Two line charts of the published slope index of inequality in life expectancy over time for men "
+            f"and women in {_names(trend.loc[trend['kind'] != 'england', 'area_name'].unique())} and England, "
+            f"one line per area and Fingertips release ({_and(r.lower() for r in releases)}). England's male "
+            f"SII is {_years(eng['Male'], 'SII')} in {esc(period)} in the latest release."
+        ),
+        caption=(
+            "Slope index of inequality in life expectancy at birth, counties, unitary authorities and England. "
+            "Each Fingertips release is drawn as its own line and lines never join two releases: Fingertips "
+            "revised the whole series between releases, so where two releases overlap their values for the "
+            f"same period differ ({'; '.join(_RELEASE_STYLE[_release_role(k)][2] for k in drawn)})."
+        ),
+        source=SOURCES["sii"],
+        data=_sii_csv(trend),
+        defer=True,
+    )
     plan_col = f"Male SII {plan_period}, first published (years)"
-    ch.table(_table_headers(plan.drop(columns=["kind", "latest_source"])).rename(columns={
-        "sii_plan_period": plan_col, "latest_period": "Latest period",
-        "sii_latest": "Male SII, latest (years)", "change": "Change (years)", "latest_release": "Release of the latest value"}),
-        "sii_plan_period", f"Male slope index of inequality in life expectancy (years): {plan_period} as first "
-        "published, and the latest published value", source=SOURCES["sii"],
+    ch.table(
+        _table_headers(plan.drop(columns=["kind", "latest_source"])).rename(
+            columns={
+                "sii_plan_period": plan_col,
+                "latest_period": "Latest period",
+                "sii_latest": "Male SII, latest (years)",
+                "change": "Change (years)",
+                "latest_release": "Release of the latest value",
+            }
+        ),
+        "sii_plan_period",
+        f"Male slope index of inequality in life expectancy (years): {plan_period} as first "
+        "published, and the latest published value",
+        source=SOURCES["sii"],
         formats={plan_col: "{:.1f}", "Male SII, latest (years)": "{:.1f}", "Change (years)": "{:+.1f}"},
         show_columns=["Area", plan_col, "Latest period", "Male SII, latest (years)", "Change (years)"],
-        notes="The change spans two releases, so it mixes real change with Fingertips' revisions.", defer=True)
+        notes="The change spans two releases, so it mixes real change with Fingertips' revisions.",
+        defer=True,
+    )
     _plan_box(ch, ctx, plan)
-    ch.figure(fig_sii_latest(lat_la, {s: float(eng[s]) for s in SEXES}), "sii_latest",
-              alt=(f"Dot chart of the slope index of inequality in life expectancy in {esc(period)} for men (circles) and "
-                   f"women (triangles) in each district and unitary authority of the ICB, with England's values as "
-                   f"dashed lines ({_years(eng['Male'], 'SII')} men, {_years(eng['Female'], 'SII')} women). Male SII "
-                   f"{_range_phrase(lat_la[lat_la['sex'] == 'Male'], 'SII')}."),
-              caption=f"Slope index of inequality in life expectancy at birth, {period}, districts and unitary "
-                      "authorities, latest Fingertips release; dashed lines: England.",
-              source=SOURCES["sii"], data=_sii_csv(latest[latest["period"] == period]), defer=True)
-    ch.table(_sii_csv(sii), "sii_series", "Published slope index of inequality in life expectancy (years) by place, "
-             "sex, 3-year period and Fingertips release (one row per release: values of two releases are never mixed)",
-             source=SOURCES["sii"], formats={"Slope index of inequality (years)": "{:.1f}"},
-             show_columns=["Area", "Sex", "Period", "Slope index of inequality (years)", "Release"],
-             newest_first="Period", notes="A dash means the value is suppressed.", defer=True)
-    notes = ["Fingertips publishes no confidence intervals with these values, so whether an area's SII differs from "
-             "England's by more than chance cannot be judged here; SIIs of small districts are uncertain."]
+    ch.figure(
+        fig_sii_latest(lat_la, {s: float(eng[s]) for s in SEXES}),
+        "sii_latest",
+        alt=(
+            f"Dot chart of the slope index of inequality in life expectancy in {esc(period)} for men (circles) and "
+            f"women (triangles) in each district and unitary authority of the ICB, with England's values as "
+            f"dashed lines ({_years(eng['Male'], 'SII')} men, {_years(eng['Female'], 'SII')} women). Male SII "
+            f"{_range_phrase(lat_la[lat_la['sex'] == 'Male'], 'SII')}."
+        ),
+        caption=f"Slope index of inequality in life expectancy at birth, {period}, districts and unitary "
+        "authorities, latest Fingertips release; dashed lines: England.",
+        source=SOURCES["sii"],
+        data=_sii_csv(latest[latest["period"] == period]),
+        defer=True,
+    )
+    ch.table(
+        _sii_csv(sii),
+        "sii_series",
+        "Published slope index of inequality in life expectancy (years) by place, "
+        "sex, 3-year period and Fingertips release (one row per release: values of two releases are never mixed)",
+        source=SOURCES["sii"],
+        formats={"Slope index of inequality (years)": "{:.1f}"},
+        show_columns=["Area", "Sex", "Period", "Slope index of inequality (years)", "Release"],
+        newest_first="Period",
+        notes="A dash means the value is suppressed.",
+        defer=True,
+    )
+    notes = [
+        "Fingertips publishes no confidence intervals with these values, so whether an area's SII differs from "
+        "England's by more than chance cannot be judged here; SIIs of small districts are uncertain."
+    ]
     counties = areas[areas["kind"] == "county"]
     if len(counties):
-        notes.append(f"For {_names(counties['area_name'])} the county-wide SII is available here only to the last "
-                     f"period of the county and unitary release ({esc(sii.loc[sii['kind'] == 'county', 'period'].max())}); "
-                     "later periods are published for its districts, and a county SII cannot be derived from "
-                     "district SIIs.")
+        notes.append(
+            f"For {_names(counties['area_name'])} the county-wide SII is available here only to the last "
+            f"period of the county and unitary release ({esc(sii.loc[sii['kind'] == 'county', 'period'].max())}); "
+            "later periods are published for its districts, and a county SII cannot be derived from "
+            "district SIIs."
+        )
     missing = missing_areas(sii, areas, ("county", "unitary", "district"))
     if missing:
-        notes.append(f"No published SII in these files for {_names(missing)} (the area did not exist in the "
-                     "geography of the extraction that covers it).")
+        notes.append(
+            f"No published SII in these files for {_names(missing)} (the area did not exist in the "
+            "geography of the extraction that covers it)."
+        )
     ch.box("sii_notes", " ".join(notes), kind="warning")
 
 
 def _sii_csv(sii: pd.DataFrame) -> pd.DataFrame:
     return _table_headers(sii[["area_code", "area_name", "area_type", "sex", "period", "value", "release"]]).rename(
-        columns={"value": "Slope index of inequality (years)", "release": "Release"})
+        columns={"value": "Slope index of inequality (years)", "release": "Release"}
+    )
 
 
 def _plan_box(ch: Chapter, ctx: dict, plan: pd.DataFrame) -> None:
@@ -1400,32 +1839,50 @@ def _plan_box(ch: Chapter, ctx: dict, plan: pd.DataFrame) -> None:
     rows = plan[plan["kind"] != "england"]
     known = rows[rows["sii_plan_period"].notna()]
     if known.empty:
-        first = (f"No male slope index of inequality for {period}, the period older local plans quote, "
-                 "is published for the ICB's current counties and unitary authorities: they were formed later.")
+        first = (
+            f"No male slope index of inequality for {period}, the period older local plans quote, "
+            "is published for the ICB's current counties and unitary authorities: they were formed later."
+        )
     else:
-        first = (f"The male slope index of inequality first published for {period}, the period older local "
-                 "plans quote, is " + _and(f"{_years(r.sii_plan_period, 'plan SII')} in {esc(r.area_name)}"
-                                                 for r in known.itertuples()) + ".")
+        first = (
+            f"The male slope index of inequality first published for {period}, the period older local "
+            "plans quote, is "
+            + _and(f"{_years(r.sii_plan_period, 'plan SII')} in {esc(r.area_name)}" for r in known.itertuples())
+            + "."
+        )
     latest = []
     for r in rows[rows["sii_latest"].notna()].itertuples():
         cur = _currency(_period_end(r.latest_period), ref, mort.SII_DS)
         when = esc(r.latest_period) + (f"; {esc(cur.label)}" if cur.out_of_date else "")
-        extra = ("; the last period published for the county here, later values exist only for its districts"
-                 if r.kind == "county" else "")
+        extra = (
+            "; the last period published for the county here, later values exist only for its districts"
+            if r.kind == "county"
+            else ""
+        )
         latest.append(f"{_years(r.sii_latest, 'latest SII')} in {esc(r.area_name)} ({when}{extra})")
-    text = first + ((" The latest published values are " if len(latest) > 1 else " The latest published value is ")
-                    + _and(latest) + "." if latest else "")
+    text = first + (
+        (" The latest published values are " if len(latest) > 1 else " The latest published value is ")
+        + _and(latest)
+        + "."
+        if latest
+        else ""
+    )
     quote = registry.quotes.get(ctx["ods"])
     if quote is not None:
         got = plan.set_index("area_code")["sii_plan_period"]
         wrong = {c: v for c, v in quote.quoted.items() if got.get(c) != v}
         if wrong:
-            raise ValueError(f"the plan's SII figures {wrong} are not the published male SII for {period} "
-                             f"({got.to_dict()}): check {PLAN_QUOTES_FILE.name}")
-        text = (f"{esc(quote.plan)}: \u201c{esc(quote.quote)}\u201d. These are the published male slope indices of "
-                f"inequality for {period}, as first published." + text[len(first):])
-    ch.box("plan_figures", text, title="What the plan said" if quote is not None else "What local plans quote",
-           kind="note")
+            raise ValueError(
+                f"the plan's SII figures {wrong} are not the published male SII for {period} "
+                f"({got.to_dict()}): check {PLAN_QUOTES_FILE.name}"
+            )
+        text = (
+            f"{esc(quote.plan)}: \u201c{esc(quote.quote)}\u201d. These are the published male slope indices of "
+            f"inequality for {period}, as first published." + text[len(first) :]
+        )
+    ch.box(
+        "plan_figures", text, title="What the plan said" if quote is not None else "What local plans quote", kind="note"
+    )
 
 
 _JUDGED = {"worse": "significantly worse than England", "better": "significantly better", "similar": "similar"}
@@ -1441,8 +1898,9 @@ def _glue_latest_rates(ch: Chapter, prefix: str, df: pd.DataFrame, ref, areas_wo
     ch.text(f"{prefix}_period", period)
     ch.text(f"{prefix}_currency", _currency(_period_end(period), ref, mort.MORT_DS).label)
     ch.text(f"{prefix}_england", fmt(eng, "rate", what=f"England {prefix} rate"))
-    ch.say(f"{prefix}_counts", _counts_phrase(la["significance"], _JUDGED, plural(len(la), *areas_word),
-                                              la["area_name"]))
+    ch.say(
+        f"{prefix}_counts", _counts_phrase(la["significance"], _JUDGED, plural(len(la), *areas_word), la["area_name"])
+    )
     return lat, la, eng, period
 
 
@@ -1452,62 +1910,103 @@ def _build_premature(ch: Chapter, ctx: dict) -> None:
     u_lat, u_la, u_eng, year = _glue_latest_rates(ch, "u75", u75, ref, ("local authority", "local authorities"))
     cvd = _cvd(ods)
     c_lat, c_la, c_eng, period = _glue_latest_rates(ch, "cvd", cvd, ref, ("area", "areas"))
-    ch.figure(fig_premature(u_lat, c_lat), "premature_mortality",
-              alt=(f"Two dot charts of under-75 mortality per 100,000 by local authority against England: preventable "
-                   f"causes in {esc(year)} (England {fmt(u_eng, 'rate')}) and preventable cardiovascular disease in "
-                   f"{esc(period)} with 95% confidence intervals (England {fmt(c_eng, 'rate')}). Marker shape and "
-                   f"colour show better (triangle up), similar (circle) or worse (triangle down) than England: "
-                   f"{_counts_phrase(u_la['significance'], {'worse': 'worse', 'better': 'better', 'similar': 'similar'}, plural(len(u_la), 'local authority', 'local authorities'))} "
-                   "for preventable causes."),
-              caption=(f"Under-75 mortality from preventable causes ({year}, left) and preventable cardiovascular "
-                       f"disease ({period}, right), directly age-standardised rates per 100,000. Better, similar or "
-                       "worse than England by 95% confidence interval: Fingertips' own comparison for preventable "
-                       "causes, computed here from the published intervals for cardiovascular disease."),
-              source=f"{SOURCES['u75']}; {SOURCES['cvd']}", data=_premature_csv(u_lat, c_lat, year, period), defer=True)
+    ch.figure(
+        fig_premature(u_lat, c_lat),
+        "premature_mortality",
+        alt=(
+            f"Two dot charts of under-75 mortality per 100,000 by local authority against England: preventable "
+            f"causes in {esc(year)} (England {fmt(u_eng, 'rate')}) and preventable cardiovascular disease in "
+            f"{esc(period)} with 95% confidence intervals (England {fmt(c_eng, 'rate')}). Marker shape and "
+            f"colour show better (triangle up), similar (circle) or worse (triangle down) than England: "
+            f"{_counts_phrase(u_la['significance'], {'worse': 'worse', 'better': 'better', 'similar': 'similar'}, plural(len(u_la), 'local authority', 'local authorities'))} "
+            "for preventable causes."
+        ),
+        caption=(
+            f"Under-75 mortality from preventable causes ({year}, left) and preventable cardiovascular "
+            f"disease ({period}, right), directly age-standardised rates per 100,000. Better, similar or "
+            "worse than England by 95% confidence interval: Fingertips' own comparison for preventable "
+            "causes, computed here from the published intervals for cardiovascular disease."
+        ),
+        source=f"{SOURCES['u75']}; {SOURCES['cvd']}",
+        data=_premature_csv(u_lat, c_lat, year, period),
+        defer=True,
+    )
     u_tab = u75.pivot_table(index=["area_name", "area_type"], columns="period", values="value").reset_index()
     u_tab = u_tab.rename_axis(columns=None).merge(
         u75.loc[u75["period"] == year, ["area_name", "compared_to_england"]].rename(
-            columns={"compared_to_england": f"Compared with England, {year}"}), on="area_name", how="left")
+            columns={"compared_to_england": f"Compared with England, {year}"}
+        ),
+        on="area_name",
+        how="left",
+    )
     years_ = sorted(c for c in u_tab.columns if str(c).isdigit())
-    ch.table(_table_headers(u_tab), "u75_preventable",
-             "Under-75 mortality from causes considered preventable, persons, per 100,000 (age-standardised), by year",
-             source=SOURCES["u75"], formats={p: "{:.1f}" for p in years_},
-             show_columns=["Area", *years_[-4:], f"Compared with England, {year}"],
-             notes="Each year column gives deaths under 75 per 100,000, directly age-standardised; the comparison is "
-                   "Fingertips' own. A dash means the rate is not published.", defer=True)
+    ch.table(
+        _table_headers(u_tab),
+        "u75_preventable",
+        "Under-75 mortality from causes considered preventable, persons, per 100,000 (age-standardised), by year",
+        source=SOURCES["u75"],
+        formats={p: "{:.1f}" for p in years_},
+        show_columns=["Area", *years_[-4:], f"Compared with England, {year}"],
+        notes="Each year column gives deaths under 75 per 100,000, directly age-standardised; the comparison is "
+        "Fingertips' own. A dash means the rate is not published.",
+        defer=True,
+    )
     c_tab = cvd[["area_code", "area_name", "area_type", "period", "value", "lower_ci", "upper_ci", "significance"]]
-    cv = {"value": "Deaths under 75 per 100,000", "lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI",
-          "significance": "Compared with England"}
-    ch.table(_table_headers(c_tab.assign(significance=c_tab["significance"].str.capitalize())).rename(columns=cv),
-             "u75_cvd_preventable", "Under-75 mortality from cardiovascular disease considered preventable, persons, "
-             "per 100,000 (age-standardised), with 95% confidence interval and comparison with England",
-             source=SOURCES["cvd"], formats={cv["value"]: "{:.1f}", cv["lower_ci"]: "{:.1f}", cv["upper_ci"]: "{:.1f}"},
-             show_columns=["Area", "Period", *cv.values()], newest_first="Period", defer=True)
+    cv = {
+        "value": "Deaths under 75 per 100,000",
+        "lower_ci": "Lower 95% CI",
+        "upper_ci": "Upper 95% CI",
+        "significance": "Compared with England",
+    }
+    ch.table(
+        _table_headers(c_tab.assign(significance=c_tab["significance"].str.capitalize())).rename(columns=cv),
+        "u75_cvd_preventable",
+        "Under-75 mortality from cardiovascular disease considered preventable, persons, "
+        "per 100,000 (age-standardised), with 95% confidence interval and comparison with England",
+        source=SOURCES["cvd"],
+        formats={cv["value"]: "{:.1f}", cv["lower_ci"]: "{:.1f}", cv["upper_ci"]: "{:.1f}"},
+        show_columns=["Area", "Period", *cv.values()],
+        newest_first="Period",
+        defer=True,
+    )
     notes = []
     miss = missing_areas(u75, _areas(ods)[0], ("county",))
     if miss:
-        notes.append(f"The all-preventable-causes series is published here for districts and unitary authorities only "
-                     f"(not for {_names(miss)} as a whole). ")
+        notes.append(
+            f"The all-preventable-causes series is published here for districts and unitary authorities only "
+            f"(not for {_names(miss)} as a whole). "
+        )
     combined = [COMBINED_AREAS[c][0] for c in COMBINED_AREAS if c in set(cvd["area_code"])]
     if combined:
-        notes.append(f"Cardiovascular mortality is published for {_names(combined)} together (too few deaths in the "
-                     "smaller council to publish it alone). ")
-    notes.append("The comparison of preventable causes with England is Fingertips' own (this extract has no "
-                 "confidence intervals); the "
-                 "cardiovascular series has published 95% confidence intervals, and its comparison is made here from "
-                 "them. Single-year rates for small districts rest on few deaths and move from year to year. "
-                 "\u2018Similar\u2019 means the 95% confidence interval includes England's value.")
+        notes.append(
+            f"Cardiovascular mortality is published for {_names(combined)} together (too few deaths in the "
+            "smaller council to publish it alone). "
+        )
+    notes.append(
+        "The comparison of preventable causes with England is Fingertips' own (this extract has no "
+        "confidence intervals); the "
+        "cardiovascular series has published 95% confidence intervals, and its comparison is made here from "
+        "them. Single-year rates for small districts rest on few deaths and move from year to year. "
+        "\u2018Similar\u2019 means the 95% confidence interval includes England's value."
+    )
     ch.box("premature_notes", "".join(notes), kind="warning")
 
 
 def _premature_csv(u: pd.DataFrame, c: pd.DataFrame, year: str, period: str) -> pd.DataFrame:
     a = u.assign(measure="All preventable causes", lower_ci=np.nan, upper_ci=np.nan)
     b = c.assign(measure="Preventable cardiovascular disease")
-    out = pd.concat([a, b], ignore_index=True)[["measure", "area_code", "area_name", "area_type", "period", "value",
-                                                  "lower_ci", "upper_ci", "significance"]]
-    return _table_headers(out.assign(significance=out["significance"].str.capitalize())).rename(columns={
-        "measure": "Measure", "value": "Deaths under 75 per 100,000", "lower_ci": "Lower 95% CI",
-        "upper_ci": "Upper 95% CI", "significance": "Compared with England"})
+    out = pd.concat([a, b], ignore_index=True)[
+        ["measure", "area_code", "area_name", "area_type", "period", "value", "lower_ci", "upper_ci", "significance"]
+    ]
+    return _table_headers(out.assign(significance=out["significance"].str.capitalize())).rename(
+        columns={
+            "measure": "Measure",
+            "value": "Deaths under 75 per 100,000",
+            "lower_ci": "Lower 95% CI",
+            "upper_ci": "Upper 95% CI",
+            "significance": "Compared with England",
+        }
+    )
 
 
 def _build_practices(ch: Chapter, ctx: dict, imd_version: int) -> None:
@@ -1535,105 +2034,180 @@ def _build_practices(ch: Chapter, ctx: dict, imd_version: int) -> None:
         ch.text(f"practice_q_most_{s}", fmt(g.most, "count"))
         ch.text(f"practice_q_least_{s}", fmt(g.least, "count"))
         for end, qn in (("most", g.most), ("least", g.least)):
-            ch.say(f"practice_le_q_{end}_{s}", f"{_years(q.loc[qn, 'value'], 'quintile LE')} (95% confidence interval "
-                                               f"{_ci_text(q.loc[qn, 'lower_ci'], q.loc[qn, 'upper_ci'], 'CI')})")
+            ch.say(
+                f"practice_le_q_{end}_{s}",
+                f"{_years(q.loc[qn, 'value'], 'quintile LE')} (95% confidence interval "
+                f"{_ci_text(q.loc[qn, 'lower_ci'], q.loc[qn, 'upper_ci'], 'CI')})",
+            )
         ends = (g.most, g.least) == (1, 5)
-        ch.say(f"practice_ends_note_{s}", "" if ends else (
-            f" (the most and least deprived national quintiles holding at least {fmt(MIN_PRACTICES, 'count')} of "
-            "its practices)"))
+        ch.say(
+            f"practice_ends_note_{s}",
+            ""
+            if ends
+            else (
+                f" (the most and least deprived national quintiles holding at least {fmt(MIN_PRACTICES, 'count')} of "
+                "its practices)"
+            ),
+        )
         ch.text(f"practice_gap_{s}_value", _years(g.gap.value, "practice gap", lo=-40))
         ch.text(f"practice_gap_{s}_ci", _ci_text(g.gap.lower, g.gap.upper, "practice gap CI"))
-        ch.text(f"england_practice_gap_same_{s}_value", _years(g.england_gap.value, "England same-quintile gap", lo=-40))
+        ch.text(
+            f"england_practice_gap_same_{s}_value", _years(g.england_gap.value, "England same-quintile gap", lo=-40)
+        )
         ch.text(f"england_practice_gap_{s}_value", _years(e.gap.value, "England practice gap", lo=-40))
         ch.text(f"england_practice_gap_{s}_ci", _ci_text(e.gap.lower, e.gap.upper, "England gap CI"))
         ch.text(f"england_practice_sii_{s}_value", _years(e.sii.value, "England practice SII", lo=-40))
         ch.text(f"england_practice_sii_{s}_ci", _ci_text(e.sii.lower, e.sii.upper, "England SII CI"))
-        for key in (f"practice_gap_{s}", f"practice_gap_vs_england_{s}", f"england_practice_gap_{s}",
-                    f"england_practice_gap_and_sii_{s}"):
+        for key in (
+            f"practice_gap_{s}",
+            f"practice_gap_vs_england_{s}",
+            f"england_practice_gap_{s}",
+            f"england_practice_gap_and_sii_{s}",
+        ):
             ch.claim(key, words[key])
         if g.sii is not None:
             # The SII sentence exists only where the ICB fills all five national fifths; its words
             # are kept for the audit like every glued claim.
             for key in (f"practice_gap_and_sii_{s}", f"practice_sii_vs_england_{s}"):
                 ch.claims[key] = words[key]
-            sentence = (f"Across all five national quintiles the slope index of inequality (SII), which uses every "
-                        f"quintile and its patients, is {_years(g.sii.value, 'practice SII', lo=-40)} (95% confidence "
-                        f"interval {_ci_text(g.sii.lower, g.sii.upper, 'practice SII CI')}), "
-                        f"{words[f'practice_sii_vs_england_{s}'].words} England's "
-                        f"{_years(e.sii.value, 'England practice SII', lo=-40)} on the same national fifths. "
-                        f"{words[f'practice_gap_and_sii_{s}'].words}")
+            sentence = (
+                f"Across all five national quintiles the slope index of inequality (SII), which uses every "
+                f"quintile and its patients, is {_years(g.sii.value, 'practice SII', lo=-40)} (95% confidence "
+                f"interval {_ci_text(g.sii.lower, g.sii.upper, 'practice SII CI')}), "
+                f"{words[f'practice_sii_vs_england_{s}'].words} England's "
+                f"{_years(e.sii.value, 'England practice SII', lo=-40)} on the same national fifths. "
+                f"{words[f'practice_gap_and_sii_{s}'].words}"
+            )
         else:
             thin = _and(str(x) for x in g.thin)
-            sentence = (f"No slope index of inequality (SII) is given for the ICB's practices: national "
-                        f"{'quintile' if len(g.thin) == 1 else 'quintiles'} {thin} "
-                        f"{'holds' if len(g.thin) == 1 else 'hold'} fewer than {fmt(MIN_PRACTICES, 'count')} of them, "
-                        "and the SII needs every fifth (cutting the ICB's own patients into fifths instead would "
-                        "not be comparable with England's).")
+            sentence = (
+                f"No slope index of inequality (SII) is given for the ICB's practices: national "
+                f"{'quintile' if len(g.thin) == 1 else 'quintiles'} {thin} "
+                f"{'holds' if len(g.thin) == 1 else 'hold'} fewer than {fmt(MIN_PRACTICES, 'count')} of them, "
+                "and the SII needs every fifth (cutting the ICB's own patients into fifths instead would "
+                "not be comparable with England's)."
+            )
         # Said once when it is the same for women as for men.
         ch.say(f"practice_sii_sentence_{s}", "" if sex == "Female" and sentence == male_sii_sentence else sentence)
         male_sii_sentence = sentence
-    ch.figure(fig_practices(df, summ, icb.short_name), "practice_le",
-              alt=(f"Two scatter charts of practice-population life expectancy (men, women) against practice deprivation "
-                   f"score for all English practices (grey) and the {fmt(info['icb_with_le'], 'count')} practices of "
-                   f"{esc(icb.short_name)} with a published figure (blue, sized by list size), with the list-size-weighted "
-                   f"mean life expectancy and its 95% confidence interval by national practice deprivation quintile for "
-                   f"England (black squares) and the ICB (orange diamonds)."),
-              caption=(f"Practice-population life expectancy (period labelled {info['year']}) against practice "
-                       "deprivation (IMD 2019 score). Lines: list-size-weighted mean by national practice deprivation "
-                       "quintile (fifths of England's registered patients), plotted at the median score of the "
-                       "practices it averages, with "
-                       f"95% confidence intervals from the spread between practices; for the ICB, quintiles holding at "
-                       f"least {MIN_PRACTICES} of its practices."),
-              source=SOURCES["practice"], data=_practice_csv(df), defer=True)
-    ch.table(_quintile_table(summ, icb.short_name), "practice_le_by_quintile",
-             "Practice-population life expectancy by national practice deprivation quintile (1 = most deprived), "
-             "weighted by list size, with 95% confidence intervals",
-             source=SOURCES["practice"], formats={"Practices": "{:,.0f}", "Registered patients": "{:,.0f}",
-                                                  "Men (years, 95% CI)": "{}", "Women (years, 95% CI)": "{}"},
-             show_columns=["Practices in", "Quintile", "Practices", "Registered patients", "Men (years, 95% CI)",
-                           "Women (years, 95% CI)"],
-             notes="A dash means the ICB has no practice with a published figure in that quintile.", defer=True)
-    ch.table(_gradient_table(grads, icb.short_name), "practice_gradient",
-             "The gap and the slope index of inequality in practice-population life expectancy across national "
-             "practice deprivation quintiles (years; positive = lower life expectancy among the most deprived)",
-             source=SOURCES["practice"],
-             formats={"Gap (years, 95% CI)": "{}", "SII (years, 95% CI)": "{}"},
-             show_columns=["Practices in", "Sex", "Quintiles compared", "Gap (years, 95% CI)", "Gap says",
-                           "SII (years, 95% CI)"],
-             notes="Gap: least minus most deprived of the quintiles compared. A dash means no SII: for the ICB, a "
-                   f"national quintile holds fewer than {MIN_PRACTICES} of its practices; for England between the "
-                   "ICB's quintiles, the row gives the gap only.", defer=True)
-    ptab = df[df["in_icb"]][["practice_code", "practice_name", "imd_score", "practice_quintile", "list_size",
-                             "le_male", "le_female"]]
-    pl = {"practice_code": "Practice code", "practice_name": "Practice", "imd_score": "IMD 2019 score",
-          "practice_quintile": "Quintile (1 = most deprived)", "list_size": f"List size ({lp})",
-          "le_male": "Men (years)", "le_female": "Women (years)"}
-    ch.table(ptab.sort_values("imd_score", ascending=False).rename(columns=pl), "gp_practices",
-             f"Practices of {icb.short_name}: deprivation score, national practice deprivation quintile, list size and "
-             "life expectancy of the registered population", source=SOURCES["practice"],
-             formats={pl["imd_score"]: "{:.1f}", pl["list_size"]: "{:,.0f}", pl["le_male"]: "{:.1f}",
-                      pl["le_female"]: "{:.1f}"},
-             show_columns=[pl[k] for k in ("practice_name", "imd_score", "practice_quintile", "list_size", "le_male",
-                                           "le_female")],
-             notes="A dash means no life expectancy is published for the practice.", defer=True)
+    ch.figure(
+        fig_practices(df, summ, icb.short_name),
+        "practice_le",
+        alt=(
+            f"Two scatter charts of practice-population life expectancy (men, women) against practice deprivation "
+            f"score for all English practices (grey) and the {fmt(info['icb_with_le'], 'count')} practices of "
+            f"{esc(icb.short_name)} with a published figure (blue, sized by list size), with the list-size-weighted "
+            f"mean life expectancy and its 95% confidence interval by national practice deprivation quintile for "
+            f"England (black squares) and the ICB (orange diamonds)."
+        ),
+        caption=(
+            f"Practice-population life expectancy (period labelled {info['year']}) against practice "
+            "deprivation (IMD 2019 score). Lines: list-size-weighted mean by national practice deprivation "
+            "quintile (fifths of England's registered patients), plotted at the median score of the "
+            "practices it averages, with "
+            f"95% confidence intervals from the spread between practices; for the ICB, quintiles holding at "
+            f"least {MIN_PRACTICES} of its practices."
+        ),
+        source=SOURCES["practice"],
+        data=_practice_csv(df),
+        defer=True,
+    )
+    ch.table(
+        _quintile_table(summ, icb.short_name),
+        "practice_le_by_quintile",
+        "Practice-population life expectancy by national practice deprivation quintile (1 = most deprived), "
+        "weighted by list size, with 95% confidence intervals",
+        source=SOURCES["practice"],
+        formats={
+            "Practices": "{:,.0f}",
+            "Registered patients": "{:,.0f}",
+            "Men (years, 95% CI)": "{}",
+            "Women (years, 95% CI)": "{}",
+        },
+        show_columns=[
+            "Practices in",
+            "Quintile",
+            "Practices",
+            "Registered patients",
+            "Men (years, 95% CI)",
+            "Women (years, 95% CI)",
+        ],
+        notes="A dash means the ICB has no practice with a published figure in that quintile.",
+        defer=True,
+    )
+    ch.table(
+        _gradient_table(grads, icb.short_name),
+        "practice_gradient",
+        "The gap and the slope index of inequality in practice-population life expectancy across national "
+        "practice deprivation quintiles (years; positive = lower life expectancy among the most deprived)",
+        source=SOURCES["practice"],
+        formats={"Gap (years, 95% CI)": "{}", "SII (years, 95% CI)": "{}"},
+        show_columns=[
+            "Practices in",
+            "Sex",
+            "Quintiles compared",
+            "Gap (years, 95% CI)",
+            "Gap says",
+            "SII (years, 95% CI)",
+        ],
+        notes="Gap: least minus most deprived of the quintiles compared. A dash means no SII: for the ICB, a "
+        f"national quintile holds fewer than {MIN_PRACTICES} of its practices; for England between the "
+        "ICB's quintiles, the row gives the gap only.",
+        defer=True,
+    )
+    ptab = df[df["in_icb"]][
+        ["practice_code", "practice_name", "imd_score", "practice_quintile", "list_size", "le_male", "le_female"]
+    ]
+    pl = {
+        "practice_code": "Practice code",
+        "practice_name": "Practice",
+        "imd_score": "IMD 2019 score",
+        "practice_quintile": "Quintile (1 = most deprived)",
+        "list_size": f"List size ({lp})",
+        "le_male": "Men (years)",
+        "le_female": "Women (years)",
+    }
+    ch.table(
+        ptab.sort_values("imd_score", ascending=False).rename(columns=pl),
+        "gp_practices",
+        f"Practices of {icb.short_name}: deprivation score, national practice deprivation quintile, list size and "
+        "life expectancy of the registered population",
+        source=SOURCES["practice"],
+        formats={
+            pl["imd_score"]: "{:.1f}",
+            pl["list_size"]: "{:,.0f}",
+            pl["le_male"]: "{:.1f}",
+            pl["le_female"]: "{:.1f}",
+        },
+        show_columns=[
+            pl[k] for k in ("practice_name", "imd_score", "practice_quintile", "list_size", "le_male", "le_female")
+        ],
+        notes="A dash means no life expectancy is published for the practice.",
+        defer=True,
+    )
     notes = [
         f"Practice life expectancy is OHID's estimate for each practice's registered patients from the life "
         f"expectancy of the neighbourhoods (middle layer super output areas) where they live, pooled over several "
         f"years; the file labels its latest period {esc(info['year'])} ({esc(practice_cur.label)}). "
         f"Practices, their ICB and list sizes are those of the Quality and Outcomes Framework (QOF) {esc(lp)} "
         f"({esc(list_cur.label)}); practice "
-        "deprivation is the IMD 2019 score of where the patients live. " + (
+        "deprivation is the IMD 2019 score of where the patients live. "
+        + (
             f"{fmt(info['icb_practices'] - info['icb_with_le'], 'count')} of the ICB's "
             f"{fmt(info['icb_practices'], 'count')} practices have no published life expectancy (practices that "
             "opened or merged after the estimates were made) and are left out of the means; "
-            if info["icb_practices"] > info["icb_with_le"] else "") +
-        f"{fmt(info['qof_without_score'], 'count')} practices in England have no deprivation score and no quintile.",
+            if info["icb_practices"] > info["icb_with_le"]
+            else ""
+        )
+        + f"{fmt(info['qof_without_score'], 'count')} practices in England have no deprivation score and no quintile.",
         "The confidence intervals reflect how much life expectancy varies between the practices in a quintile, not the "
         "uncertainty of each practice's own estimate, which the file does not give.",
     ]
     if int(imd_version) != 2019:
-        notes.append(f"Practice deprivation scores exist for IMD 2019 only; this section uses IMD 2019 although the "
-                     f"book was built with IMD {fmt(imd_version, 'count')}.")
+        notes.append(
+            f"Practice deprivation scores exist for IMD 2019 only; this section uses IMD 2019 although the "
+            f"book was built with IMD {fmt(imd_version, 'count')}."
+        )
     ch.box("practice_notes", " ".join(notes), kind="warning")
 
 
@@ -1649,15 +2223,20 @@ def _quintile_table(summ: pd.DataFrame, icb_label: str) -> pd.DataFrame:
     w = summ.assign(cell=summ.apply(_ci_cell, axis=1))
     cells = w.pivot_table(index=["scope", "quintile"], columns="sex", values="cell", aggfunc="first")
     base = w[w["sex"] == "Male"].set_index(["scope", "quintile"])
-    out = pd.DataFrame({
-        "Practices in": [s if s == "England" else icb_label for s, _ in base.index],
-        "Quintile": [f"{q} (most deprived)" if q == 1 else (f"{q} (least deprived)" if q == 5 else str(q))
-                     for _, q in base.index],
-        "Practices": base["practices"].to_numpy(), "Registered patients": base["registered_patients"].to_numpy(),
-        "Men (years, 95% CI)": cells["Male"].reindex(base.index).to_numpy(),
-        "Women (years, 95% CI)": cells["Female"].reindex(base.index).to_numpy(),
-        "Used in the gap and SII": np.where(base["used"], "Yes", "No"),
-    })
+    out = pd.DataFrame(
+        {
+            "Practices in": [s if s == "England" else icb_label for s, _ in base.index],
+            "Quintile": [
+                f"{q} (most deprived)" if q == 1 else (f"{q} (least deprived)" if q == 5 else str(q))
+                for _, q in base.index
+            ],
+            "Practices": base["practices"].to_numpy(),
+            "Registered patients": base["registered_patients"].to_numpy(),
+            "Men (years, 95% CI)": cells["Male"].reindex(base.index).to_numpy(),
+            "Women (years, 95% CI)": cells["Female"].reindex(base.index).to_numpy(),
+            "Used in the gap and SII": np.where(base["used"], "Yes", "No"),
+        }
+    )
     for sex in SEXES:
         s = w[w["sex"] == sex].set_index(["scope", "quintile"]).reindex(base.index)
         for c in ("value", "lower_ci", "upper_ci"):
@@ -1665,10 +2244,13 @@ def _quintile_table(summ: pd.DataFrame, icb_label: str) -> pd.DataFrame:
     return out
 
 
-_GAP_AND_SII_SHORT = {"both_significant": "Both significant, same direction",
-                      "neither_significant": "Neither significant",
-                      "gap_only": "Gap significant, SII not", "sii_only": "SII significant, gap not",
-                      "opposite_directions": "Both significant, opposite directions"}
+_GAP_AND_SII_SHORT = {
+    "both_significant": "Both significant, same direction",
+    "neither_significant": "Neither significant",
+    "gap_only": "Gap significant, SII not",
+    "sii_only": "SII significant, gap not",
+    "opposite_directions": "Both significant, opposite directions",
+}
 
 
 def _gradient_table(grads: dict, icb_label: str) -> pd.DataFrame:
@@ -1676,17 +2258,25 @@ def _gradient_table(grads: dict, icb_label: str) -> pd.DataFrame:
 
     def row(who: str, sex: str, most: int, least: int, gap: C.Gap, sii: C.Estimate | None) -> dict:
         both = C.gap_and_sii(gap, sii, sign="least_minus_most", groups="quintiles") if sii is not None else None
-        return {"Practices in": who, "Sex": sex, "Quintiles compared": f"{most} and {least}",
-                "Gap (years, 95% CI)": f"{gap.value:.1f} ({gap.lower:.1f} to {gap.upper:.1f})",
-                "Gap says": gap.claim.words[:1].upper() + gap.claim.words[1:],
-                "SII (years, 95% CI)": (f"{sii.value:.1f} ({sii.lower:.1f} to {sii.upper:.1f})" if sii is not None
-                                        else "\u2013"),
-                "Gap (years)": gap.value, "Gap lower 95% CI": gap.lower, "Gap upper 95% CI": gap.upper,
-                "SII (years)": sii.value if sii is not None else np.nan,
-                "SII lower 95% CI": sii.lower if sii is not None else np.nan,
-                "SII upper 95% CI": sii.upper if sii is not None else np.nan,
-                "Gap and SII together": _GAP_AND_SII_SHORT[both.code] if both is not None else
-                "No SII: a national quintile holds too few practices"}
+        return {
+            "Practices in": who,
+            "Sex": sex,
+            "Quintiles compared": f"{most} and {least}",
+            "Gap (years, 95% CI)": f"{gap.value:.1f} ({gap.lower:.1f} to {gap.upper:.1f})",
+            "Gap says": gap.claim.words[:1].upper() + gap.claim.words[1:],
+            "SII (years, 95% CI)": (
+                f"{sii.value:.1f} ({sii.lower:.1f} to {sii.upper:.1f})" if sii is not None else "\u2013"
+            ),
+            "Gap (years)": gap.value,
+            "Gap lower 95% CI": gap.lower,
+            "Gap upper 95% CI": gap.upper,
+            "SII (years)": sii.value if sii is not None else np.nan,
+            "SII lower 95% CI": sii.lower if sii is not None else np.nan,
+            "SII upper 95% CI": sii.upper if sii is not None else np.nan,
+            "Gap and SII together": _GAP_AND_SII_SHORT[both.code]
+            if both is not None
+            else "No SII: a national quintile holds too few practices",
+        }
 
     for sex in SEXES:
         g, e = grads[("ICB", sex)], grads[("England", sex)]
@@ -1700,13 +2290,32 @@ def _gradient_table(grads: dict, icb_label: str) -> pd.DataFrame:
 
 
 def _practice_csv(df: pd.DataFrame) -> pd.DataFrame:
-    out = df[["practice_code", "practice_name", "icb_ods_code", "in_icb", "imd_score", "practice_quintile",
-              "list_size", "le_male", "le_female"]]
-    return out.rename(columns={"practice_code": "Practice code", "practice_name": "Practice",
-                               "icb_ods_code": "ICB code", "in_icb": "In this ICB", "imd_score": "IMD 2019 score",
-                               "practice_quintile": "National practice deprivation quintile (1 = most deprived)",
-                               "list_size": "List size", "le_male": "Male life expectancy (years)",
-                               "le_female": "Female life expectancy (years)"})
+    out = df[
+        [
+            "practice_code",
+            "practice_name",
+            "icb_ods_code",
+            "in_icb",
+            "imd_score",
+            "practice_quintile",
+            "list_size",
+            "le_male",
+            "le_female",
+        ]
+    ]
+    return out.rename(
+        columns={
+            "practice_code": "Practice code",
+            "practice_name": "Practice",
+            "icb_ods_code": "ICB code",
+            "in_icb": "In this ICB",
+            "imd_score": "IMD 2019 score",
+            "practice_quintile": "National practice deprivation quintile (1 = most deprived)",
+            "list_size": "List size",
+            "le_male": "Male life expectancy (years)",
+            "le_female": "Female life expectancy (years)",
+        }
+    )
 
 
 def _dated(period: str, dataset: str) -> dict:
@@ -1780,10 +2389,13 @@ def headline_fields(icb_code: str) -> dict[str, dict]:
         out[f"le_{s}_max_la"] = extreme_la_fields(le, sex, highest=True, dataset=mort.LE_DS)
         out[f"sii_{s}_max_la"] = extreme_la_fields(sii, sex, highest=True, dataset=mort.SII_DS)
         out[f"sii_{s}_england"] = {"summary": False, **_dated(sii["period"].max(), mort.SII_DS)}
-        out[f"practice_le_{s}"] = {"england": _wmean(df[_le_col(sex)], df["list_size"]),
-                                   **_dated(str(info["year"]), mort.PRAC_LE_DS)}
-    out["u75_preventable_max_la"] = extreme_la_fields(u75_preventable_table(ods), None, highest=True,
-                                                      dataset=mort.MORT_DS)
+        out[f"practice_le_{s}"] = {
+            "england": _wmean(df[_le_col(sex)], df["list_size"]),
+            **_dated(str(info["year"]), mort.PRAC_LE_DS),
+        }
+    out["u75_preventable_max_la"] = extreme_la_fields(
+        u75_preventable_table(ods), None, highest=True, dataset=mort.MORT_DS
+    )
     return out
 
 
@@ -1795,8 +2407,12 @@ def _build_headlines(ch: Chapter, ctx: dict) -> None:
     sii_p = sii.loc[sii["source"] == latest_sii_source(), "period"].max()
     u75_p = u75_preventable_table(ods)["period"].max()
     _, info = practice_table(ods)
-    where = {"le": (le_p, SOURCES["le"]), "sii": (sii_p, SOURCES["sii"]), "u75": (u75_p, SOURCES["u75"]),
-             "practice": (str(info["year"]), SOURCES["practice"])}
+    where = {
+        "le": (le_p, SOURCES["le"]),
+        "sii": (sii_p, SOURCES["sii"]),
+        "u75": (u75_p, SOURCES["u75"]),
+        "practice": (str(info["year"]), SOURCES["practice"]),
+    }
     fields = headline_fields(ods)
     for key, value in head.items():
         period, source = where[key.split("_")[0]]
@@ -1804,10 +2420,36 @@ def _build_headlines(ch: Chapter, ctx: dict) -> None:
 
 
 __all__ = [
-    "CODE_SUCCESSORS", "MAIN_SHARE", "MIN_PRACTICES", "PLAN_QUOTES_FILE", "PlanQuote", "PlanQuotes",
-    "PlanQuotesError", "SOURCES", "build", "claims", "plan_quotes",
-    "extreme_la_fields", "headline_fields", "headline_figures", "hle_series", "hle_table", "icb_areas", "le_hle_gap", "le_series", "missing_areas",
-    "partial_areas", "plan_comparison", "practice_gradient", "practice_quintile_summary", "practice_table",
-    "sii_backtest", "sii_revision_summary", "sii_series", "suppressed_areas", "u75_cvd_table",
-    "u75_preventable_table", "validation_markdown",
+    "CODE_SUCCESSORS",
+    "MAIN_SHARE",
+    "MIN_PRACTICES",
+    "PLAN_QUOTES_FILE",
+    "PlanQuote",
+    "PlanQuotes",
+    "PlanQuotesError",
+    "SOURCES",
+    "build",
+    "claims",
+    "plan_quotes",
+    "extreme_la_fields",
+    "headline_fields",
+    "headline_figures",
+    "hle_series",
+    "hle_table",
+    "icb_areas",
+    "le_hle_gap",
+    "le_series",
+    "missing_areas",
+    "partial_areas",
+    "plan_comparison",
+    "practice_gradient",
+    "practice_quintile_summary",
+    "practice_table",
+    "sii_backtest",
+    "sii_revision_summary",
+    "sii_series",
+    "suppressed_areas",
+    "u75_cvd_table",
+    "u75_preventable_table",
+    "validation_markdown",
 ]

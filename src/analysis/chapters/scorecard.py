@@ -20,6 +20,7 @@ publication that measures it. This module computes the measures it can from the 
 the key numbers (``registry/headlines/scorecard.yml``). :func:`scorecard` (one ICB) and
 :func:`icb_comparison` (all 42 ICBs, one period each) are the tables behind them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,6 +45,7 @@ CHAPTER = "scorecard"
 MIN_SPC_POINTS = 12
 
 # --------------------------------------------------------------------------- the measures
+
 
 @dataclass(frozen=True)
 class MeasureSpec:
@@ -84,40 +86,78 @@ class MeasureSpec:
 MEASURES: dict[str, MeasureSpec] = {
     m.key: m
     for m in [
-        MeasureSpec("ae_4h", "ae_monthly_official", "NHS England, A&E Attendances and Emergency Admissions",
-                    "all A&E attendances at the providers located in the ICB, 100 x (1 - attendances over "
-                    "4 hours / attendances): summed from NHS England's monthly A&E files where they exist, "
-                    "NHS England's system-level ICB figures (a third-party conversion) for earlier months"),
-        MeasureSpec("ambulance_c2", "ambsys_response_times_2017_2021",
-                    "NHS England, Ambulance Quality Indicators (AmbSYS)",
-                    "total category 2 response time / incidents for the ICB's NHS region (ambulance services "
-                    "are not split by ICB)"),
-        MeasureSpec("beds_ga", "bed_occupancy", "NHS England, general and acute bed occupancy situation reports",
-                    "adult general and acute beds occupied / available, summed over the acute trusts located in "
-                    "the ICB"),
-        MeasureSpec("rtt_65w", "rtt_incomplete", "NHS England, Referral to Treatment waiting times",
-                    "incomplete referral to treatment pathways waiting over 65 weeks, the ICB as commissioner"),
-        MeasureSpec("cancer_fds", "cancer_waiting_times", "NHS England, Cancer Waiting Times",
-                    "share told their diagnosis (or that cancer was ruled out) within 28 days, the ICB as "
-                    "commissioner"),
-        MeasureSpec("cancer_62", "cancer_waiting_times", "NHS England, Cancer Waiting Times",
-                    "share starting treatment within 62 days of referral (combined standard), the ICB as "
-                    "commissioner"),
-        MeasureSpec("gp_2weeks", "gp_appointments", "NHS England, Appointments in General Practice",
-                    "appointments 0-14 days after booking / appointments with a known booking interval, "
-                    "practices in the ICB"),
-        MeasureSpec("gp_appointments", "gp_appointments", "NHS England, Appointments in General Practice",
-                    "all appointments in general practice (all statuses, staff and modes), practices in the ICB"),
-        MeasureSpec("iapt_access", "talking_therapies", "NHS England, NHS Talking Therapies monthly statistics",
-                    "referrals accessing services (first treatment) in the month, summed over the ICB's "
-                    "sub-ICB locations (counts rounded to 5)"),
-        MeasureSpec("dementia", "dementia_diagnosis_rate", "NHS England, Primary Care Dementia Data",
-                    "recorded diagnoses / estimated prevalence, people aged 65 or over, GP practices in the ICB "
-                    "(as published)"),
-        MeasureSpec("hypertension", "qof_2425_icb", "NHS England, Quality and Outcomes Framework",
-                    "patients on GP hypertension registers whose latest blood pressure is at or below the NICE "
-                    "threshold for their age (140/90 mmHg aged 79 or under, 150/90 mmHg aged 80 or over), "
-                    "patients with a personalised care adjustment counted as not treated to target"),
+        MeasureSpec(
+            "ae_4h",
+            "ae_monthly_official",
+            "NHS England, A&E Attendances and Emergency Admissions",
+            "all A&E attendances at the providers located in the ICB, 100 x (1 - attendances over "
+            "4 hours / attendances): summed from NHS England's monthly A&E files where they exist, "
+            "NHS England's system-level ICB figures (a third-party conversion) for earlier months",
+        ),
+        MeasureSpec(
+            "ambulance_c2",
+            "ambsys_response_times_2017_2021",
+            "NHS England, Ambulance Quality Indicators (AmbSYS)",
+            "total category 2 response time / incidents for the ICB's NHS region (ambulance services "
+            "are not split by ICB)",
+        ),
+        MeasureSpec(
+            "beds_ga",
+            "bed_occupancy",
+            "NHS England, general and acute bed occupancy situation reports",
+            "adult general and acute beds occupied / available, summed over the acute trusts located in the ICB",
+        ),
+        MeasureSpec(
+            "rtt_65w",
+            "rtt_incomplete",
+            "NHS England, Referral to Treatment waiting times",
+            "incomplete referral to treatment pathways waiting over 65 weeks, the ICB as commissioner",
+        ),
+        MeasureSpec(
+            "cancer_fds",
+            "cancer_waiting_times",
+            "NHS England, Cancer Waiting Times",
+            "share told their diagnosis (or that cancer was ruled out) within 28 days, the ICB as commissioner",
+        ),
+        MeasureSpec(
+            "cancer_62",
+            "cancer_waiting_times",
+            "NHS England, Cancer Waiting Times",
+            "share starting treatment within 62 days of referral (combined standard), the ICB as commissioner",
+        ),
+        MeasureSpec(
+            "gp_2weeks",
+            "gp_appointments",
+            "NHS England, Appointments in General Practice",
+            "appointments 0-14 days after booking / appointments with a known booking interval, practices in the ICB",
+        ),
+        MeasureSpec(
+            "gp_appointments",
+            "gp_appointments",
+            "NHS England, Appointments in General Practice",
+            "all appointments in general practice (all statuses, staff and modes), practices in the ICB",
+        ),
+        MeasureSpec(
+            "iapt_access",
+            "talking_therapies",
+            "NHS England, NHS Talking Therapies monthly statistics",
+            "referrals accessing services (first treatment) in the month, summed over the ICB's "
+            "sub-ICB locations (counts rounded to 5)",
+        ),
+        MeasureSpec(
+            "dementia",
+            "dementia_diagnosis_rate",
+            "NHS England, Primary Care Dementia Data",
+            "recorded diagnoses / estimated prevalence, people aged 65 or over, GP practices in the ICB (as published)",
+        ),
+        MeasureSpec(
+            "hypertension",
+            "qof_2425_icb",
+            "NHS England, Quality and Outcomes Framework",
+            "patients on GP hypertension registers whose latest blood pressure is at or below the NICE "
+            "threshold for their age (140/90 mmHg aged 79 or under, 150/90 mmHg aged 80 or over), "
+            "patients with a personalised care adjustment counted as not treated to target",
+        ),
     ]
 }
 
@@ -131,12 +171,18 @@ COMPARED = ("ae_4h", "beds_ga", "rtt_65w", "cancer_fds", "cancer_62", "gp_2weeks
 
 #: A text symbol per kind of variation, so the table never rests on colour: ▲ improvement,
 #: ▼ concern, ◆ neither, ● common cause.
-VARIATION_ICON = {"improvement_high": "▲", "improvement_low": "▲", "concern_high": "▼", "concern_low": "▼",
-                  "neutral_high": "◆", "neutral_low": "◆", "common_cause": "●"}
+VARIATION_ICON = {
+    "improvement_high": "▲",
+    "improvement_low": "▲",
+    "concern_high": "▼",
+    "concern_low": "▼",
+    "neutral_high": "◆",
+    "neutral_low": "◆",
+    "common_cause": "●",
+}
 #: Symbol and word for the status against the objective in force (claims.target_status codes).
 MET_TEXT = {"met": "✔ Met", "missed": "✖ Missed", "not_yet_met": "✖ Not yet met", "no_target": "– Not judged"}
-_MET_WORDS = {"met": "met", "missed": "missed", "not_yet_met": "not yet met",
-              "no_target": "not judged"}
+_MET_WORDS = {"met": "met", "missed": "missed", "not_yet_met": "not yet met", "no_target": "not judged"}
 
 
 def _month_label(m: pd.Timestamp) -> str:
@@ -161,6 +207,7 @@ def _reference_date(reference_date: object) -> pd.Timestamp:
 
 # --------------------------------------------------------------------------- national tables (cached)
 
+
 @lru_cache(maxsize=1)
 def _ae_icb() -> pd.DataFrame:
     df = perf.ae_attendances("icb")
@@ -181,7 +228,11 @@ def _ae_official_icb() -> pd.DataFrame:
     """Attendances and 4-hour waits summed over the providers located in each ICB (ODS code) and
     over every provider for England ("ENG"), for each month of the official monthly files."""
     prov = _ae_providers().merge(ae_provider_locations()[["org_code", "icb_code"]], on="org_code", how="left")
-    sums = {"attendances": ("attendances", "sum"), "over_4h": ("over_4h", "sum"), "n_providers": ("org_code", "nunique")}
+    sums = {
+        "attendances": ("attendances", "sum"),
+        "over_4h": ("over_4h", "sum"),
+        "n_providers": ("org_code", "nunique"),
+    }
     icb = prov.dropna(subset=["icb_code"]).groupby(["icb_code", "month"], as_index=False).agg(**sums)
     eng = prov.groupby("month", as_index=False).agg(**sums).assign(icb_code="ENG")
     out = pd.concat([icb, eng], ignore_index=True)
@@ -196,9 +247,15 @@ def _ae_conversion_icb() -> pd.DataFrame:
     ons_to_ods = {i.ons_code_2022: i.ods_code for i in geography.all_icbs()}
     copied = {pd.Timestamp(f"{m}-01") for m, _ in _copied_conversion_months()}
     c = conv[~conv["month"].isin(copied)]
-    return pd.DataFrame({"icb_code": c["icb22_code"].map(ons_to_ods), "month": c["month"],
-                         "attendances": c["total_attendances"], "over_4h": c["attendances_over_4hours"],
-                         "source": "conversion"})
+    return pd.DataFrame(
+        {
+            "icb_code": c["icb22_code"].map(ons_to_ods),
+            "month": c["month"],
+            "attendances": c["total_attendances"],
+            "over_4h": c["attendances_over_4hours"],
+            "source": "conversion",
+        }
+    )
 
 
 @lru_cache(maxsize=1)
@@ -217,8 +274,11 @@ def _ae_series_table() -> pd.DataFrame:
     off = _ae_official_icb()
     conv = _ae_conversion_icb()
     conv = conv[conv["month"] < off["month"].min()]
-    eng = conv.groupby("month", as_index=False)[["attendances", "over_4h"]].sum().assign(icb_code="ENG",
-                                                                                          source="conversion")
+    eng = (
+        conv.groupby("month", as_index=False)[["attendances", "over_4h"]]
+        .sum()
+        .assign(icb_code="ENG", source="conversion")
+    )
     out = pd.concat([conv, eng, off.drop(columns="n_providers")], ignore_index=True)
     out["value"] = 100 * (1 - out["over_4h"] / out["attendances"])
     return out.sort_values(["icb_code", "month"], ignore_index=True)
@@ -237,8 +297,9 @@ def ae_official_vs_conversion() -> pd.DataFrame:
     j["value"] = 100 * (1 - j["over_4h"] / j["attendances"])
     j["value_conversion"] = 100 * (1 - j["over_4h_conversion"] / j["attendances_conversion"])
     j["difference_pp"] = j["value"] - j["value_conversion"]
-    return j[["icb_code", "month", "attendances", "attendances_conversion", "value", "value_conversion",
-              "difference_pp"]].sort_values(["icb_code", "month"], ignore_index=True)
+    return j[
+        ["icb_code", "month", "attendances", "attendances_conversion", "value", "value_conversion", "difference_pp"]
+    ].sort_values(["icb_code", "month"], ignore_index=True)
 
 
 def ae_by_month_official(icb_code: str) -> tuple[pd.DataFrame, stats.SPCResult | None]:
@@ -252,13 +313,23 @@ def ae_by_month_official(icb_code: str) -> tuple[pd.DataFrame, stats.SPCResult |
     off = off.assign(value=100 * (1 - off["over_4h"] / off["attendances"]))
     mine = off[off["icb_code"] == icb.ods_code].set_index("month")
     eng = off[off["icb_code"] == "ENG"].set_index("month")["value"]
-    t = pd.DataFrame({"icb": mine["value"], "england": eng.reindex(mine.index), "attendances": mine["attendances"],
-                      "n_providers": mine["n_providers"]}).reset_index()
+    t = pd.DataFrame(
+        {
+            "icb": mine["value"],
+            "england": eng.reindex(mine.index),
+            "attendances": mine["attendances"],
+            "n_providers": mine["n_providers"],
+        }
+    ).reset_index()
     res = None
     if len(t) >= MIN_SPC_POINTS:
         last = objectives.objective_in_force("ae_4h", _month_end(t["month"].iloc[-1])).objective
-        res = stats.spc(t["icb"], periods=list(t["month"]), improvement_direction=MEASURES["ae_4h"].improvement,
-                        target=last.target if last is not None and last.has_target else None)
+        res = stats.spc(
+            t["icb"],
+            periods=list(t["month"]),
+            improvement_direction=MEASURES["ae_4h"].improvement,
+            target=last.target if last is not None and last.has_target else None,
+        )
     return t, res
 
 
@@ -273,9 +344,14 @@ def dementia_edition_change(icb_code: str) -> dict:
     eng = d[d["ods_code"] == "ENG"].set_index("month")["diagnosis_rate"]
     latest = months[-1]
     prev = months[-2] if len(months) > 1 else None
-    return {"latest_month": pd.Timestamp(latest), "previous_month": pd.Timestamp(prev) if prev is not None else None,
-            "icb_latest": float(mine[latest]), "icb_previous": float(mine[prev]) if prev is not None else None,
-            "england_latest": float(eng[latest]), "england_previous": float(eng[prev]) if prev is not None else None}
+    return {
+        "latest_month": pd.Timestamp(latest),
+        "previous_month": pd.Timestamp(prev) if prev is not None else None,
+        "icb_latest": float(mine[latest]),
+        "icb_previous": float(mine[prev]) if prev is not None else None,
+        "england_latest": float(eng[latest]),
+        "england_previous": float(eng[prev]) if prev is not None else None,
+    }
 
 
 @lru_cache(maxsize=1)
@@ -298,17 +374,24 @@ def _beds_icb() -> tuple[pd.DataFrame, pd.DataFrame]:
         to_icb[old] = to_icb[new]
     beds["icb_code"] = beds["nhs_trust22_code"].map(to_icb)
     used = beds[["nhs_trust22_code", "icb_code"]].drop_duplicates()
-    grp = beds.dropna(subset=["icb_code"]).groupby(["icb_code", "month"], as_index=False).agg(
-        occupied=("adult_general_acute_beds_occupied", "sum"),
-        available=("adult_general_acute_beds_available", "sum"),
-        n_trusts=("nhs_trust22_code", "nunique"))
-    eng = beds.groupby("month", as_index=False).agg(occupied=("adult_general_acute_beds_occupied", "sum"),
-                                                    available=("adult_general_acute_beds_available", "sum"))
+    grp = (
+        beds.dropna(subset=["icb_code"])
+        .groupby(["icb_code", "month"], as_index=False)
+        .agg(
+            occupied=("adult_general_acute_beds_occupied", "sum"),
+            available=("adult_general_acute_beds_available", "sum"),
+            n_trusts=("nhs_trust22_code", "nunique"),
+        )
+    )
+    eng = beds.groupby("month", as_index=False).agg(
+        occupied=("adult_general_acute_beds_occupied", "sum"), available=("adult_general_acute_beds_available", "sum")
+    )
     eng["icb_code"] = "ENG"
     out = pd.concat([grp, eng], ignore_index=True)
     out["value"] = 100 * out["occupied"] / out["available"]
-    return out, used.merge(trusts[["trust_code", "trust_name"]], left_on="nhs_trust22_code",
-                           right_on="trust_code", how="left")
+    return out, used.merge(
+        trusts[["trust_code", "trust_name"]], left_on="nhs_trust22_code", right_on="trust_code", how="left"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -338,8 +421,8 @@ def _iapt_icb() -> pd.DataFrame:
         raise ValueError(f"talking therapies sub-ICB codes not in the 2022 lookup: {bad[:5]}")
     # A month in which any of the ICB's sub-ICB counts is suppressed has no ICB total.
     out = tt.groupby(["icb_ods_code", "month"], as_index=False).agg(
-        value=("value", lambda s: s.sum() if s.notna().all() else np.nan),
-        n_suppressed=("suppressed", "sum"))
+        value=("value", lambda s: s.sum() if s.notna().all() else np.nan), n_suppressed=("suppressed", "sum")
+    )
     eng = tt.groupby("month", as_index=False).agg(value=("value", "sum"), n_suppressed=("suppressed", "sum"))
     eng["icb_ods_code"] = "ENG"
     out = pd.concat([out, eng], ignore_index=True)
@@ -374,7 +457,8 @@ def _qof_hyp() -> pd.DataFrame:
     q = qof_icb()
     q = q[q["indicator_code"].isin(["HYP008", "HYP009"])]
     out = q.groupby(["org_code", "org_name", "period"], as_index=False)[
-        ["numerator", "denominator_incl_pcas", "denominator", "pcas"]].sum()
+        ["numerator", "denominator_incl_pcas", "denominator", "pcas"]
+    ].sum()
     out["value"] = 100 * out["numerator"] / out["denominator_incl_pcas"]
     return out
 
@@ -396,6 +480,7 @@ def _rtt() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- one measure, one ICB
+
 
 @dataclass
 class Series:
@@ -454,8 +539,15 @@ class Series:
 def _series_ae(icb: geography.ICB) -> Series:
     t = _ae_series_table()
     s = t[t["icb_code"] == icb.ods_code].sort_values("month")
-    data = pd.DataFrame({"month": s["month"], "value": s["value"], "numerator": s["attendances"] - s["over_4h"],
-                         "denominator": s["attendances"], "source": s["source"]}).reset_index(drop=True)
+    data = pd.DataFrame(
+        {
+            "month": s["month"],
+            "value": s["value"],
+            "numerator": s["attendances"] - s["over_4h"],
+            "denominator": s["attendances"],
+            "source": s["source"],
+        }
+    ).reset_index(drop=True)
     last = data["month"].max()
     eng = t[(t["icb_code"] == "ENG") & (t["month"] == last)]["value"].iloc[0]
     first_off = s.loc[s["source"] == "official", "month"].min()
@@ -463,30 +555,47 @@ def _series_ae(icb: geography.ICB) -> Series:
     mine, lost = loc[loc["icb_code"] == icb.ods_code], loc[loc["icb_code"].isna()]
     prov = _ae_providers()
     latest = prov[prov["month"] == prov["month"].max()]
-    lost_share = latest.loc[latest["org_code"].isin(lost["org_code"]), "attendances"].sum() / latest["attendances"].sum()
-    copied = "; ".join(f"{pd.Timestamp(m + '-01'):%B %Y} repeats {pd.Timestamp(e + '-01'):%B %Y}"
-                       for m, e in _copied_conversion_months())
-    notes = [f"From {_month_label(first_off)} the value is the sum of the A&E providers located in the ICB in NHS "
-             f"England's monthly A&E files: {_names(mine['org_name'])}. Earlier months are NHS England's "
-             "system-level figures for the ICB, from a third-party conversion"
-             + (f" (its copied months are not used: {copied})." if copied else "."),
-             f"{plural(len(lost), 'provider')} in the monthly files cannot be located in an ICB and "
-             f"{'is' if len(lost) == 1 else 'are'} in no ICB's figure ({_names(lost['org_name'])}; "
-             f"{fmt(100 * lost_share, 'pct')} of England's attendances in {_month_label(latest['month'].iloc[0])}). "
-             f"England from {_month_label(first_off)} counts every provider (NHS England's all-provider figure)."]
+    lost_share = (
+        latest.loc[latest["org_code"].isin(lost["org_code"]), "attendances"].sum() / latest["attendances"].sum()
+    )
+    copied = "; ".join(
+        f"{pd.Timestamp(m + '-01'):%B %Y} repeats {pd.Timestamp(e + '-01'):%B %Y}"
+        for m, e in _copied_conversion_months()
+    )
+    notes = [
+        f"From {_month_label(first_off)} the value is the sum of the A&E providers located in the ICB in NHS "
+        f"England's monthly A&E files: {_names(mine['org_name'])}. Earlier months are NHS England's "
+        "system-level figures for the ICB, from a third-party conversion"
+        + (f" (its copied months are not used: {copied})." if copied else "."),
+        f"{plural(len(lost), 'provider')} in the monthly files cannot be located in an ICB and "
+        f"{'is' if len(lost) == 1 else 'are'} in no ICB's figure ({_names(lost['org_name'])}; "
+        f"{fmt(100 * lost_share, 'pct')} of England's attendances in {_month_label(latest['month'].iloc[0])}). "
+        f"England from {_month_label(first_off)} counts every provider (NHS England's all-provider figure).",
+    ]
     both = ae_official_vs_conversion()
     both = both[both["icb_code"] == icb.ods_code]
     if len(both):
         months = ", ".join(f"{m:%B}" for m in both["month"]) + f" {both['month'].iloc[-1]:%Y}"
         gap = float(both["difference_pp"].abs().max())
-        notes.append(f"In the months both sources give correctly ({months}) the sum here "
-                     + ("equals NHS England's system-level figure for this ICB." if gap < 0.05 else
-                        f"differs from NHS England's system-level figure for this ICB by up to "
-                        f"{fmt(gap, 'pp')}: NHS England assigns providers to ICBs itself, and here providers "
-                        "are placed as described above."))
+        notes.append(
+            f"In the months both sources give correctly ({months}) the sum here "
+            + (
+                "equals NHS England's system-level figure for this ICB."
+                if gap < 0.05
+                else f"differs from NHS England's system-level figure for this ICB by up to "
+                f"{fmt(gap, 'pp')}: NHS England assigns providers to ICBs itself, and here providers "
+                "are placed as described above."
+            )
+        )
     change = first_off if (s["source"] == "conversion").any() else None
-    return Series(MEASURES["ae_4h"], data, f"A&E providers located in the ICB: {_names(mine['org_name'])}",
-                  float(eng), notes, source_change=change)
+    return Series(
+        MEASURES["ae_4h"],
+        data,
+        f"A&E providers located in the ICB: {_names(mine['org_name'])}",
+        float(eng),
+        notes,
+        source_change=change,
+    )
 
 
 def _names(names: pd.Series) -> str:
@@ -498,14 +607,27 @@ def _series_ambulance(icb: geography.ICB) -> Series:
     a = _ambulance()
     s = a[(a["level"] == "region") & (a["org_code"] == icb.region_ods_code)].sort_values("month")
     services = a[(a["level"] == "service") & (a["region"] == icb.region_ods_code)]
-    data = pd.DataFrame({"month": s["month"], "value": s["value"], "numerator": s["total_response_time_s"],
-                         "denominator": s["incidents"]}).reset_index(drop=True)
+    data = pd.DataFrame(
+        {
+            "month": s["month"],
+            "value": s["value"],
+            "numerator": s["total_response_time_s"],
+            "denominator": s["incidents"],
+        }
+    ).reset_index(drop=True)
     last = data["month"].max()
     e = a[(a["level"] == "national") & (a["month"] == last)]
-    note = (f"Ambulance services are not split by ICB: the value is for the {icb.region_name} region "
-            f"({_names(services['org_name'])}). The ambulance data in this book end in {_month_label(last)}.")
-    return Series(MEASURES["ambulance_c2"], data, f"{icb.region_name} region ambulance services",
-                  float(e["value"].iloc[0]), [note])
+    note = (
+        f"Ambulance services are not split by ICB: the value is for the {icb.region_name} region "
+        f"({_names(services['org_name'])}). The ambulance data in this book end in {_month_label(last)}."
+    )
+    return Series(
+        MEASURES["ambulance_c2"],
+        data,
+        f"{icb.region_name} region ambulance services",
+        float(e["value"].iloc[0]),
+        [note],
+    )
 
 
 def _series_beds(icb: geography.ICB) -> Series:
@@ -513,14 +635,22 @@ def _series_beds(icb: geography.ICB) -> Series:
     s = grp[grp["icb_code"] == icb.ods_code].sort_values("month")
     trusts = used[used["icb_code"] == icb.ods_code]
     names = _names(trusts["trust_name"].fillna(trusts["nhs_trust22_code"]))
-    data = pd.DataFrame({"month": s["month"], "value": s["value"], "numerator": s["occupied"],
-                         "denominator": s["available"]}).reset_index(drop=True)
+    data = pd.DataFrame(
+        {"month": s["month"], "value": s["value"], "numerator": s["occupied"], "denominator": s["available"]}
+    ).reset_index(drop=True)
     last = data["month"].max()
     eng = grp[(grp["icb_code"] == "ENG") & (grp["month"] == last)]["value"].iloc[0]
-    return Series(MEASURES["beds_ga"], data, f"acute trusts located in the ICB: {names}", float(eng),
-                  ["Trusts are grouped by the ICB they are located in, reconstructed from the waiting list "
-                   "minimum data set's provider rows; occupancy is recomputed from summed beds, so it can differ "
-                   "from a trust's published rate."])
+    return Series(
+        MEASURES["beds_ga"],
+        data,
+        f"acute trusts located in the ICB: {names}",
+        float(eng),
+        [
+            "Trusts are grouped by the ICB they are located in, reconstructed from the waiting list "
+            "minimum data set's provider rows; occupancy is recomputed from summed beds, so it can differ "
+            "from a trust's published rate."
+        ],
+    )
 
 
 def _closure(r: pd.DataFrame, icb: geography.ICB) -> pd.Timestamp | None:
@@ -539,17 +669,24 @@ def _series_rtt(icb: geography.ICB) -> Series:
     data = pd.DataFrame({"month": s["month"], "value": s["over_65_weeks"].astype(float)}).reset_index(drop=True)
     last = data["month"].max()
     eng = r[(r["level"] == "national") & (r["month"] == last)]["over_65_weeks"].iloc[0]
-    notes = [f"Community-service pathways left the referral to treatment (RTT) statistics in "
-             f"{_month_label(brk)} (a series break); SPC limits are recalculated from then.",
-             "Where the number waiting fell steeply, process limits are wide: read the run of points as well as "
-             "the limits."]
+    notes = [
+        f"Community-service pathways left the referral to treatment (RTT) statistics in "
+        f"{_month_label(brk)} (a series break); SPC limits are recalculated from then.",
+        "Where the number waiting fell steeply, process limits are wide: read the run of points as well as the limits.",
+    ]
     closed = _closure(r, icb)
     if closed is not None:
         notes.append(f"This ICB closed on {closed.day} {closed:%B %Y}; its RTT series ends in {_month_label(last)}.")
     after = data["month"] >= brk
     rebase = [data.loc[after, "month"].iloc[0]] if after.any() and not after.all() else []
-    return Series(MEASURES["rtt_65w"], data, f"patients of {icb.short_name} ICB, wherever treated", float(eng), notes,
-                  rebase=rebase)
+    return Series(
+        MEASURES["rtt_65w"],
+        data,
+        f"patients of {icb.short_name} ICB, wherever treated",
+        float(eng),
+        notes,
+        rebase=rebase,
+    )
 
 
 def _series_cwt(icb: geography.ICB, standard: str, key: str) -> Series:
@@ -561,18 +698,29 @@ def _series_cwt(icb: geography.ICB, standard: str, key: str) -> Series:
     if standard == "CMB62":
         c = c[c["month"] >= combined_from]
     s = c[(c["level"] == "icb") & (c["org_code"] == icb.ods_code)].sort_values("month")
-    data = pd.DataFrame({"month": s["month"], "value": 100 * s["performance"], "numerator": s["within_standard"],
-                         "denominator": s["total"]}).reset_index(drop=True)
+    data = pd.DataFrame(
+        {
+            "month": s["month"],
+            "value": 100 * s["performance"],
+            "numerator": s["within_standard"],
+            "denominator": s["total"],
+        }
+    ).reset_index(drop=True)
     last = data["month"].max()
     eng = 100 * c[(c["level"] == "national") & (c["month"] == last)]["performance"].iloc[0]
     notes = []
     if standard == "CMB62":
-        notes.append(f"The 62-day standard was redefined in {_month_label(combined_from)} (combined standard); "
-                     "the series starts then.")
+        notes.append(
+            f"The 62-day standard was redefined in {_month_label(combined_from)} (combined standard); "
+            "the series starts then."
+        )
         # Objectives on the subject that this measure does not measure, in planning years the chart covers.
         first = data["month"].min()
-        notes += [f"The {o.planning_year} objective on {o.area.lower()} {o.related_note}."
-                  for o in objectives.related_objectives(key) if o.start <= last and o.end >= first]
+        notes += [
+            f"The {o.planning_year} objective on {o.area.lower()} {o.related_note}."
+            for o in objectives.related_objectives(key)
+            if o.start <= last and o.end >= first
+        ]
     if last < c["month"].max():
         notes.append(f"This ICB's code ends in {_month_label(last)} (ICBs merged the month after).")
     return Series(MEASURES[key], data, f"patients of {icb.short_name} ICB, wherever treated", float(eng), notes)
@@ -587,8 +735,9 @@ def _series_gp(icb: geography.ICB, key: str) -> Series:
         data["numerator"], data["denominator"] = s["a_within"].to_numpy(), s["a_known"].to_numpy()
     last = data["month"].max()
     eng = g[(g["icb_ons_code"] == "ENG") & (g["month"] == last)][col].iloc[0]
-    notes = ["The national objective sets no number an ICB's value can be judged against: read the SPC chart "
-             "for change."]
+    notes = [
+        "The national objective sets no number an ICB's value can be judged against: read the SPC chart for change."
+    ]
     if key == "gp_2weeks":
         notes.append("Appointments with an unknown booking interval are left out of the denominator.")
     return Series(MEASURES[key], data, f"GP practices in {icb.short_name} ICB", float(eng), notes)
@@ -602,45 +751,79 @@ def _series_iapt(icb: geography.ICB) -> Series:
     data = pd.DataFrame({"month": s["month"], "value": s["value"]}).reset_index(drop=True)
     last = data["month"].max()
     eng = t[(t["icb_ods_code"] == "ENG") & (t["month"] == last)]["value"].iloc[0]
-    notes = [f"The NHS Talking Therapies data in this book cover {_month_label(data['month'].min())} to "
-             f"{_month_label(last)} ({plural(len(data), 'month')})."]
+    notes = [
+        f"The NHS Talking Therapies data in this book cover {_month_label(data['month'].min())} to "
+        f"{_month_label(last)} ({plural(len(data), 'month')})."
+    ]
     if len(gaps):
         notes.append(f"{plural(len(gaps), 'month')} left out because a sub-ICB count was suppressed.")
-    return Series(MEASURES["iapt_access"], data, f"the sub-ICB locations of {icb.short_name} ICB, summed", float(eng),
-                  notes)
+    return Series(
+        MEASURES["iapt_access"], data, f"the sub-ICB locations of {icb.short_name} ICB, summed", float(eng), notes
+    )
 
 
 def _series_dementia(icb: geography.ICB) -> Series:
     d = _dementia()
     s = d[(d["org_type"] == "ICB") & (d["ods_code"] == icb.ods_code)].sort_values("month")
-    data = pd.DataFrame({"month": s["month"], "value": s["diagnosis_rate"], "numerator": s["recorded"],
-                         "denominator": s["estimated"], "lower_ci": s["lower_ci"],
-                         "upper_ci": s["upper_ci"]}).reset_index(drop=True)
+    data = pd.DataFrame(
+        {
+            "month": s["month"],
+            "value": s["diagnosis_rate"],
+            "numerator": s["recorded"],
+            "denominator": s["estimated"],
+            "lower_ci": s["lower_ci"],
+            "upper_ci": s["upper_ci"],
+        }
+    ).reset_index(drop=True)
     last = data["month"].max()
     eng = d[(d["ods_code"] == "ENG") & (d["month"] == last)]["diagnosis_rate"].iloc[0]
-    return Series(MEASURES["dementia"], data, f"GP practices in {icb.short_name} ICB", float(eng),
-                  ["Estimated prevalence is modelled, so the published rate has a wide confidence interval."])
+    return Series(
+        MEASURES["dementia"],
+        data,
+        f"GP practices in {icb.short_name} ICB",
+        float(eng),
+        ["Estimated prevalence is modelled, so the published rate has a wide confidence interval."],
+    )
 
 
 def _series_hypertension(icb: geography.ICB) -> Series:
     q = _qof_hyp()
     s = q[q["org_code"] == icb.ods_code]
     period = str(s["period"].iloc[0])
-    data = pd.DataFrame({"month": [_financial_year_end(period)], "value": s["value"].to_numpy(),
-                         "numerator": s["numerator"].to_numpy(), "denominator": s["denominator_incl_pcas"].to_numpy()})
+    data = pd.DataFrame(
+        {
+            "month": [_financial_year_end(period)],
+            "value": s["value"].to_numpy(),
+            "numerator": s["numerator"].to_numpy(),
+            "denominator": s["denominator_incl_pcas"].to_numpy(),
+        }
+    )
     eng = q[q["org_code"] == "ENG"]["value"].iloc[0]
-    return Series(MEASURES["hypertension"], data, f"GP practices in {icb.short_name} ICB", float(eng),
-                  ["One value a year (the Quality and Outcomes Framework year): no SPC reading is possible. The "
-                   "CVDPREVENT audit, behind the national ambition, counts slightly differently."], annual=True)
+    return Series(
+        MEASURES["hypertension"],
+        data,
+        f"GP practices in {icb.short_name} ICB",
+        float(eng),
+        [
+            "One value a year (the Quality and Outcomes Framework year): no SPC reading is possible. The "
+            "CVDPREVENT audit, behind the national ambition, counts slightly differently."
+        ],
+        annual=True,
+    )
 
 
 _BUILDERS = {
-    "ae_4h": _series_ae, "ambulance_c2": _series_ambulance, "beds_ga": _series_beds, "rtt_65w": _series_rtt,
+    "ae_4h": _series_ae,
+    "ambulance_c2": _series_ambulance,
+    "beds_ga": _series_beds,
+    "rtt_65w": _series_rtt,
     "cancer_fds": lambda icb: _series_cwt(icb, "FDS28", "cancer_fds"),
     "cancer_62": lambda icb: _series_cwt(icb, "CMB62", "cancer_62"),
     "gp_2weeks": lambda icb: _series_gp(icb, "gp_2weeks"),
     "gp_appointments": lambda icb: _series_gp(icb, "gp_appointments"),
-    "iapt_access": _series_iapt, "dementia": _series_dementia, "hypertension": _series_hypertension,
+    "iapt_access": _series_iapt,
+    "dementia": _series_dementia,
+    "hypertension": _series_hypertension,
 }
 
 
@@ -657,8 +840,13 @@ def measure_series(icb_code: str, key: str) -> Series:
         raise ValueError(f"{key} for {icb.ods_code}: missing values in the series")
     s.in_force = objectives.objective_in_force(key, s.period_end)
     if len(s.data) >= MIN_SPC_POINTS:
-        s.spc = stats.spc(s.data["value"], periods=list(s.data["month"]), improvement_direction=s.spec.improvement,
-                          target=s.target, rebase=s.rebase or None)
+        s.spc = stats.spc(
+            s.data["value"],
+            periods=list(s.data["month"]),
+            improvement_direction=s.spec.improvement,
+            target=s.target,
+            rebase=s.rebase or None,
+        )
         s.change = _change_words(C.change_from_spc(s.spc), s.spc)
     met = C.target_status(s.latest, s.objective, period_end=s.period_end)
     s.met = replace(met, words=_MET_WORDS[met.code])
@@ -671,8 +859,11 @@ def _change_words(claim: C.Claim, res: stats.SPCResult) -> C.Claim:
     from ..stats.spc import RULE_WORDS
 
     label = str(res.latest["special_cause_type"])
-    why = f"special-cause variation: the latest point is {RULE_WORDS[label]}" if label in RULE_WORDS else \
-        "common-cause variation only"
+    why = (
+        f"special-cause variation: the latest point is {RULE_WORDS[label]}"
+        if label in RULE_WORDS
+        else "common-cause variation only"
+    )
     return replace(claim, words=f"{claim.words} ({why})")
 
 
@@ -698,21 +889,28 @@ def in_force_text(s: Series, *, short: bool = False) -> str:
     if o is not None and o.has_target:
         return f"{o.target_text} ({o.planning_year})"
     if o is not None:
-        return (f"No numeric target ({o.planning_year})" if short else
-                f"the {o.planning_year} objective sets no numeric target: {o.no_target_reason}")
+        return (
+            f"No numeric target ({o.planning_year})"
+            if short
+            else f"the {o.planning_year} objective sets no numeric target: {o.no_target_reason}"
+        )
     reg = objectives.load_registry()
     years = reg.planning_years
     year = inf.planning_year
     if (year, s.spec.key) in reg.not_entered:
-        return (f"None entered for {year}" if short else
-                f"none entered for {year}: {reg.not_entered[(year, s.spec.key)]}")
+        return (
+            f"None entered for {year}" if short else f"none entered for {year}: {reg.not_entered[(year, s.spec.key)]}"
+        )
     if short:
         return f"None recorded for {year}"
     if year < years[0]:
         return f"none recorded for {year}: the book's record of national objectives starts with {years[0]}"
     earlier = [x for x in objectives.objectives(s.spec.key) if x.planning_year < year and x.has_target]
-    tail = (f"; the latest recorded is the {earlier[-1].planning_year} objective, {earlier[-1].target_text}"
-            if earlier else "")
+    tail = (
+        f"; the latest recorded is the {earlier[-1].planning_year} objective, {earlier[-1].target_text}"
+        if earlier
+        else ""
+    )
     if year > years[-1]:
         return f"none recorded for {year}: the book's record of national objectives ends with {years[-1]}{tail}"
     return f"none recorded for {year}{tail}"
@@ -732,6 +930,7 @@ def value_text(s: Series, value: float | None = None) -> str:
 
 # --------------------------------------------------------------------------- the list of objectives
 
+
 def adopted_objectives() -> list[objectives.Objective]:
     """The national objectives the local plans adopt: the registry's numbered list, in order."""
     numbered = [o for o in objectives.load_registry().objectives if o.no is not None]
@@ -746,14 +945,25 @@ def objectives_table() -> pd.DataFrame:
     rows = []
     for o in adopted_objectives():
         here = o.measure in MEASURES
-        rows.append({"no": o.no, "planning_year": o.planning_year, "area": o.area, "objective": o.objective,
-                     "target": o.target_text, "measure": o.measure if here else "",
-                     "measure_label": MEASURES[o.measure].label if here else "",
-                     "measured_here": here, "measured_by": objectives.measured_by(o.id), "objective_id": o.id})
+        rows.append(
+            {
+                "no": o.no,
+                "planning_year": o.planning_year,
+                "area": o.area,
+                "objective": o.objective,
+                "target": o.target_text,
+                "measure": o.measure if here else "",
+                "measure_label": MEASURES[o.measure].label if here else "",
+                "measured_here": here,
+                "measured_by": objectives.measured_by(o.id),
+                "objective_id": o.id,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- objectives at their deadline
+
 
 def _judged_months(o: objectives.Objective) -> list[pd.Timestamp] | None:
     """The months an objective is judged on: its deadline month (by / in the month), every month
@@ -796,17 +1006,32 @@ def objectives_at_deadline(icb_code: str) -> tuple[pd.DataFrame, dict[str, C.Cla
         if months is None:
             continue
         s = measure_series(icb.ods_code, o.measure)
-        when = (f"{o.planning_year} (average)" if len(months) > 1 else
-                f"{_month_label(months[0])}" + ("" if o.timing else " (end of the planning year)"))
+        when = (
+            f"{o.planning_year} (average)"
+            if len(months) > 1
+            else f"{_month_label(months[0])}" + ("" if o.timing else " (end of the planning year)")
+        )
         value = _judged_value(s, months)
-        row = {"objective_id": o.id, "planning_year": o.planning_year, "measure": o.measure,
-               "Objective": f"{s.spec.label} ({o.planning_year})", "Target": o.target_text, "Judged at": when,
-               "value": value}
+        row = {
+            "objective_id": o.id,
+            "planning_year": o.planning_year,
+            "measure": o.measure,
+            "Objective": f"{s.spec.label} ({o.planning_year})",
+            "Target": o.target_text,
+            "Judged at": when,
+            "value": value,
+        }
         if value is None:
             first, last = s.data["month"].min(), s.data["month"].max()
-            why = (f"the data are for {s.period_label} only" if s.annual else
-                   f"data start {_month_label(first)}" if months[0] < first else
-                   f"data end {_month_label(last)}" if months[-1] > last else "a month is missing")
+            why = (
+                f"the data are for {s.period_label} only"
+                if s.annual
+                else f"data start {_month_label(first)}"
+                if months[0] < first
+                else f"data end {_month_label(last)}"
+                if months[-1] > last
+                else "a month is missing"
+            )
             row |= {"Value": "–", "met": "no_data", "Met?": f"– No data ({why})", "note": why}
         else:
             claim = C.target_status(value, o, period_end=_month_end(months[-1]))
@@ -820,6 +1045,7 @@ def objectives_at_deadline(icb_code: str) -> tuple[pd.DataFrame, dict[str, C.Cla
 
 
 # --------------------------------------------------------------------------- one ICB
+
 
 @dataclass
 class Scorecard:
@@ -847,19 +1073,33 @@ class Scorecard:
             cur, ass = self.currency[key], self.assurance[key]
             var = s.spc.variation if s.spc is not None else None
             latest = f"{value_text(s)}, {s.period_label}" + (" (out of date)" if cur.out_of_date else "")
-            rows.append({
-                "measure": key, "Measure": s.spec.label, "Latest": latest, "value": s.latest,
-                "period": s.period_label, "period_end": s.period_end.date(), "data_currency": cur.label,
-                "out_of_date": cur.out_of_date, "england": s.england,
-                "Target in force": in_force_text(s, short=True), "objective_in_force": in_force_text(s),
-                "objective_id": s.objective.id if s.objective is not None else "",
-                "Met?": MET_TEXT[s.met.code], "met": s.met.code,
-                "Variation": f"{VARIATION_ICON[var]} {VARIATION_WORDS[var]}" if var else
-                f"Too few points ({len(s.data)})",
-                "variation": var or "", "Assurance": _assurance_cell(ass, cur, s),
-                "assurance": ass.code if ass is not None else "",
-                "measured_for": s.measured_for, "source": s.spec.source, "how": s.spec.what,
-            })
+            rows.append(
+                {
+                    "measure": key,
+                    "Measure": s.spec.label,
+                    "Latest": latest,
+                    "value": s.latest,
+                    "period": s.period_label,
+                    "period_end": s.period_end.date(),
+                    "data_currency": cur.label,
+                    "out_of_date": cur.out_of_date,
+                    "england": s.england,
+                    "Target in force": in_force_text(s, short=True),
+                    "objective_in_force": in_force_text(s),
+                    "objective_id": s.objective.id if s.objective is not None else "",
+                    "Met?": MET_TEXT[s.met.code],
+                    "met": s.met.code,
+                    "Variation": f"{VARIATION_ICON[var]} {VARIATION_WORDS[var]}"
+                    if var
+                    else f"Too few points ({len(s.data)})",
+                    "variation": var or "",
+                    "Assurance": _assurance_cell(ass, cur, s),
+                    "assurance": ass.code if ass is not None else "",
+                    "measured_for": s.measured_for,
+                    "source": s.spec.source,
+                    "how": s.spec.what,
+                }
+            )
         return pd.DataFrame(rows)
 
 
@@ -877,11 +1117,17 @@ def scorecard(icb_code: str, reference_date: object = "") -> Scorecard:
     icb = geography.find_icb(icb_code)
     ref = _reference_date(reference_date)
     series = {k: measure_series(icb.ods_code, k) for k in MEASURES}
-    return Scorecard(icb, ref, series, {k: currency(s, ref) for k, s in series.items()},
-                     {k: assurance(s, ref) for k, s in series.items()})
+    return Scorecard(
+        icb,
+        ref,
+        series,
+        {k: currency(s, ref) for k, s in series.items()},
+        {k: assurance(s, ref) for k, s in series.items()},
+    )
 
 
 # --------------------------------------------------------------------------- all ICBs
+
 
 def _latest_complete_month(df: pd.DataFrame, codes: set[str], code_col: str = "org_code") -> pd.Timestamp:
     """The latest month in which every one of ``codes`` has a row (ICBs merged in later months)."""
@@ -955,10 +1201,15 @@ def icb_comparison() -> pd.DataFrame:
         out[col] = out["measure"].map(lambda k, c=col: getattr(MEASURES[k], c))
     inf = {k: objectives.objective_in_force(k, g["period_end"].iloc[0]) for k, g in out.groupby("measure")}
     out["target"] = out["measure"].map(
-        lambda k: inf[k].objective.target if inf[k].objective is not None and inf[k].objective.has_target else np.nan)
+        lambda k: inf[k].objective.target if inf[k].objective is not None and inf[k].objective.has_target else np.nan
+    )
     out["objective"] = out["measure"].map(
-        lambda k: f"{inf[k].objective.target_text} ({inf[k].objective.planning_year})"
-        if inf[k].objective is not None and inf[k].objective.has_target else f"none recorded for {inf[k].planning_year}")
+        lambda k: (
+            f"{inf[k].objective.target_text} ({inf[k].objective.planning_year})"
+            if inf[k].objective is not None and inf[k].objective.has_target
+            else f"none recorded for {inf[k].planning_year}"
+        )
+    )
     icb_rows = ~out["is_england"]
     asc = out["improvement"].eq("decrease")
     out["rank"] = np.nan
@@ -966,18 +1217,41 @@ def icb_comparison() -> pd.DataFrame:
         sub = out.loc[idx]
         out.loc[idx, "rank"] = sub["value"].rank(ascending=bool(asc.loc[idx].iloc[0]), method="min")
     out["n_ranked"] = out.groupby("measure")["rank"].transform("count")
-    return out[["measure", "label", "unit", "improvement", "period", "period_end", "icb_ods_code", "icb_name",
-                "value", "rank", "n_ranked", "is_england", "target", "objective"]]
+    return out[
+        [
+            "measure",
+            "label",
+            "unit",
+            "improvement",
+            "period",
+            "period_end",
+            "icb_ods_code",
+            "icb_name",
+            "value",
+            "rank",
+            "n_ranked",
+            "is_england",
+            "target",
+            "objective",
+        ]
+    ]
 
 
 # --------------------------------------------------------------------------- headline figures
 
 #: Headline key of each measure's latest value (registry/headlines/scorecard.yml).
 HEADLINE_KEYS = {
-    "ae_4h": "ae_4h_pct", "ambulance_c2": "ambulance_c2_minutes", "beds_ga": "beds_ga_pct",
-    "rtt_65w": "rtt_over_65_weeks", "cancer_62": "cancer_62_pct", "cancer_fds": "cancer_fds_pct",
-    "gp_2weeks": "gp_within_2_weeks_pct", "gp_appointments": "gp_appointments", "iapt_access": "iapt_access",
-    "dementia": "dementia_pct", "hypertension": "hypertension_pct",
+    "ae_4h": "ae_4h_pct",
+    "ambulance_c2": "ambulance_c2_minutes",
+    "beds_ga": "beds_ga_pct",
+    "rtt_65w": "rtt_over_65_weeks",
+    "cancer_62": "cancer_62_pct",
+    "cancer_fds": "cancer_fds_pct",
+    "gp_2weeks": "gp_within_2_weeks_pct",
+    "gp_appointments": "gp_appointments",
+    "iapt_access": "iapt_access",
+    "dementia": "dementia_pct",
+    "hypertension": "hypertension_pct",
 }
 
 
@@ -1028,13 +1302,18 @@ def _claims(sc: Scorecard) -> dict[str, C.Claim]:
         if s.spc is not None:
             out[f"{key}_change"] = s.change
             a = sc.assurance[key]
-            out[f"{key}_assurance"] = replace(a, words=f"{a.words}: {a.reason}" if a.code == "not_assessed" else a.words)
+            out[f"{key}_assurance"] = replace(
+                a, words=f"{a.words}: {a.reason}" if a.code == "not_assessed" else a.words
+            )
     t, res = ae_by_month_official(sc.icb.ods_code)
     if len(t) > 1:
         last, prev = t.iloc[-1], t.iloc[-2]
         c = _against(last["icb"], prev["icb"], _month_label(prev["month"]))
-        out["ae_month_change"] = replace(c, words=f"{c.words} the {fmt(prev['icb'], 'pct')} of "
-                                                  f"{_month_label(prev['month'])} (England {fmt(prev['england'], 'pct')})")
+        out["ae_month_change"] = replace(
+            c,
+            words=f"{c.words} the {fmt(prev['icb'], 'pct')} of "
+            f"{_month_label(prev['month'])} (England {fmt(prev['england'], 'pct')})",
+        )
     if res is not None:
         c = _change_words(C.change_from_spc(res), res)
         out["ae_official_spc"] = replace(c, words=f"statistical process control over these months reads {c.words}")
@@ -1042,8 +1321,10 @@ def _claims(sc: Scorecard) -> dict[str, C.Claim]:
     if d["previous_month"] is not None:
         c = _against(d["icb_latest"], d["icb_previous"], "the previous workbook")
         out["dementia_edition_change"] = replace(
-            c, words=f"{c.words} the {fmt(d['icb_previous'], 'pct')} of the previous workbook "
-                     f"({_month_label(d['previous_month'])}; England {fmt(d['england_previous'], 'pct')})")
+            c,
+            words=f"{c.words} the {fmt(d['icb_previous'], 'pct')} of the previous workbook "
+            f"({_month_label(d['previous_month'])}; England {fmt(d['england_previous'], 'pct')})",
+        )
     return out
 
 
@@ -1058,6 +1339,7 @@ def claims(icb_code: str, imd_version: int = 2019, reference_date: object = "") 
 
 
 # --------------------------------------------------------------------------- figures
+
 
 def _axis_label(unit: str) -> str:
     return {"%": "Per cent", "minutes": "Minutes", "count": "Number"}[unit]
@@ -1127,15 +1409,30 @@ def spc_figure(sc: Scorecard, keys: tuple[str, ...], ncols: int = 2):
             kinds_seen |= set(pts["point_type"].map(figures.SPC_POINT_KIND).dropna())
         else:
             ax.plot(d["month"], d["value"], color=figures.NHS_MID_GREY, lw=1.1, zorder=2)
-            ax.scatter(d["month"], d["value"], color=figures.SPC["common"]["colour"], marker="o", s=20,
-                       edgecolor=figures.NHS_DARK_GREY, linewidth=0.4, zorder=3)
+            ax.scatter(
+                d["month"],
+                d["value"],
+                color=figures.SPC["common"]["colour"],
+                marker="o",
+                s=20,
+                edgecolor=figures.NHS_DARK_GREY,
+                linewidth=0.4,
+                zorder=3,
+            )
             pts = pd.DataFrame({"date": d["month"], "value": d["value"], "point_type": "too few points for SPC"})
             figures.count_axis(ax)
         for a, b, target, o in _objective_segments(s.spec.key, d["month"].min(), d["month"].max()):
             ax.hlines(target, a, b, color=figures.NHS_RED, lw=1.4, ls=":", zorder=1)
-            ax.annotate(o.target_number_text, xy=(a, target), xytext=(1, 2), textcoords="offset points", fontsize=7,
-                        color=figures.NHS_RED, va="bottom",
-                        bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.7))
+            ax.annotate(
+                o.target_number_text,
+                xy=(a, target),
+                xytext=(1, 2),
+                textcoords="offset points",
+                fontsize=7,
+                color=figures.NHS_RED,
+                va="bottom",
+                bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.7),
+            )
         pts = pts.assign(measure=s.spec.key, label=s.spec.label)
         if "source" in d:
             pts["source"] = d["source"].to_numpy()
@@ -1144,11 +1441,20 @@ def spc_figure(sc: Scorecard, keys: tuple[str, ...], ncols: int = 2):
         reading = panel_reading(s, sc)
         if sc.currency[s.spec.key].out_of_date:
             reading += f"\nData end {_month_label(s.latest_month)}: out of date"
-        ax.text(0, 1.02, reading, transform=ax.transAxes, fontsize=7.2, va="bottom", linespacing=1.3,
-                color=figures.NHS_DARK_GREY)
+        ax.text(
+            0,
+            1.02,
+            reading,
+            transform=ax.transAxes,
+            fontsize=7.2,
+            va="bottom",
+            linespacing=1.3,
+            color=figures.NHS_DARK_GREY,
+        )
         # the title sits above the reading lines (about 10 points each)
-        ax.set_title("\n".join(textwrap.wrap(s.spec.label, 48)), fontsize=9.5, loc="left",
-                     pad=6 + 10 * (reading.count("\n") + 1))
+        ax.set_title(
+            "\n".join(textwrap.wrap(s.spec.label, 48)), fontsize=9.5, loc="left", pad=6 + 10 * (reading.count("\n") + 1)
+        )
         ax.set_ylabel(_axis_label(s.spec.unit), fontsize=8.5)
         _date_axis(ax, d)
         ax.tick_params(labelsize=7.5)
@@ -1157,7 +1463,9 @@ def spc_figure(sc: Scorecard, keys: tuple[str, ...], ncols: int = 2):
         ax.set_visible(False)
     kinds = [k for k in ("common", "improvement", "concern", "neutral") if k in kinds_seen] or ["common"]
     handles = figures.spc_legend_handles(kinds, target=False)
-    handles.append(Line2D([], [], color=figures.NHS_RED, lw=1.4, ls=":", label="Objective in force (its planning year)"))
+    handles.append(
+        Line2D([], [], color=figures.NHS_RED, lw=1.4, ls=":", label="Objective in force (its planning year)")
+    )
     if any_break:
         handles.append(Line2D([], [], color=figures.NHS_DARK_GREY, lw=1.1, ls=(0, (1, 2)), label="Source changes"))
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, bbox_to_anchor=(0.5, -0.01))
@@ -1196,9 +1504,17 @@ def _clip_outlier(ax, icbs: pd.DataFrame, unit: str, highlighted: str) -> bool:
     text = fmt(out["value"], "pct") if unit == "%" else fmt(out["value"], "count")
     ax.scatter([out["rank"]], [top], marker="^", s=30, color=figures.CONTEXT, clip_on=False, zorder=3)
     # the note sits beside the marker, a line below the ICB's own label (which is at the top)
-    ax.annotate(f"{out['icb_name']}: {text}, off the scale ▲", xy=(out["rank"], top), xytext=(-4, -14),
-                textcoords="offset points", ha="right", va="top", fontsize=7.5, color=figures.NHS_DARK_GREY,
-                bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
+    ax.annotate(
+        f"{out['icb_name']}: {text}, off the scale ▲",
+        xy=(out["rank"], top),
+        xytext=(-4, -14),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize=7.5,
+        color=figures.NHS_DARK_GREY,
+        bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8),
+    )
     return True
 
 
@@ -1220,8 +1536,9 @@ def comparison_figure(comp: pd.DataFrame, icb: geography.ICB, measures: tuple[st
         ax.scatter(icbs["rank"], icbs["value"], color=figures.CONTEXT, s=14, label="Other ICBs")
         me = icbs[icbs["icb_ods_code"] == icb.ods_code]
         if not me.empty:
-            ax.scatter(me["rank"], me["value"], color=figures.HIGHLIGHT, marker="D", s=46, zorder=3,
-                       label=icb.short_name)
+            ax.scatter(
+                me["rank"], me["value"], color=figures.HIGHLIGHT, marker="D", s=46, zorder=3, label=icb.short_name
+            )
             rk, nr = int(me["rank"].iloc[0]), int(me["n_ranked"].iloc[0])
             # The label goes in the corner the ranked dots leave empty (top right when values fall
             # with rank, top left when they rise), with an arrow to the ICB, so it never sits on
@@ -1229,12 +1546,18 @@ def comparison_figure(comp: pd.DataFrame, icb: geography.ICB, measures: tuple[st
             falling = float(icbs["value"].iloc[0]) >= float(icbs["value"].iloc[-1])
             v = float(me["value"].iloc[0])
             text = fmt(v, "pct") if spec.unit == "%" else fmt(v, "count")
-            ax.annotate(f"{icb.short_name}: {text} ({rk} of {nr})",
-                        xy=(rk, v), xytext=(0.98 if falling else 0.02, 0.95),
-                        textcoords="axes fraction", fontsize=8, ha="right" if falling else "left", va="top",
-                        color=figures.HIGHLIGHT,
-                        bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9),
-                        arrowprops=dict(arrowstyle="-", color=figures.HIGHLIGHT, lw=0.8, shrinkB=5))
+            ax.annotate(
+                f"{icb.short_name}: {text} ({rk} of {nr})",
+                xy=(rk, v),
+                xytext=(0.98 if falling else 0.02, 0.95),
+                textcoords="axes fraction",
+                fontsize=8,
+                ha="right" if falling else "left",
+                va="top",
+                color=figures.HIGHLIGHT,
+                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9),
+                arrowprops=dict(arrowstyle="-", color=figures.HIGHLIGHT, lw=0.8, shrinkB=5),
+            )
         eng = c[c["is_england"]]
         if not eng.empty and spec.unit != "count":  # an England count is not comparable with an ICB's
             ax.axhline(eng["value"].iloc[0], color=figures.NHS_DARK_GREY, ls="--", lw=1, label="England")
@@ -1261,6 +1584,7 @@ def comparison_figure(comp: pd.DataFrame, icb: geography.ICB, measures: tuple[st
 
 
 # --------------------------------------------------------------------------- the chapter
+
 
 def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = "") -> Chapter:
     """Compute every figure, table, box, word and number of the chapter for one ICB; save
@@ -1310,53 +1634,94 @@ def _overview(ch: Chapter, sc: Scorecard) -> None:
     names = "; ".join(esc(sc.series[k].spec.label) for k in with_target)
     n = len(with_target)
     if n:
-        verdict = (("it meets it" if met else "it does not meet it") if n == 1 else
-                   "none of them meets it" if not met else
-                   f"{len(met)} of them {'meets' if len(met) == 1 else 'meet'} it")
-        ch.say("in_force_summary", (
-            f"{n} of the {len(sc.series)} measures {'has' if n == 1 else 'have'} a national objective with a "
-            f"numeric target in force for {'its' if n == 1 else 'their'} latest period ({names}), and {verdict}; "
-            "for the other measures' latest periods the book's record of national objectives has no numeric "
-            "target, so they are not judged"))
+        verdict = (
+            ("it meets it" if met else "it does not meet it")
+            if n == 1
+            else "none of them meets it"
+            if not met
+            else f"{len(met)} of them {'meets' if len(met) == 1 else 'meet'} it"
+        )
+        ch.say(
+            "in_force_summary",
+            (
+                f"{n} of the {len(sc.series)} measures {'has' if n == 1 else 'have'} a national objective with a "
+                f"numeric target in force for {'its' if n == 1 else 'their'} latest period ({names}), and {verdict}; "
+                "for the other measures' latest periods the book's record of national objectives has no numeric "
+                "target, so they are not judged"
+            ),
+        )
     else:
-        ch.say("in_force_summary", (
-            f"none of the {len(sc.series)} measures has a national objective with a numeric target in force for "
-            "its latest period in the book's record of national objectives, so none is judged"))
+        ch.say(
+            "in_force_summary",
+            (
+                f"none of the {len(sc.series)} measures has a national objective with a numeric target in force for "
+                "its latest period in the book's record of national objectives, so none is judged"
+            ),
+        )
 
     by_code: dict[str, list[str]] = {}
     for s in sc.series.values():
         if s.change is not None:
             by_code.setdefault(s.change.code, []).append(esc(s.spec.label))
-    parts = [f"{what} in {'; '.join(by_code[code])}" for code, what in (
-        ("improving", "special-cause improvement"), ("deteriorating", "special-cause concern"),
-        ("rising", "special-cause variation upwards (no better direction)"),
-        ("falling", "special-cause variation downwards (no better direction)")) if code in by_code]
+    parts = [
+        f"{what} in {'; '.join(by_code[code])}"
+        for code, what in (
+            ("improving", "special-cause improvement"),
+            ("deteriorating", "special-cause concern"),
+            ("rising", "special-cause variation upwards (no better direction)"),
+            ("falling", "special-cause variation downwards (no better direction)"),
+        )
+        if code in by_code
+    ]
     n_common = len(by_code.get("no_significant_change", []))
     charted = sum(len(v) for v in by_code.values())
     if parts:
-        ch.say("spc_summary", "Statistical process control shows " + "; ".join(parts)
-               + (f"; the other {plural(n_common, 'charted measure')} show only common-cause variation."
-                  if n_common else "."))
+        ch.say(
+            "spc_summary",
+            "Statistical process control shows "
+            + "; ".join(parts)
+            + (
+                f"; the other {plural(n_common, 'charted measure')} show only common-cause variation."
+                if n_common
+                else "."
+            ),
+        )
     else:
-        ch.say("spc_summary", f"Statistical process control shows only common-cause variation at the latest point of "
-                              f"all {plural(charted, 'charted measure')}: no sign of real change either way.")
+        ch.say(
+            "spc_summary",
+            f"Statistical process control shows only common-cause variation at the latest point of "
+            f"all {plural(charted, 'charted measure')}: no sign of real change either way.",
+        )
 
     old = sc.out_of_date()
     if old:
         listed = "; ".join(f"{esc(sc.series[k].spec.label)}, {_month_label(sc.series[k].latest_month)}" for k in old)
-        ch.say("out_of_date_summary", (
-            f"At this edition's reference date ({_month_label(sc.reference_date)}) the data of "
-            f"{len(old)} of the {len(sc.series)} measures are **out of date** (older than their publication "
-            f"frequency allows): {listed}. They keep their variation reading, but get no assurance reading."))
+        ch.say(
+            "out_of_date_summary",
+            (
+                f"At this edition's reference date ({_month_label(sc.reference_date)}) the data of "
+                f"{len(old)} of the {len(sc.series)} measures are **out of date** (older than their publication "
+                f"frequency allows): {listed}. They keep their variation reading, but get no assurance reading."
+            ),
+        )
     else:
-        ch.say("out_of_date_summary", f"At this edition's reference date ({_month_label(sc.reference_date)}) the "
-                                      "data of every measure are up to date for their publication frequency.")
+        ch.say(
+            "out_of_date_summary",
+            f"At this edition's reference date ({_month_label(sc.reference_date)}) the "
+            "data of every measure are up to date for their publication frequency.",
+        )
 
     closed = _closure(_rtt(), icb)
-    ch.say("closure_sentence", "" if closed is None else (
-        f" {esc(icb.short_name)} ICB closed on {closed.day} {closed:%B %Y}, when NHS England merged ICBs: its "
-        f"waiting-list and cancer series stop in {_month_label(closed - pd.offsets.MonthBegin(1))} and are not "
-        "joined to the merged ICB, which covers a different population."))
+    ch.say(
+        "closure_sentence",
+        ""
+        if closed is None
+        else (
+            f" {esc(icb.short_name)} ICB closed on {closed.day} {closed:%B %Y}, when NHS England merged ICBs: its "
+            f"waiting-list and cancer series stop in {_month_label(closed - pd.offsets.MonthBegin(1))} and are not "
+            "joined to the merged ICB, which covers a different population."
+        ),
+    )
 
 
 def _measure_words(ch: Chapter, sc: Scorecard, key: str) -> None:
@@ -1370,42 +1735,58 @@ def _measure_words(ch: Chapter, sc: Scorecard, key: str) -> None:
     ch.say(f"{key}_for", esc(s.measured_for))
     ch.say(f"{key}_objective", esc(in_force_text(s)))
     if s.spc is None:
-        ch.say(f"{key}_change", f"no reading: {plural(len(s.data), 'point')}, too few for statistical process control "
-                                f"(at least {MIN_SPC_POINTS} are needed)")
+        ch.say(
+            f"{key}_change",
+            f"no reading: {plural(len(s.data), 'point')}, too few for statistical process control "
+            f"(at least {MIN_SPC_POINTS} are needed)",
+        )
         ch.say(f"{key}_assurance", "no reading (no chart)")
 
 
 def _scorecard_table(ch: Chapter, sc: Scorecard) -> None:
     t = sc.table()
-    ch.table(t, "scorecard",
-             f"The measures of the national objectives for {sc.icb.short_name}: latest value, the objective in force "
-             "for that period, met or not, and the statistical process control readings",
-             source="; ".join(sorted({s.spec.source for s in sc.series.values()})) + "; objectives from NHS England's "
-                    "priorities and operational planning guidance of each year",
-             show_columns=["Measure", "Latest", "Target in force", "Met?", "Variation", "Assurance"],
-             defer=True,
-             notes="Latest period differs by source. 'Target in force' is the objective for the planning year "
-                   "(April to March) of the latest value; 'None recorded' means the book's record of national "
-                   "objectives has no target for that measure and year. Variation: ▲ special-cause improvement, "
-                   "▼ special-cause concern, ● common-cause variation. The CSV adds England, the full objective "
-                   "text, what each value is for and how it is computed.")
+    ch.table(
+        t,
+        "scorecard",
+        f"The measures of the national objectives for {sc.icb.short_name}: latest value, the objective in force "
+        "for that period, met or not, and the statistical process control readings",
+        source="; ".join(sorted({s.spec.source for s in sc.series.values()})) + "; objectives from NHS England's "
+        "priorities and operational planning guidance of each year",
+        show_columns=["Measure", "Latest", "Target in force", "Met?", "Variation", "Assurance"],
+        defer=True,
+        notes="Latest period differs by source. 'Target in force' is the objective for the planning year "
+        "(April to March) of the latest value; 'None recorded' means the book's record of national "
+        "objectives has no target for that measure and year. Variation: ▲ special-cause improvement, "
+        "▼ special-cause concern, ● common-cause variation. The CSV adds England, the full objective "
+        "text, what each value is for and how it is computed.",
+    )
 
 
 def _objectives_list(ch: Chapter) -> None:
     t = objectives_table()
-    shown = t.assign(**{"No.": t["no"], "Objective": t["objective"], "Target": t["target"],
-                        "Measured here": t["measure_label"].where(t["measured_here"], "Not measured here"),
-                        "Measured by": t["measured_by"]})
+    shown = t.assign(
+        **{
+            "No.": t["no"],
+            "Objective": t["objective"],
+            "Target": t["target"],
+            "Measured here": t["measure_label"].where(t["measured_here"], "Not measured here"),
+            "Measured by": t["measured_by"],
+        }
+    )
     year = str(t["planning_year"].iloc[0])
-    ch.table(shown, "objectives", f"The {len(t)} national objectives for {year} the local plans adopt, and what "
-                                  "measures each",
-             source="NHS England, priorities and operational planning guidance; numbering as in the local plans",
-             show_columns=["No.", "Objective", "Target", "Measured here", "Measured by"], max_rows=len(t),
-             defer=True,
-             notes="'Measured by' names the publication that measures the objective; where it is not measured here, "
-                   "that publication is not among the data this book draws on. The book shows the cancer 62-day "
-                   "standard (the share treated within 62 days), which is not the backlog objective 10 asks about; "
-                   "it is judged against the 62-day objectives of later years.")
+    ch.table(
+        shown,
+        "objectives",
+        f"The {len(t)} national objectives for {year} the local plans adopt, and what measures each",
+        source="NHS England, priorities and operational planning guidance; numbering as in the local plans",
+        show_columns=["No.", "Objective", "Target", "Measured here", "Measured by"],
+        max_rows=len(t),
+        defer=True,
+        notes="'Measured by' names the publication that measures the objective; where it is not measured here, "
+        "that publication is not among the data this book draws on. The book shows the cancer 62-day "
+        "standard (the share treated within 62 days), which is not the backlog objective 10 asks about; "
+        "it is judged against the 62-day objectives of later years.",
+    )
 
 
 def _deadline_outputs(ch: Chapter, sc: Scorecard) -> None:
@@ -1417,42 +1798,73 @@ def _deadline_outputs(ch: Chapter, sc: Scorecard) -> None:
     ch.number("n_deadlines_judged", n, "count")
     ch.number("n_deadlines_outside", len(t) - n, "count")
     listed = "; ".join(f"{esc(MEASURES[r.measure].label)}, {r.planning_year}" for r in met.itertuples())
-    ch.say("deadline_summary", (
-        f"Of the {plural(n, 'national objective')} with a numeric target that the data here cover when "
-        f"{'it' if n == 1 else 'they'} fell due, {'none was' if m == 0 else ('all ' if m == n else '') + str(m) + (' was' if m == 1 else ' were')} "
-        "met" + (f" ({listed})" if m else "")))
-    ch.table(t, "objectives_at_deadline",
-             f"{sc.icb.short_name}: each national objective for the measures here, judged when it fell due against "
-             "its own target",
-             source="as in the scorecard; objectives from NHS England's priorities and operational planning guidance",
-             show_columns=["Objective", "Target", "Judged at", "Value", "Met?"], max_rows=len(t), defer=True,
-             notes="An objective 'by' a month is judged on that month's value, one 'in' a month on that month's; "
-                   "one 'on average across' a year on the year's value; one with no date on the last month of its "
-                   "planning year. 'No data' says why the value is missing.")
+    ch.say(
+        "deadline_summary",
+        (
+            f"Of the {plural(n, 'national objective')} with a numeric target that the data here cover when "
+            f"{'it' if n == 1 else 'they'} fell due, {'none was' if m == 0 else ('all ' if m == n else '') + str(m) + (' was' if m == 1 else ' were')} "
+            "met" + (f" ({listed})" if m else "")
+        ),
+    )
+    ch.table(
+        t,
+        "objectives_at_deadline",
+        f"{sc.icb.short_name}: each national objective for the measures here, judged when it fell due against "
+        "its own target",
+        source="as in the scorecard; objectives from NHS England's priorities and operational planning guidance",
+        show_columns=["Objective", "Target", "Judged at", "Value", "Met?"],
+        max_rows=len(t),
+        defer=True,
+        notes="An objective 'by' a month is judged on that month's value, one 'in' a month on that month's; "
+        "one 'on average across' a year on the year's value; one with no date on the last month of its "
+        "planning year. 'No data' says why the value is missing.",
+    )
 
 
 def _spc_outputs(ch: Chapter, sc: Scorecard, name: str, keys: tuple[str, ...]) -> None:
     fig, data = spc_figure(sc, keys)
-    readings = "; ".join(f"{sc.series[k].spec.label}: {value_text(sc.series[k])} in {sc.series[k].period_label}, "
-                         f"{panel_reading(sc.series[k], sc).lower()}" for k in keys)
-    old = [f"{sc.series[k].spec.label}, {_month_label(sc.series[k].latest_month)}" for k in keys
-           if sc.currency[k].out_of_date]
-    notes = [f"Out of date at the reference date ({_month_label(sc.reference_date)}), with the month the data end: "
-             + "; ".join(old)] if old else []
+    readings = "; ".join(
+        f"{sc.series[k].spec.label}: {value_text(sc.series[k])} in {sc.series[k].period_label}, "
+        f"{panel_reading(sc.series[k], sc).lower()}"
+        for k in keys
+    )
+    old = [
+        f"{sc.series[k].spec.label}, {_month_label(sc.series[k].latest_month)}"
+        for k in keys
+        if sc.currency[k].out_of_date
+    ]
+    notes = (
+        [
+            f"Out of date at the reference date ({_month_label(sc.reference_date)}), with the month the data end: "
+            + "; ".join(old)
+        ]
+        if old
+        else []
+    )
     change = [sc.series[k] for k in keys if sc.series[k].source_change is not None]
-    breaks = " ".join(f"The line breaks in {_month_label(s.source_change)} in the chart of {s.spec.label}, where "
-                      "the source changes to NHS England's monthly files." for s in change)
+    breaks = " ".join(
+        f"The line breaks in {_month_label(s.source_change)} in the chart of {s.spec.label}, where "
+        "the source changes to NHS England's monthly files."
+        for s in change
+    )
     short = [sc.series[k].spec.label for k in keys if sc.series[k].spc is None]
     ch.figure(
-        fig, name, data=data, defer=True, dpi=100,
+        fig,
+        name,
+        data=data,
+        defer=True,
+        dpi=100,
         alt=f"Statistical process control charts for {sc.icb.short_name}. {readings}.",
-        caption=(f"{sc.icb.short_name}: XmR charts (Making Data Count). Triangles pointing up mark special-cause "
-                 "improvement, pointing down special-cause concern, grey circles common-cause variation; the dotted "
-                 "red line is the objective in force in each planning year (none drawn where none is recorded). "
-                 + (breaks + " " if breaks else "")
-                 + (f"{'; '.join(short)}: too few points for SPC limits, drawn as a plain line. " if short else "")
-                 + ("; ".join(notes) + "." if notes else "")).strip(),
-        source="; ".join(sorted({sc.series[k].spec.source for k in keys})))
+        caption=(
+            f"{sc.icb.short_name}: XmR charts (Making Data Count). Triangles pointing up mark special-cause "
+            "improvement, pointing down special-cause concern, grey circles common-cause variation; the dotted "
+            "red line is the objective in force in each planning year (none drawn where none is recorded). "
+            + (breaks + " " if breaks else "")
+            + (f"{'; '.join(short)}: too few points for SPC limits, drawn as a plain line. " if short else "")
+            + ("; ".join(notes) + "." if notes else "")
+        ).strip(),
+        source="; ".join(sorted({sc.series[k].spec.source for k in keys})),
+    )
 
 
 def _ae_outputs(ch: Chapter, sc: Scorecard, words: dict[str, C.Claim]) -> None:
@@ -1469,20 +1881,36 @@ def _ae_outputs(ch: Chapter, sc: Scorecard, words: dict[str, C.Claim]) -> None:
     if "ae_month_change" not in words:
         ch.say("ae_month_change", "the only month in the files so far")
     if res is None:
-        ch.say("ae_official_spc", f"the {plural(len(t), 'month')} are too few for statistical process control limits "
-                                  f"of their own (at least {MIN_SPC_POINTS} are needed), so the chart above joins them "
-                                  "to the earlier system-level figures, with a break in the line where the source "
-                                  "changes")
+        ch.say(
+            "ae_official_spc",
+            f"the {plural(len(t), 'month')} are too few for statistical process control limits "
+            f"of their own (at least {MIN_SPC_POINTS} are needed), so the chart above joins them "
+            "to the earlier system-level figures, with a break in the line where the source "
+            "changes",
+        )
     tab = t.assign(Month=t["month"].map(_month_label))
-    cols = {"icb": f"{icb.short_name} (%)", "england": "England (%)", "attendances": "Attendances",
-            "n_providers": "Providers counted"}
-    ch.table(tab.rename(columns=cols), "ae_4h_official_by_month",
-             f"A&E attendances seen within 4 hours by month, {icb.short_name} (providers located in the ICB) and "
-             "England (every provider), from NHS England's monthly A&E files",
-             source="NHS England, A&E Attendances and Emergency Admissions, monthly CSV files",
-             show_columns=["Month", *cols.values()], newest_first="month", defer=True,
-             formats={cols["icb"]: "{:.1f}", cols["england"]: "{:.1f}", cols["attendances"]: "{:,.0f}",
-                      cols["n_providers"]: "{:.0f}"})
+    cols = {
+        "icb": f"{icb.short_name} (%)",
+        "england": "England (%)",
+        "attendances": "Attendances",
+        "n_providers": "Providers counted",
+    }
+    ch.table(
+        tab.rename(columns=cols),
+        "ae_4h_official_by_month",
+        f"A&E attendances seen within 4 hours by month, {icb.short_name} (providers located in the ICB) and "
+        "England (every provider), from NHS England's monthly A&E files",
+        source="NHS England, A&E Attendances and Emergency Admissions, monthly CSV files",
+        show_columns=["Month", *cols.values()],
+        newest_first="month",
+        defer=True,
+        formats={
+            cols["icb"]: "{:.1f}",
+            cols["england"]: "{:.1f}",
+            cols["attendances"]: "{:,.0f}",
+            cols["n_providers"]: "{:.0f}",
+        },
+    )
 
 
 def _dementia_words(ch: Chapter, sc: Scorecard, words: dict[str, C.Claim]) -> None:
@@ -1507,29 +1935,47 @@ def _comparison_outputs(ch: Chapter, sc: Scorecard) -> None:
         ch.say(key, f"{esc(row['label'])}: {ordinal(row['rank'])} of {int(row['n_ranked'])} ({esc(row['period'])})")
     fig = comparison_figure(comp, icb, COMPARED)
     alt = "; ".join(f"{r.label}: rank {int(r.rank)} of {int(r.n_ranked)}" for r in me.itertuples())
-    ch.figure(fig, "icb_comparison_chart", data=ctab, defer=True, dpi=100,
-              alt=f"Dot charts of the 42 ICBs in rank order for {len(COMPARED)} measures, {icb.short_name} "
-                  f"highlighted. {alt}.",
-              caption=f"{icb.short_name} (diamond) among the 42 ICBs (grey dots) in rank order, best on the left; "
-                      "dashed line England (not drawn for counts), dotted red line the objective in force for the "
-                      "period (none drawn where none is recorded). Where one ICB is more than "
-                      f"{OUTLIER_RATIO:g} times the next highest, it is marked at the top edge with its value, off "
-                      "the scale, so that the other ICBs can be told apart.",
-              source="as in the scorecard")
+    ch.figure(
+        fig,
+        "icb_comparison_chart",
+        data=ctab,
+        defer=True,
+        dpi=100,
+        alt=f"Dot charts of the 42 ICBs in rank order for {len(COMPARED)} measures, {icb.short_name} "
+        f"highlighted. {alt}.",
+        caption=f"{icb.short_name} (diamond) among the 42 ICBs (grey dots) in rank order, best on the left; "
+        "dashed line England (not drawn for counts), dotted red line the objective in force for the "
+        "period (none drawn where none is recorded). Where one ICB is more than "
+        f"{OUTLIER_RATIO:g} times the next highest, it is marked at the top edge with its value, off "
+        "the scale, so that the other ICBs can be told apart.",
+        source="as in the scorecard",
+    )
 
     out = me.reset_index()
     kind = out["unit"].map({"%": "pct"}).fillna("count")
     out["ICB"] = [fmt(v, k) for v, k in zip(out["value"], kind)]
     out["England"] = [fmt(v, k) for v, k in zip(out["england"], kind)]
-    out = out.rename(columns={"label": "Measure", "period": "Period", "rank": "Rank (1 = best)",
-                              "n_ranked": "ICBs ranked", "value": "icb_value", "england": "england_value"})
-    ch.table(out, "icb_comparison",
-             f"{icb.short_name} against England and the 42 ICBs, latest period in which every ICB has data",
-             source="as in the scorecard", defer=True,
-             show_columns=["Measure", "Period", "ICB", "England", "Rank (1 = best)", "ICBs ranked"],
-             formats={"Rank (1 = best)": "{:.0f}", "ICBs ranked": "{:.0f}"},
-             notes="65-week waits are counts (best = fewest, not adjusted for population); bed occupancy: lower is "
-                   "better. Ranks compare values only: a fraction of a point can separate several places.")
+    out = out.rename(
+        columns={
+            "label": "Measure",
+            "period": "Period",
+            "rank": "Rank (1 = best)",
+            "n_ranked": "ICBs ranked",
+            "value": "icb_value",
+            "england": "england_value",
+        }
+    )
+    ch.table(
+        out,
+        "icb_comparison",
+        f"{icb.short_name} against England and the 42 ICBs, latest period in which every ICB has data",
+        source="as in the scorecard",
+        defer=True,
+        show_columns=["Measure", "Period", "ICB", "England", "Rank (1 = best)", "ICBs ranked"],
+        formats={"Rank (1 = best)": "{:.0f}", "ICBs ranked": "{:.0f}"},
+        notes="65-week waits are counts (best = fewest, not adjusted for population); bed occupancy: lower is "
+        "better. Ranks compare values only: a fraction of a point can separate several places.",
+    )
 
 
 def _notes_box(ch: Chapter, sc: Scorecard) -> None:
@@ -1543,30 +1989,68 @@ def _notes_box(ch: Chapter, sc: Scorecard) -> None:
 def _headlines(ch: Chapter, sc: Scorecard) -> None:
     head = headline_figures(sc.icb.ods_code)
     year = str(objectives_table()["planning_year"].iloc[0])
-    ch.headline("n_objectives", head["n_objectives"], period=f"{year} objectives",
-                source="NHS England, priorities and operational planning guidance")
+    ch.headline(
+        "n_objectives",
+        head["n_objectives"],
+        period=f"{year} objectives",
+        source="NHS England, priorities and operational planning guidance",
+    )
     ch.headline("n_measured", head["n_measured"], period=f"{year} objectives", source="this book")
     for key in ("n_deadlines_judged", "n_deadlines_met"):
         ch.headline(key, head[key], period="each objective's deadline (or planning year)", source="this book")
     for key in ("n_with_target", "n_met"):
-        ch.headline(key, head[key], period="the latest period of each measure", source="this book",
-                    reference_date=str(sc.reference_date.date()))
+        ch.headline(
+            key,
+            head[key],
+            period="the latest period of each measure",
+            source="this book",
+            reference_date=str(sc.reference_date.date()),
+        )
     for key, hkey in HEADLINE_KEYS.items():
         s = sc.series[key]
         cur = sc.currency[key]
-        extra = {"england": s.england, "period_end": str(s.period_end.date()), "frequency": s.spec.frequency,
-                 "currency": cur.label, "out_of_date": cur.out_of_date,
-                 "target_text": s.objective.target_text if s.target is not None else None,
-                 "objective_in_force": in_force_text(s), "met": s.met.code}
+        extra = {
+            "england": s.england,
+            "period_end": str(s.period_end.date()),
+            "frequency": s.spec.frequency,
+            "currency": cur.label,
+            "out_of_date": cur.out_of_date,
+            "target_text": s.objective.target_text if s.target is not None else None,
+            "objective_in_force": in_force_text(s),
+            "met": s.met.code,
+        }
         if s.previous is not None:
             extra["previous"], extra["previous_period"] = s.previous
         ch.headline(hkey, head[hkey], period=s.period_label, source=s.spec.source, **extra)
 
 
 __all__ = [
-    "COMPARED", "HEADLINE_KEYS", "MEASURES", "MIN_SPC_POINTS", "MeasureSpec", "SECTIONS",
-    "Scorecard", "Series", "adopted_objectives", "ae_by_month_official", "ae_official_vs_conversion",
-    "ae_provider_locations", "assurance", "build", "claims", "comparison_figure", "currency",
-    "dementia_edition_change", "headline_figures", "icb_comparison", "in_force_text", "measure_series",
-    "objectives_at_deadline", "objectives_table", "panel_reading", "scorecard", "spc_figure", "value_text",
+    "COMPARED",
+    "HEADLINE_KEYS",
+    "MEASURES",
+    "MIN_SPC_POINTS",
+    "MeasureSpec",
+    "SECTIONS",
+    "Scorecard",
+    "Series",
+    "adopted_objectives",
+    "ae_by_month_official",
+    "ae_official_vs_conversion",
+    "ae_provider_locations",
+    "assurance",
+    "build",
+    "claims",
+    "comparison_figure",
+    "currency",
+    "dementia_edition_change",
+    "headline_figures",
+    "icb_comparison",
+    "in_force_text",
+    "measure_series",
+    "objectives_at_deadline",
+    "objectives_table",
+    "panel_reading",
+    "scorecard",
+    "spc_figure",
+    "value_text",
 ]

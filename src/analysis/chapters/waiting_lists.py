@@ -25,6 +25,7 @@ Definitions used throughout
 * WLMDS ICB rows are provider-based: the NHS acute trusts located in the ICB, whoever their
   patients are. RTT ICB rows are the ICB *as commissioner* (its patients, wherever treated).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,10 +56,18 @@ SPC_MEASURES = {
 #: Measures of the objectives registry this chapter judges: the RTT column that measures each,
 #: how its value is formatted, what it is (for "sets <what> at <target>") and how a value reads.
 OBJECTIVE_MEASURES = {
-    "rtt_18w": ("pct_within_18_weeks", "pct", "the share waiting under 18 weeks in England",
-                "of the ICB's patients waiting under 18 weeks"),
-    "rtt_52w_share": ("pct_over_52_weeks", "pct", "the share of England's list waiting over 52 weeks",
-                      "of the ICB's waiting list waiting over 52 weeks"),
+    "rtt_18w": (
+        "pct_within_18_weeks",
+        "pct",
+        "the share waiting under 18 weeks in England",
+        "of the ICB's patients waiting under 18 weeks",
+    ),
+    "rtt_52w_share": (
+        "pct_over_52_weeks",
+        "pct",
+        "the share of England's list waiting over 52 weeks",
+        "of the ICB's waiting list waiting over 52 weeks",
+    ),
     "rtt_65w": ("over_65_weeks", "count", "waits over 65 weeks", "pathways waiting over 65 weeks"),
 }
 
@@ -70,8 +79,13 @@ TRUST_STYLES = [("#ED8B00", "^"), ("#330072", "v"), ("#AE2573", "P"), ("#41B6E6"
 
 #: NHS ethnic category letters (NHS Data Model and Dictionary, 2001 Census groups) -> broad group,
 #: so that "A: British" reads "White: British" on a chart.
-ETHNIC_GROUPS = {**dict.fromkeys("ABC", "White"), **dict.fromkeys("DEFG", "Mixed"),
-                 **dict.fromkeys("HJKL", "Asian"), **dict.fromkeys("MNP", "Black"), **dict.fromkeys("RS", "Other")}
+ETHNIC_GROUPS = {
+    **dict.fromkeys("ABC", "White"),
+    **dict.fromkeys("DEFG", "Mixed"),
+    **dict.fromkeys("HJKL", "Asian"),
+    **dict.fromkeys("MNP", "Black"),
+    **dict.fromkeys("RS", "Other"),
+}
 
 
 def _icb(icb: geography.ICB | str) -> geography.ICB:
@@ -92,15 +106,17 @@ def series_break_label() -> str:
 
 
 def wlmds_week_label(edition: str | None = None) -> str:
-    """"week ending <day> <Month> <year>": the week of the WLMDS edition (the latest by default),
+    """ "week ending <day> <Month> <year>": the week of the WLMDS edition (the latest by default),
     from the manifest's record of the workbook's Period cell."""
     week = waiting.wlmds_week_ending(edition)
     return f"week ending {week.day} {week:%B %Y}"
 
 
 def wlmds_source(edition: str | None = None) -> str:
-    return ("NHS England, Waiting List Minimum Data Set (WLMDS) Demographics Summary, "
-            f"{wlmds_week_label(edition)} (management information)")
+    return (
+        "NHS England, Waiting List Minimum Data Set (WLMDS) Demographics Summary, "
+        f"{wlmds_week_label(edition)} (management information)"
+    )
 
 
 def __getattr__(name: str):
@@ -122,13 +138,14 @@ def ethnic_label(category: str) -> str:
 
 
 def _short_icb_name(name: str) -> str:
-    """"NHS SURREY AND SUSSEX INTEGRATED CARE BOARD" -> "Surrey and Sussex"."""
+    """ "NHS SURREY AND SUSSEX INTEGRATED CARE BOARD" -> "Surrey and Sussex"."""
     text = org_name(name)
     text = text[4:] if text.startswith("NHS ") else text
     return text.removesuffix(" Integrated Care Board").removesuffix(" ICB")
 
 
 # =========================================================================== RTT over time
+
 
 def icb_acute_trusts(icb_code: str) -> pd.DataFrame:
     """The NHS acute trusts located in the ICB (as WLMDS groups them), largest RTT list first.
@@ -162,8 +179,16 @@ def rtt_series(icb_code: str) -> pd.DataFrame:
     # everything over the ICB's own months: an ICB that closed at the April 2026 mergers is
     # compared with England and its trusts up to its last month
     out = out[out["month"] <= c["month"].max()]
-    cols = ["role", "org_code", "org_name", "month", *waiting.RTT_COUNT_COLUMNS, "pct_within_18_weeks",
-            "pct_over_52_weeks", "after_series_break"]
+    cols = [
+        "role",
+        "org_code",
+        "org_name",
+        "month",
+        *waiting.RTT_COUNT_COLUMNS,
+        "pct_within_18_weeks",
+        "pct_over_52_weeks",
+        "after_series_break",
+    ]
     return out[cols].reset_index(drop=True)
 
 
@@ -182,8 +207,9 @@ def rtt_spc(series: pd.DataFrame, measure: str, *, target: float | None = None) 
     s = series.sort_values("month")
     after = s["after_series_break"].to_numpy(dtype=bool)
     rebase = s.loc[after, "month"].iloc[0] if after.any() and not after.all() else None
-    return stats.spc(s[measure].astype(float).to_numpy(), s["month"], improvement_direction=improvement,
-                     target=target, rebase=rebase)
+    return stats.spc(
+        s[measure].astype(float).to_numpy(), s["month"], improvement_direction=improvement, target=target, rebase=rebase
+    )
 
 
 def rtt_latest(series: pd.DataFrame) -> pd.DataFrame:
@@ -193,19 +219,24 @@ def rtt_latest(series: pd.DataFrame) -> pd.DataFrame:
         g = g.sort_values("month")
         last = g.iloc[-1]
         year_before = g[g["month"] == last["month"] - pd.DateOffset(years=1)]
-        rows.append({
-            "role": role, "org_code": code, "org_name": last["org_name"],
-            "month": last["month"].strftime("%b %Y"),
-            "total_waiting": int(last["total_waiting"]),
-            "pct_within_18_weeks": float(last["pct_within_18_weeks"]),
-            "pct_within_18_weeks_year_before": (float(year_before["pct_within_18_weeks"].iloc[0])
-                                                if len(year_before) else np.nan),
-            "over_52_weeks": int(last["over_52_weeks"]),
-            "pct_over_52_weeks": float(last["pct_over_52_weeks"]),
-            "over_65_weeks": int(last["over_65_weeks"]),
-            "over_78_weeks": int(last["over_78_weeks"]),
-            "over_104_weeks": int(last["over_104_weeks"]),
-        })
+        rows.append(
+            {
+                "role": role,
+                "org_code": code,
+                "org_name": last["org_name"],
+                "month": last["month"].strftime("%b %Y"),
+                "total_waiting": int(last["total_waiting"]),
+                "pct_within_18_weeks": float(last["pct_within_18_weeks"]),
+                "pct_within_18_weeks_year_before": (
+                    float(year_before["pct_within_18_weeks"].iloc[0]) if len(year_before) else np.nan
+                ),
+                "over_52_weeks": int(last["over_52_weeks"]),
+                "pct_over_52_weeks": float(last["pct_over_52_weeks"]),
+                "over_65_weeks": int(last["over_65_weeks"]),
+                "over_78_weeks": int(last["over_78_weeks"]),
+                "over_104_weeks": int(last["over_104_weeks"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -221,27 +252,38 @@ def icb_code_statement(icb_code: str) -> str:
     first_merged = icb_rows.loc[icb_rows["org_code"].isin(list(merged)), "month"].min()
     n_old = len({c for old in merged.values() for c in old})
     new = "; ".join(f"{names[code]} ({code})" for code in merged)
-    merged_text = (f"From {_month(first_merged)} the RTT data carry {plural(len(merged), 'merged ICB')} ({new}), "
-                   f"formed from all or part of {n_old} earlier ICBs.")
+    merged_text = (
+        f"From {_month(first_merged)} the RTT data carry {plural(len(merged), 'merged ICB')} ({new}), "
+        f"formed from all or part of {n_old} earlier ICBs."
+    )
     if status["closed"]:
         succ = " and ".join(f"NHS {names[c]} ICB ({c})" for c in status["successor_codes"])
         closed = pd.Timestamp(status["closed_date"]) if status["closed_date"] else first_merged
-        return (f"{esc(merged_text)} {esc(icb.short_name)} ICB ({icb.ods_code}) closed on {closed.day} {_month(closed)} "
-                f"and its population passed to {esc(succ)}. Its series ends in {_month(status['last_month'])}: the "
-                "merged ICB covers a different population, so the book does not join its figures on.")
-    return (f"{esc(merged_text)} {esc(icb.short_name)} ICB ({icb.ods_code}) is unchanged by these mergers, so its "
-            f"series runs to {_month(status['last_month'])}; the merged ICBs are not used here.")
+        return (
+            f"{esc(merged_text)} {esc(icb.short_name)} ICB ({icb.ods_code}) closed on {closed.day} {_month(closed)} "
+            f"and its population passed to {esc(succ)}. Its series ends in {_month(status['last_month'])}: the "
+            "merged ICB covers a different population, so the book does not join its figures on."
+        )
+    return (
+        f"{esc(merged_text)} {esc(icb.short_name)} ICB ({icb.ods_code}) is unchanged by these mergers, so its "
+        f"series runs to {_month(status['last_month'])}; the merged ICBs are not used here."
+    )
 
 
 # =========================================================================== WLMDS
+
 
 def _with_proportions(df: pd.DataFrame) -> pd.DataFrame:
     """Add % within 18 weeks and % over 52 weeks (0-100) with 95% Wilson CIs where the counts are
     published; rows with a suppressed (or zero) count get missing values and a status saying why."""
     out = df.copy()
     for count_col, prefix in (("within_18_weeks", "pct_within_18_weeks"), ("over_52_weeks", "pct_over_52_weeks")):
-        ok = out[count_col].notna() & out["total_waiting"].notna() & (out["total_waiting"] > 0) \
+        ok = (
+            out[count_col].notna()
+            & out["total_waiting"].notna()
+            & (out["total_waiting"] > 0)
             & (out[count_col] <= out["total_waiting"])
+        )
         out[prefix] = np.nan
         out[f"{prefix}_lower_ci"] = np.nan
         out[f"{prefix}_upper_ci"] = np.nan
@@ -250,9 +292,11 @@ def _with_proportions(df: pd.DataFrame) -> pd.DataFrame:
             out.loc[ok, prefix] = res["value"].to_numpy()
             out.loc[ok, f"{prefix}_lower_ci"] = res["lower_ci"].to_numpy()
             out.loc[ok, f"{prefix}_upper_ci"] = res["upper_ci"].to_numpy()
-        status = np.where(ok, "published",
-                          np.where(out[f"{count_col}_suppressed"] | out["total_waiting_suppressed"], "suppressed",
-                                   "not available"))
+        status = np.where(
+            ok,
+            "published",
+            np.where(out[f"{count_col}_suppressed"] | out["total_waiting_suppressed"], "suppressed", "not available"),
+        )
         out[f"{prefix}_status"] = status
     return out
 
@@ -293,8 +337,10 @@ def _decile_gaps(v: pd.DataFrame) -> pd.DataFrame:
         g = g.set_index("imd_decile")
         r = {"level": level, "org_code": code, "org_name": g["org_name"].iloc[0]}
         for m, key in (("pct_within_18_weeks", "pct18"), ("pct_over_52_weeks", "pct52")):
-            ends = {d: [g.at[d, c] if d in g.index else np.nan for c in (m, f"{m}_lower_ci", f"{m}_upper_ci")]
-                    for d in (1, 10)}
+            ends = {
+                d: [g.at[d, c] if d in g.index else np.nan for c in (m, f"{m}_lower_ci", f"{m}_upper_ci")]
+                for d in (1, 10)
+            }
             d1, d10 = ends[1][0], ends[10][0]
             r[f"{key}_d1"], r[f"{key}_d10"] = d1, d10
             # the book's gap sign (analysis.claims.GAP_SIGN_RULE): positive = worse for the most
@@ -328,10 +374,15 @@ def deprivation_gaps(view: pd.DataFrame, reps: int = 100_000) -> pd.DataFrame:
 
     # SII / RII of % within 18 weeks, every decile published and strictly between 0 and 100
     complete = v.groupby("org_code").filter(
-        lambda g: len(g) == 10 and g["pct_within_18_weeks"].notna().all()
-        and g["pct_within_18_weeks"].between(0, 100, inclusive="neither").all())
-    gaps["sii_status"] = np.where(gaps["org_code"].isin(complete["org_code"]), "computed",
-                                  "not computed: a decile's count is suppressed or zero")
+        lambda g: (
+            len(g) == 10
+            and g["pct_within_18_weeks"].notna().all()
+            and g["pct_within_18_weeks"].between(0, 100, inclusive="neither").all()
+        )
+    )
+    gaps["sii_status"] = np.where(
+        gaps["org_code"].isin(complete["org_code"]), "computed", "not computed: a decile's count is suppressed or zero"
+    )
     for c in ("sii", "sii_lower_ci", "sii_upper_ci", "rii", "rii_lower_ci", "rii_upper_ci"):
         gaps[c] = np.nan
     if not complete.empty:
@@ -341,19 +392,42 @@ def deprivation_gaps(view: pd.DataFrame, reps: int = 100_000) -> pd.DataFrame:
         work["hi"] = complete["pct_within_18_weeks_upper_ci"] / 100
         # one call per organisation with the same seed, so an organisation's confidence interval is
         # the same whichever other organisations are in the table
-        res = pd.concat([
-            stats.sii(g.drop(columns="org_code"), "p", "total_waiting", "imd_decile", lower_cl="lo", upper_cl="hi",
-                      value_type=2, rii=True, multiplier=100, reps=reps, seed=1).assign(org_code=code)
-            for code, g in work.groupby("org_code", sort=False)], ignore_index=True)
+        res = pd.concat(
+            [
+                stats.sii(
+                    g.drop(columns="org_code"),
+                    "p",
+                    "total_waiting",
+                    "imd_decile",
+                    lower_cl="lo",
+                    upper_cl="hi",
+                    value_type=2,
+                    rii=True,
+                    multiplier=100,
+                    reps=reps,
+                    seed=1,
+                ).assign(org_code=code)
+                for code, g in work.groupby("org_code", sort=False)
+            ],
+            ignore_index=True,
+        )
         res = res.set_index("org_code")
-        for c_out, c_in in (("sii", "value"), ("sii_lower_ci", "lower_ci"), ("sii_upper_ci", "upper_ci"),
-                            ("rii", "rii"), ("rii_lower_ci", "rii_lower_ci"), ("rii_upper_ci", "rii_upper_ci")):
+        for c_out, c_in in (
+            ("sii", "value"),
+            ("sii_lower_ci", "lower_ci"),
+            ("sii_upper_ci", "upper_ci"),
+            ("rii", "rii"),
+            ("rii_lower_ci", "rii_lower_ci"),
+            ("rii_upper_ci", "rii_upper_ci"),
+        ):
             gaps[c_out] = gaps["org_code"].map(res[c_in]).astype(float)
     return gaps
 
 
-@cached_table("waiting_lists_icb_comparison", inputs=[
-    (waiting.WLMDS_DATASET, "*"), ("lookup_lsoa21_icb", "ICB24_NHSER24_derived.csv")])
+@cached_table(
+    "waiting_lists_icb_comparison",
+    inputs=[(waiting.WLMDS_DATASET, "*"), ("lookup_lsoa21_icb", "ICB24_NHSER24_derived.csv")],
+)
 def icb_comparison(reps: int = 100_000) -> pd.DataFrame:
     """All 42 ICBs (WLMDS, provider basis): % within 18 weeks in decile 1 and 10, the gap with its
     interval, and the SII with 95% CIs, ranked by the SII (largest gap against the most deprived
@@ -408,6 +482,7 @@ def population_year_label() -> str:
 
 # =========================================================================== change over editions
 
+
 def deprivation_gap_by_edition(icb_code: str) -> pd.DataFrame:
     """The deprivation gap in % within 18 weeks (decile 10 minus decile 1, with its 95% interval)
     for England and the ICB's acute trusts (provider basis) in every WLMDS edition of the build,
@@ -421,8 +496,9 @@ def deprivation_gap_by_edition(icb_code: str) -> pd.DataFrame:
         view = wlmds_view(icb_code, "imd_decile", edition=e)
         view = view[view["level"].isin(["England", "ICB (providers)"]) & view["imd_decile"].notna()].copy()
         view["imd_decile"] = view["imd_decile"].astype(int)
-        g = _decile_gaps(view)[["level", "org_code", "pct18_d1", "pct18_d10", "pct18_gap_pp", "pct18_gap_lower_ci",
-                                "pct18_gap_upper_ci"]]
+        g = _decile_gaps(view)[
+            ["level", "org_code", "pct18_d1", "pct18_d10", "pct18_gap_pp", "pct18_gap_lower_ci", "pct18_gap_upper_ci"]
+        ]
         g.insert(0, "week_ending", waiting.wlmds_week_ending(e))
         g.insert(0, "edition", e)
         rows.append(g)
@@ -450,16 +526,21 @@ def deprivation_gap_change_text(icb_code: str, change: C.Claim | None = None) ->
     t = deprivation_gap_by_edition(icb.ods_code)
     t = t[t["org_code"] == icb.ods_code].sort_values("week_ending")
     if len(t) < 2:
-        return (f"This book has one WLMDS edition so far ({wlmds_week_label()}), so how the gap changes from "
-                "one week's snapshot to the next cannot be shown yet.")
+        return (
+            f"This book has one WLMDS edition so far ({wlmds_week_label()}), so how the gap changes from "
+            "one week's snapshot to the next cannot be shown yet."
+        )
     change = change or deprivation_gap_change(icb.ods_code)
     first, last = t.iloc[0], t.iloc[-1]
-    return (f"Across the {len(t)} WLMDS editions in this book, the gap at the ICB's acute trusts moved from "
-            f"{fmt(first['pct18_gap_pp'], 'pp')} ({wlmds_week_label(first['edition'])}) to "
-            f"{fmt(last['pct18_gap_pp'], 'pp')} ({wlmds_week_label(last['edition'])}): {change.words}.")
+    return (
+        f"Across the {len(t)} WLMDS editions in this book, the gap at the ICB's acute trusts moved from "
+        f"{fmt(first['pct18_gap_pp'], 'pp')} ({wlmds_week_label(first['edition'])}) to "
+        f"{fmt(last['pct18_gap_pp'], 'pp')} ({wlmds_week_label(last['edition'])}): {change.words}."
+    )
 
 
 # =========================================================================== headline figures
+
 
 def headline_figures(icb_code: str, imd_version: int = 2019) -> dict[str, float]:
     """The chapter's key numbers for one ICB, without the notebook: exactly the keys of
@@ -496,6 +577,7 @@ def headline_figures(icb_code: str, imd_version: int = 2019) -> dict[str, float]
 
 # =========================================================================== targets
 
+
 @dataclass(frozen=True)
 class ObjectiveCheck:
     """A national objective for one RTT measure, set against the ICB's series.
@@ -525,21 +607,30 @@ class ObjectiveCheck:
         if current is not None and current == self.objective:
             head = f"The national objective in force for {latest}, from the {esc(current.source.title)}, sets"
         elif current is not None:
-            head = (f"The national objective in force for {latest}, from the {esc(current.source.title)}, has no "
-                    f"numeric target ({esc(current.no_target_reason)}).")
+            head = (
+                f"The national objective in force for {latest}, from the {esc(current.source.title)}, has no "
+                f"numeric target ({esc(current.no_target_reason)})."
+            )
             if self.objective is None:
                 return head
             head += f" The most recent with one, from the {esc(self.objective.source.title)}, set"
         else:
-            head = (f"No national objective in this book's register covers {latest} (planning year "
-                    f"{self.in_force.planning_year}).")
+            head = (
+                f"No national objective in this book's register covers {latest} (planning year "
+                f"{self.in_force.planning_year})."
+            )
             if self.objective is None:
                 return head
             head += f" The most recent, from the {esc(self.objective.source.title)}, set"
-        value = (_pct_beside(self.value, self.objective.target) if kind == "pct"
-                 else fmt(self.value, kind, what=f"{CHAPTER}.{self.measure}"))
-        return (f"{head} {what} at {esc(self.objective.target_text)}; with {value} {reads} in {_month(self.month)}, "
-                f"for the ICB it was **{self.claim.words}**.")
+        value = (
+            _pct_beside(self.value, self.objective.target)
+            if kind == "pct"
+            else fmt(self.value, kind, what=f"{CHAPTER}.{self.measure}")
+        )
+        return (
+            f"{head} {what} at {esc(self.objective.target_text)}; with {value} {reads} in {_month(self.month)}, "
+            f"for the ICB it was **{self.claim.words}**."
+        )
 
 
 def _pct_beside(value: float, target: float | None, dp: int = 1) -> str:
@@ -561,8 +652,14 @@ def objective_check(icb_series: pd.DataFrame, measure: str) -> ObjectiveCheck:
     if in_force.objective is not None and in_force.objective.has_target:
         obj, month = in_force.objective, latest
     else:
-        earlier = [o for o in ob.objectives(measure) if o.has_target and o.deadline_end is not None
-                   and o.deadline_end <= _month_end(latest) and (s.index <= o.deadline_end).any()]
+        earlier = [
+            o
+            for o in ob.objectives(measure)
+            if o.has_target
+            and o.deadline_end is not None
+            and o.deadline_end <= _month_end(latest)
+            and (s.index <= o.deadline_end).any()
+        ]
         if not earlier:
             return ObjectiveCheck(measure, latest, in_force, None, None, None, None)
         obj = max(earlier, key=lambda o: o.deadline_end)
@@ -573,6 +670,7 @@ def objective_check(icb_series: pd.DataFrame, measure: str) -> ObjectiveCheck:
 
 
 # =========================================================================== words
+
 
 def _reference_date(reference_date: object) -> pd.Timestamp:
     """The build's reference date ("YYYY-MM-01"); "" or None (a run by hand) means the first day of
@@ -641,8 +739,10 @@ def facts(icb_code: str, reference_date: object = "") -> Facts:
     trusts = icb_acute_trusts(icb.ods_code)
     std = ob.standard("rtt_18w")
     if std is None:
-        raise ValueError("objectives registry: no standing standard for measure 'rtt_18w' (the NHS Constitution's "
-                         "18 weeks); this chapter judges the waiting list against it")
+        raise ValueError(
+            "objectives registry: no standing standard for measure 'rtt_18w' (the NHS Constitution's "
+            "18 weeks); this chapter judges the waiting list against it"
+        )
     checks = {m: objective_check(icb_rtt, m) for m in OBJECTIVE_MEASURES}
     c65 = checks["rtt_65w"].objective
     spc = {
@@ -652,8 +752,9 @@ def facts(icb_code: str, reference_date: object = "") -> Facts:
         "over65": rtt_spc(icb_rtt, "over_65_weeks", target=c65.target if c65 is not None else None),
     }
     charted = list(trusts["trust_code"].head(TRUSTS_CHARTED))
-    trust_spc = {code: rtt_spc(series[series["org_code"] == code], "pct_within_18_weeks", target=std.target)
-                 for code in charted}
+    trust_spc = {
+        code: rtt_spc(series[series["org_code"] == code], "pct_within_18_weeks", target=std.target) for code in charted
+    }
     last_month = icb_rtt["month"].max()
     rtt_currency = C.currency(_month_end(last_month), "monthly", ref)
     wlmds_currency = C.currency(waiting.wlmds_week_ending(), "weekly", ref)
@@ -664,18 +765,23 @@ def facts(icb_code: str, reference_date: object = "") -> Facts:
     rates = waiting_per_1000_by_decile()
     dec = view[view["imd_decile"].notna()]
     by_level = {lvl: dec[dec["level"] == lvl].set_index("imd_decile") for lvl in ("England", "ICB (providers)")}
-    icb_gap = C.gap(_pct18(by_level["ICB (providers)"].loc[1]), _pct18(by_level["ICB (providers)"].loc[10]),
-                    polarity="higher_is_better")
-    eng_gap = C.gap(_pct18(by_level["England"].loc[1]), _pct18(by_level["England"].loc[10]),
-                    polarity="higher_is_better")
+    icb_gap = C.gap(
+        _pct18(by_level["ICB (providers)"].loc[1]),
+        _pct18(by_level["ICB (providers)"].loc[10]),
+        polarity="higher_is_better",
+    )
+    eng_gap = C.gap(
+        _pct18(by_level["England"].loc[1]), _pct18(by_level["England"].loc[10]), polarity="higher_is_better"
+    )
     g = gaps.set_index("org_code")
     icb_sii = C.Estimate(*g.loc[icb.ods_code, ["sii", "sii_lower_ci", "sii_upper_ci"]])
     eng_sii = C.Estimate(*g.loc["ENG", ["sii", "sii_lower_ci", "sii_upper_ci"]])
     r = rates.set_index("imd_decile")
 
     words: dict[str, C.Claim] = {
-        "std_18w_status": C.target_status(float(icb_rtt["pct_within_18_weeks"].iloc[-1]), std,
-                                          period_end=_month_end(last_month)),
+        "std_18w_status": C.target_status(
+            float(icb_rtt["pct_within_18_weeks"].iloc[-1]), std, period_end=_month_end(last_month)
+        ),
         "spc18_change": C.change_from_spc(spc["pct18"]),
         "spc18_assurance": _assurance(spc["pct18"], rtt_currency, std),
         "spc_total_change": C.change_from_spc(spc["total"]),
@@ -703,8 +809,27 @@ def facts(icb_code: str, reference_date: object = "") -> Facts:
         words[f"trust_{code.lower()}_assurance"] = _assurance(res, rtt_currency, std)
     for d in range(2, 10):
         words[f"per1000_d{d}_vs_d10"] = C.compare(r.loc[d], r.loc[10], comparator_name="the least deprived decile")
-    return Facts(icb, ref, series, icb_rtt, rtt_latest(series), trusts, std, checks, spc, trust_spc, rtt_currency,
-                 wlmds_currency, view, gaps, comp, rates, icb_gap, eng_gap, words)
+    return Facts(
+        icb,
+        ref,
+        series,
+        icb_rtt,
+        rtt_latest(series),
+        trusts,
+        std,
+        checks,
+        spc,
+        trust_spc,
+        rtt_currency,
+        wlmds_currency,
+        view,
+        gaps,
+        comp,
+        rates,
+        icb_gap,
+        eng_gap,
+        words,
+    )
 
 
 def claims(icb_code: str, imd_version: int = 2019, reference_date: object = "") -> dict[str, C.Claim]:
@@ -722,6 +847,7 @@ def claims(icb_code: str, imd_version: int = 2019, reference_date: object = "") 
 
 # =========================================================================== the chapter
 
+
 def _pp(value: float) -> str:
     return fmt(value, "pp")
 
@@ -731,9 +857,23 @@ def _ci(lo: float, hi: float) -> str:
 
 
 #: Claims glued into the Markdown one by one (the others fill a table or a count).
-GLUED_CLAIMS = ("std_18w_status", "spc18_change", "spc18_assurance", "spc_total_change", "spc_total_assurance",
-                "spc52_change", "spc52_assurance", "spc65_change", "spc65_assurance", "icb_gap_words",
-                "icb_gap_and_sii", "eng_gap_words", "eng_gap_and_sii", "sii_vs_england", "per1000_vs_least")
+GLUED_CLAIMS = (
+    "std_18w_status",
+    "spc18_change",
+    "spc18_assurance",
+    "spc_total_change",
+    "spc_total_assurance",
+    "spc52_change",
+    "spc52_assurance",
+    "spc65_change",
+    "spc65_assurance",
+    "icb_gap_words",
+    "icb_gap_and_sii",
+    "eng_gap_words",
+    "eng_gap_and_sii",
+    "sii_vs_england",
+    "per1000_vs_least",
+)
 
 
 def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = "") -> Chapter:
@@ -774,8 +914,9 @@ def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = 
     period_rtt = _month(f.icb_rtt["month"].max())
     for key, value in headline_figures(icb.ods_code, imd_version).items():
         rtt = key.startswith("rtt_")
-        ch.headline(key, value, period=period_rtt if rtt else wlmds_week_label(),
-                    source=RTT_SOURCE if rtt else wlmds_source())
+        ch.headline(
+            key, value, period=period_rtt if rtt else wlmds_week_label(), source=RTT_SOURCE if rtt else wlmds_source()
+        )
     ch.save()
     return ch
 
@@ -805,102 +946,177 @@ def _rtt_outputs(ch: Chapter, f: Facts, imd_version: int) -> None:
     ch.number("peak65", peak["over_65_weeks"], "count")
     ch.text("peak65_month", _month(peak["month"]))
 
-    ch.box("which_data", (
-        f"Two sources are used. **RTT** (monthly, {_month(rtt['month'].min())} to {_month(last_month)}) counts the "
-        "ICB's own patients wherever they are treated (the ICB as commissioner). **WLMDS** (one week, the "
-        f"{wlmds_week_label()}) splits the list by the patient's neighbourhood deprivation, ethnic group, age and "
-        "sex, but its ICB rows are the **NHS acute trusts located in the ICB** (provider basis), whoever their "
-        "patients are, not the ICB's residents; below England level it covers NHS acute trusts only. WLMDS is "
-        "management information and its counts are rounded to 5; cells NHS England suppressed are shown as "
-        "suppressed, never as zero. WLMDS uses **IMD 2019** deciles (1 = most deprived), fixed by the publisher: "
-        f"this edition's choice of IMD {imd_version} for the rest of the book does not change them."),
-        kind="note", title="Which data, and whose waiting list")
-
+    ch.box(
+        "which_data",
+        (
+            f"Two sources are used. **RTT** (monthly, {_month(rtt['month'].min())} to {_month(last_month)}) counts the "
+            "ICB's own patients wherever they are treated (the ICB as commissioner). **WLMDS** (one week, the "
+            f"{wlmds_week_label()}) splits the list by the patient's neighbourhood deprivation, ethnic group, age and "
+            "sex, but its ICB rows are the **NHS acute trusts located in the ICB** (provider basis), whoever their "
+            "patients are, not the ICB's residents; below England level it covers NHS acute trusts only. WLMDS is "
+            "management information and its counts are rounded to 5; cells NHS England suppressed are shown as "
+            "suppressed, never as zero. WLMDS uses **IMD 2019** deciles (1 = most deprived), fixed by the publisher: "
+            f"this edition's choice of IMD {imd_version} for the rest of the book does not change them."
+        ),
+        kind="note",
+        title="Which data, and whose waiting list",
+    )
 
     targets = _target_lines([f.standard, *ob.objectives("rtt_18w")], rtt["month"])
-    fig = plot_spc_panels([
-        dict(result=f.spc["pct18"], ylabel="% under 18 weeks", title="% waiting under 18 weeks", percent=True,
-             targets=targets),
-        dict(result=f.spc["total"], ylabel="Pathways", title="Total waiting"),
-    ])
+    fig = plot_spc_panels(
+        [
+            dict(
+                result=f.spc["pct18"],
+                ylabel="% under 18 weeks",
+                title="% waiting under 18 weeks",
+                percent=True,
+                targets=targets,
+            ),
+            dict(result=f.spc["total"], ylabel="Pathways", title="Total waiting"),
+        ]
+    )
     first, pct18 = rtt.iloc[0], rtt["pct_within_18_weeks"]
     ch.figure(
-        fig, "rtt_icb_spc", defer=True,
+        fig,
+        "rtt_icb_spc",
+        defer=True,
         data=_spc_data({"% within 18 weeks": f.spc["pct18"], "Total waiting": f.spc["total"]}),
-        alt=(f"Two statistical process control charts for {icb.short_name} ICB as commissioner, "
-             f"{_month(first['month'])} to {_month(last_month)}. Left: the share waiting under 18 weeks, "
-             f"{fmt(first['pct_within_18_weeks'], 'pct')} in {_month(first['month'])} and "
-             f"{fmt(li['pct_within_18_weeks'], 'pct')} in {_month(last_month)}, "
-             + (f"below the {f.standard.target_text} standard throughout. " if pct18.max() < f.standard.target
-                else f"at or above the {f.standard.target_text} standard in some months. ")
-             + f"Right: the total waiting, {fmt(first['total_waiting'], 'count')} then "
-             f"{fmt(li['total_waiting'], 'count')}. Mean and limits are recalculated from {series_break_label()}, "
-             "when the RTT definition changed."),
-        caption=("The ICB's waiting list as commissioner: monthly values, mean (solid) and process limits (dashed), "
-                 f"calculated afresh from {series_break_label()}, when the RTT definition changed (dotted line; the "
-                 "values on either side are not joined). Triangles mark special-cause variation (up = improvement, "
-                 "down = concern), circles common-cause variation. Red lines: the NHS Constitution standard "
-                 "(dotted) and planning objectives (dash-dotted, over the months of their planning year). "
-                 f"Latest reading of the share: {f.claims['spc18_change'].reason}; of the total: "
-                 f"{f.claims['spc_total_change'].reason} ({f.rtt_currency.label})."),
-        source=RTT_SOURCE)
+        alt=(
+            f"Two statistical process control charts for {icb.short_name} ICB as commissioner, "
+            f"{_month(first['month'])} to {_month(last_month)}. Left: the share waiting under 18 weeks, "
+            f"{fmt(first['pct_within_18_weeks'], 'pct')} in {_month(first['month'])} and "
+            f"{fmt(li['pct_within_18_weeks'], 'pct')} in {_month(last_month)}, "
+            + (
+                f"below the {f.standard.target_text} standard throughout. "
+                if pct18.max() < f.standard.target
+                else f"at or above the {f.standard.target_text} standard in some months. "
+            )
+            + f"Right: the total waiting, {fmt(first['total_waiting'], 'count')} then "
+            f"{fmt(li['total_waiting'], 'count')}. Mean and limits are recalculated from {series_break_label()}, "
+            "when the RTT definition changed."
+        ),
+        caption=(
+            "The ICB's waiting list as commissioner: monthly values, mean (solid) and process limits (dashed), "
+            f"calculated afresh from {series_break_label()}, when the RTT definition changed (dotted line; the "
+            "values on either side are not joined). Triangles mark special-cause variation (up = improvement, "
+            "down = concern), circles common-cause variation. Red lines: the NHS Constitution standard "
+            "(dotted) and planning objectives (dash-dotted, over the months of their planning year). "
+            f"Latest reading of the share: {f.claims['spc18_change'].reason}; of the total: "
+            f"{f.claims['spc_total_change'].reason} ({f.rtt_currency.label})."
+        ),
+        source=RTT_SOURCE,
+    )
 
     t65 = _target_lines(ob.objectives("rtt_65w"), rtt["month"])
-    fig = plot_spc_panels([
-        dict(result=f.spc["over52"], ylabel="Pathways", title="Over 52 weeks"),
-        dict(result=f.spc["over52"], ylabel="Pathways", title=f"Over 52 weeks, from {series_break_label()}",
-             zoom=True),
-        dict(result=f.spc["over65"], ylabel="Pathways", title="Over 65 weeks", targets=t65),
-        dict(result=f.spc["over65"], ylabel="Pathways", title=f"Over 65 weeks, from {series_break_label()}",
-             targets=t65, zoom=True),
-    ], height=2.9)
+    fig = plot_spc_panels(
+        [
+            dict(result=f.spc["over52"], ylabel="Pathways", title="Over 52 weeks"),
+            dict(
+                result=f.spc["over52"],
+                ylabel="Pathways",
+                title=f"Over 52 weeks, from {series_break_label()}",
+                zoom=True,
+            ),
+            dict(result=f.spc["over65"], ylabel="Pathways", title="Over 65 weeks", targets=t65),
+            dict(
+                result=f.spc["over65"],
+                ylabel="Pathways",
+                title=f"Over 65 weeks, from {series_break_label()}",
+                targets=t65,
+                zoom=True,
+            ),
+        ],
+        height=2.9,
+    )
     ch.figure(
-        fig, "rtt_icb_long_waits_spc", defer=True,
+        fig,
+        "rtt_icb_long_waits_spc",
+        defer=True,
         data=_spc_data({"Waiting over 52 weeks": f.spc["over52"], "Waiting over 65 weeks": f.spc["over65"]}),
-        alt=(f"Four statistical process control charts of long waits for {icb.short_name} ICB's patients. Top: "
-             f"pathways waiting over 52 weeks, {fmt(first['over_52_weeks'], 'count')} in {_month(first['month'])} "
-             f"and {fmt(li['over_52_weeks'], 'count')} in {_month(last_month)}, the whole series on the left and "
-             f"from {series_break_label()} on its own scale on the right. Bottom: over 65 weeks, peaking at "
-             f"{fmt(peak['over_65_weeks'], 'count')} in {_month(peak['month'])} and "
-             f"{fmt(li['over_65_weeks'], 'count')} in {_month(last_month)}, likewise."),
-        caption=("Long waits for the ICB's patients, with mean and process limits recalculated from "
-                 f"{series_break_label()} (the RTT definition change). The right-hand panels show the months since "
-                 "the change on their own scale, so that the much higher earlier counts do not flatten them. "
-                 f"Latest reading over 52 weeks: {f.claims['spc52_change'].reason}; over 65 weeks: "
-                 f"{f.claims['spc65_change'].reason} ({f.rtt_currency.label})."),
-        source=RTT_SOURCE)
+        alt=(
+            f"Four statistical process control charts of long waits for {icb.short_name} ICB's patients. Top: "
+            f"pathways waiting over 52 weeks, {fmt(first['over_52_weeks'], 'count')} in {_month(first['month'])} "
+            f"and {fmt(li['over_52_weeks'], 'count')} in {_month(last_month)}, the whole series on the left and "
+            f"from {series_break_label()} on its own scale on the right. Bottom: over 65 weeks, peaking at "
+            f"{fmt(peak['over_65_weeks'], 'count')} in {_month(peak['month'])} and "
+            f"{fmt(li['over_65_weeks'], 'count')} in {_month(last_month)}, likewise."
+        ),
+        caption=(
+            "Long waits for the ICB's patients, with mean and process limits recalculated from "
+            f"{series_break_label()} (the RTT definition change). The right-hand panels show the months since "
+            "the change on their own scale, so that the much higher earlier counts do not flatten them. "
+            f"Latest reading over 52 weeks: {f.claims['spc52_change'].reason}; over 65 weeks: "
+            f"{f.claims['spc65_change'].reason} ({f.rtt_currency.label})."
+        ),
+        source=RTT_SOURCE,
+    )
 
     tab = f.latest.rename(columns=RTT_COLUMNS | {"month": "Month"})
-    ch.table(tab, "rtt_latest", f"Waiting list in {_month(last_month)}: the ICB as commissioner, its acute trusts "
-             "(all their patients) and England", source=RTT_SOURCE, defer=True,
-             show_columns=["Name", "Total waiting", "% under 18 weeks", "% under 18 weeks a year earlier",
-                           "Over 52 weeks", "Over 65 weeks"],
-             formats=_formats(tab) | {"% over 52 weeks": "{:.2f}"},
-             notes=f"{f.rtt_currency.label[:1].upper()}{f.rtt_currency.label[1:]}.")
-    monthly = f.series.assign(month=f.series["month"].dt.strftime("%Y-%m"),
-                              after_series_break=f.series["after_series_break"].map({True: "Yes", False: "No"}))
-    mtab = monthly.rename(columns=RTT_COLUMNS | {
-        "month": "Month", "after_series_break": f"On the definition from {series_break_label()}?"})
-    ch.table(mtab, "rtt_monthly", f"Monthly RTT waiting list, {_month(rtt['month'].min())} to {_month(last_month)}",
-             source=RTT_SOURCE, defer=True, max_rows=12, newest_first="Month",
-             show_columns=["Name", "Month", "Total waiting", "% under 18 weeks", "Over 52 weeks", "Over 65 weeks"],
-             formats=_formats(mtab) | {"% over 52 weeks": "{:.2f}"},
-             notes="Counts are pathways (one person can wait on more than one).")
-    ch.box("series_break_note", (
-        f"From {series_break_label()} NHS England stopped counting community-service pathways in RTT, so the list "
-        "shrank for a reason unrelated to waiting times; the charts break their lines there and compute the mean and "
-        "process limits afresh from that month. RTT ICB rows are the ICB as commissioner; pathways commissioned by "
-        "NHS England specialised-commissioning hubs belong to no ICB, so ICB figures sum to less than England. "
-        + icb_code_statement(icb.ods_code)),
-        kind="warning", title="Definition change and ICB code changes")
+    ch.table(
+        tab,
+        "rtt_latest",
+        f"Waiting list in {_month(last_month)}: the ICB as commissioner, its acute trusts "
+        "(all their patients) and England",
+        source=RTT_SOURCE,
+        defer=True,
+        show_columns=[
+            "Name",
+            "Total waiting",
+            "% under 18 weeks",
+            "% under 18 weeks a year earlier",
+            "Over 52 weeks",
+            "Over 65 weeks",
+        ],
+        formats=_formats(tab) | {"% over 52 weeks": "{:.2f}"},
+        notes=f"{f.rtt_currency.label[:1].upper()}{f.rtt_currency.label[1:]}.",
+    )
+    monthly = f.series.assign(
+        month=f.series["month"].dt.strftime("%Y-%m"),
+        after_series_break=f.series["after_series_break"].map({True: "Yes", False: "No"}),
+    )
+    mtab = monthly.rename(
+        columns=RTT_COLUMNS
+        | {"month": "Month", "after_series_break": f"On the definition from {series_break_label()}?"}
+    )
+    ch.table(
+        mtab,
+        "rtt_monthly",
+        f"Monthly RTT waiting list, {_month(rtt['month'].min())} to {_month(last_month)}",
+        source=RTT_SOURCE,
+        defer=True,
+        max_rows=12,
+        newest_first="Month",
+        show_columns=["Name", "Month", "Total waiting", "% under 18 weeks", "Over 52 weeks", "Over 65 weeks"],
+        formats=_formats(mtab) | {"% over 52 weeks": "{:.2f}"},
+        notes="Counts are pathways (one person can wait on more than one).",
+    )
+    ch.box(
+        "series_break_note",
+        (
+            f"From {series_break_label()} NHS England stopped counting community-service pathways in RTT, so the list "
+            "shrank for a reason unrelated to waiting times; the charts break their lines there and compute the mean and "
+            "process limits afresh from that month. RTT ICB rows are the ICB as commissioner; pathways commissioned by "
+            "NHS England specialised-commissioning hubs belong to no ICB, so ICB figures sum to less than England. "
+            + icb_code_statement(icb.ods_code)
+        ),
+        kind="warning",
+        title="Definition change and ICB code changes",
+    )
 
 
 #: Column headers of the RTT tables (the CSVs keep every column).
 RTT_COLUMNS = {
-    "role": "Organisation type", "org_code": "Code", "org_name": "Name", "total_waiting": "Total waiting",
-    "within_18_weeks": "Under 18 weeks", "pct_within_18_weeks": "% under 18 weeks",
-    "pct_within_18_weeks_year_before": "% under 18 weeks a year earlier", "over_52_weeks": "Over 52 weeks",
-    "pct_over_52_weeks": "% over 52 weeks", "over_65_weeks": "Over 65 weeks", "over_78_weeks": "Over 78 weeks",
+    "role": "Organisation type",
+    "org_code": "Code",
+    "org_name": "Name",
+    "total_waiting": "Total waiting",
+    "within_18_weeks": "Under 18 weeks",
+    "pct_within_18_weeks": "% under 18 weeks",
+    "pct_within_18_weeks_year_before": "% under 18 weeks a year earlier",
+    "over_52_weeks": "Over 52 weeks",
+    "pct_over_52_weeks": "% over 52 weeks",
+    "over_65_weeks": "Over 65 weeks",
+    "over_78_weeks": "Over 78 weeks",
     "over_104_weeks": "Over 104 weeks",
 }
 
@@ -911,8 +1127,14 @@ def _formats(table: pd.DataFrame) -> dict[str, str]:
     for c in table.columns:
         if c.startswith("%") and pd.api.types.is_numeric_dtype(table[c]):
             out[c] = "{:.1f}"
-        elif pd.api.types.is_integer_dtype(table[c]) or c in ("Total waiting", "Under 18 weeks", "Over 52 weeks",
-                                                              "Over 65 weeks", "Over 78 weeks", "Over 104 weeks"):
+        elif pd.api.types.is_integer_dtype(table[c]) or c in (
+            "Total waiting",
+            "Under 18 weeks",
+            "Over 52 weeks",
+            "Over 65 weeks",
+            "Over 78 weeks",
+            "Over 104 weeks",
+        ):
             out[c] = "{:,.0f}"
     return out
 
@@ -929,42 +1151,86 @@ def _trust_outputs(ch: Chapter, f: Facts) -> None:
     charted = list(f.trust_spc)
     n, month = len(trusts), _month(f.icb_rtt["month"].max())
     ch.say("n_trusts", f"{plural(n, 'NHS acute trust')} {'is' if n == 1 else 'are'}")
-    ch.say("trusts_sentence", " ".join(
-        f"{esc(L.loc[c, 'org_name'])} had {fmt(L.loc[c, 'total_waiting'], 'count')} pathways on its list in {month}, "
-        f"{fmt(L.loc[c, 'pct_within_18_weeks'], 'pct')} under 18 weeks." for c in trusts["trust_code"]))
-    ch.say("trusts_charted", "It is charted below." if n == 1 else "All are charted below." if n == len(charted) else
-           f"The {len(charted)} with the largest lists are charted below; the other {n - len(charted)} are in the "
-           "tables.")
-    panels = [dict(result=f.trust_spc[c], ylabel="% under 18 weeks", title=L.loc[c, "org_name"], percent=True,
-                   targets=_target_lines([std], f.icb_rtt["month"])) for c in charted]
+    ch.say(
+        "trusts_sentence",
+        " ".join(
+            f"{esc(L.loc[c, 'org_name'])} had {fmt(L.loc[c, 'total_waiting'], 'count')} pathways on its list in {month}, "
+            f"{fmt(L.loc[c, 'pct_within_18_weeks'], 'pct')} under 18 weeks."
+            for c in trusts["trust_code"]
+        ),
+    )
+    ch.say(
+        "trusts_charted",
+        "It is charted below."
+        if n == 1
+        else "All are charted below."
+        if n == len(charted)
+        else f"The {len(charted)} with the largest lists are charted below; the other {n - len(charted)} are in the "
+        "tables.",
+    )
+    panels = [
+        dict(
+            result=f.trust_spc[c],
+            ylabel="% under 18 weeks",
+            title=L.loc[c, "org_name"],
+            percent=True,
+            targets=_target_lines([std], f.icb_rtt["month"]),
+        )
+        for c in charted
+    ]
     fig = plot_spc_panels(panels, ncols=1 if len(panels) == 1 else 2, height=2.9)
     ch.figure(
-        fig, "rtt_trusts_spc", defer=True, data=_spc_data({L.loc[c, "org_name"]: f.trust_spc[c] for c in charted}),
-        alt=("Statistical process control charts of the share waiting under 18 weeks at the ICB's largest acute "
-             "trusts: " + "; ".join(f"{L.loc[c, 'org_name']} {fmt(L.loc[c, 'pct_within_18_weeks'], 'pct')} in "
-                                    f"{month}" for c in charted)
-             + (f". All are below the {std.target_text} standard." if all(
-                 L.loc[c, "pct_within_18_weeks"] < std.target for c in charted) else ".")),
-        caption=(f"% waiting under 18 weeks at the acute trusts located in the ICB (largest lists first, up to "
-                 f"{TRUSTS_CHARTED}), all their patients from any ICB; mean and process limits recalculated from "
-                 f"{series_break_label()} (the RTT definition change); red dotted line: the NHS Constitution "
-                 f"standard ({f.rtt_currency.label})."),
-        source=RTT_SOURCE)
+        fig,
+        "rtt_trusts_spc",
+        defer=True,
+        data=_spc_data({L.loc[c, "org_name"]: f.trust_spc[c] for c in charted}),
+        alt=(
+            "Statistical process control charts of the share waiting under 18 weeks at the ICB's largest acute "
+            "trusts: "
+            + "; ".join(
+                f"{L.loc[c, 'org_name']} {fmt(L.loc[c, 'pct_within_18_weeks'], 'pct')} in {month}" for c in charted
+            )
+            + (
+                f". All are below the {std.target_text} standard."
+                if all(L.loc[c, "pct_within_18_weeks"] < std.target for c in charted)
+                else "."
+            )
+        ),
+        caption=(
+            f"% waiting under 18 weeks at the acute trusts located in the ICB (largest lists first, up to "
+            f"{TRUSTS_CHARTED}), all their patients from any ICB; mean and process limits recalculated from "
+            f"{series_break_label()} (the RTT definition change); red dotted line: the NHS Constitution "
+            f"standard ({f.rtt_currency.label})."
+        ),
+        source=RTT_SOURCE,
+    )
     rows = []
     for c in charted:
         change, assurance = f.claims[f"trust_{c.lower()}_change"], f.claims[f"trust_{c.lower()}_assurance"]
-        rows.append({"Trust": L.loc[c, "org_name"], "Code": c, "Month": month,
-                     "Total waiting": int(L.loc[c, "total_waiting"]),
-                     "% under 18 weeks": float(L.loc[c, "pct_within_18_weeks"]),
-                     "Latest reading": change.words, "Why": change.reason,
-                     f"Assurance against the {std.target_text} standard": assurance.words})
+        rows.append(
+            {
+                "Trust": L.loc[c, "org_name"],
+                "Code": c,
+                "Month": month,
+                "Total waiting": int(L.loc[c, "total_waiting"]),
+                "% under 18 weeks": float(L.loc[c, "pct_within_18_weeks"]),
+                "Latest reading": change.words,
+                "Why": change.reason,
+                f"Assurance against the {std.target_text} standard": assurance.words,
+            }
+        )
     table = pd.DataFrame(rows)
-    ch.table(table, "rtt_trust_readings", f"Statistical process control readings of the share waiting under 18 weeks "
-             f"at the charted trusts, {month}", source=RTT_SOURCE, defer=True,
-             show_columns=[c for c in table.columns if c not in ("Code", "Month", "Why")],
-             formats={"Total waiting": "{:,.0f}", "% under 18 weeks": "{:.1f}"},
-             notes="Latest reading: the Making Data Count variation of the latest month (improving, deteriorating or "
-                   "no significant change); the CSV says which rule gave it.")
+    ch.table(
+        table,
+        "rtt_trust_readings",
+        f"Statistical process control readings of the share waiting under 18 weeks at the charted trusts, {month}",
+        source=RTT_SOURCE,
+        defer=True,
+        show_columns=[c for c in table.columns if c not in ("Code", "Month", "Why")],
+        formats={"Total waiting": "{:,.0f}", "% under 18 weeks": "{:.1f}"},
+        notes="Latest reading: the Making Data Count variation of the latest month (improving, deteriorating or "
+        "no significant change); the CSV says which rule gave it.",
+    )
 
 
 def _decile_outputs(ch: Chapter, f: Facts) -> None:
@@ -991,58 +1257,122 @@ def _decile_outputs(ch: Chapter, f: Facts) -> None:
     shown_trusts = list(f.trusts["trust_code"].head(TRUSTS_CHARTED))
     fig, data = plot_decile_gradient(dec, icb.ods_code, shown_trusts)
     ch.figure(
-        fig, "wlmds_decile_gradient", defer=True, data=data,
-        alt=(f"Dot charts by IMD 2019 decile, 1 most deprived to 10 least deprived. Top row: England, the "
-             f"{icb.region_name} region and {icb.short_name} ICB's acute trusts; bottom row: the ICB's trusts one by "
-             f"one. Share waiting under 18 weeks: England {fmt(ge['pct18_d1'], 'pct')} in decile 1 and "
-             f"{fmt(ge['pct18_d10'], 'pct')} in decile 10; the ICB's trusts {fmt(gi['pct18_d1'], 'pct')} and "
-             f"{fmt(gi['pct18_d10'], 'pct')}. Right-hand panels: the share waiting over 52 weeks."),
-        caption=(f"Waiting list by patient IMD 2019 decile, {wlmds_week_label()} ({f.wlmds_currency.label}), with "
-                 "95% Wilson confidence intervals. ICB and trust rows are the acute trusts located in the ICB "
-                 "(provider basis); each trust has its own colour and marker. A missing point is a suppressed count."),
-        source=wlmds_source())
-    cols = {"level": "Level", "org_code": "Code", "org_name": "Name", "pct18_d1": "% <18 wks, decile 1",
-            "pct18_d10": "% <18 wks, decile 10", "pct18_gap_pp": "Gap (10 minus 1), points",
-            "pct18_gap_lower_ci": "Gap lower 95% CI", "pct18_gap_upper_ci": "Gap upper 95% CI",
-            "pct18_ratio": "Ratio 1 / 10", "sii": "SII, points", "sii_lower_ci": "SII lower 95% CI",
-            "sii_upper_ci": "SII upper 95% CI", "rii": "RII", "rii_lower_ci": "RII lower 95% CI",
-            "rii_upper_ci": "RII upper 95% CI", "sii_status": "SII status", "pct52_d1": "% >52 wks, decile 1",
-            "pct52_d10": "% >52 wks, decile 10", "pct52_gap_pp": "Gap >52 wks (1 minus 10), points",
-            "pct52_gap_lower_ci": "Gap >52 wks lower 95% CI", "pct52_gap_upper_ci": "Gap >52 wks upper 95% CI",
-            "pct52_ratio": ">52 wks ratio 1 / 10"}
+        fig,
+        "wlmds_decile_gradient",
+        defer=True,
+        data=data,
+        alt=(
+            f"Dot charts by IMD 2019 decile, 1 most deprived to 10 least deprived. Top row: England, the "
+            f"{icb.region_name} region and {icb.short_name} ICB's acute trusts; bottom row: the ICB's trusts one by "
+            f"one. Share waiting under 18 weeks: England {fmt(ge['pct18_d1'], 'pct')} in decile 1 and "
+            f"{fmt(ge['pct18_d10'], 'pct')} in decile 10; the ICB's trusts {fmt(gi['pct18_d1'], 'pct')} and "
+            f"{fmt(gi['pct18_d10'], 'pct')}. Right-hand panels: the share waiting over 52 weeks."
+        ),
+        caption=(
+            f"Waiting list by patient IMD 2019 decile, {wlmds_week_label()} ({f.wlmds_currency.label}), with "
+            "95% Wilson confidence intervals. ICB and trust rows are the acute trusts located in the ICB "
+            "(provider basis); each trust has its own colour and marker. A missing point is a suppressed count."
+        ),
+        source=wlmds_source(),
+    )
+    cols = {
+        "level": "Level",
+        "org_code": "Code",
+        "org_name": "Name",
+        "pct18_d1": "% <18 wks, decile 1",
+        "pct18_d10": "% <18 wks, decile 10",
+        "pct18_gap_pp": "Gap (10 minus 1), points",
+        "pct18_gap_lower_ci": "Gap lower 95% CI",
+        "pct18_gap_upper_ci": "Gap upper 95% CI",
+        "pct18_ratio": "Ratio 1 / 10",
+        "sii": "SII, points",
+        "sii_lower_ci": "SII lower 95% CI",
+        "sii_upper_ci": "SII upper 95% CI",
+        "rii": "RII",
+        "rii_lower_ci": "RII lower 95% CI",
+        "rii_upper_ci": "RII upper 95% CI",
+        "sii_status": "SII status",
+        "pct52_d1": "% >52 wks, decile 1",
+        "pct52_d10": "% >52 wks, decile 10",
+        "pct52_gap_pp": "Gap >52 wks (1 minus 10), points",
+        "pct52_gap_lower_ci": "Gap >52 wks lower 95% CI",
+        "pct52_gap_upper_ci": "Gap >52 wks upper 95% CI",
+        "pct52_ratio": ">52 wks ratio 1 / 10",
+    }
     gtab = f.gaps[list(cols)].rename(columns=cols)
-    gtab.insert(6, "Gap, points (95% CI)", [_ci_cell(*r) for r in f.gaps[["pct18_gap_pp", "pct18_gap_lower_ci",
-                                                                         "pct18_gap_upper_ci"]].to_numpy()])
-    gtab.insert(11, "SII, points (95% CI)", [_ci_cell(*r) for r in f.gaps[["sii", "sii_lower_ci",
-                                                                          "sii_upper_ci"]].to_numpy()])
-    ch.table(gtab, "wlmds_deprivation_gaps",
-             "Deprivation gap in waiting times: most (decile 1) against least (decile 10) deprived, with the slope "
-             "(SII) and relative (RII) index of inequality across all ten deciles", source=wlmds_source(), defer=True,
-             show_columns=["Name", "% <18 wks, decile 1", "% <18 wks, decile 10", "Gap, points (95% CI)",
-                           "SII, points (95% CI)", "RII"],
-             formats={c: "{:.1f}" for c in gtab.columns if c.startswith(("%", "Gap", "SII")) and c != "SII status"
-                      and "(95% CI)" not in c}
-             | {c: "{:.3f}" for c in ("Ratio 1 / 10", "RII", "RII lower 95% CI", "RII upper 95% CI")}
-             | {">52 wks ratio 1 / 10": "{:.2f}"},
-             notes="Gap: decile 10 minus decile 1, so positive means the most deprived are less often seen within "
-                   "18 weeks. A dash means the value cannot be computed because a count is suppressed or zero.")
-    dtab = dec[["level", "org_code", "org_name", "imd_decile", "total_waiting", "within_18_weeks", "over_52_weeks",
-                "pct_within_18_weeks", "pct_within_18_weeks_lower_ci", "pct_within_18_weeks_upper_ci",
-                "pct_over_52_weeks", "pct_over_52_weeks_lower_ci", "pct_over_52_weeks_upper_ci",
-                "pct_over_52_weeks_status"]].copy()
+    gtab.insert(
+        6,
+        "Gap, points (95% CI)",
+        [_ci_cell(*r) for r in f.gaps[["pct18_gap_pp", "pct18_gap_lower_ci", "pct18_gap_upper_ci"]].to_numpy()],
+    )
+    gtab.insert(
+        11, "SII, points (95% CI)", [_ci_cell(*r) for r in f.gaps[["sii", "sii_lower_ci", "sii_upper_ci"]].to_numpy()]
+    )
+    ch.table(
+        gtab,
+        "wlmds_deprivation_gaps",
+        "Deprivation gap in waiting times: most (decile 1) against least (decile 10) deprived, with the slope "
+        "(SII) and relative (RII) index of inequality across all ten deciles",
+        source=wlmds_source(),
+        defer=True,
+        show_columns=[
+            "Name",
+            "% <18 wks, decile 1",
+            "% <18 wks, decile 10",
+            "Gap, points (95% CI)",
+            "SII, points (95% CI)",
+            "RII",
+        ],
+        formats={
+            c: "{:.1f}"
+            for c in gtab.columns
+            if c.startswith(("%", "Gap", "SII")) and c != "SII status" and "(95% CI)" not in c
+        }
+        | {c: "{:.3f}" for c in ("Ratio 1 / 10", "RII", "RII lower 95% CI", "RII upper 95% CI")}
+        | {">52 wks ratio 1 / 10": "{:.2f}"},
+        notes="Gap: decile 10 minus decile 1, so positive means the most deprived are less often seen within "
+        "18 weeks. A dash means the value cannot be computed because a count is suppressed or zero.",
+    )
+    dtab = dec[
+        [
+            "level",
+            "org_code",
+            "org_name",
+            "imd_decile",
+            "total_waiting",
+            "within_18_weeks",
+            "over_52_weeks",
+            "pct_within_18_weeks",
+            "pct_within_18_weeks_lower_ci",
+            "pct_within_18_weeks_upper_ci",
+            "pct_over_52_weeks",
+            "pct_over_52_weeks_lower_ci",
+            "pct_over_52_weeks_upper_ci",
+            "pct_over_52_weeks_status",
+        ]
+    ].copy()
     # the ICB and its trusts first: the page shows the first rows
     dtab = dtab.sort_values("level", key=lambda c: c.map(LEVEL_ORDER), kind="stable")
     dtab = _suppressed_as_words(dtab).rename(columns=WLMDS_COLUMNS)
-    ch.table(dtab, "wlmds_by_decile", "Waiting list by IMD 2019 decile (1 = most deprived): counts, % under 18 weeks "
-             "and % over 52 weeks with 95% confidence intervals", source=wlmds_source(), defer=True, max_rows=40,
-             show_columns=[WLMDS_COLUMNS[c] for c in ("org_name", "imd_decile", "total_waiting", "pct_within_18_weeks",
-                                                      "pct_over_52_weeks")],
-             formats=WLMDS_FORMATS,
-             notes="Counts are pathways, rounded to 5 by NHS England; 'suppressed' marks counts NHS England withheld.")
+    ch.table(
+        dtab,
+        "wlmds_by_decile",
+        "Waiting list by IMD 2019 decile (1 = most deprived): counts, % under 18 weeks "
+        "and % over 52 weeks with 95% confidence intervals",
+        source=wlmds_source(),
+        defer=True,
+        max_rows=40,
+        show_columns=[
+            WLMDS_COLUMNS[c]
+            for c in ("org_name", "imd_decile", "total_waiting", "pct_within_18_weeks", "pct_over_52_weeks")
+        ],
+        formats=WLMDS_FORMATS,
+        notes="Counts are pathways, rounded to 5 by NHS England; 'suppressed' marks counts NHS England withheld.",
+    )
 
 
 def _ci_cell(value: float, lo: float, hi: float) -> str:
-    """"4.3 (1.2 to 7.4)" for a table cell; a dash where the value could not be computed."""
+    """ "4.3 (1.2 to 7.4)" for a table cell; a dash where the value could not be computed."""
     if any(pd.isna(x) for x in (value, lo, hi)):
         return "–"
     return f"{value:.1f} ({lo:.1f} to {hi:.1f})"
@@ -1050,17 +1380,28 @@ def _ci_cell(value: float, lo: float, hi: float) -> str:
 
 #: Column headers of the WLMDS tables.
 WLMDS_COLUMNS = {
-    "dimension": "Breakdown", "level": "Level", "org_code": "Code", "org_name": "Name", "category": "Group",
-    "group_label": "Group (as charted)", "imd_decile": "IMD 2019 decile (1 = most deprived)",
-    "total_waiting": "Total waiting", "within_18_weeks": "Under 18 weeks", "over_52_weeks": "Over 52 weeks",
-    "pct_within_18_weeks": "% under 18 weeks", "pct_within_18_weeks_lower_ci": "% under 18 weeks, lower 95% CI",
+    "dimension": "Breakdown",
+    "level": "Level",
+    "org_code": "Code",
+    "org_name": "Name",
+    "category": "Group",
+    "group_label": "Group (as charted)",
+    "imd_decile": "IMD 2019 decile (1 = most deprived)",
+    "total_waiting": "Total waiting",
+    "within_18_weeks": "Under 18 weeks",
+    "over_52_weeks": "Over 52 weeks",
+    "pct_within_18_weeks": "% under 18 weeks",
+    "pct_within_18_weeks_lower_ci": "% under 18 weeks, lower 95% CI",
     "pct_within_18_weeks_upper_ci": "% under 18 weeks, upper 95% CI",
     "pct_within_18_weeks_status": "% under 18 weeks: status",
-    "pct_over_52_weeks": "% over 52 weeks", "pct_over_52_weeks_lower_ci": "% over 52 weeks, lower 95% CI",
-    "pct_over_52_weeks_upper_ci": "% over 52 weeks, upper 95% CI", "pct_over_52_weeks_status": "% over 52 weeks: status",
+    "pct_over_52_weeks": "% over 52 weeks",
+    "pct_over_52_weeks_lower_ci": "% over 52 weeks, lower 95% CI",
+    "pct_over_52_weeks_upper_ci": "% over 52 weeks, upper 95% CI",
+    "pct_over_52_weeks_status": "% over 52 weeks: status",
 }
-WLMDS_FORMATS = ({WLMDS_COLUMNS[c]: "{:,.0f}" for c in ("total_waiting", "within_18_weeks", "over_52_weeks")}
-                 | {WLMDS_COLUMNS[c]: "{:.1f}" for c in WLMDS_COLUMNS if c.startswith("pct_") and not c.endswith("status")})
+WLMDS_FORMATS = {WLMDS_COLUMNS[c]: "{:,.0f}" for c in ("total_waiting", "within_18_weeks", "over_52_weeks")} | {
+    WLMDS_COLUMNS[c]: "{:.1f}" for c in WLMDS_COLUMNS if c.startswith("pct_") and not c.endswith("status")
+}
 
 
 #: Order of the WLMDS levels in the page tables: the ICB first.
@@ -1081,37 +1422,71 @@ def _per_1000_outputs(ch: Chapter, f: Facts) -> None:
     ch.number("per1000_d10", r.loc[10, "value"], "rate", dp=0)
     ch.number("per1000_ratio", r.loc[1, "ratio_to_least"], dp=2)
     higher = sum(f.claims[f"per1000_d{d}_vs_d10"].code == "higher" for d in range(2, 10))
-    ch.say("per1000_between", "Every one of the eight deciles in between has a rate higher than the least deprived "
-           "decile's" if higher == 8 else "None of the eight deciles in between has a rate higher than the least "
-           "deprived decile's" if higher == 0 else f"{higher} of the eight deciles in between have a rate higher than "
-           "the least deprived decile's")
+    ch.say(
+        "per1000_between",
+        "Every one of the eight deciles in between has a rate higher than the least deprived decile's"
+        if higher == 8
+        else "None of the eight deciles in between has a rate higher than the least deprived decile's"
+        if higher == 0
+        else f"{higher} of the eight deciles in between have a rate higher than the least deprived decile's",
+    )
     ch.text("population_year", population_year_label())
     fig = plot_per_1000(f.rates)
     ch.figure(
-        fig, "wlmds_per_1000_by_decile", defer=True, data=f.rates,
-        alt=(f"Bar chart of pathways on the waiting list per 1,000 residents in England by national IMD 2019 decile: "
-             f"{fmt(r.loc[1, 'value'], dp=0)} in decile 1 (most deprived), {fmt(r.loc[5, 'value'], dp=0)} in decile 5 "
-             f"and {fmt(r.loc[10, 'value'], dp=0)} in decile 10 (least deprived)."),
-        caption=(f"Waiting list pathways (WLMDS, England, all providers, {wlmds_week_label()}) per 1,000 residents "
-                 f"by national IMD 2019 decile; population: {population_year_label()}. Bars start at zero; 95% "
-                 "confidence intervals (Byar's method)."),
-        source=f"{wlmds_source()}; ONS small-area population estimates; MHCLG English Indices of Deprivation 2019")
-    table = f.rates.rename(columns={"imd_decile": "IMD 2019 decile", "total_waiting": "Pathways waiting",
-                                    "population": "Residents", "value": "Per 1,000 residents",
-                                    "lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI",
-                                    "ratio_to_least": "Ratio to decile 10"})
-    ch.table(table, "wlmds_per_1000", "Waiting list per 1,000 residents by national IMD 2019 decile, England",
-             source=wlmds_source(), defer=True,
-             formats={"Pathways waiting": "{:,.0f}", "Residents": "{:,.0f}", "Per 1,000 residents": "{:.1f}",
-                      "Lower 95% CI": "{:.1f}", "Upper 95% CI": "{:.1f}", "Ratio to decile 10": "{:.3f}"},
-             show_columns=["IMD 2019 decile", "Pathways waiting", "Residents", "Per 1,000 residents",
-                           "Ratio to decile 10"])
-    ch.box("per_1000_note", (
-        f"The waiting list counts pathways, not people (one person can wait for more than one treatment), and the "
-        f"population is the {esc(population_year_label())}, some years before the waiting-list week. Rates are not "
-        "age-standardised: deciles with older populations would be expected to have more people waiting. This "
-        "England-only view is not shown for the ICB because WLMDS ICB rows are providers, not residents."),
-        kind="note", title="Reading these rates")
+        fig,
+        "wlmds_per_1000_by_decile",
+        defer=True,
+        data=f.rates,
+        alt=(
+            f"Bar chart of pathways on the waiting list per 1,000 residents in England by national IMD 2019 decile: "
+            f"{fmt(r.loc[1, 'value'], dp=0)} in decile 1 (most deprived), {fmt(r.loc[5, 'value'], dp=0)} in decile 5 "
+            f"and {fmt(r.loc[10, 'value'], dp=0)} in decile 10 (least deprived)."
+        ),
+        caption=(
+            f"Waiting list pathways (WLMDS, England, all providers, {wlmds_week_label()}) per 1,000 residents "
+            f"by national IMD 2019 decile; population: {population_year_label()}. Bars start at zero; 95% "
+            "confidence intervals (Byar's method)."
+        ),
+        source=f"{wlmds_source()}; ONS small-area population estimates; MHCLG English Indices of Deprivation 2019",
+    )
+    table = f.rates.rename(
+        columns={
+            "imd_decile": "IMD 2019 decile",
+            "total_waiting": "Pathways waiting",
+            "population": "Residents",
+            "value": "Per 1,000 residents",
+            "lower_ci": "Lower 95% CI",
+            "upper_ci": "Upper 95% CI",
+            "ratio_to_least": "Ratio to decile 10",
+        }
+    )
+    ch.table(
+        table,
+        "wlmds_per_1000",
+        "Waiting list per 1,000 residents by national IMD 2019 decile, England",
+        source=wlmds_source(),
+        defer=True,
+        formats={
+            "Pathways waiting": "{:,.0f}",
+            "Residents": "{:,.0f}",
+            "Per 1,000 residents": "{:.1f}",
+            "Lower 95% CI": "{:.1f}",
+            "Upper 95% CI": "{:.1f}",
+            "Ratio to decile 10": "{:.3f}",
+        },
+        show_columns=["IMD 2019 decile", "Pathways waiting", "Residents", "Per 1,000 residents", "Ratio to decile 10"],
+    )
+    ch.box(
+        "per_1000_note",
+        (
+            f"The waiting list counts pathways, not people (one person can wait for more than one treatment), and the "
+            f"population is the {esc(population_year_label())}, some years before the waiting-list week. Rates are not "
+            "age-standardised: deciles with older populations would be expected to have more people waiting. This "
+            "England-only view is not shown for the ICB because WLMDS ICB rows are providers, not residents."
+        ),
+        kind="note",
+        title="Reading these rates",
+    )
 
 
 def _group_outputs(ch: Chapter, f: Facts) -> None:
@@ -1124,111 +1499,203 @@ def _group_outputs(ch: Chapter, f: Facts) -> None:
     ch.number("age_65", age.loc["Over 65 years", "pct_within_18_weeks"], "pct")
     ch.number("sex_female", sex.loc["Female", "pct_within_18_weeks"], "pct")
     ch.number("sex_male", sex.loc["Male", "pct_within_18_weeks"], "pct")
-    n_supp = int(sum(int((v["pct_within_18_weeks_status"] != "published").sum()
-                         + (v["pct_over_52_weeks_status"] != "published").sum()) for v in views.values()))
-    ch.say("n_suppressed", "No percentage in these breakdowns is withheld." if n_supp == 0 else
-           f"{plural(n_supp, 'percentage')} in these breakdowns cannot be shown because NHS England suppressed a "
-           "small count.")
+    n_supp = int(
+        sum(
+            int(
+                (v["pct_within_18_weeks_status"] != "published").sum()
+                + (v["pct_over_52_weeks_status"] != "published").sum()
+            )
+            for v in views.values()
+        )
+    )
+    ch.say(
+        "n_suppressed",
+        "No percentage in these breakdowns is withheld."
+        if n_supp == 0
+        else f"{plural(n_supp, 'percentage')} in these breakdowns cannot be shown because NHS England suppressed a "
+        "small count.",
+    )
     eth = views["ethnicity"]
-    eth_icb = eth[(eth["level"] == "ICB (providers)") & eth["pct_within_18_weeks"].notna()
-                  & ~eth["category"].str.startswith(("Z:", "99:"))]
+    eth_icb = eth[
+        (eth["level"] == "ICB (providers)")
+        & eth["pct_within_18_weeks"].notna()
+        & ~eth["category"].str.startswith(("Z:", "99:"))
+    ]
     lo_e = eth_icb.loc[eth_icb["pct_within_18_weeks"].idxmin()]
     hi_e = eth_icb.loc[eth_icb["pct_within_18_weeks"].idxmax()]
     fig, data = plot_groups(views, f"{icb.short_name} (acute trusts)")
     ch.figure(
-        fig, "wlmds_groups", defer=True, data=data,
-        alt=(f"Dot chart of the share waiting under 18 weeks by ethnic group, age band and sex, for {icb.short_name} "
-             f"ICB's acute trusts and England. Among ethnic groups at the ICB's trusts it ranges from "
-             f"{fmt(lo_e['pct_within_18_weeks'], 'pct')} ({ethnic_label(lo_e['category'])}) to "
-             f"{fmt(hi_e['pct_within_18_weeks'], 'pct')} ({ethnic_label(hi_e['category'])}); suppressed groups are "
-             "labelled, not plotted."),
-        caption=(f"% waiting under 18 weeks by ethnic category, age band and sex, {wlmds_week_label()}, with 95% "
-                 "Wilson confidence intervals. Small groups have wide intervals; 'suppressed' marks cells NHS England "
-                 "withheld."),
-        source=wlmds_source())
+        fig,
+        "wlmds_groups",
+        defer=True,
+        data=data,
+        alt=(
+            f"Dot chart of the share waiting under 18 weeks by ethnic group, age band and sex, for {icb.short_name} "
+            f"ICB's acute trusts and England. Among ethnic groups at the ICB's trusts it ranges from "
+            f"{fmt(lo_e['pct_within_18_weeks'], 'pct')} ({ethnic_label(lo_e['category'])}) to "
+            f"{fmt(hi_e['pct_within_18_weeks'], 'pct')} ({ethnic_label(hi_e['category'])}); suppressed groups are "
+            "labelled, not plotted."
+        ),
+        caption=(
+            f"% waiting under 18 weeks by ethnic category, age band and sex, {wlmds_week_label()}, with 95% "
+            "Wilson confidence intervals. Small groups have wide intervals; 'suppressed' marks cells NHS England "
+            "withheld."
+        ),
+        source=wlmds_source(),
+    )
     table = pd.concat(views.values(), ignore_index=True)
     table = table[table["level"].isin(["England", "Region", "ICB (providers)"])][
-        ["dimension", "level", "org_name", "category", "total_waiting", "within_18_weeks", "over_52_weeks",
-         "pct_within_18_weeks", "pct_within_18_weeks_lower_ci", "pct_within_18_weeks_upper_ci",
-         "pct_within_18_weeks_status", "pct_over_52_weeks", "pct_over_52_weeks_lower_ci", "pct_over_52_weeks_upper_ci",
-         "pct_over_52_weeks_status"]].copy()
+        [
+            "dimension",
+            "level",
+            "org_name",
+            "category",
+            "total_waiting",
+            "within_18_weeks",
+            "over_52_weeks",
+            "pct_within_18_weeks",
+            "pct_within_18_weeks_lower_ci",
+            "pct_within_18_weeks_upper_ci",
+            "pct_within_18_weeks_status",
+            "pct_over_52_weeks",
+            "pct_over_52_weeks_lower_ci",
+            "pct_over_52_weeks_upper_ci",
+            "pct_over_52_weeks_status",
+        ]
+    ].copy()
     table.insert(4, "group_label", table["category"].map(ethnic_label))
     table["dimension"] = table["dimension"].map({"ethnicity": "Ethnic group", "age": "Age band", "sex": "Sex"})
     # the ICB's rows first: the page shows the first rows
     table = table.sort_values("level", key=lambda c: c.map(LEVEL_ORDER), kind="stable")
     table = _suppressed_as_words(table).rename(columns=WLMDS_COLUMNS)
-    ch.table(table, "wlmds_by_group", "Waiting list by ethnic category, age band and sex: the ICB's acute trusts, "
-             "England and the region", source=wlmds_source(), defer=True, max_rows=23,
-             show_columns=[WLMDS_COLUMNS[c] for c in ("dimension", "level", "group_label", "total_waiting",
-                                                      "pct_within_18_weeks", "pct_over_52_weeks")],
-             formats=WLMDS_FORMATS,
-             notes="Counts are pathways, rounded to 5 by NHS England; 'suppressed' marks counts NHS England withheld.")
-    ch.box("groups_note", "Ethnic category is as recorded by the provider; 'Not stated' and 'Not known' are recording "
-           "gaps, not groups. Differences by age partly reflect the specialties each age group waits for.",
-           kind="note", title="Reading these groups")
+    ch.table(
+        table,
+        "wlmds_by_group",
+        "Waiting list by ethnic category, age band and sex: the ICB's acute trusts, England and the region",
+        source=wlmds_source(),
+        defer=True,
+        max_rows=23,
+        show_columns=[
+            WLMDS_COLUMNS[c]
+            for c in ("dimension", "level", "group_label", "total_waiting", "pct_within_18_weeks", "pct_over_52_weeks")
+        ],
+        formats=WLMDS_FORMATS,
+        notes="Counts are pathways, rounded to 5 by NHS England; 'suppressed' marks counts NHS England withheld.",
+    )
+    ch.box(
+        "groups_note",
+        "Ethnic category is as recorded by the provider; 'Not stated' and 'Not known' are recording "
+        "gaps, not groups. Differences by age partly reflect the specialties each age group waits for.",
+        kind="note",
+        title="Reading these groups",
+    )
 
 
 def _comparison_outputs(ch: Chapter, f: Facts) -> None:
     icb, comp = f.icb, f.comp
     ci = comp.set_index("org_code").loc[icb.ods_code]
     n_icbs = int(comp["sii"].notna().sum())
-    sig = [C.significance(C.Estimate(*r)) for r in comp.loc[comp["sii"].notna(),
-                                                             ["sii", "sii_lower_ci", "sii_upper_ci"]].to_numpy()]
+    sig = [
+        C.significance(C.Estimate(*r))
+        for r in comp.loc[comp["sii"].notna(), ["sii", "sii_lower_ci", "sii_upper_ci"]].to_numpy()
+    ]
     n_against = sum(s.code == "significant" and v > 0 for s, v in zip(sig, comp.loc[comp["sii"].notna(), "sii"]))
     ch.text("icb_rank", ordinal(int(ci["rank"])))
     ch.number("n_icbs", n_icbs, "count")
     ch.number("n_icbs_against_most_deprived", n_against, "count")
     fig = plot_icb_comparison(comp, icb.ods_code, england=f.gaps.set_index("org_code").loc["ENG", "sii"])
     ch.figure(
-        fig, "wlmds_icb_comparison_chart", defer=True, data=comp,
-        alt=(f"Ranked dot plot of the slope index of inequality in the share waiting under 18 weeks for {n_icbs} ICBs "
-             f"(provider basis) with 95% confidence intervals, from {fmt(comp['sii'].min())} to "
-             f"{fmt(comp['sii'].max())} percentage points; {icb.short_name} is highlighted at {fmt(ci['sii'])} "
-             f"points, ranked {ordinal(int(ci['rank']))}."),
-        caption=("Slope index of inequality in % waiting under 18 weeks across IMD 2019 deciles, each ICB's acute "
-                 f"trusts, {wlmds_week_label()}, with 95% confidence intervals (simulation, OHID method). This ICB is "
-                 "the dark diamond; the dashed line is England."),
-        source=wlmds_source())
-    cols = {"rank": "Rank", "org_code": "ICB code", "org_name": "ICB", "total_waiting": "Waiting (with a decile)",
-            "pct18_d1": "% <18 wks, decile 1", "pct18_d10": "% <18 wks, decile 10",
-            "pct18_gap_pp": "Gap (10 minus 1), points", "pct18_gap_lower_ci": "Gap lower 95% CI",
-            "pct18_gap_upper_ci": "Gap upper 95% CI", "sii": "SII, points", "sii_lower_ci": "SII lower 95% CI",
-            "sii_upper_ci": "SII upper 95% CI", "rii": "RII"}
+        fig,
+        "wlmds_icb_comparison_chart",
+        defer=True,
+        data=comp,
+        alt=(
+            f"Ranked dot plot of the slope index of inequality in the share waiting under 18 weeks for {n_icbs} ICBs "
+            f"(provider basis) with 95% confidence intervals, from {fmt(comp['sii'].min())} to "
+            f"{fmt(comp['sii'].max())} percentage points; {icb.short_name} is highlighted at {fmt(ci['sii'])} "
+            f"points, ranked {ordinal(int(ci['rank']))}."
+        ),
+        caption=(
+            "Slope index of inequality in % waiting under 18 weeks across IMD 2019 deciles, each ICB's acute "
+            f"trusts, {wlmds_week_label()}, with 95% confidence intervals (simulation, OHID method). This ICB is "
+            "the dark diamond; the dashed line is England."
+        ),
+        source=wlmds_source(),
+    )
+    cols = {
+        "rank": "Rank",
+        "org_code": "ICB code",
+        "org_name": "ICB",
+        "total_waiting": "Waiting (with a decile)",
+        "pct18_d1": "% <18 wks, decile 1",
+        "pct18_d10": "% <18 wks, decile 10",
+        "pct18_gap_pp": "Gap (10 minus 1), points",
+        "pct18_gap_lower_ci": "Gap lower 95% CI",
+        "pct18_gap_upper_ci": "Gap upper 95% CI",
+        "sii": "SII, points",
+        "sii_lower_ci": "SII lower 95% CI",
+        "sii_upper_ci": "SII upper 95% CI",
+        "rii": "RII",
+    }
     ctab = comp[list(cols)].rename(columns=cols)
-    ctab.insert(9, "SII, points (95% CI)", [_ci_cell(*r) for r in comp[["sii", "sii_lower_ci",
-                                                                       "sii_upper_ci"]].to_numpy()])
-    ch.table(ctab, "wlmds_icb_comparison", "All ICBs (acute trusts located in each ICB): deprivation gap in % waiting "
-             "under 18 weeks, ranked by the slope index of inequality", source=wlmds_source(), defer=True,
-             show_columns=["Rank", "ICB", "% <18 wks, decile 1", "% <18 wks, decile 10", "Gap (10 minus 1), points",
-                           "SII, points (95% CI)"],
-             formats={"Waiting (with a decile)": "{:,.0f}", "RII": "{:.3f}"}
-             | {c: "{:.1f}" for c in ctab.columns if c.startswith(("%", "Gap", "SII")) and "(95% CI)" not in c})
-    ch.box("comparison_note", (
-        "NHS England does not publish which trusts make up each WLMDS ICB row. The book reconstructs it from the data: "
-        "the acute trusts whose published counts add up to the ICB row in every cell, within rounding. This ICB's "
-        "trusts are those in the table of the latest RTT month above."), kind="note", title="Which trusts")
+    ctab.insert(
+        9, "SII, points (95% CI)", [_ci_cell(*r) for r in comp[["sii", "sii_lower_ci", "sii_upper_ci"]].to_numpy()]
+    )
+    ch.table(
+        ctab,
+        "wlmds_icb_comparison",
+        "All ICBs (acute trusts located in each ICB): deprivation gap in % waiting "
+        "under 18 weeks, ranked by the slope index of inequality",
+        source=wlmds_source(),
+        defer=True,
+        show_columns=[
+            "Rank",
+            "ICB",
+            "% <18 wks, decile 1",
+            "% <18 wks, decile 10",
+            "Gap (10 minus 1), points",
+            "SII, points (95% CI)",
+        ],
+        formats={"Waiting (with a decile)": "{:,.0f}", "RII": "{:.3f}"}
+        | {c: "{:.1f}" for c in ctab.columns if c.startswith(("%", "Gap", "SII")) and "(95% CI)" not in c},
+    )
+    ch.box(
+        "comparison_note",
+        (
+            "NHS England does not publish which trusts make up each WLMDS ICB row. The book reconstructs it from the data: "
+            "the acute trusts whose published counts add up to the ICB row in every cell, within rounding. This ICB's "
+            "trusts are those in the table of the latest RTT month above."
+        ),
+        kind="note",
+        title="Which trusts",
+    )
 
 
 def _methods_box(ch: Chapter) -> None:
-    ch.box("methods", (
-        "**Statistical process control.** Each chart is an XmR chart read with NHS England's Making Data Count rules "
-        "(as the NHS-R Community's NHSRplotthedots computes them): a point beyond the process limits, a run of 7 "
-        "points on one side of the mean, a trend of 7 rising or falling points, or 2 of 3 points close to a limit is "
-        "special-cause variation. The assurance reading says where a target lies against the process limits; it is "
-        "withheld when the data are out of date or when the target was not in force for the months charted. "
-        "**Targets.** Standards and planning objectives come from the book's register of national objectives, each "
-        "judged for the period it covered. The planning guidance's 18-week and 52-week ambitions are national figures; "
-        "the ICB's figures are set against them for reference. The 65-week objective allowed for patients who chose "
-        "to wait longer and for some specialties, which the RTT counts do not separate. "
-        "**The gap and the slope index.** The gap is decile 10 minus decile 1 of the share waiting under 18 weeks, so "
-        "a positive gap means the most deprived are less often seen within 18 weeks; its 95% confidence interval "
-        "combines the two deciles' Wilson intervals (Newcombe's method). The slope index of inequality (SII) is the "
-        "difference between the least and the most deprived ends of a line fitted across all ten deciles, weighted by "
-        "the number waiting in each (OHID method, PHEindicatormethods); the relative index (RII) is the ratio of the "
-        "two ends. Because the SII uses every decile, the gap and the SII can disagree about whether a difference is "
-        "statistically significant; the chapter then says both and why. WLMDS counts exclude pathways with no "
-        "recorded neighbourhood, and its ICB rows are the ICB's acute trusts, not its residents."),
-        kind="note", title="Methods and caveats")
+    ch.box(
+        "methods",
+        (
+            "**Statistical process control.** Each chart is an XmR chart read with NHS England's Making Data Count rules "
+            "(as the NHS-R Community's NHSRplotthedots computes them): a point beyond the process limits, a run of 7 "
+            "points on one side of the mean, a trend of 7 rising or falling points, or 2 of 3 points close to a limit is "
+            "special-cause variation. The assurance reading says where a target lies against the process limits; it is "
+            "withheld when the data are out of date or when the target was not in force for the months charted. "
+            "**Targets.** Standards and planning objectives come from the book's register of national objectives, each "
+            "judged for the period it covered. The planning guidance's 18-week and 52-week ambitions are national figures; "
+            "the ICB's figures are set against them for reference. The 65-week objective allowed for patients who chose "
+            "to wait longer and for some specialties, which the RTT counts do not separate. "
+            "**The gap and the slope index.** The gap is decile 10 minus decile 1 of the share waiting under 18 weeks, so "
+            "a positive gap means the most deprived are less often seen within 18 weeks; its 95% confidence interval "
+            "combines the two deciles' Wilson intervals (Newcombe's method). The slope index of inequality (SII) is the "
+            "difference between the least and the most deprived ends of a line fitted across all ten deciles, weighted by "
+            "the number waiting in each (OHID method, PHEindicatormethods); the relative index (RII) is the ratio of the "
+            "two ends. Because the SII uses every decile, the gap and the SII can disagree about whether a difference is "
+            "statistically significant; the chapter then says both and why. WLMDS counts exclude pathways with no "
+            "recorded neighbourhood, and its ICB rows are the ICB's acute trusts, not its residents."
+        ),
+        kind="note",
+        title="Methods and caveats",
+    )
 
 
 # =========================================================================== figures
@@ -1249,19 +1716,34 @@ def _target_lines(objectives: list[ob.Objective], months: pd.Series) -> list[Tar
         if o.planning_year is None:
             out.append((f"NHS Constitution standard ({o.target_text})", o.target, None, None))
         elif o.start <= _month_end(last) and o.end >= first:
-            out.append((f"{o.planning_year} objective ({o.target_text})", o.target, max(o.start, first),
-                        min(o.end.normalize().replace(day=1), last)))
+            out.append(
+                (
+                    f"{o.planning_year} objective ({o.target_text})",
+                    o.target,
+                    max(o.start, first),
+                    min(o.end.normalize().replace(day=1), last),
+                )
+            )
     return out
 
 
-def _spc_axis(ax, result: stats.SPCResult, *, ylabel: str, targets: list[Target] = (), percent: bool = False,
-              title: str = "", zoom: bool = False) -> None:
+def _spc_axis(
+    ax,
+    result: stats.SPCResult,
+    *,
+    ylabel: str,
+    targets: list[Target] = (),
+    percent: bool = False,
+    title: str = "",
+    zoom: bool = False,
+) -> None:
     import matplotlib.dates as mdates
 
     from .. import figures
 
-    chart = figures.plot_spc(result, ax=ax, ylabel=ylabel, targets={}, percent=percent, legend=False,
-                             rebase_label="RTT definition\nchanged")
+    chart = figures.plot_spc(
+        result, ax=ax, ylabel=ylabel, targets={}, percent=percent, legend=False, rebase_label="RTT definition\nchanged"
+    )
     if title:
         ax.set_title(textwrap.fill(title, 44), fontsize=10)
     for t in ax.texts:  # the definition-change label stays legible where a target line crosses it
@@ -1296,8 +1778,10 @@ def _target_handles(targets: list[Target]) -> list:
 
     from .. import figures
 
-    return [Line2D([], [], color=figures.NHS_RED, lw=1.4, ls=":" if start is None else "-.", label=label)
-            for label, _, start, _ in targets]
+    return [
+        Line2D([], [], color=figures.NHS_RED, lw=1.4, ls=":" if start is None else "-.", label=label)
+        for label, _, start, _ in targets
+    ]
 
 
 def plot_spc_panels(panels: list[dict], ncols: int = 2, height: float = 3.2):
@@ -1314,8 +1798,15 @@ def plot_spc_panels(panels: list[dict], ncols: int = 2, height: float = 3.2):
     fig, axes = plt.subplots(nrows, ncols, figsize=(9 if ncols > 1 else 6, total), squeeze=False)
     kinds: set[str] = set()
     for ax, p in zip(axes.ravel(), panels):
-        _spc_axis(ax, p["result"], ylabel=p.get("ylabel", ""), targets=p.get("targets", ()),
-                  percent=p.get("percent", False), title=p.get("title", ""), zoom=p.get("zoom", False))
+        _spc_axis(
+            ax,
+            p["result"],
+            ylabel=p.get("ylabel", ""),
+            targets=p.get("targets", ()),
+            percent=p.get("percent", False),
+            title=p.get("title", ""),
+            zoom=p.get("zoom", False),
+        )
         kinds |= set(p["result"].points["point_type"].map(figures.SPC_POINT_KIND).dropna())
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
@@ -1336,10 +1827,15 @@ def plot_decile_gradient(view: pd.DataFrame, icb_code: str, trust_codes: list[st
     from .. import figures
 
     v = view[view["imd_decile"].notna()].copy()
-    top = {"England": (figures.NHS_MID_GREY, "s"), "Region": (figures.NHS_AQUA_GREEN, "D"),
-           "ICB (providers)": (figures.HIGHLIGHT, "o")}
-    rows = [[(lvl, v[v["level"] == lvl]) for lvl in top],
-            [(code, v[(v["level"] == "Acute trust") & (v["org_code"] == code)]) for code in trust_codes]]
+    top = {
+        "England": (figures.NHS_MID_GREY, "s"),
+        "Region": (figures.NHS_AQUA_GREEN, "D"),
+        "ICB (providers)": (figures.HIGHLIGHT, "o"),
+    }
+    rows = [
+        [(lvl, v[v["level"] == lvl]) for lvl in top],
+        [(code, v[(v["level"] == "Acute trust") & (v["org_code"] == code)]) for code in trust_codes],
+    ]
     fig, axes = plt.subplots(2, 2, figsize=(9, 7.6))
     drawn = []
     for r, (group, ax_row) in enumerate(zip(rows, axes)):
@@ -1356,25 +1852,55 @@ def plot_decile_gradient(view: pd.DataFrame, icb_code: str, trust_codes: list[st
             for ax, m in zip(ax_row, ("pct_within_18_weeks", "pct_over_52_weeks")):
                 ok = g[m].notna()
                 x = g.loc[ok, "imd_decile"].astype(float) + off
-                ax.errorbar(x, g.loc[ok, m], yerr=[g.loc[ok, m] - g.loc[ok, f"{m}_lower_ci"],
-                                                   g.loc[ok, f"{m}_upper_ci"] - g.loc[ok, m]],
-                            fmt=marker, color=colour, ms=5, lw=0.9, capsize=0, label=textwrap.fill(label, 38),
-                            mec=figures.NHS_DARK_GREY, mew=0.4)
-        ax_row[0].set_title("England, region and ICB: % under 18 weeks" if r == 0 else "Acute trusts: % under 18 weeks",
-                            fontsize=10)
-        ax_row[1].set_title("England, region and ICB: % over 52 weeks" if r == 0 else "Acute trusts: % over 52 weeks",
-                            fontsize=10)
+                ax.errorbar(
+                    x,
+                    g.loc[ok, m],
+                    yerr=[g.loc[ok, m] - g.loc[ok, f"{m}_lower_ci"], g.loc[ok, f"{m}_upper_ci"] - g.loc[ok, m]],
+                    fmt=marker,
+                    color=colour,
+                    ms=5,
+                    lw=0.9,
+                    capsize=0,
+                    label=textwrap.fill(label, 38),
+                    mec=figures.NHS_DARK_GREY,
+                    mew=0.4,
+                )
+        ax_row[0].set_title(
+            "England, region and ICB: % under 18 weeks" if r == 0 else "Acute trusts: % under 18 weeks", fontsize=10
+        )
+        ax_row[1].set_title(
+            "England, region and ICB: % over 52 weeks" if r == 0 else "Acute trusts: % over 52 weeks", fontsize=10
+        )
         for ax in ax_row:
             ax.set_xticks(range(1, 11))
             ax.set_xlabel("IMD 2019 decile (1 = most deprived)", fontsize=9)
             figures.percent_axis(ax)  # distinct tick labels: never "62%" twice after rounding
         handles, labels = ax_row[0].get_legend_handles_labels()
-        ax_row[0].legend(handles, labels, loc="upper left", bbox_to_anchor=(0.0, -0.2), ncol=2 if r == 1 else 3,
-                         fontsize=7.5, handletextpad=0.3, columnspacing=1.0)
+        ax_row[0].legend(
+            handles,
+            labels,
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.2),
+            ncol=2 if r == 1 else 3,
+            fontsize=7.5,
+            handletextpad=0.3,
+            columnspacing=1.0,
+        )
     fig.tight_layout(h_pad=4.5)
-    cols = ["chart_row", "level", "org_code", "org_name", "imd_decile", "pct_within_18_weeks",
-            "pct_within_18_weeks_lower_ci", "pct_within_18_weeks_upper_ci", "pct_over_52_weeks",
-            "pct_over_52_weeks_lower_ci", "pct_over_52_weeks_upper_ci", "pct_over_52_weeks_status"]
+    cols = [
+        "chart_row",
+        "level",
+        "org_code",
+        "org_name",
+        "imd_decile",
+        "pct_within_18_weeks",
+        "pct_within_18_weeks_lower_ci",
+        "pct_within_18_weeks_upper_ci",
+        "pct_over_52_weeks",
+        "pct_over_52_weeks_lower_ci",
+        "pct_over_52_weeks_upper_ci",
+        "pct_over_52_weeks_status",
+    ]
     return fig, pd.concat(drawn, ignore_index=True)[cols]
 
 
@@ -1389,13 +1915,28 @@ def plot_icb_comparison(comp: pd.DataFrame, highlight: str, england: float | Non
     fig, ax = plt.subplots(figsize=(8.5, max(6.0, 0.17 * len(c) + 1.2)))
     y = np.arange(len(c))
     other = c["org_code"] != highlight
-    ax.errorbar(c.loc[other, "sii"], y[other], xerr=[c.loc[other, "sii"] - c.loc[other, "sii_lower_ci"],
-                                                      c.loc[other, "sii_upper_ci"] - c.loc[other, "sii"]],
-                fmt="o", color=figures.CONTEXT, ecolor=figures.CONTEXT, ms=4, lw=1, label="Other ICBs")
+    ax.errorbar(
+        c.loc[other, "sii"],
+        y[other],
+        xerr=[c.loc[other, "sii"] - c.loc[other, "sii_lower_ci"], c.loc[other, "sii_upper_ci"] - c.loc[other, "sii"]],
+        fmt="o",
+        color=figures.CONTEXT,
+        ecolor=figures.CONTEXT,
+        ms=4,
+        lw=1,
+        label="Other ICBs",
+    )
     h = ~other
-    ax.errorbar(c.loc[h, "sii"], y[h], xerr=[c.loc[h, "sii"] - c.loc[h, "sii_lower_ci"],
-                                              c.loc[h, "sii_upper_ci"] - c.loc[h, "sii"]],
-                fmt="D", color=figures.HIGHLIGHT, ms=7, lw=1.8, label="This ICB")
+    ax.errorbar(
+        c.loc[h, "sii"],
+        y[h],
+        xerr=[c.loc[h, "sii"] - c.loc[h, "sii_lower_ci"], c.loc[h, "sii_upper_ci"] - c.loc[h, "sii"]],
+        fmt="D",
+        color=figures.HIGHLIGHT,
+        ms=7,
+        lw=1.8,
+        label="This ICB",
+    )
     ax.axvline(0, color=figures.NHS_DARK_GREY, lw=0.8)
     if england is not None:
         ax.axvline(england, color=figures.NHS_ORANGE, lw=1.2, ls="--", label="England")
@@ -1406,8 +1947,10 @@ def plot_icb_comparison(comp: pd.DataFrame, highlight: str, england: float | Non
         if code == highlight:
             t.set_fontweight("bold")
             t.set_color(figures.HIGHLIGHT)
-    ax.set_xlabel("Slope index of inequality, percentage points\n(positive = less deprived patients more often "
-                  "seen within 18 weeks)")
+    ax.set_xlabel(
+        "Slope index of inequality, percentage points\n(positive = less deprived patients more often "
+        "seen within 18 weeks)"
+    )
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
@@ -1422,10 +1965,22 @@ def plot_per_1000(rates: pd.DataFrame):
 
     fig, ax = plt.subplots(figsize=(7.5, 4))
     r = rates.sort_values("imd_decile")
-    ax.bar(r["imd_decile"], r["value"], color=[figures.DECILE_COLOURS[d - 1] for d in r["imd_decile"]],
-           edgecolor=figures.NHS_DARK_GREY, linewidth=0.5)
-    ax.errorbar(r["imd_decile"], r["value"], yerr=[r["value"] - r["lower_ci"], r["upper_ci"] - r["value"]],
-                fmt="none", ecolor=figures.NHS_BLACK, lw=1, capsize=3)
+    ax.bar(
+        r["imd_decile"],
+        r["value"],
+        color=[figures.DECILE_COLOURS[d - 1] for d in r["imd_decile"]],
+        edgecolor=figures.NHS_DARK_GREY,
+        linewidth=0.5,
+    )
+    ax.errorbar(
+        r["imd_decile"],
+        r["value"],
+        yerr=[r["value"] - r["lower_ci"], r["upper_ci"] - r["value"]],
+        fmt="none",
+        ecolor=figures.NHS_BLACK,
+        lw=1,
+        capsize=3,
+    )
     for d, v in zip(r["imd_decile"], r["value"]):
         ax.annotate(f"{v:.0f}", xy=(d, v), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=8)
     ax.set_ylim(0, float(r["upper_ci"].max()) * 1.12)
@@ -1464,22 +2019,39 @@ def plot_groups(views: dict[str, pd.DataFrame], icb_label: str):
                 ax.axhline(yy + 0.5, color=figures.NHS_MID_GREY, lw=0.6)
             continue
         v = views[dim]
-        for level, colour, marker, off in (("England", figures.NHS_MID_GREY, "s", 0.18),
-                                           ("ICB (providers)", figures.HIGHLIGHT, "o", -0.18)):
+        for level, colour, marker, off in (
+            ("England", figures.NHS_MID_GREY, "s", 0.18),
+            ("ICB (providers)", figures.HIGHLIGHT, "o", -0.18),
+        ):
             r = v[(v["level"] == level) & (v["category"] == cat)]
             if r.empty:
                 continue
             r = r.iloc[0]
             drawn.append(r)
             if pd.isna(r["pct_within_18_weeks"]):
-                ax.annotate(r["pct_within_18_weeks_status"], xy=(0.01, yy + off), xycoords=("axes fraction", "data"),
-                            fontsize=7.5, va="center", color=colour, style="italic")
+                ax.annotate(
+                    r["pct_within_18_weeks_status"],
+                    xy=(0.01, yy + off),
+                    xycoords=("axes fraction", "data"),
+                    fontsize=7.5,
+                    va="center",
+                    color=colour,
+                    style="italic",
+                )
                 continue
-            ax.errorbar(r["pct_within_18_weeks"], yy + off,
-                        xerr=[[r["pct_within_18_weeks"] - r["pct_within_18_weeks_lower_ci"]],
-                              [r["pct_within_18_weeks_upper_ci"] - r["pct_within_18_weeks"]]],
-                        fmt=marker, color=colour, ms=4, lw=1,
-                        label=icb_label if level != "England" else "England")
+            ax.errorbar(
+                r["pct_within_18_weeks"],
+                yy + off,
+                xerr=[
+                    [r["pct_within_18_weeks"] - r["pct_within_18_weeks_lower_ci"]],
+                    [r["pct_within_18_weeks_upper_ci"] - r["pct_within_18_weeks"]],
+                ],
+                fmt=marker,
+                color=colour,
+                ms=4,
+                lw=1,
+                label=icb_label if level != "England" else "England",
+            )
     ax.set_yticks(y)
     ax.set_yticklabels([headings.get(d, d) if c is None else ethnic_label(c) for d, c in rows], fontsize=8)
     for t, (_, c) in zip(ax.get_yticklabels(), rows):
@@ -1494,17 +2066,54 @@ def plot_groups(views: dict[str, pd.DataFrame], icb_label: str):
     uniq = dict(zip(labels, handles))
     ax.legend(uniq.values(), uniq.keys(), loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=8)
     fig.tight_layout()
-    data = pd.DataFrame(drawn)[["dimension", "level", "org_name", "category", "pct_within_18_weeks",
-                                "pct_within_18_weeks_lower_ci", "pct_within_18_weeks_upper_ci",
-                                "pct_within_18_weeks_status"]]
+    data = pd.DataFrame(drawn)[
+        [
+            "dimension",
+            "level",
+            "org_name",
+            "category",
+            "pct_within_18_weeks",
+            "pct_within_18_weeks_lower_ci",
+            "pct_within_18_weeks_upper_ci",
+            "pct_within_18_weeks_status",
+        ]
+    ]
     return fig, data.assign(label=data["category"].map(ethnic_label))
 
 
 __all__ = [
-    "CHAPTER", "Facts", "ObjectiveCheck", "OBJECTIVE_MEASURES", "RTT_SOURCE", "SPC_MEASURES", "TRUSTS_CHARTED",
-    "build", "claims", "deprivation_gap_by_edition", "deprivation_gap_change", "deprivation_gap_change_text",
-    "deprivation_gaps", "ethnic_label", "facts", "headline_figures", "icb_acute_trusts",
-    "icb_code_statement", "icb_comparison", "objective_check", "plot_decile_gradient", "plot_groups",
-    "plot_icb_comparison", "plot_per_1000", "plot_spc_panels", "population_year_label", "rtt_latest", "rtt_series",
-    "rtt_spc", "series_break_label", "waiting_per_1000_by_decile", "wlmds_source", "wlmds_view", "wlmds_week_label",
+    "CHAPTER",
+    "Facts",
+    "ObjectiveCheck",
+    "OBJECTIVE_MEASURES",
+    "RTT_SOURCE",
+    "SPC_MEASURES",
+    "TRUSTS_CHARTED",
+    "build",
+    "claims",
+    "deprivation_gap_by_edition",
+    "deprivation_gap_change",
+    "deprivation_gap_change_text",
+    "deprivation_gaps",
+    "ethnic_label",
+    "facts",
+    "headline_figures",
+    "icb_acute_trusts",
+    "icb_code_statement",
+    "icb_comparison",
+    "objective_check",
+    "plot_decile_gradient",
+    "plot_groups",
+    "plot_icb_comparison",
+    "plot_per_1000",
+    "plot_spc_panels",
+    "population_year_label",
+    "rtt_latest",
+    "rtt_series",
+    "rtt_spc",
+    "series_break_label",
+    "waiting_per_1000_by_decile",
+    "wlmds_source",
+    "wlmds_view",
+    "wlmds_week_label",
 ]

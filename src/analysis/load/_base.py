@@ -10,6 +10,7 @@ stored as parquet under ``data/cache/tables/``, keyed on the sha256 of every inp
 code of the package, with a file lock so that chapters running in parallel never compute the
 same table twice or read a half-written one.
 """
+
 from __future__ import annotations
 
 import csv
@@ -75,8 +76,18 @@ def read_csv(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pd.errors.DtypeWarning)
             df = pd.read_csv(path, **kwargs)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError,
-            EOFError, OSError, zlib.error, csv.Error, OverflowError, TypeError) as exc:
+    except (
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+        UnicodeDecodeError,
+        ValueError,
+        EOFError,
+        OSError,
+        zlib.error,
+        csv.Error,
+        OverflowError,
+        TypeError,
+    ) as exc:
         # EOFError / OSError / zlib.error: a truncated or damaged compressed file.
         # A column named in usecols that is missing: say which, with a "renamed?" hint.
         if isinstance(exc, ValueError) and "usecols" in str(exc).lower():
@@ -100,7 +111,8 @@ def _check_not_truncated(path: Path, dataset: str, filename: str, kwargs: dict) 
     """
     compression = kwargs.get("compression", "infer")
     if compression not in (None, "infer") or (
-            compression == "infer" and str(path).lower().endswith(_COMPRESSED_SUFFIXES)):
+        compression == "infer" and str(path).lower().endswith(_COMPRESSED_SUFFIXES)
+    ):
         return
     if any(kwargs.get(k) is not None for k in ("skiprows", "skipfooter", "comment", "nrows")):
         return
@@ -138,8 +150,9 @@ def _check_not_truncated(path: Path, dataset: str, filename: str, kwargs: dict) 
 
 def _explain_usecols(path: Path, dataset: str, filename: str, required: Iterable[str], kwargs: dict) -> None:
     """Turn pandas' 'Usecols do not match columns' into the usual missing-column message."""
-    head_kw = {k: v for k, v in kwargs.items() if k in ("sep", "delimiter", "encoding", "compression",
-                                                       "skiprows", "header")}
+    head_kw = {
+        k: v for k, v in kwargs.items() if k in ("sep", "delimiter", "encoding", "compression", "skiprows", "header")
+    }
     try:
         header = pd.read_csv(path, nrows=0, **head_kw)
     except Exception:
@@ -170,8 +183,10 @@ def read_excel(
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
         raise LoaderError(f"{_where(dataset, filename)} could not be read as a workbook: {exc}") from exc
     if isinstance(df, dict):  # several sheets asked for: each is checked
-        return {name: _finish(sheet, dataset, f"{filename}, sheet {name!r}", required, schema, rename)
-                for name, sheet in df.items()}
+        return {
+            name: _finish(sheet, dataset, f"{filename}, sheet {name!r}", required, schema, rename)
+            for name, sheet in df.items()
+        }
     return _finish(df, dataset, filename, required, schema, rename)
 
 
@@ -229,8 +244,9 @@ def _file_row(index_value: Any) -> str:
     return repr(index_value)
 
 
-def to_number(series: pd.Series, *, dataset: str, filename: str, column: str,
-              markers: Iterable[str] = SUPPRESSION_MARKERS) -> tuple[pd.Series, pd.Series]:
+def to_number(
+    series: pd.Series, *, dataset: str, filename: str, column: str, markers: Iterable[str] = SUPPRESSION_MARKERS
+) -> tuple[pd.Series, pd.Series]:
     """Parse published numbers: suppression markers become missing and are flagged.
 
     Returns (values, suppressed_flag). Anything else that is not a number is an error naming
@@ -271,8 +287,9 @@ def check_codes(series: pd.Series, pattern: str, *, dataset: str, filename: str,
         )
 
 
-def check_member(series: pd.Series, reference: Iterable[str], *, dataset: str, filename: str, column: str,
-                 reference_name: str) -> None:
+def check_member(
+    series: pd.Series, reference: Iterable[str], *, dataset: str, filename: str, column: str, reference_name: str
+) -> None:
     """Every code in ``series`` must be one of ``reference`` (e.g. the 42 ICBs of the lookup)."""
     ref = set(reference)
     bad = ~series.isin(ref)
@@ -284,8 +301,9 @@ def check_member(series: pd.Series, reference: Iterable[str], *, dataset: str, f
         )
 
 
-def one_name_per_code(df: pd.DataFrame, code: str, name: str, dataset: str, filename: str,
-                       by: list[str] | None = None) -> None:
+def one_name_per_code(
+    df: pd.DataFrame, code: str, name: str, dataset: str, filename: str, by: list[str] | None = None
+) -> None:
     """Each organisation code carries a single name (within ``by``): a code pasted onto other
     organisations' rows, or a mistyped code, shows up as one code with several names."""
     keys = (by or []) + [code]
@@ -293,9 +311,10 @@ def one_name_per_code(df: pd.DataFrame, code: str, name: str, dataset: str, file
     bad = n[n > 1].reset_index()[code].unique()
     if len(bad):
         ex = {c: sorted(df.loc[df[code] == c, name].astype(str).unique())[:3] for c in bad[:3]}
-        raise LoaderError(f"dataset {dataset!r}, file {filename!r}, column {code!r}: {len(bad)} code(s) carry "
-                          f"several organisation names (unknown or mistyped codes?); e.g. {ex}.")
-
+        raise LoaderError(
+            f"dataset {dataset!r}, file {filename!r}, column {code!r}: {len(bad)} code(s) carry "
+            f"several organisation names (unknown or mistyped codes?); e.g. {ex}."
+        )
 
 
 # --------------------------------------------------------------------------- table cache
@@ -304,8 +323,18 @@ def one_name_per_code(df: pd.DataFrame, code: str, name: str, dataset: str, file
 #: page, front matter, Sphinx extension, and the build steps after execution: assembly, publishing):
 #: editing them must not re-run every chapter. The rest of ``build/`` stays in: its post-processing
 #: (``build/execute.py``) shapes the cached notebooks.
-_NOT_READ_BY_CHAPTERS = {"cli.py", "bench.py", "compare.py", "frontmatter.py", "preview.py", "__main__.py",
-                         "sphinx_a11y", "build/assemble.py", "build/publish.py", "build/__init__.py"}
+_NOT_READ_BY_CHAPTERS = {
+    "cli.py",
+    "bench.py",
+    "compare.py",
+    "frontmatter.py",
+    "preview.py",
+    "__main__.py",
+    "sphinx_a11y",
+    "build/assemble.py",
+    "build/publish.py",
+    "build/__init__.py",
+}
 
 
 def _code_fingerprint() -> str:

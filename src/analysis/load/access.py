@@ -16,6 +16,7 @@ Traps handled here:
 * ``patient_to_gp_ratio`` has an extreme tail (389 to 33,000): summaries use medians.
 * ``imd_decile`` is MHCLG's (1 = most deprived).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -44,9 +45,12 @@ def _indicators(vintage: int) -> pd.DataFrame:
     code = "lsoa11_code" if vintage == 2019 else "lsoa21_code"
     cols = {code: "lsoa_code", **{k: v[0] for k, v in INDICATORS[vintage].items()}}
     schema = pa.DataFrameSchema(
-        {"lsoa_code": pa.Column(str, pa.Check.str_matches(r"^E01\d{6}$"), unique=True),
-         **{v[0]: pa.Column(float, pa.Check.in_range(*_RANGES[v[0]])) for v in INDICATORS[vintage].values()}},
-        strict=False)
+        {
+            "lsoa_code": pa.Column(str, pa.Check.str_matches(r"^E01\d{6}$"), unique=True),
+            **{v[0]: pa.Column(float, pa.Check.in_range(*_RANGES[v[0]])) for v in INDICATORS[vintage].values()},
+        },
+        strict=False,
+    )
     df = read_csv(IOD_F8, f, required=list(cols), rename=cols, usecols=list(cols), schema=schema, dtype={code: str})
     check_unique(df, ["lsoa_code"], IOD_F8, f)
     if len(df) != _N[vintage]:
@@ -71,16 +75,24 @@ def _gp_access_loader(vintage: int):
             ruc = dep.ruc2021_lsoa21()
             pop = dep.census2021_lsoa21()[["lsoa_code", "population"]]
             lk = lsoa_lookup(2021)
-        out = (df.merge(imd, on="lsoa_code", how="left", validate="one_to_one")
-               .merge(ruc[["lsoa_code", "ruc_code", "ruc_broad"]], on="lsoa_code", how="left", validate="one_to_one")
-               .merge(pop, on="lsoa_code", how="left", validate="one_to_one")
-               .merge(lk[["lsoa_code", "lad_code", "icb_ods_code", "icb_ons_code"]], on="lsoa_code", how="left",
-                      validate="one_to_one"))
+        out = (
+            df.merge(imd, on="lsoa_code", how="left", validate="one_to_one")
+            .merge(ruc[["lsoa_code", "ruc_code", "ruc_broad"]], on="lsoa_code", how="left", validate="one_to_one")
+            .merge(pop, on="lsoa_code", how="left", validate="one_to_one")
+            .merge(
+                lk[["lsoa_code", "lad_code", "icb_ods_code", "icb_ons_code"]],
+                on="lsoa_code",
+                how="left",
+                validate="one_to_one",
+            )
+        )
         unmatched = out[["imd_decile", "ruc_broad", "population", "icb_ods_code"]].isna().any(axis=1)
         if unmatched.any():
-            raise LoaderError(f"dataset {IOD_F8!r}, file {_FILES[vintage]!r}, column 'lsoa_code': "
-                              f"{int(unmatched.sum())} LSOA(s) missing from the IMD, rurality, population or ICB "
-                              f"lookups of the same vintage; e.g. {out.loc[unmatched, 'lsoa_code'].head(3).tolist()}.")
+            raise LoaderError(
+                f"dataset {IOD_F8!r}, file {_FILES[vintage]!r}, column 'lsoa_code': "
+                f"{int(unmatched.sum())} LSOA(s) missing from the IMD, rurality, population or ICB "
+                f"lookups of the same vintage; e.g. {out.loc[unmatched, 'lsoa_code'].head(3).tolist()}."
+            )
         out["imd_decile"] = out["imd_decile"].astype("int64")
         out["population"] = out["population"].astype("int64")
         out["iod_vintage"] = f"IoD{vintage}"
@@ -126,8 +138,14 @@ def gp_access_by_decile(vintage: int = 2025, icb: str | None = None) -> pd.DataF
     rows = []
     for ruc, part in [("All", df)] + list(df.groupby("ruc_broad")):
         for dec, g in part.groupby("imd_decile"):
-            row = {"area": area, "iod_vintage": f"IoD{vintage}", "imd_decile": int(dec), "ruc_broad": ruc,
-                   "n_lsoas": len(g), "population": int(g["population"].sum())}
+            row = {
+                "area": area,
+                "iod_vintage": f"IoD{vintage}",
+                "imd_decile": int(dec),
+                "ruc_broad": ruc,
+                "n_lsoas": len(g),
+                "population": int(g["population"].sum()),
+            }
             for c in inds:
                 row[f"median_{c}"] = float(g[c].median())
                 row[f"wmedian_{c}"] = _weighted_median(g[c], g["population"])

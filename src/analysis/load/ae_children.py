@@ -14,6 +14,7 @@ The file is the Fingertips ``all_data`` CSV export as published. Traps handled h
 * Counts below England are rounded to 5; a suppressed value stays missing (``suppressed``).
   Aggregate by summing ``count`` and ``denominator``, never by averaging rates.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,9 @@ _FILE = "ed_under5.csv"
 ENGLAND = "E92000001"
 
 _ORDINALS = {"": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
-_DECILE = re.compile(r"^(?:(Second|Third|Fourth|Fifth) )?(most|more|less|least) deprived decile(?: \(IMD\d{4}\))?$",
-                     re.IGNORECASE)
+_DECILE = re.compile(
+    r"^(?:(Second|Third|Fourth|Fifth) )?(most|more|less|least) deprived decile(?: \(IMD\d{4}\))?$", re.IGNORECASE
+)
 
 _SCHEMA = pa.DataFrameSchema(
     {
@@ -56,34 +58,77 @@ def imd_decile_from_label(label: str) -> int:
 
 
 def _load() -> tuple[pd.DataFrame, pd.DataFrame]:
-    req = ["Indicator ID", "Area Code", "Area Name", "Area Type", "Parent Code", "Sex", "Age", "Category Type",
-           "Category", "Time period", "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Count", "Denominator",
-           "Value note"]
-    df = read_csv(AE_U5, _FILE, required=req, schema=_SCHEMA,
-                  dtype={"Area Code": str, "Parent Code": str, "Time period": str, "Value": str, "Count": str,
-                         "Denominator": str, "Lower CI 95.0 limit": str, "Upper CI 95.0 limit": str})
+    req = [
+        "Indicator ID",
+        "Area Code",
+        "Area Name",
+        "Area Type",
+        "Parent Code",
+        "Sex",
+        "Age",
+        "Category Type",
+        "Category",
+        "Time period",
+        "Value",
+        "Lower CI 95.0 limit",
+        "Upper CI 95.0 limit",
+        "Count",
+        "Denominator",
+        "Value note",
+    ]
+    df = read_csv(
+        AE_U5,
+        _FILE,
+        required=req,
+        schema=_SCHEMA,
+        dtype={
+            "Area Code": str,
+            "Parent Code": str,
+            "Time period": str,
+            "Value": str,
+            "Count": str,
+            "Denominator": str,
+            "Lower CI 95.0 limit": str,
+            "Upper CI 95.0 limit": str,
+        },
+    )
     key = ["Area Code", "Area Type", "Sex", "Category Type", "Category", "Time period"]
     check_unique(df, key, AE_U5, _FILE)
     nums = {}
-    for src, out in (("Value", "value"), ("Count", "count"), ("Denominator", "denominator"),
-                     ("Lower CI 95.0 limit", "lower_ci"), ("Upper CI 95.0 limit", "upper_ci")):
+    for src, out in (
+        ("Value", "value"),
+        ("Count", "count"),
+        ("Denominator", "denominator"),
+        ("Lower CI 95.0 limit", "lower_ci"),
+        ("Upper CI 95.0 limit", "upper_ci"),
+    ):
         nums[out], supp = to_number(df[src], dataset=AE_U5, filename=_FILE, column=src)
         if out == "value":
             nums["suppressed"] = supp
     for c in ("value", "count", "denominator", "lower_ci", "upper_ci"):
         if (nums[c] < 0).any():
-            raise LoaderError(f"dataset {AE_U5!r}, file {_FILE!r}: negative {c} values "
-                              f"{nums[c][nums[c] < 0].head(3).tolist()}.")
+            raise LoaderError(
+                f"dataset {AE_U5!r}, file {_FILE!r}: negative {c} values {nums[c][nums[c] < 0].head(3).tolist()}."
+            )
     over = nums["count"] > 10 * nums["denominator"]  # more than 10 attendances per child a year
     if over.any():
-        raise LoaderError(f"dataset {AE_U5!r}, file {_FILE!r}, column 'Count': implausible counts above ten "
-                          f"attendances per child at row(s) {[int(i) + 2 for i in df.index[over][:3]]}.")
-    tidy = pd.DataFrame({
-        "area_type": df["Area Type"], "area_code": df["Area Code"], "area_name": df["Area Name"],
-        "parent_code": df["Parent Code"], "sex": df["Sex"], "category_type": df["Category Type"],
-        "category": df["Category"], "period": df["Time period"].str.replace("/", "-", regex=False),
-        **{k: v.to_numpy() for k, v in nums.items()},
-    })
+        raise LoaderError(
+            f"dataset {AE_U5!r}, file {_FILE!r}, column 'Count': implausible counts above ten "
+            f"attendances per child at row(s) {[int(i) + 2 for i in df.index[over][:3]]}."
+        )
+    tidy = pd.DataFrame(
+        {
+            "area_type": df["Area Type"],
+            "area_code": df["Area Code"],
+            "area_name": df["Area Name"],
+            "parent_code": df["Parent Code"],
+            "sex": df["Sex"],
+            "category_type": df["Category Type"],
+            "category": df["Category"],
+            "period": df["Time period"].str.replace("/", "-", regex=False),
+            **{k: v.to_numpy() for k, v in nums.items()},
+        }
+    )
     return tidy, df
 
 
@@ -100,11 +145,20 @@ def ae_under5_practices() -> pd.DataFrame:
     tidy, _ = _load()
     gp = tidy[tidy["area_type"] == "GPs"]
     check_codes(gp["area_code"], r"[A-Z]\d{5}", dataset=AE_U5, filename=_FILE, column="Area Code")
-    out = pd.DataFrame({
-        "period": gp["period"], "practice_code": gp["area_code"], "practice_name": gp["area_name"],
-        "pcn_code": gp["parent_code"], "count": gp["count"], "denominator": gp["denominator"], "value": gp["value"],
-        "lower_ci": gp["lower_ci"], "upper_ci": gp["upper_ci"], "suppressed": gp["suppressed"].astype(bool),
-    })
+    out = pd.DataFrame(
+        {
+            "period": gp["period"],
+            "practice_code": gp["area_code"],
+            "practice_name": gp["area_name"],
+            "pcn_code": gp["parent_code"],
+            "count": gp["count"],
+            "denominator": gp["denominator"],
+            "value": gp["value"],
+            "lower_ci": gp["lower_ci"],
+            "upper_ci": gp["upper_ci"],
+            "suppressed": gp["suppressed"].astype(bool),
+        }
+    )
     return attach_icb(out).reset_index(drop=True)
 
 
@@ -114,11 +168,19 @@ def ae_under5_pcns() -> pd.DataFrame:
     tidy, _ = _load()
     p = tidy[tidy["area_type"] == "PCNs (v. 27/10/23)"]
     check_codes(p["area_code"], r"U\d{5}", dataset=AE_U5, filename=_FILE, column="Area Code")
-    return pd.DataFrame({
-        "period": p["period"], "pcn_code": p["area_code"], "pcn_name": p["area_name"], "count": p["count"],
-        "denominator": p["denominator"], "value": p["value"], "lower_ci": p["lower_ci"], "upper_ci": p["upper_ci"],
-        "suppressed": p["suppressed"].astype(bool),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "period": p["period"],
+            "pcn_code": p["area_code"],
+            "pcn_name": p["area_name"],
+            "count": p["count"],
+            "denominator": p["denominator"],
+            "value": p["value"],
+            "lower_ci": p["lower_ci"],
+            "upper_ci": p["upper_ci"],
+            "suppressed": p["suppressed"].astype(bool),
+        }
+    ).reset_index(drop=True)
 
 
 def ae_under5_england() -> pd.DataFrame:
@@ -141,13 +203,28 @@ def ae_under5_england() -> pd.DataFrame:
     e.loc[has_cat, "imd_decile"] = dec.astype("int64")
     for (ctype, period), grp in e[has_cat].groupby(["category_type", "period"]):
         if sorted(grp["imd_decile"]) != list(range(1, 11)):
-            raise LoaderError(f"dataset {AE_U5!r}, file {_FILE!r}, column 'Category': {ctype} {period} does not have "
-                              f"each of deciles 1-10 once.")
-    return pd.DataFrame({
-        "period": e["period"], "sex": e["sex"], "breakdown": e["category_type"].fillna("All"),
-        "category": e["category"], "imd_decile": e["imd_decile"], "count": e["count"],
-        "denominator": e["denominator"], "value": e["value"], "lower_ci": e["lower_ci"], "upper_ci": e["upper_ci"],
-    }).sort_values(["period", "breakdown", "sex", "imd_decile"]).reset_index(drop=True)
+            raise LoaderError(
+                f"dataset {AE_U5!r}, file {_FILE!r}, column 'Category': {ctype} {period} does not have "
+                f"each of deciles 1-10 once."
+            )
+    return (
+        pd.DataFrame(
+            {
+                "period": e["period"],
+                "sex": e["sex"],
+                "breakdown": e["category_type"].fillna("All"),
+                "category": e["category"],
+                "imd_decile": e["imd_decile"],
+                "count": e["count"],
+                "denominator": e["denominator"],
+                "value": e["value"],
+                "lower_ci": e["lower_ci"],
+                "upper_ci": e["upper_ci"],
+            }
+        )
+        .sort_values(["period", "breakdown", "sex", "imd_decile"])
+        .reset_index(drop=True)
+    )
 
 
 __all__ = ["AE_U5", "ae_under5_england", "ae_under5_pcns", "ae_under5_practices", "imd_decile_from_label"]

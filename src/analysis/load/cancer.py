@@ -25,6 +25,7 @@ Provider basis only: there are no ICB (commissioner) or England rows. The book's
 the scorecard come from NHS England's Combined CSVs (``cancer_waiting_times``, a conversion);
 :func:`cwt_provider_official` is the book's provider-level CWT.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,8 +40,19 @@ from .readers import EditionReader, Recognition, register
 
 CWT_EXTRACT = "cwt_provider_extract_official"
 SHEET = "CWT CRS Provider Extract"
-COLUMNS = ["PERIOD", "YEAR", "MONTH", "STANDARD", "ORG CODE", "STAGE/ROUTE", "TREATMENT MODALITY", "CANCER TYPE",
-           "TOTAL TREATED", "WITHIN STANDARD", "BREACHES"]
+COLUMNS = [
+    "PERIOD",
+    "YEAR",
+    "MONTH",
+    "STANDARD",
+    "ORG CODE",
+    "STAGE/ROUTE",
+    "TREATMENT MODALITY",
+    "CANCER TYPE",
+    "TOTAL TREATED",
+    "WITHIN STANDARD",
+    "BREACHES",
+]
 #: The extract's standards -> the codes the book (and the Combined CSV conversion) uses.
 STANDARDS = {"28-day FDS": "FDS28", "31-day Combined": "CMB31", "62-day Combined": "CMB62"}
 #: Operational standards (NHS England): FDS 75% (rising to 80% by March 2026), 31-day 96%, 62-day 85%.
@@ -69,25 +81,31 @@ def parse_cwt_extract(path: Path, *, filename: str | None = None) -> pd.DataFram
     unknown = sorted(set(df["STANDARD"].astype(str)) - set(STANDARDS))
     if unknown:
         raise LoaderError(f"{where}, column 'STANDARD': unknown standard(s) {unknown[:5]}; expected {list(STANDARDS)}.")
-    out = pd.DataFrame({
-        "month": month,
-        "org_code": df["ORG CODE"].astype("string").str.strip(),
-        "standard": df["STANDARD"].map(STANDARDS),
-        "route": df["STAGE/ROUTE"].astype("string").str.strip(),
-        "modality": df["TREATMENT MODALITY"].astype("string").str.strip().fillna(""),
-        "cancer_type": df["CANCER TYPE"].astype("string").str.strip(),
-    })
+    out = pd.DataFrame(
+        {
+            "month": month,
+            "org_code": df["ORG CODE"].astype("string").str.strip(),
+            "standard": df["STANDARD"].map(STANDARDS),
+            "route": df["STAGE/ROUTE"].astype("string").str.strip(),
+            "modality": df["TREATMENT MODALITY"].astype("string").str.strip().fillna(""),
+            "cancer_type": df["CANCER TYPE"].astype("string").str.strip(),
+        }
+    )
     for src, col in _COUNTS.items():
         v = pd.to_numeric(df[src], errors="coerce")
         bad = v.isna() | (v < 0) | (v * 2 != np.floor(v * 2))
         if bad.any():
-            raise LoaderError(f"{where}, column {src!r}: {int(bad.sum())} value(s) are not non-negative counts "
-                              f"(whole or half pathways); e.g. {df.loc[bad, src].astype(str).head(3).tolist()}.")
+            raise LoaderError(
+                f"{where}, column {src!r}: {int(bad.sum())} value(s) are not non-negative counts "
+                f"(whole or half pathways); e.g. {df.loc[bad, src].astype(str).head(3).tolist()}."
+            )
         out[col] = v.astype(float)
     off = (out["within_standard"] + out["breaches"] - out["total"]).abs() > 1e-6
     if off.any():
-        raise LoaderError(f"{where}: {int(off.sum())} row(s) where 'WITHIN STANDARD' + 'BREACHES' differs from "
-                          f"'TOTAL TREATED'; e.g. rows {[int(i) + 2 for i in out.index[off][:3]]} of the sheet.")
+        raise LoaderError(
+            f"{where}: {int(off.sum())} row(s) where 'WITHIN STANDARD' + 'BREACHES' differs from "
+            f"'TOTAL TREATED'; e.g. rows {[int(i) + 2 for i in out.index[off][:3]]} of the sheet."
+        )
     check_codes(out["org_code"], r"[A-Z0-9]{3}|[A-Z0-9]{5}", dataset=CWT_EXTRACT, filename=fn, column="ORG CODE")
     check_unique(out, ["month", "org_code", "standard", "route", "modality", "cancer_type"], CWT_EXTRACT, fn)
     _check_breakdowns(out, where)
@@ -101,15 +119,19 @@ def _check_breakdowns(df: pd.DataFrame, where: str) -> None:
     keys = ["month", "org_code", "standard", "route"]
     by_type = t[t["modality"] == ALL_MODALITIES].groupby(keys)[["total", "within_standard"]].sum()
     by_mod = t[t["cancer_type"] == ALL_CANCERS].groupby(keys)[["total", "within_standard"]].sum()
-    both = by_type.merge(by_mod, how="outer", left_index=True, right_index=True,
-                         suffixes=("_type", "_modality")).fillna(0)
+    both = by_type.merge(
+        by_mod, how="outer", left_index=True, right_index=True, suffixes=("_type", "_modality")
+    ).fillna(0)
     bad = ((both["total_type"] - both["total_modality"]).abs() > 1e-6) | (
-        (both["within_standard_type"] - both["within_standard_modality"]).abs() > 1e-6)
+        (both["within_standard_type"] - both["within_standard_modality"]).abs() > 1e-6
+    )
     if bad.any():
         ex = both[bad].head(3).reset_index()[keys + ["total_type", "total_modality"]].astype(str).to_dict("records")
-        raise LoaderError(f"{where}: for {int(bad.sum())} provider-month-route(s) the 31/62-day rows by cancer type "
-                          f"('{ALL_MODALITIES}') and by modality ('{ALL_CANCERS}') do not add up to the same totals "
-                          f"(each route is published twice); e.g. {ex}.")
+        raise LoaderError(
+            f"{where}: for {int(bad.sum())} provider-month-route(s) the 31/62-day rows by cancer type "
+            f"('{ALL_MODALITIES}') and by modality ('{ALL_CANCERS}') do not add up to the same totals "
+            f"(each route is published twice); e.g. {ex}."
+        )
 
 
 def provider_month_totals(detail: pd.DataFrame) -> pd.DataFrame:
@@ -119,8 +141,11 @@ def provider_month_totals(detail: pd.DataFrame) -> pd.DataFrame:
     Columns: ``month``, ``org_code``, ``standard``, ``within_standard``, ``total``, ``breaches``,
     ``performance`` (0-1; missing where ``total`` is 0)."""
     keep = (detail["standard"] == "FDS28") | (detail["modality"] == ALL_MODALITIES)
-    out = (detail[keep].groupby(["month", "org_code", "standard"], as_index=False)
-           [["within_standard", "total", "breaches"]].sum())
+    out = (
+        detail[keep]
+        .groupby(["month", "org_code", "standard"], as_index=False)[["within_standard", "total", "breaches"]]
+        .sum()
+    )
     out["performance"] = out["within_standard"] / out["total"].where(out["total"] > 0)
     return out
 
@@ -197,5 +222,11 @@ def cwt_provider_official() -> pd.DataFrame:
     return out.sort_values(["month", "org_code", "standard"], ignore_index=True)
 
 
-__all__ = ["CWT_EXTRACT", "CWTExtractReader", "STANDARDS", "cwt_provider_official", "parse_cwt_extract",
-           "provider_month_totals"]
+__all__ = [
+    "CWT_EXTRACT",
+    "CWTExtractReader",
+    "STANDARDS",
+    "cwt_provider_official",
+    "parse_cwt_extract",
+    "provider_month_totals",
+]

@@ -22,6 +22,7 @@ Traps handled here:
   audit fields; the book maps practices with its own practice mapping
   (:func:`analysis.load.practices.attach_icb`) and keeps the NEY join only as ``ney_icb_ods_code``.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,10 @@ _ICB_BOOK = "CVDP003CHOL.xlsx"
 _GP_BOOK = "CVDP003CHOL_Dec23_GP.xlsx"
 ENGLAND = "E92000001"
 
-_PERIOD = re.compile(r"^To (January|February|March|April|May|June|July|August|September|October|November|December) "
-                     r"(\d{4})$")
+_PERIOD = re.compile(
+    r"^To (January|February|March|April|May|June|July|August|September|October|November|December) "
+    r"(\d{4})$"
+)
 _QUINTILE = re.compile(r"^([1-5])(?:\s*-\s*(most|least) deprived)?$", re.IGNORECASE)
 
 _COMMON = {
@@ -55,14 +58,21 @@ _COMMON = {
     "LowerConfidenceLimit": pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
     "UpperConfidenceLimit": pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
 }
-_CHECKS = [pa.Check(lambda d: (d["Numerator"] <= d["Denominator"]) | d["Numerator"].isna(),
-                    error="Numerator <= Denominator")]
+_CHECKS = [
+    pa.Check(lambda d: (d["Numerator"] <= d["Denominator"]) | d["Numerator"].isna(), error="Numerator <= Denominator")
+]
 
 
 def _read(filename: str, sheet: str, extra: list[str]) -> pd.DataFrame:
     schema = pa.DataFrameSchema(_COMMON, checks=_CHECKS, strict=False, coerce=False)
-    df = read_excel(CVDP_ICB, filename, sheet_name=sheet, engine="calamine", required=list(_COMMON) + extra,
-                    dtype={"AreaCode": str, "MetricCategoryName": str})
+    df = read_excel(
+        CVDP_ICB,
+        filename,
+        sheet_name=sheet,
+        engine="calamine",
+        required=list(_COMMON) + extra,
+        dtype={"AreaCode": str, "MetricCategoryName": str},
+    )
     for c in ("Numerator", "Denominator"):
         df[c] = df[c].astype("float64")
     return validate(df, schema, CVDP_ICB, filename)
@@ -79,8 +89,10 @@ def _quintile(labels: pd.Series, filename: str) -> pd.Series:
     parsed = labels.str.strip().str.extract(_QUINTILE)
     if parsed[0].isna().any():
         bad = sorted(labels[parsed[0].isna()].unique())[:5]
-        raise LoaderError(f"dataset {CVDP_ICB!r}, file {filename!r}, column 'MetricCategoryName': unexpected "
-                          f"deprivation quintile labels {bad}.")
+        raise LoaderError(
+            f"dataset {CVDP_ICB!r}, file {filename!r}, column 'MetricCategoryName': unexpected "
+            f"deprivation quintile labels {bad}."
+        )
     q = parsed[0].astype(int)
     word = parsed[1].str.lower()
     ends = dict(zip(q[word.notna()], word[word.notna()]))
@@ -88,9 +100,11 @@ def _quintile(labels: pd.Series, filename: str) -> pd.Series:
         return q.astype("Int64")
     if ends == {1: "least", 5: "most"}:
         return (6 - q).astype("Int64")
-    raise LoaderError(f"dataset {CVDP_ICB!r}, file {filename!r}, column 'MetricCategoryName': cannot tell the "
-                      f"quintile direction from the labels (expected '1 - most deprived' and '5 - least "
-                      f"deprived', or the reverse); found {sorted(labels.unique())}.")
+    raise LoaderError(
+        f"dataset {CVDP_ICB!r}, file {filename!r}, column 'MetricCategoryName': cannot tell the "
+        f"quintile direction from the labels (expected '1 - most deprived' and '5 - least "
+        f"deprived', or the reverse); found {sorted(labels.unique())}."
+    )
 
 
 def _icb_registry() -> pd.DataFrame:
@@ -115,42 +129,71 @@ def cvdprevent_icb_quintiles() -> pd.DataFrame:
     check_codes(df["AreaCode"], r"E92000001|E54\d{6}", dataset=CVDP_ICB, filename=f, column="AreaCode")
     reg = _icb_registry()
     icb = df["AreaCode"] != ENGLAND
-    check_member(df.loc[icb, "AreaCode"], reg["icb22"], dataset=CVDP_ICB, filename=f, column="AreaCode",
-                 reference_name="the 42 ICBs of the book's registry (2023 ONS codes)")
+    check_member(
+        df.loc[icb, "AreaCode"],
+        reg["icb22"],
+        dataset=CVDP_ICB,
+        filename=f,
+        column="AreaCode",
+        reference_name="the 42 ICBs of the book's registry (2023 ONS codes)",
+    )
     quint = df["MetricCategoryTypeName"] == "Deprivation quintile"
     persons = (df["MetricCategoryTypeName"] == "Sex") & (df["MetricCategoryName"] == "Persons")
     if not (quint | persons).all():
-        raise LoaderError(f"dataset {CVDP_ICB!r}, file {f!r}, column 'MetricCategoryName': rows other than Persons "
-                          f"and deprivation quintiles: {sorted(df.loc[~(quint | persons), 'MetricCategoryName'].unique())[:5]}.")
+        raise LoaderError(
+            f"dataset {CVDP_ICB!r}, file {f!r}, column 'MetricCategoryName': rows other than Persons "
+            f"and deprivation quintiles: {sorted(df.loc[~(quint | persons), 'MetricCategoryName'].unique())[:5]}."
+        )
     q = pd.Series(pd.NA, index=df.index, dtype="Int64")
     q[quint] = _quintile(df.loc[quint, "MetricCategoryName"], f)
-    out = pd.DataFrame({
-        "indicator_code": df["IndicatorCode"],
-        "indicator": df["IndicatorShortName"],
-        "period": df["TimePeriodName"],
-        "period_end": _period_end(df["TimePeriodName"]),
-        "area_level": icb.map({True: "ICB", False: "England"}),
-        "area_code": df["AreaCode"],
-        "area_name": df["AreaName"],
-        "breakdown": quint.map({True: "Deprivation quintile", False: "Persons"}),
-        "imd_quintile": q,
-        "numerator": df["Numerator"],
-        "denominator": df["Denominator"],
-        "value": df["Value"],
-        "lower_ci": df["LowerConfidenceLimit"],
-        "upper_ci": df["UpperConfidenceLimit"],
-    })
+    out = pd.DataFrame(
+        {
+            "indicator_code": df["IndicatorCode"],
+            "indicator": df["IndicatorShortName"],
+            "period": df["TimePeriodName"],
+            "period_end": _period_end(df["TimePeriodName"]),
+            "area_level": icb.map({True: "ICB", False: "England"}),
+            "area_code": df["AreaCode"],
+            "area_name": df["AreaName"],
+            "breakdown": quint.map({True: "Deprivation quintile", False: "Persons"}),
+            "imd_quintile": q,
+            "numerator": df["Numerator"],
+            "denominator": df["Denominator"],
+            "value": df["Value"],
+            "lower_ci": df["LowerConfidenceLimit"],
+            "upper_ci": df["UpperConfidenceLimit"],
+        }
+    )
     out = out.merge(reg.rename(columns={"icb22": "area_code"}), on="area_code", how="left")
     check_unique(out, ["indicator_code", "period", "area_code", "breakdown", "imd_quintile"], CVDP_ICB, f)
     per_period = out[out["area_level"] == "ICB"].groupby("period")["area_code"].nunique()
     if (per_period != 42).any():
-        raise LoaderError(f"dataset {CVDP_ICB!r}, file {f!r}: expected the 42 ICBs in every period, found "
-                          f"{per_period.to_dict()}.")
-    cols = ["indicator_code", "indicator", "period", "period_end", "area_level", "area_code", "area_name",
-            "icb_ons_code", "icb_ods_code", "breakdown", "imd_quintile", "numerator", "denominator", "value",
-            "lower_ci", "upper_ci"]
-    return out[cols].sort_values(["period_end", "area_level", "area_code", "breakdown", "imd_quintile"],
-                                 na_position="first").reset_index(drop=True)
+        raise LoaderError(
+            f"dataset {CVDP_ICB!r}, file {f!r}: expected the 42 ICBs in every period, found {per_period.to_dict()}."
+        )
+    cols = [
+        "indicator_code",
+        "indicator",
+        "period",
+        "period_end",
+        "area_level",
+        "area_code",
+        "area_name",
+        "icb_ons_code",
+        "icb_ods_code",
+        "breakdown",
+        "imd_quintile",
+        "numerator",
+        "denominator",
+        "value",
+        "lower_ci",
+        "upper_ci",
+    ]
+    return (
+        out[cols]
+        .sort_values(["period_end", "area_level", "area_code", "breakdown", "imd_quintile"], na_position="first")
+        .reset_index(drop=True)
+    )
 
 
 def cvdprevent_practices() -> pd.DataFrame:
@@ -170,26 +213,44 @@ def cvdprevent_practices() -> pd.DataFrame:
     suppressed = note.str.contains("suppressed", case=False).fillna(False).astype(bool)
     if (df.loc[~suppressed, "Value"].isna()).any():
         raise LoaderError(f"dataset {CVDP_ICB!r}, file {f!r}, column 'Value': empty without a suppression note.")
-    out = pd.DataFrame({
-        "indicator_code": df["IndicatorCode"],
-        "period": df["TimePeriodName"],
-        "period_end": _period_end(df["TimePeriodName"]),
-        "practice_code": df["AreaCode"],
-        "practice_name": df["AreaName"],
-        "numerator": df["Numerator"],
-        "denominator": df["Denominator"],
-        "value": df["Value"],
-        "lower_ci": df["LowerConfidenceLimit"],
-        "upper_ci": df["UpperConfidenceLimit"],
-        "suppressed": suppressed.to_numpy(),
-        "ney_icb_ods_code": df["ICB"].astype("string"),
-    })
+    out = pd.DataFrame(
+        {
+            "indicator_code": df["IndicatorCode"],
+            "period": df["TimePeriodName"],
+            "period_end": _period_end(df["TimePeriodName"]),
+            "practice_code": df["AreaCode"],
+            "practice_name": df["AreaName"],
+            "numerator": df["Numerator"],
+            "denominator": df["Denominator"],
+            "value": df["Value"],
+            "lower_ci": df["LowerConfidenceLimit"],
+            "upper_ci": df["UpperConfidenceLimit"],
+            "suppressed": suppressed.to_numpy(),
+            "ney_icb_ods_code": df["ICB"].astype("string"),
+        }
+    )
     from .practices import attach_icb
 
     out = attach_icb(out)
-    return out[["indicator_code", "period", "period_end", "practice_code", "practice_name", "numerator",
-                "denominator", "value", "lower_ci", "upper_ci", "suppressed", "icb_ods_code", "icb_ons_code",
-                "icb_mapped", "ney_icb_ods_code"]]
+    return out[
+        [
+            "indicator_code",
+            "period",
+            "period_end",
+            "practice_code",
+            "practice_name",
+            "numerator",
+            "denominator",
+            "value",
+            "lower_ci",
+            "upper_ci",
+            "suppressed",
+            "icb_ods_code",
+            "icb_ons_code",
+            "icb_mapped",
+            "ney_icb_ods_code",
+        ]
+    ]
 
 
 def attribution(dataset: str) -> str | None:

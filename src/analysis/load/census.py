@@ -17,6 +17,7 @@ Traps handled here:
 * Disability is **crude** (not age-standardised): it rises steeply with age.
 * The local-authority percent rows are rounded to 1 dp: shares are recomputed from the numbers.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,19 +64,27 @@ def _lsoa_table(dataset: str, filename: str, group_col: str, groups: dict[str, s
         },
         strict=False,
     )
-    df = read_csv(dataset, filename, required=["lsoa21_code", group_col, "n", "total_residents", "prop"],
-                  schema=schema, dtype={"lsoa21_code": str, group_col: str})
+    df = read_csv(
+        dataset,
+        filename,
+        required=["lsoa21_code", group_col, "n", "total_residents", "prop"],
+        schema=schema,
+        dtype={"lsoa21_code": str, group_col: str},
+    )
     df = df[df["lsoa21_code"].str.startswith("E")].reset_index(drop=True)
     check_unique(df, ["lsoa21_code", group_col], dataset, filename)
-    per = df.groupby("lsoa21_code").agg(k=(group_col, "size"), n=("n", "sum"), t=("total_residents", "first"),
-                                        t_n=("total_residents", "nunique"))
+    per = df.groupby("lsoa21_code").agg(
+        k=(group_col, "size"), n=("n", "sum"), t=("total_residents", "first"), t_n=("total_residents", "nunique")
+    )
     if len(per) != N_LSOA21:
         raise LoaderError(f"dataset {dataset!r}, file {filename!r}: {len(per)} English LSOAs; expected {N_LSOA21}.")
     bad = per[(per["k"] != len(groups)) | (per["t_n"] != 1) | (per["n"] != per["t"])]
     if len(bad):
-        raise LoaderError(f"dataset {dataset!r}, file {filename!r}, column 'n': in {len(bad)} LSOA(s) the "
-                          f"{len(groups)} groups do not sum to total_residents (or a group is missing); e.g. "
-                          f"{bad.index[:3].tolist()}.")
+        raise LoaderError(
+            f"dataset {dataset!r}, file {filename!r}, column 'n': in {len(bad)} LSOA(s) the "
+            f"{len(groups)} groups do not sum to total_residents (or a group is missing); e.g. "
+            f"{bad.index[:3].tolist()}."
+        )
     if ((df["prop"] - df["n"] / df["total_residents"]).abs() > 1e-9).any():
         raise LoaderError(f"dataset {dataset!r}, file {filename!r}, column 'prop': differs from n / total_residents.")
     return df
@@ -88,8 +97,10 @@ def _with_icb(df: pd.DataFrame, dataset: str, filename: str) -> pd.DataFrame:
     out = df.merge(lk, on="lsoa_code", how="left", validate="many_to_one")
     if out["icb_ods_code"].isna().any():
         ex = out.loc[out["icb_ods_code"].isna(), "lsoa_code"].unique()[:5].tolist()
-        raise LoaderError(f"dataset {dataset!r}, file {filename!r}, column 'lsoa21_code': LSOAs not in the LSOA 2021 "
-                          f"-> ICB lookup; e.g. {ex}.")
+        raise LoaderError(
+            f"dataset {dataset!r}, file {filename!r}, column 'lsoa21_code': LSOAs not in the LSOA 2021 "
+            f"-> ICB lookup; e.g. {ex}."
+        )
     return out
 
 
@@ -102,7 +113,9 @@ def _icb_sum(df: pd.DataFrame, group_col: str) -> pd.DataFrame:
     names = icb_table().set_index("ICB24CDH")["ICB24NM"]
     g.insert(2, "icb_name", g["icb_ods_code"].map(names))
     if g["icb_ods_code"].nunique() != 42:
-        raise LoaderError(f"LSOA 2021 lookup gives {g['icb_ods_code'].nunique()} ICBs for the Census tables; expected 42.")
+        raise LoaderError(
+            f"LSOA 2021 lookup gives {g['icb_ods_code'].nunique()} ICBs for the Census tables; expected 42."
+        )
     return g
 
 
@@ -115,9 +128,16 @@ def census_ethnicity_lsoa() -> pd.DataFrame:
     (n / total_residents), lad_code, utla_code, icb_ods_code, icb_ons_code, period.
     """
     df = _lsoa_table(ETH, _ETH_LSOA, "ethnic_group", ETHNIC_GROUPS_5)
-    out = pd.DataFrame({"lsoa_code": df["lsoa21_code"], "ethnic_group": df["ethnic_group"],
-                        "group": df["ethnic_group"].map(ETHNIC_GROUPS_5), "n": df["n"],
-                        "total_residents": df["total_residents"], "share": df["prop"]})
+    out = pd.DataFrame(
+        {
+            "lsoa_code": df["lsoa21_code"],
+            "ethnic_group": df["ethnic_group"],
+            "group": df["ethnic_group"].map(ETHNIC_GROUPS_5),
+            "n": df["n"],
+            "total_residents": df["total_residents"],
+            "share": df["prop"],
+        }
+    )
     out = _with_icb(out, ETH, _ETH_LSOA)
     out["period"] = _period(ETH)
     return out
@@ -145,36 +165,63 @@ def census_ethnicity_ltla() -> pd.DataFrame:
     (n / ltla_total, recomputed), published_percent (as published, 1 dp), period.
     """
     schema = pa.DataFrameSchema(
-        {"ltla21_code": pa.Column(str, pa.Check.str_matches(r"^[EW]0[6789]\d{6}$")),
-         "value": pa.Column(float, pa.Check.ge(0))}, strict=False)
-    df = read_csv(ETH, _ETH_LTLA, required=["ltla21_code", "ltla21_name", "ethnic_group", "value"], schema=schema,
-                  dtype={"ltla21_code": str, "ethnic_group": str})
+        {
+            "ltla21_code": pa.Column(str, pa.Check.str_matches(r"^[EW]0[6789]\d{6}$")),
+            "value": pa.Column(float, pa.Check.ge(0)),
+        },
+        strict=False,
+    )
+    df = read_csv(
+        ETH,
+        _ETH_LTLA,
+        required=["ltla21_code", "ltla21_name", "ethnic_group", "value"],
+        schema=schema,
+        dtype={"ltla21_code": str, "ethnic_group": str},
+    )
     df = df[df["ltla21_code"].str.startswith("E")].copy()
     parts = df["ethnic_group"].str.replace(r"\s+", " ", regex=True).str.extract(r"^(.+?): (.+) \((number|percent)\)$")
     if parts[0].isna().any():
-        raise LoaderError(f"dataset {ETH!r}, file {_ETH_LTLA!r}, column 'ethnic_group': labels not of the form "
-                          f"'<group>: <detail> (number|percent)': {df.loc[parts[0].isna(), 'ethnic_group'].head(3).tolist()}.")
+        raise LoaderError(
+            f"dataset {ETH!r}, file {_ETH_LTLA!r}, column 'ethnic_group': labels not of the form "
+            f"'<group>: <detail> (number|percent)': {df.loc[parts[0].isna(), 'ethnic_group'].head(3).tolist()}."
+        )
     df["broad"], df["detail"], df["kind"] = parts[0].map(ETHNIC_GROUPS_5), parts[1], parts[2]
     if df["broad"].isna().any():
-        raise LoaderError(f"dataset {ETH!r}, file {_ETH_LTLA!r}, column 'ethnic_group': unknown high-level groups "
-                          f"{sorted(parts.loc[df['broad'].isna(), 0].unique())[:5]}.")
+        raise LoaderError(
+            f"dataset {ETH!r}, file {_ETH_LTLA!r}, column 'ethnic_group': unknown high-level groups "
+            f"{sorted(parts.loc[df['broad'].isna(), 0].unique())[:5]}."
+        )
     check_unique(df, ["ltla21_code", "broad", "detail", "kind"], ETH, _ETH_LTLA)
-    wide = df.pivot(index=["ltla21_code", "ltla21_name", "broad", "detail"], columns="kind", values="value").reset_index()
+    wide = df.pivot(
+        index=["ltla21_code", "ltla21_name", "broad", "detail"], columns="kind", values="value"
+    ).reset_index()
     if wide[["number", "percent"]].isna().any().any() or (wide.groupby("ltla21_code").size() != 19).any():
-        raise LoaderError(f"dataset {ETH!r}, file {_ETH_LTLA!r}: every local authority needs a number and a percent "
-                          f"row for each of the 19 groups.")
+        raise LoaderError(
+            f"dataset {ETH!r}, file {_ETH_LTLA!r}: every local authority needs a number and a percent "
+            f"row for each of the 19 groups."
+        )
     if ((wide["number"] % 1) != 0).any():
         raise LoaderError(f"dataset {ETH!r}, file {_ETH_LTLA!r}, column 'value': a count is not a whole number.")
     total = wide.groupby("ltla21_code")["number"].transform("sum")
-    out = pd.DataFrame({"ltla_code": wide["ltla21_code"], "ltla_name": wide["ltla21_name"],
-                        "broad_group": wide["broad"], "ethnic_group": wide["detail"],
-                        "n": wide["number"].astype("int64"), "ltla_total": total.astype("int64"),
-                        "share": wide["number"] / total, "published_percent": wide["percent"]})
+    out = pd.DataFrame(
+        {
+            "ltla_code": wide["ltla21_code"],
+            "ltla_name": wide["ltla21_name"],
+            "broad_group": wide["broad"],
+            "ethnic_group": wide["detail"],
+            "n": wide["number"].astype("int64"),
+            "ltla_total": total.astype("int64"),
+            "share": wide["number"] / total,
+            "published_percent": wide["percent"],
+        }
+    )
     # A percent that disagrees with its own number by more than rounding means shifted rows.
     off = (100 * out["share"] - out["published_percent"]).abs() > 0.051
     if off.any():
-        raise LoaderError(f"dataset {ETH!r}, file {_ETH_LTLA!r}, column 'value': {int(off.sum())} percent row(s) do not "
-                          f"match their number row; e.g. {out.loc[off, ['ltla_code', 'ethnic_group']].head(3).to_dict('records')}.")
+        raise LoaderError(
+            f"dataset {ETH!r}, file {_ETH_LTLA!r}, column 'value': {int(off.sum())} percent row(s) do not "
+            f"match their number row; e.g. {out.loc[off, ['ltla_code', 'ethnic_group']].head(3).to_dict('records')}."
+        )
     out["period"] = _period(ETH)
     return out.reset_index(drop=True)
 
@@ -187,12 +234,20 @@ def census_disability_lsoa() -> pd.DataFrame:
     (crude, 0-1), lad_code, utla_code, icb_ods_code, icb_ons_code, period.
     """
     df = _lsoa_table(DIS, _DIS_LSOA, "disability", DISABILITY)
-    wide = df.pivot(index=["lsoa21_code", "total_residents"], columns="disability", values="n").rename(
-        columns=DISABILITY).reset_index()
+    wide = (
+        df.pivot(index=["lsoa21_code", "total_residents"], columns="disability", values="n")
+        .rename(columns=DISABILITY)
+        .reset_index()
+    )
     wide.columns.name = None
-    out = pd.DataFrame({"lsoa_code": wide["lsoa21_code"], "disabled": wide["disabled"].astype("int64"),
-                        "not_disabled": wide["not_disabled"].astype("int64"),
-                        "total_residents": wide["total_residents"].astype("int64")})
+    out = pd.DataFrame(
+        {
+            "lsoa_code": wide["lsoa21_code"],
+            "disabled": wide["disabled"].astype("int64"),
+            "not_disabled": wide["not_disabled"].astype("int64"),
+            "total_residents": wide["total_residents"].astype("int64"),
+        }
+    )
     out["share_disabled"] = out["disabled"] / out["total_residents"]
     out = _with_icb(out, DIS, _DIS_LSOA)
     out["period"] = _period(DIS)
@@ -214,8 +269,9 @@ def census_day() -> pd.Timestamp:
     label = sources.latest(ETH).period.label
     m = re.search(r"\((\d{1,2} \w+ \d{4})\)", label)
     if not m:
-        raise LoaderError(f"dataset {ETH!r}: the manifest's period {label!r} does not give Census day as "
-                          "'(<day> <month> <year>)'")
+        raise LoaderError(
+            f"dataset {ETH!r}: the manifest's period {label!r} does not give Census day as '(<day> <month> <year>)'"
+        )
     return pd.Timestamp(dt.datetime.strptime(m.group(1), "%d %B %Y"))
 
 

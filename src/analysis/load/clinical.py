@@ -13,6 +13,7 @@ Traps handled here:
 * MSDS: counts rounded to the nearest 5; ``Value`` holds numbers, ``*`` (suppressed) and data
   quality text ("Pass", "Fail", "Low DQ", "DNS"); LMNS codes are ICB ODS codes.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -43,15 +44,27 @@ def cvdprevent_quintiles() -> pd.DataFrame:
             "lower_ci": pa.Column(float, pa.Check.in_range(0, 100)),
             "upper_ci": pa.Column(float, pa.Check.in_range(0, 100)),
         },
-        checks=[pa.Check(lambda d: ((d.lower_ci <= d.value) & (d.value <= d.upper_ci)).all(), error="CI brackets value")],
+        checks=[
+            pa.Check(lambda d: ((d.lower_ci <= d.value) & (d.value <= d.upper_ci)).all(), error="CI brackets value")
+        ],
         strict=False,
     )
     df = read_csv(CVDPREVENT, _CVD_FILE, required=list(schema.columns) + ["indicator", "period"], schema=schema)
     check_unique(df, ["indicator_code", "quintile"], CVDPREVENT, _CVD_FILE)
     # Source convention (PROVENANCE): quintile 1 = most deprived, the book's convention: kept.
     return df.rename(columns={"quintile": "imd_quintile"})[
-        ["indicator_code", "indicator", "period", "imd_quintile", "numerator", "denominator", "value",
-         "lower_ci", "upper_ci"]].reset_index(drop=True)
+        [
+            "indicator_code",
+            "indicator",
+            "period",
+            "imd_quintile",
+            "numerator",
+            "denominator",
+            "value",
+            "lower_ci",
+            "upper_ci",
+        ]
+    ].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- cancer stage
@@ -67,37 +80,46 @@ def cancer_stage() -> pd.DataFrame:
     suppressed (status ``u``: value missing). Persons, single calendar years.
     """
     req = ["areacd", "areanm", "geography", "period", "observation", "lci_95", "uci_95", "status"]
-    df = read_csv(CANCER_STAGE, _STAGE_FILE, required=req, dtype={"status": str, "observation": str,
-                                                                 "lci_95": str, "uci_95": str})
+    df = read_csv(
+        CANCER_STAGE, _STAGE_FILE, required=req, dtype={"status": str, "observation": str, "lci_95": str, "uci_95": str}
+    )
     check_unique(df, ["areacd", "period"], CANCER_STAGE, _STAGE_FILE)
     m = df["period"].astype(str).str.fullmatch(r"(\d{4})-01-01/P1Y")
     if not m.all():
-        raise LoaderError(f"dataset {CANCER_STAGE!r}, file {_STAGE_FILE!r}: unexpected period codes "
-                          f"{df.loc[~m, 'period'].unique()[:3].tolist()}.")
+        raise LoaderError(
+            f"dataset {CANCER_STAGE!r}, file {_STAGE_FILE!r}: unexpected period codes "
+            f"{df.loc[~m, 'period'].unique()[:3].tolist()}."
+        )
     val, _ = to_number(df["observation"], dataset=CANCER_STAGE, filename=_STAGE_FILE, column="observation")
     lo, _ = to_number(df["lci_95"], dataset=CANCER_STAGE, filename=_STAGE_FILE, column="lci_95")
     hi, _ = to_number(df["uci_95"], dataset=CANCER_STAGE, filename=_STAGE_FILE, column="uci_95")
     suppressed = df["status"].fillna("").str.strip().eq("u")
-    out = pd.DataFrame({
-        "area_code": df["areacd"].astype(str),
-        "area_name": df["areanm"].astype(str).str.strip(),
-        "geography": df["geography"].astype(str),
-        "year": df["period"].str.slice(0, 4).astype("int64"),
-        "value": val.where(~suppressed),
-        "lower_ci": lo.where(~suppressed),
-        "upper_ci": hi.where(~suppressed),
-        "suppressed": suppressed | val.isna(),
-    })
+    out = pd.DataFrame(
+        {
+            "area_code": df["areacd"].astype(str),
+            "area_name": df["areanm"].astype(str).str.strip(),
+            "geography": df["geography"].astype(str),
+            "year": df["period"].str.slice(0, 4).astype("int64"),
+            "value": val.where(~suppressed),
+            "lower_ci": lo.where(~suppressed),
+            "upper_ci": hi.where(~suppressed),
+            "suppressed": suppressed | val.isna(),
+        }
+    )
     for c, src in (("value", "observation"), ("lower_ci", "lci_95"), ("upper_ci", "uci_95")):
         bad = (out[c] < 0) | (out[c] > 100)
         if bad.any():
-            raise LoaderError(f"dataset {CANCER_STAGE!r}, file {_STAGE_FILE!r}, column {src!r}: percentages must be "
-                              f"0-100, found {out.loc[bad, c].head(3).tolist()} at row(s) "
-                              f"{[int(i) + 2 for i in out.index[bad][:3]]} of the file.")
+            raise LoaderError(
+                f"dataset {CANCER_STAGE!r}, file {_STAGE_FILE!r}, column {src!r}: percentages must be "
+                f"0-100, found {out.loc[bad, c].head(3).tolist()} at row(s) "
+                f"{[int(i) + 2 for i in out.index[bad][:3]]} of the file."
+            )
     ok = out.dropna(subset=["value"])
     if ((ok.lower_ci > ok.value) | (ok.upper_ci < ok.value)).any():
-        raise LoaderError(f"dataset {CANCER_STAGE!r}, file {_STAGE_FILE!r}: confidence intervals (lci_95, uci_95) "
-                          "do not bracket the value.")
+        raise LoaderError(
+            f"dataset {CANCER_STAGE!r}, file {_STAGE_FILE!r}: confidence intervals (lci_95, uci_95) "
+            "do not bracket the value."
+        )
     return out.reset_index(drop=True)
 
 
@@ -109,8 +131,16 @@ SMI_PHC = "smi_physical_health_checks"
 #: (``smi_phc_ccg_subicb_quarter_long.csv``) is a cross-check in the tests, not an input.
 _SMI_FILE = "source/Physical-Health-Checks-SMI Raw Data.xlsx"
 _SMI_SHEET = "Sheet 1 - Physical-Health-Check"
-SMI_QUESTIONS = ["SMIRegister", "All6PHC", "Alcohol", "BMIWeight", "BloodGlucose", "BloodLipid",
-                 "BloodPressure", "Smoking"]
+SMI_QUESTIONS = [
+    "SMIRegister",
+    "All6PHC",
+    "Alcohol",
+    "BMIWeight",
+    "BloodGlucose",
+    "BloodLipid",
+    "BloodPressure",
+    "Smoking",
+]
 
 
 def smi_health_checks() -> pd.DataFrame:
@@ -123,19 +153,29 @@ def smi_health_checks() -> pd.DataFrame:
     Counts are rolling 12 months to the quarter end.
     """
     schema = pa.DataFrameSchema(
-        {"Period": pa.Column(str, pa.Check.str_matches(r"^SMI-Q[1-4]-\d{4}-\d{4}$")),
-         "Question": pa.Column(str, pa.Check.isin(SMI_QUESTIONS))},
+        {
+            "Period": pa.Column(str, pa.Check.str_matches(r"^SMI-Q[1-4]-\d{4}-\d{4}$")),
+            "Question": pa.Column(str, pa.Check.isin(SMI_QUESTIONS)),
+        },
         strict=False,
     )
-    df = read_excel(SMI_PHC, _SMI_FILE, required=["Period", "CCG Code", "Question", "Answer"],
-                    sheet_name=_SMI_SHEET, header=1, engine="calamine", dtype=object)
+    df = read_excel(
+        SMI_PHC,
+        _SMI_FILE,
+        required=["Period", "CCG Code", "Question", "Answer"],
+        sheet_name=_SMI_SHEET,
+        header=1,
+        engine="calamine",
+        dtype=object,
+    )
     for c in ("Period", "CCG Code", "Question"):
         df[c] = df[c].astype("string").str.strip().astype(str)
     df["Answer"] = df["Answer"].map(lambda v: "" if pd.isna(v) else str(v).strip())
     df = validate(df, schema, SMI_PHC, _SMI_FILE)
     check_unique(df, ["Period", "CCG Code", "Question"], SMI_PHC, _SMI_FILE)
-    df["count"], df["blank"] = to_number(df["Answer"], dataset=SMI_PHC, filename=_SMI_FILE, column="Answer",
-                                         markers=[""])
+    df["count"], df["blank"] = to_number(
+        df["Answer"], dataset=SMI_PHC, filename=_SMI_FILE, column="Answer", markers=[""]
+    )
     wide = df.pivot(index=["Period", "CCG Code"], columns="Question", values="count").reset_index()
     blank = df.groupby(["Period", "CCG Code"], as_index=False)["blank"].any()
     wide = wide.merge(blank, on=["Period", "CCG Code"], how="left", validate="one_to_one")
@@ -147,14 +187,16 @@ def smi_health_checks() -> pd.DataFrame:
     q = parts["q"].astype(int)
     end_year = np.where(q == 4, y1 + 1, y1)
     end_month = np.select([q == 1, q == 2, q == 3, q == 4], [6, 9, 12, 3])
-    out = pd.DataFrame({
-        "period_label": wide["Period"],
-        "fin_year": y1.astype(str) + "/" + (y1 + 1).astype(str).str[-2:],
-        "quarter": q,
-        "quarter_end": pd.to_datetime(pd.DataFrame({"year": end_year, "month": end_month, "day": 1}))
-        + pd.offsets.MonthEnd(0),
-        "org_code": wide["CCG Code"],
-    })
+    out = pd.DataFrame(
+        {
+            "period_label": wide["Period"],
+            "fin_year": y1.astype(str) + "/" + (y1 + 1).astype(str).str[-2:],
+            "quarter": q,
+            "quarter_end": pd.to_datetime(pd.DataFrame({"year": end_year, "month": end_month, "day": 1}))
+            + pd.offsets.MonthEnd(0),
+            "org_code": wide["CCG Code"],
+        }
+    )
     for c in SMI_QUESTIONS:
         out[c] = wide[c].astype("float64")
     out["suppressed"] = wide["blank"].to_numpy(dtype=bool)
@@ -181,31 +223,44 @@ def msds_measures() -> pd.DataFrame:
     missing when suppressed ``*`` or a data-quality word), suppressed, dq_text.
     Counts are rounded to the nearest 5 by the publisher.
     """
-    req = ["Org_Code", "Org_Name", "Org_Level", "RPStartDate", "RPEndDate", "IndicatorFamily", "Indicator",
-           "Currency", "Value"]
+    req = [
+        "Org_Code",
+        "Org_Name",
+        "Org_Level",
+        "RPStartDate",
+        "RPEndDate",
+        "IndicatorFamily",
+        "Indicator",
+        "Currency",
+        "Value",
+    ]
     df = read_csv(MSDS_MONTHLY, _MSDS_MEASURES, required=req, dtype=str, compression="gzip")
     check_unique(df, ["Org_Code", "Org_Level", "Indicator", "Currency"], MSDS_MONTHLY, _MSDS_MEASURES)
     raw = df["Value"].fillna("").str.strip()
     is_dq = raw.isin(_DQ_TEXT)
-    val, supp = to_number(raw.where(~is_dq, "*"), dataset=MSDS_MONTHLY, filename=_MSDS_MEASURES, column="Value",
-                          markers=["*", ""])
-    return pd.DataFrame({
-        "org_code": df["Org_Code"],
-        "org_name": df["Org_Name"],
-        "org_level": df["Org_Level"],
-        "period_start": pd.to_datetime(df["RPStartDate"], format="%d/%m/%Y"),
-        "period_end": pd.to_datetime(df["RPEndDate"], format="%d/%m/%Y"),
-        "indicator_family": df["IndicatorFamily"],
-        "indicator": df["Indicator"],
-        "currency": df["Currency"],
-        "value": val,
-        "suppressed": supp & ~is_dq,
-        "dq_text": raw.where(is_dq),
-    })
+    val, supp = to_number(
+        raw.where(~is_dq, "*"), dataset=MSDS_MONTHLY, filename=_MSDS_MEASURES, column="Value", markers=["*", ""]
+    )
+    return pd.DataFrame(
+        {
+            "org_code": df["Org_Code"],
+            "org_name": df["Org_Name"],
+            "org_level": df["Org_Level"],
+            "period_start": pd.to_datetime(df["RPStartDate"], format="%d/%m/%Y"),
+            "period_end": pd.to_datetime(df["RPEndDate"], format="%d/%m/%Y"),
+            "indicator_family": df["IndicatorFamily"],
+            "indicator": df["Indicator"],
+            "currency": df["Currency"],
+            "value": val,
+            "suppressed": supp & ~is_dq,
+            "dq_text": raw.where(is_dq),
+        }
+    )
 
 
-def msds_proportions(indicators: list[str], org_levels: tuple[str, ...] = ("National", "Local Maternity System")
-                     ) -> pd.DataFrame:
+def msds_proportions(
+    indicators: list[str], org_levels: tuple[str, ...] = ("National", "Local Maternity System")
+) -> pd.DataFrame:
     """Numerator and denominator of MSDS measures side by side (one row per org x indicator).
 
     Columns: org_level, org_code, org_name, indicator, numerator, denominator, published_rate,
@@ -213,14 +268,18 @@ def msds_proportions(indicators: list[str], org_levels: tuple[str, ...] = ("Nati
     """
     m = msds_measures()
     m = m[m["indicator"].isin(indicators) & m["org_level"].isin(org_levels)]
-    wide = (m.set_index(["org_level", "org_code", "org_name", "indicator", "period_start", "currency"])["value"]
-            .unstack("currency").reset_index())
+    wide = (
+        m.set_index(["org_level", "org_code", "org_name", "indicator", "period_start", "currency"])["value"]
+        .unstack("currency")
+        .reset_index()
+    )
     wide.columns.name = None
     for c in ("Numerator", "Denominator", "Rate"):
         if c not in wide:
             wide[c] = np.nan
     return wide.rename(columns={"Numerator": "numerator", "Denominator": "denominator", "Rate": "published_rate"})[
-        ["org_level", "org_code", "org_name", "indicator", "period_start", "numerator", "denominator", "published_rate"]]
+        ["org_level", "org_code", "org_name", "indicator", "period_start", "numerator", "denominator", "published_rate"]
+    ]
 
 
 # ----------------------------------------------------------------------------- children's oral health
@@ -238,8 +297,10 @@ def child_oral_health() -> pd.DataFrame:
     suppressed.
     """
     schema = pa.DataFrameSchema(
-        {"area_type": pa.Column(str, pa.Check.isin(["Country", "District", "UA", "County"])),
-         "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}/\d{2}$"))},
+        {
+            "area_type": pa.Column(str, pa.Check.isin(["Country", "District", "UA", "County"])),
+            "period": pa.Column(str, pa.Check.str_matches(r"^\d{4}/\d{2}$")),
+        },
         strict=False,
     )
     req = ["area_code", "area_name", "area_type", "period", "value", "compared_to_England"]
@@ -248,11 +309,17 @@ def child_oral_health() -> pd.DataFrame:
     val, supp = to_number(df["value"], dataset=ORAL, filename=_ORAL_FILE, column="value", markers=["NA", ""])
     if ((val < 0) | (val > 100)).any():
         raise LoaderError(f"dataset {ORAL!r}, file {_ORAL_FILE!r}: a percentage is outside 0-100.")
-    return pd.DataFrame({
-        "area_code": df["area_code"], "area_name": df["area_name"], "area_type": df["area_type"],
-        "period": df["period"], "value": val, "compared_to_england": df["compared_to_England"],
-        "suppressed": supp,
-    })
+    return pd.DataFrame(
+        {
+            "area_code": df["area_code"],
+            "area_name": df["area_name"],
+            "area_type": df["area_type"],
+            "period": df["period"],
+            "value": val,
+            "compared_to_england": df["compared_to_England"],
+            "suppressed": supp,
+        }
+    )
 
 
 # ----------------------------------------------------------------------------- older Fingertips MH series
@@ -268,13 +335,22 @@ def _fingertips_reshaped(filename: str, value_range: tuple[float, float]) -> pd.
     lo, hi = value_range
     bad = (val < lo) | (val > hi)
     if bad.any():
-        raise LoaderError(f"dataset {MH_OLD!r}, file {filename!r}, column 'value': expected {lo:g}-{hi:g}, found "
-                          f"{val[bad].head(3).tolist()} at row(s) {[int(i) + 2 for i in val.index[bad][:3]]} of the file.")
-    return pd.DataFrame({
-        "area_code": df["area_code"], "area_name": df["area_name"], "period": df["period"], "value": val,
-        "indicator": df["indicator"], "measure": df["measure"], "compared_to_england": df["significance"],
-        "suppressed": supp,
-    })
+        raise LoaderError(
+            f"dataset {MH_OLD!r}, file {filename!r}, column 'value': expected {lo:g}-{hi:g}, found "
+            f"{val[bad].head(3).tolist()} at row(s) {[int(i) + 2 for i in val.index[bad][:3]]} of the file."
+        )
+    return pd.DataFrame(
+        {
+            "area_code": df["area_code"],
+            "area_name": df["area_name"],
+            "period": df["period"],
+            "value": val,
+            "indicator": df["indicator"],
+            "measure": df["measure"],
+            "compared_to_england": df["significance"],
+            "suppressed": supp,
+        }
+    )
 
 
 def self_harm_admissions_10_24() -> pd.DataFrame:

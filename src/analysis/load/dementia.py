@@ -11,6 +11,7 @@ month is read from the title row, never from the file name.
 The converted CSV in the same mirror folder (``pcdd_ddr65_by_org_month.csv``, all months stacked)
 is a cross-check in the tests, not an input.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,12 +39,20 @@ DEMENTIA = "dementia_diagnosis_rate"
 SHEET = "Table 4"
 #: Published header cells (the lower header row, the upper row's group names filled in) -> columns.
 COLUMNS = {
-    "Type": "org_type", "ODS Code": "ods_code", "ONS Code": "ons_code", "Name": "name",
-    "Recorded": "recorded", "Estimated": "estimated", "Diagnosis rate (%)": "diagnosis_rate",
-    "Lower": "lower_ci", "Upper": "upper_ci",
+    "Type": "org_type",
+    "ODS Code": "ods_code",
+    "ONS Code": "ons_code",
+    "Name": "name",
+    "Recorded": "recorded",
+    "Estimated": "estimated",
+    "Diagnosis rate (%)": "diagnosis_rate",
+    "Lower": "lower_ci",
+    "Upper": "upper_ci",
 }
-_TITLE = re.compile(r"^Table 4: Dementia: 65\+ estimated diagnosis rate, by organisation of responsibility, "
-                    r"England, ([A-Z][a-z]+ \d{4})\s*$")
+_TITLE = re.compile(
+    r"^Table 4: Dementia: 65\+ estimated diagnosis rate, by organisation of responsibility, "
+    r"England, ([A-Z][a-z]+ \d{4})\s*$"
+)
 
 _SCHEMA = pa.DataFrameSchema(
     {
@@ -55,8 +64,10 @@ _SCHEMA = pa.DataFrameSchema(
         "lower_ci": pa.Column(float, pa.Check.in_range(0, 200)),
         "upper_ci": pa.Column(float, pa.Check.in_range(0, 200)),
     },
-    checks=pa.Check(lambda d: (d["lower_ci"] <= d["diagnosis_rate"]) & (d["diagnosis_rate"] <= d["upper_ci"]),
-                    error="CI brackets the rate"),
+    checks=pa.Check(
+        lambda d: (d["lower_ci"] <= d["diagnosis_rate"]) & (d["diagnosis_rate"] <= d["upper_ci"]),
+        error="CI brackets the rate",
+    ),
     strict=False,
     coerce=True,
 )
@@ -68,9 +79,11 @@ def _month_from_title(rows: list[list], fn: str) -> pd.Timestamp:
             m = _TITLE.match(str(cell or "").strip())
             if m:
                 return pd.Timestamp(pd.to_datetime(m.group(1), format="%B %Y"))
-    raise LoaderError(f"dataset {DEMENTIA!r}, file {fn!r}, sheet {SHEET!r}: no title row of the form 'Table 4: "
-                      "Dementia: 65+ estimated diagnosis rate, by organisation of responsibility, England, "
-                      "<Month Year>' (the month of the edition is read from it).")
+    raise LoaderError(
+        f"dataset {DEMENTIA!r}, file {fn!r}, sheet {SHEET!r}: no title row of the form 'Table 4: "
+        "Dementia: 65+ estimated diagnosis rate, by organisation of responsibility, England, "
+        "<Month Year>' (the month of the edition is read from it)."
+    )
 
 
 def parse_dementia_summary(path: Path, *, filename: str | None = None) -> pd.DataFrame:
@@ -87,14 +100,16 @@ def parse_dementia_summary(path: Path, *, filename: str | None = None) -> pd.Dat
     first = raw.iloc[:, 0].astype("string").str.strip()
     at = first.index[first.eq("Type")]
     if len(at) != 1:
-        raise LoaderError(f"dataset {DEMENTIA!r}, file {fn!r}, sheet {SHEET!r}: expected one header row starting "
-                          f"'Type', found {len(at)}.")
+        raise LoaderError(
+            f"dataset {DEMENTIA!r}, file {fn!r}, sheet {SHEET!r}: expected one header row starting "
+            f"'Type', found {len(at)}."
+        )
     h = int(at[0])
     header = [str(c).split("\n")[0].replace("[note 3]", "").strip() if pd.notna(c) else "" for c in raw.iloc[h]]
     upper = [str(c).split("\n")[0].strip() if pd.notna(c) else "" for c in raw.iloc[h - 1]]
     # "Diagnosis rate (%)" sits in the upper header row over an empty lower cell.
     header = [hd or up for hd, up in zip(header, upper)]
-    body = raw.iloc[h + 1:].copy()
+    body = raw.iloc[h + 1 :].copy()
     body.columns = header
     body = body[body["Type"].notna() & body["Name"].notna()] if "Name" in body.columns else body
     df = _finish_table(body, fn)
@@ -117,8 +132,13 @@ def _finish_table(body: pd.DataFrame, fn: str) -> pd.DataFrame:
 
 
 #: Dementia organisation types whose ONS codes are checked against the April 2024 LSOA21 lookup.
-_LOOKUP_COLUMNS = {"ICB": "icb_ons_code", "SUB_ICB_LOC": "sicbl_code", "Lower Tier Local Authority": "lad_code",
-                   "Upper Tier Local Authority": "utla_code", "Government Office Region": "region_code"}
+_LOOKUP_COLUMNS = {
+    "ICB": "icb_ons_code",
+    "SUB_ICB_LOC": "sicbl_code",
+    "Lower Tier Local Authority": "lad_code",
+    "Upper Tier Local Authority": "utla_code",
+    "Government Office Region": "region_code",
+}
 
 
 def _check_codes(df: pd.DataFrame, fn: str) -> None:
@@ -133,14 +153,25 @@ def _check_codes(df: pd.DataFrame, fn: str) -> None:
     if bad_type:
         raise LoaderError(f"dataset {ds!r}, file {fn!r}, column 'Type': unknown organisation types {bad_type}.")
     nat = df["org_type"] == "National"
-    check_member(df.loc[nat, "ons_code"], ["E92000001", "ENG"], dataset=ds, filename=fn, column="ONS Code",
-                 reference_name="England")
-    check_codes(df.loc[df["org_type"] == "Region", "ons_code"], r"E40\d{6}", dataset=ds, filename=fn,
-                column="ONS Code")
+    check_member(
+        df.loc[nat, "ons_code"],
+        ["E92000001", "ENG"],
+        dataset=ds,
+        filename=fn,
+        column="ONS Code",
+        reference_name="England",
+    )
+    check_codes(df.loc[df["org_type"] == "Region", "ons_code"], r"E40\d{6}", dataset=ds, filename=fn, column="ONS Code")
     lookup = lsoa_lookup(2021)
     for org_type, col in _LOOKUP_COLUMNS.items():
-        check_member(df.loc[df["org_type"] == org_type, "ons_code"], lookup[col], dataset=ds, filename=fn,
-                     column="ONS Code", reference_name=f"{col} of lookup_lsoa21_icb (for Type {org_type!r})")
+        check_member(
+            df.loc[df["org_type"] == org_type, "ons_code"],
+            lookup[col],
+            dataset=ds,
+            filename=fn,
+            column="ONS Code",
+            reference_name=f"{col} of lookup_lsoa21_icb (for Type {org_type!r})",
+        )
     one_name_per_code(df, "ons_code", "name", ds, fn, by=["org_type"])
 
 
@@ -194,8 +225,10 @@ def dementia_diagnosis_rate() -> pd.DataFrame:
     repeats = find_repeated_periods({k: reader.values(v) for k, v in sorted(frames.items())})
     if repeats:
         later, earlier = repeats[0]
-        raise LoaderError(f"dataset {DEMENTIA!r}: the edition for {later} repeats {earlier} for every organisation "
-                          "(an upstream copy error); remove it with `python -m analysis data remove`.")
+        raise LoaderError(
+            f"dataset {DEMENTIA!r}: the edition for {later} repeats {earlier} for every organisation "
+            "(an upstream copy error); remove it with `python -m analysis data remove`."
+        )
     out = pd.concat([frames[k] for k in sorted(frames)], ignore_index=True)
     return out
 

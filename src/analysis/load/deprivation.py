@@ -34,6 +34,7 @@ estimates and no LSOA estimates by sex in the mirror.
 
 Ranks, deciles and quintiles: 1 = most deprived, always.
 """
+
 from __future__ import annotations
 
 import re
@@ -108,6 +109,7 @@ POP = "population_lsoa"
 POP_FILES = {2019: "population19_lsoa11.csv", 2020: "population20_lsoa11.csv"}
 CENSUS_FILE = "census21_lsoa21_usual_residents_age6.csv"
 
+
 def imd2019_data_years() -> str:
     """The years most IMD 2019 indicators describe, from the manifest's period of the IoD2019
     files ("IoD2019 (data mostly from 2015/16)" -> "2015/16"; the older wording without "from" is
@@ -115,8 +117,9 @@ def imd2019_data_years() -> str:
     label = sources.latest(IMD19).period.label
     m = re.search(r"data mostly (?:from )?(\S+?)\)", label)
     if not m:
-        raise LoaderError(f"dataset {IMD19!r}: the manifest's period {label!r} does not say "
-                          "'(data mostly [from] <years>)'")
+        raise LoaderError(
+            f"dataset {IMD19!r}: the manifest's period {label!r} does not say '(data mostly [from] <years>)'"
+        )
     return m.group(1)
 
 
@@ -200,13 +203,17 @@ _F6_COLS = {
     "Dependent Children aged 0-15: mid 2015 (excluding prisoners)": "pop_mid2015_0_15",
     "Population aged 16-59: mid 2015 (excluding prisoners)": "pop_mid2015_16_59",
     "Older population aged 60 and over: mid 2015 (excluding prisoners)": "pop_mid2015_60plus",
-    "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)":
-        "pop_mid2015_working_age",
+    "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)": "pop_mid2015_working_age",
 }
 
 _F9_NAMES = {
-    "income": "Income", "employment": "Employment", "education": "Education", "health": "Health",
-    "crime": "Crime", "barriers": "Barriers", "living_env": "Living Environment",
+    "income": "Income",
+    "employment": "Employment",
+    "education": "Education",
+    "health": "Health",
+    "crime": "Crime",
+    "barriers": "Barriers",
+    "living_env": "Living Environment",
 }
 _F9_COLS = {"LSOA code (2011)": "lsoa_code"}
 _F9_COLS.update({f"{v} Score - exponentially transformed": f"{k}_score_exp" for k, v in _F9_NAMES.items()})
@@ -225,7 +232,9 @@ def _as_int(df: pd.DataFrame, cols: list[str], dataset: str, filename: str) -> p
         v = pd.to_numeric(df[c], errors="coerce")
         if v.isna().any() or (v != v.round()).any():
             ex = df.loc[v.isna() | (v != v.round()), c].head(3).tolist()
-            raise LoaderError(f"dataset {dataset!r}, file {filename!r}, column {c!r}: expected whole numbers, found {ex}.")
+            raise LoaderError(
+                f"dataset {dataset!r}, file {filename!r}, column {c!r}: expected whole numbers, found {ex}."
+            )
         df[c] = v.astype("int64")
     return df
 
@@ -312,8 +321,9 @@ def imd2019_combined_check() -> pd.DataFrame:
 
     **For cross-checks in tests only**: the book derives everything from Files 1/2/3/6/9.
     """
-    df = read_csv(IMD19, COMBINED, required=["lsoa11cd", "imd_score_derived", "imd_rank", "imd_decile"],
-                  dtype={"lsoa11cd": str})
+    df = read_csv(
+        IMD19, COMBINED, required=["lsoa11cd", "imd_score_derived", "imd_rank", "imd_decile"], dtype={"lsoa11cd": str}
+    )
     _check_rows(df, N_LSOA11, IMD19, COMBINED)
     check_codes(df["lsoa11cd"], _LSOA, dataset=IMD19, filename=COMBINED, column="lsoa11cd")
     check_unique(df, ["lsoa11cd"], IMD19, COMBINED)
@@ -341,8 +351,7 @@ def _combined_schema(columns) -> pa.DataFrameSchema:
 
 
 #: File 10 sheets (lower-tier LA summaries).
-FILE10_SHEETS = ("IMD", "Income", "Employment", "Education", "Health", "Crime", "Barriers", "Living",
-                 "IDACI", "IDAOPI")
+FILE10_SHEETS = ("IMD", "Income", "Employment", "Education", "Health", "Crime", "Barriers", "Living", "IDACI", "IDAOPI")
 #: MHCLG's File 10 workbook as published (one sheet per index or domain). The mirror's per-sheet
 #: CSVs of it are identical conversions (checked in the tests) and are not read.
 FILE10_XLSX = "File_10_-_IoD2019_Local_Authority_District_Summaries__lower-tier__.xlsx"
@@ -359,8 +368,14 @@ def imd2019_lad_summary(sheet: str = "IMD") -> pd.DataFrame:
     if sheet not in FILE10_SHEETS:
         raise ValueError(f"File 10 sheet must be one of {FILE10_SHEETS}, got {sheet!r}")
     fname = FILE10_XLSX
-    df = read_excel(IMD19_LA, fname, required=["Local Authority District code (2019)"], sheet_name=sheet,
-                    engine="calamine", dtype={"Local Authority District code (2019)": str})
+    df = read_excel(
+        IMD19_LA,
+        fname,
+        required=["Local Authority District code (2019)"],
+        sheet_name=sheet,
+        engine="calamine",
+        dtype={"Local Authority District code (2019)": str},
+    )
     cols = {}
     for c in df.columns:
         if c == "Local Authority District code (2019)":
@@ -382,8 +397,14 @@ def imd2019_lad_summary(sheet: str = "IMD") -> pd.DataFrame:
 # --------------------------------------------------------------------------- IoD2025
 
 _IMD25_KEYS = {
-    "IMD": "imd", "Income": "income", "Employment": "employment", "Education": "education",
-    "Health": "health", "Crime": "crime", "Housing_and_Services": "barriers", "Environment": "living_env",
+    "IMD": "imd",
+    "Income": "income",
+    "Employment": "employment",
+    "Education": "education",
+    "Health": "health",
+    "Crime": "crime",
+    "Housing_and_Services": "barriers",
+    "Environment": "living_env",
 }
 
 
@@ -396,8 +417,7 @@ def imd2025_lsoa21() -> pd.DataFrame:
     for src, key in _IMD25_KEYS.items():
         for part in ("score", "rank", "decile"):
             cols[f"{src}_{part}"] = f"{key}_{part}"
-    df = read_csv(IMD25, IMD25_FILE, required=list(cols), rename=cols, usecols=list(cols),
-                  dtype={"lsoa21_code": str})
+    df = read_csv(IMD25, IMD25_FILE, required=list(cols), rename=cols, usecols=list(cols), dtype={"lsoa21_code": str})
     _check_rows(df, N_LSOA21, IMD25, IMD25_FILE)
     check_codes(df["lsoa_code"], _LSOA, dataset=IMD25, filename=IMD25_FILE, column="lsoa21_code")
     check_unique(df, ["lsoa_code"], IMD25, IMD25_FILE)
@@ -449,24 +469,45 @@ def _area_summary_schema(columns, n_areas: int) -> pa.DataFrameSchema:
 def imd2025_icb_summary() -> pd.DataFrame:
     """IoD2025 File 13: the official ICB summaries (42 ICBs, 2024 ONS codes), columns as in the
     mirror (janitor snake_case) with ``icb24_code`` -> ``icb_ons_code``, ``icb24_name`` -> ``icb_name``."""
-    req = ["icb24_code", "icb24_name", "imd_average_score", "imd_rank_of_average_score",
-           "imd_proportion_of_lso_as_in_most_deprived_10_percent_nationally"]
-    df = read_csv(IMD25_AREAS, IMD25_ICB, required=req, dtype={"icb24_code": str},
-                  rename={"icb24_code": "icb_ons_code", "icb24_name": "icb_name"})
+    req = [
+        "icb24_code",
+        "icb24_name",
+        "imd_average_score",
+        "imd_rank_of_average_score",
+        "imd_proportion_of_lso_as_in_most_deprived_10_percent_nationally",
+    ]
+    df = read_csv(
+        IMD25_AREAS,
+        IMD25_ICB,
+        required=req,
+        dtype={"icb24_code": str},
+        rename={"icb24_code": "icb_ons_code", "icb24_name": "icb_name"},
+    )
     _check_rows(df, 42, IMD25_AREAS, IMD25_ICB, "ICBs")
     check_codes(df["icb_ons_code"], r"^E54\d{6}$", dataset=IMD25_AREAS, filename=IMD25_ICB, column="icb24_code")
     check_unique(df, ["icb_ons_code"], IMD25_AREAS, IMD25_ICB)
     from .geography import icb_table
 
-    check_member(df["icb_ons_code"], icb_table()["ICB24CD"], dataset=IMD25_AREAS, filename=IMD25_ICB,
-                 column="icb24_code", reference_name="the 42 ICBs (2024 ONS codes) of lookup_lsoa21_icb")
+    check_member(
+        df["icb_ons_code"],
+        icb_table()["ICB24CD"],
+        dataset=IMD25_AREAS,
+        filename=IMD25_ICB,
+        column="icb24_code",
+        reference_name="the 42 ICBs (2024 ONS codes) of lookup_lsoa21_icb",
+    )
     return validate(df, _area_summary_schema(df.columns, 42), IMD25_AREAS, IMD25_ICB)
 
 
 def imd2025_lad_summary() -> pd.DataFrame:
     """IoD2025 File 10 v2: the official LAD summaries (296 LAD24s); ``ltla24_code`` -> ``lad_code``."""
-    df = read_csv(IMD25_AREAS, IMD25_LAD, required=["ltla24_code", "imd_average_score"],
-                  dtype={"ltla24_code": str}, rename={"ltla24_code": "lad_code", "ltla24_name": "lad_name"})
+    df = read_csv(
+        IMD25_AREAS,
+        IMD25_LAD,
+        required=["ltla24_code", "imd_average_score"],
+        dtype={"ltla24_code": str},
+        rename={"ltla24_code": "lad_code", "ltla24_name": "lad_name"},
+    )
     _check_rows(df, 296, IMD25_AREAS, IMD25_LAD, "LADs")
     check_codes(df["lad_code"], _LAD, dataset=IMD25_AREAS, filename=IMD25_LAD, column="ltla24_code")
     check_unique(df, ["lad_code"], IMD25_AREAS, IMD25_LAD)
@@ -474,6 +515,7 @@ def imd2025_lad_summary() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- population
+
 
 def _population_loader(year: int):
     fname = POP_FILES[year]
@@ -490,8 +532,9 @@ def _population_loader(year: int):
         df = _as_int(df, ["total_population"] + single, POP, fname)
         if (df[single].sum(axis=1) != df["total_population"]).any():
             raise LoaderError(f"dataset {POP!r}, file {fname!r}: single years of age do not sum to the total.")
-        out = pd.DataFrame({"lsoa_code": df["lsoa11_code"], "lsoa_name": df["lsoa11_name"],
-                            "population": df["total_population"]})
+        out = pd.DataFrame(
+            {"lsoa_code": df["lsoa11_code"], "lsoa_name": df["lsoa11_name"], "population": df["total_population"]}
+        )
         for band in MID_YEAR_BANDS:
             if band == "90+":
                 out[band] = df["90+"]
@@ -523,8 +566,9 @@ def census2021_lsoa21() -> pd.DataFrame:
         raise LoaderError(f"dataset {POP!r}, file {CENSUS_FILE!r}: unexpected age groups {sorted(unknown)}.")
     check_unique(df, ["lsoa21_code", "age_group"], POP, CENSUS_FILE)
     df = _as_int(df.copy(), ["usual_residents"], POP, CENSUS_FILE)
-    df = validate(df, pa.DataFrameSchema({"usual_residents": pa.Column("int64", pa.Check.ge(0))}, strict=False),
-                  POP, CENSUS_FILE)
+    df = validate(
+        df, pa.DataFrameSchema({"usual_residents": pa.Column("int64", pa.Check.ge(0))}, strict=False), POP, CENSUS_FILE
+    )
     wide = df.pivot(index=["lsoa21_code", "lsoa21_name"], columns="age_group", values="usual_residents")
     if wide.isna().any().any():
         raise LoaderError(f"dataset {POP!r}, file {CENSUS_FILE!r}: some LSOAs lack an age group.")
@@ -540,8 +584,16 @@ def census2021_lsoa21() -> pd.DataFrame:
 # --------------------------------------------------------------------------- rurality
 
 #: RUC2011 codes A-C are urban, D-E rural (ONS / Defra).
-RUC11_BROAD = {"A1": "Urban", "B1": "Urban", "C1": "Urban", "C2": "Urban",
-               "D1": "Rural", "D2": "Rural", "E1": "Rural", "E2": "Rural"}
+RUC11_BROAD = {
+    "A1": "Urban",
+    "B1": "Urban",
+    "C1": "Urban",
+    "C2": "Urban",
+    "D1": "Rural",
+    "D2": "Rural",
+    "E1": "Rural",
+    "E2": "Rural",
+}
 
 
 def ruc2011_lsoa11() -> pd.DataFrame:
@@ -571,6 +623,7 @@ def ruc2021_lsoa21() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- LSOA11 -> LSOA21
+
 
 def lsoa11_to_lsoa21() -> pd.DataFrame:
     """ONS LSOA11 -> LSOA21 lookup (full, many-to-many), England only: lsoa11_code, lsoa21_code,
@@ -626,8 +679,9 @@ def lsoa_boundaries(vintage: int, codes: list[str] | None = None):
         g = g[g["lsoa_code"].isin(want)]
         missing = want - set(g["lsoa_code"])
         if missing:
-            raise LoaderError(f"dataset {ds!r}, file {fname!r}: no polygon for {len(missing)} LSOAs, "
-                              f"e.g. {sorted(missing)[:3]}.")
+            raise LoaderError(
+                f"dataset {ds!r}, file {fname!r}: no polygon for {len(missing)} LSOAs, e.g. {sorted(missing)[:3]}."
+            )
     return g.reset_index(drop=True)
 
 
@@ -644,16 +698,39 @@ def icb_boundaries():
     icb_ods_code, icb_name, geometry. ODS codes did not change in 2024."""
     g = _read_geo("boundaries_icb", "icb22_en_from_sicbl22_bsc_wgs84.geojson")
     g = g[["ICB22CD", "ICB22CDH", "ICB22NM", "geometry"]].rename(
-        columns={"ICB22CD": "icb_ons_code", "ICB22CDH": "icb_ods_code", "ICB22NM": "icb_name"})
+        columns={"ICB22CD": "icb_ons_code", "ICB22CDH": "icb_ods_code", "ICB22NM": "icb_name"}
+    )
     _check_rows(g, 42, "boundaries_icb", "icb22_en_from_sicbl22_bsc_wgs84.geojson", "ICBs")
     return g
 
 
 __all__ = [
-    "CENSUS_BANDS", "DOMAINS", "DOMAIN_NAMES", "FILE10_SHEETS", "IMD2019_WEIGHTS", "MID_YEAR_BANDS",
-    "SUPPLEMENTARY", "census2021_lsoa21", "derive_imd2019_score", "icb_boundaries", "imd2019_combined_check",
-    "imd2019_data_years", "imd2019_file1", "imd2019_file2", "imd2019_file3", "imd2019_file6", "imd2019_file9",
+    "CENSUS_BANDS",
+    "DOMAINS",
+    "DOMAIN_NAMES",
+    "FILE10_SHEETS",
+    "IMD2019_WEIGHTS",
+    "MID_YEAR_BANDS",
+    "SUPPLEMENTARY",
+    "census2021_lsoa21",
+    "derive_imd2019_score",
+    "icb_boundaries",
+    "imd2019_combined_check",
+    "imd2019_data_years",
+    "imd2019_file1",
+    "imd2019_file2",
+    "imd2019_file3",
+    "imd2019_file6",
+    "imd2019_file9",
     "imd2019_lad_summary",
-    "imd2019_lsoa11", "imd2025_icb_summary", "imd2025_lad_summary", "imd2025_lsoa21", "lad_boundaries",
-    "lsoa11_to_lsoa21", "lsoa_boundaries", "population_lsoa11", "ruc2011_lsoa11", "ruc2021_lsoa21",
+    "imd2019_lsoa11",
+    "imd2025_icb_summary",
+    "imd2025_lad_summary",
+    "imd2025_lsoa21",
+    "lad_boundaries",
+    "lsoa11_to_lsoa21",
+    "lsoa_boundaries",
+    "population_lsoa11",
+    "ruc2011_lsoa11",
+    "ruc2021_lsoa21",
 ]

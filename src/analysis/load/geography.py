@@ -5,6 +5,7 @@ These are loaders like the others, and the other loaders use them to check area 
 ICB objects, name resolution and per-ICB selections built on them are in
 :mod:`analysis.geography`.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -67,13 +68,22 @@ def _lsoa_lookup_loader(vintage: int):
     @cached_table(f"lsoa{lsoa_y}_lookup", [(ds, fname)])
     def _load() -> pd.DataFrame:
         cols = {
-            f"LSOA{lsoa_y}CD": "lsoa_code", f"LSOA{lsoa_y}NM": "lsoa_name",
-            f"LAD{geo_y}CD": "lad_code", f"LAD{geo_y}NM": "lad_name",
-            f"UTLA{geo_y}CD": "utla_code", f"UTLA{geo_y}NM": "utla_name",
-            f"RGN{geo_y}CD": "region_code", f"RGN{geo_y}NM": "region_name",
-            f"SICBL{geo_y}CD": "sicbl_code", f"SICBL{geo_y}CDH": "sicbl_ods_code", f"SICBL{geo_y}NM": "sicbl_name",
-            f"ICB{geo_y}CD": "icb_ons_code", f"ICB{geo_y}CDH": "icb_ods_code", f"ICB{geo_y}NM": "icb_name",
-            f"NHSER{geo_y}CD": "nhser_code", f"NHSER{geo_y}NM": "nhser_name",
+            f"LSOA{lsoa_y}CD": "lsoa_code",
+            f"LSOA{lsoa_y}NM": "lsoa_name",
+            f"LAD{geo_y}CD": "lad_code",
+            f"LAD{geo_y}NM": "lad_name",
+            f"UTLA{geo_y}CD": "utla_code",
+            f"UTLA{geo_y}NM": "utla_name",
+            f"RGN{geo_y}CD": "region_code",
+            f"RGN{geo_y}NM": "region_name",
+            f"SICBL{geo_y}CD": "sicbl_code",
+            f"SICBL{geo_y}CDH": "sicbl_ods_code",
+            f"SICBL{geo_y}NM": "sicbl_name",
+            f"ICB{geo_y}CD": "icb_ons_code",
+            f"ICB{geo_y}CDH": "icb_ods_code",
+            f"ICB{geo_y}NM": "icb_name",
+            f"NHSER{geo_y}CD": "nhser_code",
+            f"NHSER{geo_y}NM": "nhser_name",
         }
         schema = pa.DataFrameSchema(
             {
@@ -86,8 +96,7 @@ def _lsoa_lookup_loader(vintage: int):
             },
             strict=False,
         )
-        df = read_csv(ds, fname, required=list(cols), rename=cols, schema=schema, dtype=str,
-                      usecols=list(cols))
+        df = read_csv(ds, fname, required=list(cols), rename=cols, schema=schema, dtype=str, usecols=list(cols))
         expected = 32844 if vintage == 2011 else 33755
         if len(df) != expected:
             raise LoaderError(f"dataset {ds!r}, file {fname!r} has {len(df)} LSOAs; expected {expected}.")

@@ -26,6 +26,7 @@ Traps handled here:
   each COVER area's population living in the ICB, so a chapter can name the areas and say how
   each is shown or apportioned.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,16 +42,17 @@ COVER = "childhood_immunisation_cover"
 #: ONS county codes that some COVER workbooks still give -> the April 2024 UTLA code.
 UTLA_CODE_CHANGES = {"E10000009": "E06000059", "E10000027": "E06000066", "E10000023": "E06000065"}
 #: COVER areas that cover more than one April 2024 UTLA (ONS code -> UTLA 2024 codes).
-COVER_AREA_UTLAS = {"E09000012": ("E09000012", "E09000001"),  # Hackney includes City of London
-                    "E10000006": ("E06000063", "E06000064")}  # Cumbria = Cumberland + Westmorland and Furness
+COVER_AREA_UTLAS = {
+    "E09000012": ("E09000012", "E09000001"),  # Hackney includes City of London
+    "E10000006": ("E06000063", "E06000064"),
+}  # Cumbria = Cumberland + Westmorland and Furness
 _MARKER = re.compile(r"^\[[a-z]\]$")
 _ITEM = re.compile(r"^(12m|24m|5y)_(.+)_(Num|Denom)$")
 
 
 def _workbooks() -> list[str]:
     # Every quarterly workbook of every edition the build selects: a new quarter drops in.
-    return sorted(spec.filename for e in sources.editions(COVER) for spec in e.files
-                  if spec.filename.endswith(".ods"))
+    return sorted(spec.filename for e in sources.editions(COVER) for spec in e.files if spec.filename.endswith(".ods"))
 
 
 def _sheet(filename: str, names: set[str]) -> pd.DataFrame:
@@ -72,9 +74,11 @@ def _table(sheet: pd.DataFrame, first: set[str], filename: str) -> pd.DataFrame:
     col0 = sheet.iloc[:, 0].astype("string").str.strip().str.lower()
     hdr = col0[col0.isin(first)].index
     if len(hdr) != 1:
-        raise LoaderError(f"dataset {COVER!r}, file {filename!r}: expected one header row starting with "
-                          f"{sorted(first)}, found {len(hdr)}.")
-    body = sheet.iloc[hdr[0] + 1:].copy()
+        raise LoaderError(
+            f"dataset {COVER!r}, file {filename!r}: expected one header row starting with "
+            f"{sorted(first)}, found {len(hdr)}."
+        )
+    body = sheet.iloc[hdr[0] + 1 :].copy()
     body.columns = [str(c).strip() for c in sheet.iloc[hdr[0]]]
     return body
 
@@ -84,8 +88,10 @@ def _col(df: pd.DataFrame, filename: str, *names: str) -> str:
     for n in names:
         if n.lower() in low:
             return low[n.lower()]
-    raise LoaderError(f"dataset {COVER!r}, file {filename!r} is missing required column {names[0]!r}. "
-                      f"Columns present: {', '.join(df.columns[:40])}.")
+    raise LoaderError(
+        f"dataset {COVER!r}, file {filename!r} is missing required column {names[0]!r}. "
+        f"Columns present: {', '.join(df.columns[:40])}."
+    )
 
 
 def _number(raw: pd.Series, filename: str, column: str) -> tuple[pd.Series, pd.Series]:
@@ -94,10 +100,14 @@ def _number(raw: pd.Series, filename: str, column: str) -> tuple[pd.Series, pd.S
     num = pd.to_numeric(s.mask(marker), errors="coerce")
     bad = num.isna() & s.notna() & ~marker
     if bad.any():
-        raise LoaderError(f"dataset {COVER!r}, file {filename!r}, column {column!r}: expected whole numbers or "
-                          f"markers such as [x], [c], [z]; found {s[bad].unique()[:5].tolist()}.")
+        raise LoaderError(
+            f"dataset {COVER!r}, file {filename!r}, column {column!r}: expected whole numbers or "
+            f"markers such as [x], [c], [z]; found {s[bad].unique()[:5].tolist()}."
+        )
     if ((num % 1).fillna(0) != 0).any() or (num < 0).any():
-        raise LoaderError(f"dataset {COVER!r}, file {filename!r}, column {column!r}: counts must be whole numbers >= 0.")
+        raise LoaderError(
+            f"dataset {COVER!r}, file {filename!r}, column {column!r}: counts must be whole numbers >= 0."
+        )
     return num, s.where(marker)
 
 
@@ -113,14 +123,19 @@ def _read_workbook(filename: str) -> tuple[pd.DataFrame, dict[str, str]]:
     fy = data[fy_c].astype("string").str.strip().unique()
     q = data[q_c].astype("string").str.strip().str.extract(r"Q([1-4])$")[0].unique()
     if len(fy) != 1 or not re.fullmatch(r"\d{4}-\d{2}", str(fy[0])) or len(q) != 1 or pd.isna(q[0]):
-        raise LoaderError(f"dataset {COVER!r}, file {filename!r}, columns {fy_c!r}/{q_c!r}: expected one financial year "
-                          f"(e.g. 2024-25) and one quarter (Q1-Q4); found {list(fy)} / {list(q)}.")
+        raise LoaderError(
+            f"dataset {COVER!r}, file {filename!r}, columns {fy_c!r}/{q_c!r}: expected one financial year "
+            f"(e.g. 2024-25) and one quarter (Q1-Q4); found {list(fy)} / {list(q)}."
+        )
     t12 = _sheet(filename, {"12mutlagor", "table5"})
     t = _table(t12, {"code", "ons government office region code"}, filename)
     ods_k = _col(t, filename, "ODS UTLA code", "Organisation data service code")
     ons_k = _col(t, filename, "ONS UTLA code", "Code")
-    ons = {str(k).strip(): str(v).strip() for k, v in zip(t[ods_k], t[ons_k])
-           if isinstance(v, str) and re.fullmatch(r"E(06|08|09|10)\d{6}", v.strip())}
+    ons = {
+        str(k).strip(): str(v).strip()
+        for k, v in zip(t[ods_k], t[ons_k])
+        if isinstance(v, str) and re.fullmatch(r"E(06|08|09|10)\d{6}", v.strip())
+    }
     pairs = []
     for col in data.columns:
         m = _ITEM.match(col)
@@ -135,20 +150,31 @@ def _read_workbook(filename: str) -> tuple[pd.DataFrame, dict[str, str]]:
     if not pairs:
         raise LoaderError(f"dataset {COVER!r}, file {filename!r}: no '<cohort>_<item>_Num' columns found.")
     n = len(data)
-    long = pd.DataFrame({
-        "item": np.repeat([p[0] for p in pairs], n),
-        "num_raw": np.concatenate([data[p[1]].to_numpy(dtype=object) for p in pairs]),
-        "den_raw": np.concatenate([data[p[2]].to_numpy(dtype=object) for p in pairs]),
-        "utla_ods_code": np.tile(data[ods_c].astype("string").str.strip().to_numpy(dtype=object), len(pairs)),
-        "utla_name": np.tile(data[name_c].astype("string").str.strip().to_numpy(dtype=object), len(pairs)),
-    })
+    long = pd.DataFrame(
+        {
+            "item": np.repeat([p[0] for p in pairs], n),
+            "num_raw": np.concatenate([data[p[1]].to_numpy(dtype=object) for p in pairs]),
+            "den_raw": np.concatenate([data[p[2]].to_numpy(dtype=object) for p in pairs]),
+            "utla_ods_code": np.tile(data[ods_c].astype("string").str.strip().to_numpy(dtype=object), len(pairs)),
+            "utla_name": np.tile(data[name_c].astype("string").str.strip().to_numpy(dtype=object), len(pairs)),
+        }
+    )
     num, num_mark = _number(long["num_raw"], filename, "<item>_Num")
     den, den_mark = _number(long["den_raw"], filename, "<item>_Denom")
-    return pd.DataFrame({
-        "financial_year": fy[0], "quarter": f"Q{q[0]}", "utla_ods_code": long["utla_ods_code"],
-        "utla_name": long["utla_name"], "cohort": long["item"].str.split("_").str[0], "item": long["item"],
-        "numerator": num, "denominator": den, "marker": num_mark.fillna(den_mark), "source_file": filename,
-    }), ons
+    return pd.DataFrame(
+        {
+            "financial_year": fy[0],
+            "quarter": f"Q{q[0]}",
+            "utla_ods_code": long["utla_ods_code"],
+            "utla_name": long["utla_name"],
+            "cohort": long["item"].str.split("_").str[0],
+            "item": long["item"],
+            "numerator": num,
+            "denominator": den,
+            "marker": num_mark.fillna(den_mark),
+            "source_file": filename,
+        }
+    ), ons
 
 
 def _cover_all() -> pd.DataFrame:
@@ -180,20 +206,41 @@ def cover_utla() -> pd.DataFrame:
     source_file, ons_code_from.
     """
     df = _cover_all()
-    check_codes(df["utla_ons_code"], r"E(06|08|09|10)\d{6}", dataset=COVER, filename=", ".join(_workbooks()),
-                column="ONS UTLA code")
+    check_codes(
+        df["utla_ons_code"],
+        r"E(06|08|09|10)\d{6}",
+        dataset=COVER,
+        filename=", ".join(_workbooks()),
+        column="ONS UTLA code",
+    )
     df["utla_code_2024"] = df["utla_ons_code"].replace(UTLA_CODE_CHANGES)
     bad = df["numerator"] > df["denominator"]
     if bad.any():
         ex = df.loc[bad, ["source_file", "utla_ods_code", "item"]].head(3).to_dict("records")
         raise LoaderError(f"dataset {COVER!r}: numerator above denominator in {int(bad.sum())} row(s); e.g. {ex}.")
     df["coverage"] = 100 * df["numerator"] / df["denominator"].where(df["denominator"] > 0)
-    cols = ["financial_year", "quarter", "utla_ods_code", "utla_ons_code", "utla_code_2024", "utla_name", "cohort",
-            "item", "numerator", "denominator", "coverage", "marker", "source_file", "ons_code_from"]
+    cols = [
+        "financial_year",
+        "quarter",
+        "utla_ods_code",
+        "utla_ons_code",
+        "utla_code_2024",
+        "utla_name",
+        "cohort",
+        "item",
+        "numerator",
+        "denominator",
+        "coverage",
+        "marker",
+        "source_file",
+        "ons_code_from",
+    ]
     dup = df.duplicated(["financial_year", "quarter", "utla_ods_code", "item"])
     if dup.any():
-        raise LoaderError(f"dataset {COVER!r}: duplicated UTLA x item rows within a quarter; e.g. "
-                          f"{df.loc[dup, ['source_file', 'utla_ods_code', 'item']].head(3).to_dict('records')}.")
+        raise LoaderError(
+            f"dataset {COVER!r}: duplicated UTLA x item rows within a quarter; e.g. "
+            f"{df.loc[dup, ['source_file', 'utla_ods_code', 'item']].head(3).to_dict('records')}."
+        )
     return df[cols].sort_values(["financial_year", "quarter", "utla_ods_code", "item"]).reset_index(drop=True)
 
 
@@ -209,9 +256,12 @@ def cover_england() -> pd.DataFrame:
     """
     df = cover_utla()
     g = df.groupby(["financial_year", "quarter", "cohort", "item"], as_index=False).agg(
-        numerator=("numerator", lambda s: s.sum(min_count=1)), denominator=("denominator", lambda s: s.sum(min_count=1)),
-        n_utlas=("utla_ods_code", "nunique"), n_missing=("numerator", lambda s: int(s.isna().sum())),
-        missing_markers=("marker", lambda s: ", ".join(sorted(s.dropna().unique()))))
+        numerator=("numerator", lambda s: s.sum(min_count=1)),
+        denominator=("denominator", lambda s: s.sum(min_count=1)),
+        n_utlas=("utla_ods_code", "nunique"),
+        n_missing=("numerator", lambda s: int(s.isna().sum())),
+        missing_markers=("marker", lambda s: ", ".join(sorted(s.dropna().unique()))),
+    )
     g["complete"] = g["n_missing"] == 0
     unavailable = g["missing_markers"].str.contains(r"\[x\]", regex=True)
     for c in ("numerator", "denominator"):
@@ -233,8 +283,14 @@ def cover_area_utlas() -> pd.DataFrame:
     rows = []
     for r in latest.itertuples():
         for code in COVER_AREA_UTLAS.get(r.utla_code_2024, (r.utla_code_2024,)):
-            rows.append({"utla_ods_code": r.utla_ods_code, "utla_name": r.utla_name, "cover_code": r.utla_code_2024,
-                         "utla_code_2024": code})
+            rows.append(
+                {
+                    "utla_ods_code": r.utla_ods_code,
+                    "utla_name": r.utla_name,
+                    "cover_code": r.utla_code_2024,
+                    "utla_code_2024": code,
+                }
+            )
     out = pd.DataFrame(rows)
     lk = lsoa_lookup(2021)[["utla_code", "utla_name"]].drop_duplicates()
     names = dict(zip(lk["utla_code"], lk["utla_name"]))
@@ -242,9 +298,11 @@ def cover_area_utlas() -> pd.DataFrame:
     unknown = out["utla_name_2024"].isna()
     uncovered = sorted(set(names) - set(out["utla_code_2024"]))
     if unknown.any() or uncovered or out["utla_code_2024"].duplicated().any():
-        raise LoaderError(f"dataset {COVER!r}, file {_workbooks()[-1]!r}: COVER areas do not match the April 2024 UTLAs "
-                          f"one to one: not in the lookup {out.loc[unknown, 'utla_code_2024'].tolist()[:5]}, "
-                          f"UTLAs without an area {uncovered[:5]}.")
+        raise LoaderError(
+            f"dataset {COVER!r}, file {_workbooks()[-1]!r}: COVER areas do not match the April 2024 UTLAs "
+            f"one to one: not in the lookup {out.loc[unknown, 'utla_code_2024'].tolist()[:5]}, "
+            f"UTLAs without an area {uncovered[:5]}."
+        )
     return out
 
 
@@ -256,10 +314,18 @@ def _overlap() -> pd.DataFrame:
     lk = lsoa_lookup(2021)[["lsoa_code", "utla_code", "icb_ods_code", "icb_ons_code"]]
     pop = census2021_lsoa21()[["lsoa_code", "population", "0-15"]]
     x = lk.merge(pop, on="lsoa_code", how="inner", validate="one_to_one").merge(
-        areas[["utla_ods_code", "utla_name", "utla_code_2024"]], left_on="utla_code", right_on="utla_code_2024",
-        how="left")
-    g = x.groupby(["icb_ods_code", "icb_ons_code", "utla_ods_code", "utla_name"], as_index=False)[
-        ["population", "0-15"]].sum().rename(columns={"0-15": "population_0_15"})
+        areas[["utla_ods_code", "utla_name", "utla_code_2024"]],
+        left_on="utla_code",
+        right_on="utla_code_2024",
+        how="left",
+    )
+    g = (
+        x.groupby(["icb_ods_code", "icb_ons_code", "utla_ods_code", "utla_name"], as_index=False)[
+            ["population", "0-15"]
+        ]
+        .sum()
+        .rename(columns={"0-15": "population_0_15"})
+    )
     icb_pop = x.groupby("icb_ods_code")["population"].sum()
     area_pop = x.groupby("utla_ods_code")["population"].sum()
     g["share_of_icb"] = g["population"] / g["icb_ods_code"].map(icb_pop)
@@ -277,10 +343,26 @@ def cover_icb_overlap() -> pd.DataFrame:
     the area's counts, or to say that the area lies wholly in the ICB when it is 1).
     """
     g = _overlap()
-    cols = ["icb_ods_code", "icb_ons_code", "icb_name", "utla_ods_code", "utla_name", "population",
-            "population_0_15", "share_of_icb", "share_of_area"]
+    cols = [
+        "icb_ods_code",
+        "icb_ons_code",
+        "icb_name",
+        "utla_ods_code",
+        "utla_name",
+        "population",
+        "population_0_15",
+        "share_of_icb",
+        "share_of_area",
+    ]
     return g[cols].sort_values(["icb_ods_code", "share_of_icb"], ascending=[True, False]).reset_index(drop=True)
 
 
-__all__ = ["COVER", "COVER_AREA_UTLAS", "UTLA_CODE_CHANGES", "cover_area_utlas", "cover_england",
-           "cover_icb_overlap", "cover_utla"]
+__all__ = [
+    "COVER",
+    "COVER_AREA_UTLAS",
+    "UTLA_CODE_CHANGES",
+    "cover_area_utlas",
+    "cover_england",
+    "cover_icb_overlap",
+    "cover_utla",
+]

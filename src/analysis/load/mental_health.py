@@ -23,6 +23,7 @@ Traps handled here, once, so that no chapter meets them:
 * **ICB codes.** ICB rows carry ODS codes (QGH); the ONS code is added from the book's ICB
   registry. ``UNKNOWN`` (no derivable ICB) is kept as an organisation, not an ICB.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,13 +39,24 @@ _BOOK = "mha_annual_suppressed_2023_24_version1_dashboard.xlsx"
 _SHEET = "mha_annual_suppressed_2023_24"
 
 #: The publication's organisation levels, and the book's name for each.
-ORG_LEVELS = {"All submissions": "England", "ICB": "ICB", "Sub ICB": "Sub-ICB", "NHS Trust": "NHS trust",
-              "Independent Health Provider": "Independent provider"}
+ORG_LEVELS = {
+    "All submissions": "England",
+    "ICB": "ICB",
+    "Sub ICB": "Sub-ICB",
+    "NHS Trust": "NHS trust",
+    "Independent Health Provider": "Independent provider",
+}
 #: Labels the uploader pasted over other breakdowns (valid only in the Gender demographic).
 _GENDER_LABELS = {"Male", "Female", "Non-binary", "Other", "Not stated", "All genders", "Missing"}
 #: The six broad ethnic groups of the ICB tables (the national table also has 20 detailed groups).
-BROAD_ETHNIC_GROUPS = ["Asian or Asian British", "Black or Black British", "Mixed", "Other Ethnic Groups",
-                       "White", "Unknown"]
+BROAD_ETHNIC_GROUPS = [
+    "Asian or Asian British",
+    "Black or Black British",
+    "Mixed",
+    "Other Ethnic Groups",
+    "White",
+    "Unknown",
+]
 _IMD_LABEL = re.compile(r"^(\d{2}) (Most|More|Less|Least) deprived$")
 IMD_NOT_KNOWN = "Not stated/Not known/Invalid"
 
@@ -75,8 +87,14 @@ _SCHEMA = pa.DataFrameSchema(
 @cached_table("mha_detentions_2023_24_sheet", inputs=[(MHA, _BOOK)])
 def _raw() -> pd.DataFrame:
     """The data sheet as published, with ``sheet_row`` (header = row 1) and ``label_suspect``."""
-    df = read_excel(MHA, _BOOK, sheet_name=_SHEET, engine="calamine", required=list(_SCHEMA.columns),
-                    dtype={"measureSubcategory": str, "Year": str, "OrgID": str})
+    df = read_excel(
+        MHA,
+        _BOOK,
+        sheet_name=_SHEET,
+        engine="calamine",
+        required=list(_SCHEMA.columns),
+        dtype={"measureSubcategory": str, "Year": str, "OrgID": str},
+    )
     for c in ("MHSDS_Count", "Acute_Count", "Total_Count", "CrudeRate", "StdRate", "Confidence_interval"):
         df[c] = pd.to_numeric(df[c], errors="coerce") if df[c].dtype == object else df[c]
     df = validate(df, _SCHEMA, MHA, _BOOK)
@@ -85,14 +103,19 @@ def _raw() -> pd.DataFrame:
     if ((counts % 1).fillna(0) != 0).any().any():
         raise LoaderError(f"dataset {MHA!r}, file {_BOOK!r}: a count column holds a non-whole number.")
     bad_label = df["DemographicBreakdown"].isna() | (
-        df["DemographicBreakdown"].isin(_GENDER_LABELS) & (df["Demographic"] != "Gender"))
+        df["DemographicBreakdown"].isin(_GENDER_LABELS) & (df["Demographic"] != "Gender")
+    )
     bad_org = ~df["OrganisationBreakdown"].isin(list(ORG_LEVELS))
     df["label_suspect"] = (bad_label | bad_org).to_numpy()
     df["quarantine_reason"] = np.select(
         [bad_org, df["DemographicBreakdown"].isna(), bad_label],
-        ["OrganisationBreakdown is not a publication value",
-         "DemographicBreakdown is empty",
-         "DemographicBreakdown holds a gender label outside the Gender demographic"], default="")
+        [
+            "OrganisationBreakdown is not a publication value",
+            "DemographicBreakdown is empty",
+            "DemographicBreakdown holds a gender label outside the Gender demographic",
+        ],
+        default="",
+    )
     return df
 
 
@@ -119,33 +142,40 @@ def mha_detentions() -> pd.DataFrame:
     df = df[~df["label_suspect"]].copy()
     icb_rows = df["OrganisationBreakdown"] == "ICB"
     codes = _icb_codes()
-    check_member(df.loc[icb_rows, "OrgID"], list(codes["org_code"]) + ["UNKNOWN", "All prov"], dataset=MHA,
-                 filename=_BOOK, column="OrgID", reference_name="the 42 ICBs of the book's registry (plus "
-                 "UNKNOWN and All prov)")
+    check_member(
+        df.loc[icb_rows, "OrgID"],
+        list(codes["org_code"]) + ["UNKNOWN", "All prov"],
+        dataset=MHA,
+        filename=_BOOK,
+        column="OrgID",
+        reference_name="the 42 ICBs of the book's registry (plus UNKNOWN and All prov)",
+    )
     present = set(df.loc[icb_rows, "OrgID"])
     missing = sorted(set(codes["org_code"]) - present)
     if missing:
         raise LoaderError(f"dataset {MHA!r}, file {_BOOK!r}, column 'OrgID': ICB(s) {missing} have no rows.")
     period = df["Year"].str.replace("/", "-", regex=False)
-    out = pd.DataFrame({
-        "period": period,
-        "measure": df["Measure"],
-        "measure_subcategory": df["measureSubcategory"],
-        "demographic": df["Demographic"],
-        "breakdown": df["DemographicBreakdown"],
-        "org_level": df["OrganisationBreakdown"].map(ORG_LEVELS),
-        "org_code": df["OrgID"],
-        "org_name": df["OrgName"],
-        "datasource": df["Datasource"],
-        "mhsds_count": df["MHSDS_Count"],
-        "acute_count": df["Acute_Count"],
-        "total_count": df["Total_Count"],
-        "suppressed": df["Total_Count"].isna().to_numpy(),
-        "crude_rate": df["CrudeRate"],
-        "std_rate": df["StdRate"],
-        "std_rate_ci": df["Confidence_interval"],
-        "sheet_row": df["sheet_row"],
-    })
+    out = pd.DataFrame(
+        {
+            "period": period,
+            "measure": df["Measure"],
+            "measure_subcategory": df["measureSubcategory"],
+            "demographic": df["Demographic"],
+            "breakdown": df["DemographicBreakdown"],
+            "org_level": df["OrganisationBreakdown"].map(ORG_LEVELS),
+            "org_code": df["OrgID"],
+            "org_name": df["OrgName"],
+            "datasource": df["Datasource"],
+            "mhsds_count": df["MHSDS_Count"],
+            "acute_count": df["Acute_Count"],
+            "total_count": df["Total_Count"],
+            "suppressed": df["Total_Count"].isna().to_numpy(),
+            "crude_rate": df["CrudeRate"],
+            "std_rate": df["StdRate"],
+            "std_rate_ci": df["Confidence_interval"],
+            "sheet_row": df["sheet_row"],
+        }
+    )
     is_icb = (out["org_level"] == "ICB") & out["org_code"].isin(codes["org_code"])
     out.insert(7, "icb_ods_code", out["org_code"].where(is_icb))
     out.insert(8, "icb_ons_code", out["icb_ods_code"].map(dict(zip(codes["org_code"], codes["icb_ons_code"]))))
@@ -163,16 +193,18 @@ def mha_quarantined_rows() -> pd.DataFrame:
     """
     df = _raw()
     q = df[df["label_suspect"]]
-    return pd.DataFrame({
-        "sheet_row": q["sheet_row"],
-        "measure": q["Measure"],
-        "measure_subcategory": q["measureSubcategory"],
-        "demographic": q["Demographic"],
-        "org_level_as_found": q["OrganisationBreakdown"],
-        "org_code": q["OrgID"],
-        "damaged_label": q["DemographicBreakdown"],
-        "reason": q["quarantine_reason"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "sheet_row": q["sheet_row"],
+            "measure": q["Measure"],
+            "measure_subcategory": q["measureSubcategory"],
+            "demographic": q["Demographic"],
+            "org_level_as_found": q["OrganisationBreakdown"],
+            "org_code": q["OrgID"],
+            "damaged_label": q["DemographicBreakdown"],
+            "reason": q["quarantine_reason"],
+        }
+    ).reset_index(drop=True)
 
 
 def mha_detentions_by_imd() -> pd.DataFrame:
@@ -185,25 +217,45 @@ def mha_detentions_by_imd() -> pd.DataFrame:
     in the source copy (see :func:`mha_quarantined_rows`).
     """
     df = mha_detentions()
-    df = df[(df["demographic"] == "IMD") & (df["measure"] == "All detentions")
-            & (df["measure_subcategory"] == "All") & (df["breakdown"] != "All")].copy()
+    df = df[
+        (df["demographic"] == "IMD")
+        & (df["measure"] == "All detentions")
+        & (df["measure_subcategory"] == "All")
+        & (df["breakdown"] != "All")
+    ].copy()
     parsed = df["breakdown"].str.extract(_IMD_LABEL)
     unknown = parsed[0].isna() & (df["breakdown"] != IMD_NOT_KNOWN)
     if unknown.any():
-        raise LoaderError(f"dataset {MHA!r}, file {_BOOK!r}, column 'DemographicBreakdown': unexpected IMD labels "
-                          f"{sorted(df.loc[unknown, 'breakdown'].unique())[:5]}.")
+        raise LoaderError(
+            f"dataset {MHA!r}, file {_BOOK!r}, column 'DemographicBreakdown': unexpected IMD labels "
+            f"{sorted(df.loc[unknown, 'breakdown'].unique())[:5]}."
+        )
     file_decile = pd.to_numeric(parsed[0]).astype("Int64")
     # The label's word must agree with its number (10 "Most", 06-09 "More", 02-05 "Less"), so a
     # file whose numbering was reversed cannot pass unnoticed.
-    expected_word = file_decile.map(lambda d: pd.NA if pd.isna(d) else
-                                    "Most" if d == 10 else "More" if d >= 6 else "Less" if d >= 2 else "Least")
+    expected_word = file_decile.map(
+        lambda d: pd.NA if pd.isna(d) else "Most" if d == 10 else "More" if d >= 6 else "Less" if d >= 2 else "Least"
+    )
     disagree = parsed[1].notna() & (parsed[1] != expected_word) & ~((file_decile == 1) & (parsed[1] == "Less"))
     if disagree.any():
-        raise LoaderError(f"dataset {MHA!r}, file {_BOOK!r}, column 'DemographicBreakdown': IMD labels whose number "
-                          f"and direction disagree: {sorted(df.loc[disagree, 'breakdown'].unique())[:5]}.")
+        raise LoaderError(
+            f"dataset {MHA!r}, file {_BOOK!r}, column 'DemographicBreakdown': IMD labels whose number "
+            f"and direction disagree: {sorted(df.loc[disagree, 'breakdown'].unique())[:5]}."
+        )
     df["imd_decile"] = (11 - file_decile).astype("Int64")  # file 10 = most deprived -> book 1
-    cols = ["period", "org_level", "org_code", "org_name", "icb_ods_code", "icb_ons_code", "imd_decile",
-            "breakdown", "total_count", "suppressed", "crude_rate"]
+    cols = [
+        "period",
+        "org_level",
+        "org_code",
+        "org_name",
+        "icb_ods_code",
+        "icb_ons_code",
+        "imd_decile",
+        "breakdown",
+        "total_count",
+        "suppressed",
+        "crude_rate",
+    ]
     return df[cols].sort_values(["org_level", "org_code", "imd_decile"]).reset_index(drop=True)
 
 
@@ -218,13 +270,28 @@ def mha_detentions_by_ethnicity(measure: str = "All detentions") -> pd.DataFrame
     df = mha_detentions()
     if measure not in set(df["measure"]):
         raise ValueError(f"unknown MHA measure {measure!r}; the file has {sorted(df['measure'].unique())}")
-    df = df[(df["demographic"] == "Ethnicity") & (df["measure"] == measure)
-            & df["org_level"].isin(["England", "ICB"])].copy()
+    df = df[
+        (df["demographic"] == "Ethnicity") & (df["measure"] == measure) & df["org_level"].isin(["England", "ICB"])
+    ].copy()
     df["broad_group"] = df["breakdown"].isin(BROAD_ETHNIC_GROUPS)
     df = df.rename(columns={"breakdown": "ethnic_group"})
-    cols = ["period", "measure", "measure_subcategory", "org_level", "org_code", "org_name", "icb_ods_code",
-            "icb_ons_code", "ethnic_group", "broad_group", "total_count", "suppressed", "crude_rate", "std_rate",
-            "std_rate_ci"]
+    cols = [
+        "period",
+        "measure",
+        "measure_subcategory",
+        "org_level",
+        "org_code",
+        "org_name",
+        "icb_ods_code",
+        "icb_ons_code",
+        "ethnic_group",
+        "broad_group",
+        "total_count",
+        "suppressed",
+        "crude_rate",
+        "std_rate",
+        "std_rate_ci",
+    ]
     return df[cols].sort_values(["measure_subcategory", "org_level", "org_code", "ethnic_group"]).reset_index(drop=True)
 
 

@@ -23,6 +23,7 @@ One loader per published file, each returning a tidy, validated table:
 Periods are normalised to labels like ``"2022-24"`` with ``period_start`` (first year).
 Suppressed / not published values stay missing (NaN) with ``suppressed`` = True, never 0.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,6 +49,7 @@ _AREA_CODE = r"^(E92000001|E1[02]\d{6}|E0[6789]\d{6}|E47\d{6})$"
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def period_label(raw: object) -> str:
     """'2015 - 17', '2015-17' or ONS '2015-01-01/P3Y' -> '2015-17'; '2014' -> '2014'."""
@@ -125,8 +127,12 @@ HLE_SCHEMA = pa.DataFrameSchema(
         "lower_ci": pa.Column(float, pa.Check.in_range(30, 80)),
         "upper_ci": pa.Column(float, pa.Check.in_range(40, 90)),
     },
-    checks=[pa.Check(lambda d: (d["lower_ci"] <= d["value"]) & (d["value"] <= d["upper_ci"]),
-                     error="HLE outside its confidence interval")],
+    checks=[
+        pa.Check(
+            lambda d: (d["lower_ci"] <= d["value"]) & (d["value"] <= d["upper_ci"]),
+            error="HLE outside its confidence interval",
+        )
+    ],
     strict=False,
 )
 
@@ -145,8 +151,10 @@ def healthy_life_expectancy() -> pd.DataFrame:
     df = df[df["areacd"].str.startswith("E")].copy()
     sex = df["indicator"].str.extract(r"^(Male|Female) healthy life expectancy$")[0]
     if sex.isna().any():
-        raise LoaderError(f"dataset {HLE_DS!r}, file {f!r}: unexpected indicator(s) "
-                          f"{df.loc[sex.isna(), 'indicator'].unique()[:3].tolist()}.")
+        raise LoaderError(
+            f"dataset {HLE_DS!r}, file {f!r}: unexpected indicator(s) "
+            f"{df.loc[sex.isna(), 'indicator'].unique()[:3].tolist()}."
+        )
     df["sex"] = sex
     df = df.rename(columns={"areacd": "area_code", "areanm": "area_name"})
     df = _periods(df, "period", HLE_DS, f)
@@ -155,8 +163,20 @@ def healthy_life_expectancy() -> pd.DataFrame:
     df = _values(df, "uci_95", HLE_DS, f, out="upper_ci")
     df = validate(df, HLE_SCHEMA, HLE_DS, f)
     check_unique(df, ["area_code", "period", "sex"], HLE_DS, f)
-    return df[["area_code", "area_name", "geography", "period", "period_start", "sex",
-               "value", "lower_ci", "upper_ci", "suppressed"]].reset_index(drop=True)
+    return df[
+        [
+            "area_code",
+            "area_name",
+            "geography",
+            "period",
+            "period_start",
+            "sex",
+            "value",
+            "lower_ci",
+            "upper_ci",
+            "suppressed",
+        ]
+    ].reset_index(drop=True)
 
 
 HLE_FINGERTIPS_SCHEMA = pa.DataFrameSchema(
@@ -208,8 +228,19 @@ def _sii(filename: str, source: str, sex_col: str, sig_col: str) -> pd.DataFrame
     df = _values(_periods(df, "period", SII_DS, filename), "value", SII_DS, filename)
     df = validate_sii(df, filename)
     df["source"] = source
-    return df[["area_code", "area_name", "period", "period_start", "sex", "value", "suppressed",
-               "compared_to_england", "source"]].reset_index(drop=True)
+    return df[
+        [
+            "area_code",
+            "area_name",
+            "period",
+            "period_start",
+            "sex",
+            "value",
+            "suppressed",
+            "compared_to_england",
+            "source",
+        ]
+    ].reset_index(drop=True)
 
 
 def validate_sii(df: pd.DataFrame, filename: str) -> pd.DataFrame:
@@ -222,20 +253,22 @@ def validate_sii(df: pd.DataFrame, filename: str) -> pd.DataFrame:
 
 def sii_county_ua() -> pd.DataFrame:
     """92901 for England and counties/UAs (pre-4/2019 codes), 2010-12 to 2015-17 (extracted 2020)."""
-    return _sii("slope_index_of_inequality_county_ua_2010-12_to_2015-17.csv", "county_ua_2020",
-                "group", "significance")
+    return _sii("slope_index_of_inequality_county_ua_2010-12_to_2015-17.csv", "county_ua_2020", "group", "significance")
 
 
 def sii_district_ua() -> pd.DataFrame:
     """92901 for England and districts/UAs, 2015-17 to 2022-24 (extracted 2026: the latest values)."""
-    return _sii("inequality_life_expectancy_district_ua.csv", "district_ua_2026", "inequality",
-                "compared_to_England")
+    return _sii("inequality_life_expectancy_district_ua.csv", "district_ua_2026", "inequality", "compared_to_England")
 
 
 def sii_district_ua_earlier() -> pd.DataFrame:
     """92901 for England and districts/UAs, 2010-12 to 2018-20 (extracted 2024; since revised)."""
-    return _sii("inequality_life_expectancy_district_ua_2010-12_to_2018-20.csv", "district_ua_2024",
-                "inequality", "compared_to_England")
+    return _sii(
+        "inequality_life_expectancy_district_ua_2010-12_to_2018-20.csv",
+        "district_ua_2024",
+        "inequality",
+        "compared_to_England",
+    )
 
 
 # --------------------------------------------------------------------------- LE by decile
@@ -261,9 +294,11 @@ def le_by_decile_period(edition: str | None = None) -> str:
     e = sources.select_edition(DECILE_DS, edition)
     start, end = e.period.start, e.period.end
     if start is None or end is None or end.year - start.year != 2:
-        raise LoaderError(f"dataset {DECILE_DS!r}, edition {e.id!r}: the manifest must give period_start and "
-                          f"period_end spanning three calendar years (the period the file's values are for); "
-                          f"got {start} to {end}.")
+        raise LoaderError(
+            f"dataset {DECILE_DS!r}, edition {e.id!r}: the manifest must give period_start and "
+            f"period_end spanning three calendar years (the period the file's values are for); "
+            f"got {start} to {end}."
+        )
     return f"{start.year}-{end.year % 100:02d}"
 
 
@@ -277,11 +312,22 @@ def le_by_decile() -> pd.DataFrame:
     f = "LE_testdata.csv"
     cols = ["Sex", "GeoCode", "Decile", "Pop", "Deaths", "LifeExp", "SE"]
     df = read_csv(DECILE_DS, f, required=cols, dtype={"GeoCode": str})
-    df = df.rename(columns={"Sex": "sex", "GeoCode": "area_code", "Decile": "decile", "Pop": "population",
-                            "Deaths": "deaths", "LifeExp": "value", "SE": "se"})
+    df = df.rename(
+        columns={
+            "Sex": "sex",
+            "GeoCode": "area_code",
+            "Decile": "decile",
+            "Pop": "population",
+            "Deaths": "deaths",
+            "LifeExp": "value",
+            "SE": "se",
+        }
+    )
     bad = ~df["sex"].isin([1, 2])
     if bad.any():
-        raise LoaderError(f"dataset {DECILE_DS!r}, file {f!r}: Sex must be 1 or 2, found {df.loc[bad, 'sex'].unique()[:5]}")
+        raise LoaderError(
+            f"dataset {DECILE_DS!r}, file {f!r}: Sex must be 1 or 2, found {df.loc[bad, 'sex'].unique()[:5]}"
+        )
     df["sex"] = df["sex"].map({1: "Male", 2: "Female"})
     df["area_code"] = df["area_code"].replace({"England": ENGLAND})
     src = {"population": "Pop", "deaths": "Deaths", "value": "LifeExp", "se": "SE"}
@@ -294,6 +340,7 @@ def le_by_decile() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- premature mortality
+
 
 def u75_preventable() -> pd.DataFrame:
     """Fingertips 93721 under-75 mortality from causes considered preventable (2019 definition).
@@ -309,10 +356,14 @@ def u75_preventable() -> pd.DataFrame:
     df = df.rename(columns={"unit": "sex", "compared_to_England": "compared_to_england"})
     df = _values(_periods(df, "period", MORT_DS, f), "value", MORT_DS, f)
     schema = pa.DataFrameSchema(
-        {"area_code": pa.Column(str, pa.Check.str_matches(_AREA_CODE)), "sex": _SEX,
-         "value": pa.Column(float, pa.Check.in_range(10, 1000), nullable=True),
-         "compared_to_england": pa.Column(str, pa.Check.isin(["Better", "Similar", "Worse", "Not compared"]))},
-        strict=False)
+        {
+            "area_code": pa.Column(str, pa.Check.str_matches(_AREA_CODE)),
+            "sex": _SEX,
+            "value": pa.Column(float, pa.Check.in_range(10, 1000), nullable=True),
+            "compared_to_england": pa.Column(str, pa.Check.isin(["Better", "Similar", "Worse", "Not compared"])),
+        },
+        strict=False,
+    )
     from ._base import validate
 
     df = validate(df, schema, MORT_DS, f)
@@ -336,13 +387,20 @@ def u75_cvd_preventable() -> pd.DataFrame:
     df = _values(df, "lci_95", MORT_DS, f, out="lower_ci")
     df = _values(df, "uci_95", MORT_DS, f, out="upper_ci")
     schema = pa.DataFrameSchema(
-        {"area_code": pa.Column(str, pa.Check.str_matches(r"^E\d{8}$")),
-         "value": pa.Column(float, pa.Check.in_range(1, 300)),
-         "lower_ci": pa.Column(float, pa.Check.ge(0)),
-         "upper_ci": pa.Column(float, pa.Check.in_range(1, 400))},
-        checks=[pa.Check(lambda d: (d["lower_ci"] <= d["value"]) & (d["value"] <= d["upper_ci"]),
-                         error="rate outside its confidence interval")],
-        strict=False)
+        {
+            "area_code": pa.Column(str, pa.Check.str_matches(r"^E\d{8}$")),
+            "value": pa.Column(float, pa.Check.in_range(1, 300)),
+            "lower_ci": pa.Column(float, pa.Check.ge(0)),
+            "upper_ci": pa.Column(float, pa.Check.in_range(1, 400)),
+        },
+        checks=[
+            pa.Check(
+                lambda d: (d["lower_ci"] <= d["value"]) & (d["value"] <= d["upper_ci"]),
+                error="rate outside its confidence interval",
+            )
+        ],
+        strict=False,
+    )
     from ._base import validate
 
     df = validate(df, schema, MORT_DS, f)
@@ -351,6 +409,7 @@ def u75_cvd_preventable() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- GP practices
+
 
 def practice_life_expectancy() -> pd.DataFrame:
     """Practice-population life expectancy (Fingertips 650, via HEEC), one row per practice x year.
@@ -364,16 +423,28 @@ def practice_life_expectancy() -> pd.DataFrame:
     f = "life_expectancy.csv"
     cols = ["Practice.Code", "Year", "IMD_quintile", "ICB.NAME", "Life_Expectancy_Female", "Life_Expectancy_Male"]
     df = read_csv(PRAC_LE_DS, f, required=cols, dtype={"Practice.Code": str, "ICB.NAME": str})
-    df = df.rename(columns={"Practice.Code": "practice_code", "Year": "year", "IMD_quintile": "imd_quintile_heec",
-                            "ICB.NAME": "icb_name", "Life_Expectancy_Female": "le_female",
-                            "Life_Expectancy_Male": "le_male"})
+    df = df.rename(
+        columns={
+            "Practice.Code": "practice_code",
+            "Year": "year",
+            "IMD_quintile": "imd_quintile_heec",
+            "ICB.NAME": "icb_name",
+            "Life_Expectancy_Female": "le_female",
+            "Life_Expectancy_Male": "le_male",
+        }
+    )
     # The file also carries England (E92) and CCG (E38) rows with no ICB: not practices, dropped.
     ccg = df["practice_code"].str.fullmatch(r"E(38|92)\d{6}")
     if ccg.any() and df.loc[ccg, "icb_name"].notna().any():
         raise LoaderError(f"dataset {PRAC_LE_DS!r}, file {f!r}: England/CCG rows unexpectedly carry an ICB name.")
     df = df[~ccg].copy()
-    check_codes(df["practice_code"], r"[A-Z]\d{5}|[A-Z]\d{4}[A-Z0-9]|[A-Z0-9]{6}", dataset=PRAC_LE_DS,
-                filename=f, column="Practice.Code")
+    check_codes(
+        df["practice_code"],
+        r"[A-Z]\d{5}|[A-Z]\d{4}[A-Z0-9]|[A-Z0-9]{6}",
+        dataset=PRAC_LE_DS,
+        filename=f,
+        column="Practice.Code",
+    )
     key = ["practice_code", "year"]
     dup = df.duplicated(key, keep=False)
     if dup.any():
@@ -381,17 +452,23 @@ def practice_life_expectancy() -> pd.DataFrame:
         g = d.groupby(key)
         conflict = (g["le_female"].nunique() > 1) | (g["le_male"].nunique() > 1)
         if conflict.any():
-            raise LoaderError(f"dataset {PRAC_LE_DS!r}, file {f!r}: duplicated practice-year rows with "
-                              f"different values: {conflict[conflict].index[:3].tolist()}")
-        merged = g.agg({"imd_quintile_heec": "first", "icb_name": "first", "le_female": "first",
-                        "le_male": "first"}).reset_index()
+            raise LoaderError(
+                f"dataset {PRAC_LE_DS!r}, file {f!r}: duplicated practice-year rows with "
+                f"different values: {conflict[conflict].index[:3].tolist()}"
+            )
+        merged = g.agg(
+            {"imd_quintile_heec": "first", "icb_name": "first", "le_female": "first", "le_male": "first"}
+        ).reset_index()
         df = pd.concat([df[~dup], merged], ignore_index=True)
     schema = pa.DataFrameSchema(
-        {"year": pa.Column(int, pa.Check.in_range(2010, 2020)),
-         "imd_quintile_heec": pa.Column(float, pa.Check.isin([1, 2, 3, 4, 5]), nullable=True, coerce=True),
-         "le_female": pa.Column(float, pa.Check.in_range(65, 100), nullable=True),
-         "le_male": pa.Column(float, pa.Check.in_range(60, 100), nullable=True)},
-        strict=False)
+        {
+            "year": pa.Column(int, pa.Check.in_range(2010, 2020)),
+            "imd_quintile_heec": pa.Column(float, pa.Check.isin([1, 2, 3, 4, 5]), nullable=True, coerce=True),
+            "le_female": pa.Column(float, pa.Check.in_range(65, 100), nullable=True),
+            "le_male": pa.Column(float, pa.Check.in_range(60, 100), nullable=True),
+        },
+        strict=False,
+    )
     from ._base import validate
 
     df = validate(df, schema, PRAC_LE_DS, f)
@@ -423,7 +500,8 @@ def practice_imd_icb() -> pd.DataFrame:
 
     df = primary_care.heec_practice_imd_quintile()
     return df.rename(columns={"heec_quintile": "imd_quintile_heec"})[
-        ["practice_code", "icb_name", "imd_score", "imd_quintile_heec"]].reset_index(drop=True)
+        ["practice_code", "icb_name", "imd_score", "imd_quintile_heec"]
+    ].reset_index(drop=True)
 
 
 def practice_list_sizes() -> pd.DataFrame:

@@ -15,6 +15,7 @@ One loader per published dataset, each returning a tidy, validated table:
 Scales as published: CWT ``performance`` and bed occupancy rates are fractions 0-1; talking
 therapies and dementia percentages are 0-100. Chapters convert to 0-100 for display.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -66,8 +67,9 @@ def cancer_waiting_times() -> pd.DataFrame:
     (``total`` 0) have a missing ``performance``.
     """
     ds, fn = CWT
-    df = read_csv(ds, fn, required=list(_CWT_SCHEMA.columns) + ["data_status"],
-                  schema=_CWT_SCHEMA, dtype={"org_code": str})
+    df = read_csv(
+        ds, fn, required=list(_CWT_SCHEMA.columns) + ["data_status"], schema=_CWT_SCHEMA, dtype={"org_code": str}
+    )
     check_unique(df, ["level", "org_code", "standard", "month"], ds, fn)
     # Provider and hub codes have no lookup in the mirror (RTT lacks 39 of the CWT providers), so
     # codes are checked for their form (schema) and for naming one organisation each.
@@ -86,8 +88,12 @@ def cancer_waiting_times() -> pd.DataFrame:
 AE_ICB = ("ae_attendances", "ae_icb_month_healthyr.csv")
 AE_TRUST = ("ae_attendances", "ae_trust_month_healthyr.csv")
 
-_AE_COUNTS = ["total_attendances", "attendances_over_4hours", "total_emergency_admissions",
-              "emergency_admissions_over_4hours"]
+_AE_COUNTS = [
+    "total_attendances",
+    "attendances_over_4hours",
+    "total_emergency_admissions",
+    "emergency_admissions_over_4hours",
+]
 
 
 def ae_attendances(level: str = "icb") -> pd.DataFrame:
@@ -116,11 +122,11 @@ def ae_attendances(level: str = "icb") -> pd.DataFrame:
     check_unique(df, [key, "month"], ds, fn)
     bad = df["attendances_over_4hours"] > df["total_attendances"]
     if bad.any():
-        raise LoaderError(f"dataset {ds!r}, file {fn!r}: {int(bad.sum())} rows have more 4-hour breaches "
-                          "than attendances.")
+        raise LoaderError(
+            f"dataset {ds!r}, file {fn!r}: {int(bad.sum())} rows have more 4-hour breaches than attendances."
+        )
     ok = df["total_attendances"] > 0
-    df["pct_within_4h"] = np.where(ok, 1 - df["attendances_over_4hours"] / df["total_attendances"].where(ok),
-                                   np.nan)
+    df["pct_within_4h"] = np.where(ok, 1 - df["attendances_over_4hours"] / df["total_attendances"].where(ok), np.nan)
     return df
 
 
@@ -128,8 +134,12 @@ def ae_attendances(level: str = "icb") -> pd.DataFrame:
 
 BEDS = ("bed_occupancy", "ga_beds_trust_month_healthyr.csv")
 
-_BED_COLS = ["general_acute_beds_available", "general_acute_beds_occupied",
-             "adult_general_acute_beds_available", "adult_general_acute_beds_occupied"]
+_BED_COLS = [
+    "general_acute_beds_available",
+    "general_acute_beds_occupied",
+    "adult_general_acute_beds_available",
+    "adult_general_acute_beds_occupied",
+]
 
 
 def bed_occupancy() -> pd.DataFrame:
@@ -149,9 +159,13 @@ def bed_occupancy() -> pd.DataFrame:
         strict=False,
         coerce=True,
     )
-    df = read_csv(ds, fn, required=["nhs_trust22_code", "month", *_BED_COLS,
-                                    "general_acute_beds_occupancy_rate"], schema=schema,
-                  dtype={"nhs_trust22_code": str})
+    df = read_csv(
+        ds,
+        fn,
+        required=["nhs_trust22_code", "month", *_BED_COLS, "general_acute_beds_occupancy_rate"],
+        schema=schema,
+        dtype={"nhs_trust22_code": str},
+    )
     check_unique(df, ["nhs_trust22_code", "month"], ds, fn)
     return df
 
@@ -162,11 +176,17 @@ TT_SICBL = ("talking_therapies", "iapt_sicb_month_healthyr.csv")
 TT_TRUST = ("talking_therapies", "iapt_trust_month_healthyr.csv")
 
 TT_MEASURES = [
-    "Count_AccessingServices", "Count_Deterioration", "Count_EndedReferrals",
-    "Count_FinishedCourseTreatment", "Count_ReferralsReceived",
+    "Count_AccessingServices",
+    "Count_Deterioration",
+    "Count_EndedReferrals",
+    "Count_FinishedCourseTreatment",
+    "Count_ReferralsReceived",
     "Percentage_AccessingServices18WeeksFinishedCourseTreatment",
-    "Percentage_AccessingServices6WeeksFinishedCourseTreatment", "Percentage_Deterioration",
-    "Percentage_Improvement", "Percentage_Recovery", "Percentage_ReliableRecovery",
+    "Percentage_AccessingServices6WeeksFinishedCourseTreatment",
+    "Percentage_Deterioration",
+    "Percentage_Improvement",
+    "Percentage_Recovery",
+    "Percentage_ReliableRecovery",
 ]
 
 
@@ -181,8 +201,7 @@ def talking_therapies(level: str = "sicbl") -> pd.DataFrame:
         raise ValueError(f"level must be 'sicbl' or 'trust', got {level!r}")
     ds, fn = TT_SICBL if level == "sicbl" else TT_TRUST
     key = "sicbl22_code" if level == "sicbl" else "nhs_trust22_code"
-    df = read_csv(ds, fn, required=[key, "month", "name", "value"], dtype=str,
-                  rename={"name": "measure"})
+    df = read_csv(ds, fn, required=[key, "month", "name", "value"], dtype=str, rename={"name": "measure"})
     check_codes(df[key], r"E38\d{6}" if level == "sicbl" else r"[A-Z0-9]{3,5}", dataset=ds, filename=fn, column=key)
     check_codes(df["month"], r"\d{4}-(0[1-9]|1[0-2])", dataset=ds, filename=fn, column="month")
     unknown = set(df["measure"]) - set(TT_MEASURES)
@@ -200,8 +219,16 @@ def talking_therapies(level: str = "sicbl") -> pd.DataFrame:
 GPAD = ("gp_appointments", "gpad_subicb_month.csv.gz")
 
 #: Booking lead-time bands as published (note the double spaces in NHS Digital's labels).
-GPAD_LEAD_TIMES = ["Same Day", "1 Day", "2 to 7 Days", "8  to 14 Days", "15  to 21 Days",
-                   "22  to 28 Days", "More than 28 Days", "Unknown / Data Quality"]
+GPAD_LEAD_TIMES = [
+    "Same Day",
+    "1 Day",
+    "2 to 7 Days",
+    "8  to 14 Days",
+    "15  to 21 Days",
+    "22  to 28 Days",
+    "More than 28 Days",
+    "Unknown / Data Quality",
+]
 #: Bands that count as "within two weeks" of booking (0-14 days).
 GPAD_WITHIN_2_WEEKS = ["Same Day", "1 Day", "2 to 7 Days", "8  to 14 Days"]
 
@@ -227,13 +254,29 @@ def gp_appointments() -> pd.DataFrame:
     # The published key also has status, staff type and mode (summed over below): read them to
     # check that no row is repeated (a repeated row would otherwise be counted twice).
     detail = ["APPT_STATUS", "HCP_TYPE", "APPT_MODE"]
-    df = read_csv(ds, fn, required=cols + detail, usecols=cols + detail, compression="gzip",
-                  dtype={c: str for c in cols[:-1] + detail} | {"COUNT_OF_APPOINTMENTS": "int64"}, schema=schema)
+    df = read_csv(
+        ds,
+        fn,
+        required=cols + detail,
+        usecols=cols + detail,
+        compression="gzip",
+        dtype={c: str for c in cols[:-1] + detail} | {"COUNT_OF_APPOINTMENTS": "int64"},
+        schema=schema,
+    )
     check_unique(df, ["SUB_ICB_LOCATION_CODE", "APPOINTMENT_MONTH", *detail, "TIME_BETWEEN_BOOK_AND_APPT"], ds, fn)
-    out = (df.groupby(cols[:-1], as_index=False, observed=True)["COUNT_OF_APPOINTMENTS"].sum()
-           .rename(columns={"SUB_ICB_LOCATION_CODE": "sicbl_code", "SUB_ICB_LOCATION_ONS_CODE": "sicbl_ons_code",
-                            "ICB_ONS_CODE": "icb_ons_code", "TIME_BETWEEN_BOOK_AND_APPT": "lead_time",
-                            "COUNT_OF_APPOINTMENTS": "appointments"}))
+    out = (
+        df.groupby(cols[:-1], as_index=False, observed=True)["COUNT_OF_APPOINTMENTS"]
+        .sum()
+        .rename(
+            columns={
+                "SUB_ICB_LOCATION_CODE": "sicbl_code",
+                "SUB_ICB_LOCATION_ONS_CODE": "sicbl_ons_code",
+                "ICB_ONS_CODE": "icb_ons_code",
+                "TIME_BETWEEN_BOOK_AND_APPT": "lead_time",
+                "COUNT_OF_APPOINTMENTS": "appointments",
+            }
+        )
+    )
     out["month"] = out.pop("APPOINTMENT_MONTH").str[:7]
     return out[["sicbl_code", "sicbl_ons_code", "icb_ons_code", "month", "lead_time", "appointments"]]
 
@@ -259,23 +302,33 @@ def ambsys_response_times_2017_2021() -> pd.DataFrame:
     """
     ds, fn = AMBSYS
     num = ["incidents", "total_response_time_s", "mean_response_time_s", "p90_response_time_s"]
-    df = read_csv(ds, fn, required=["Year", "Month", "Region", "Org Code", "Org Name", "category", *num],
-                  dtype=str, rename={"Region": "region", "Org Code": "org_code", "Org Name": "org_name"})
+    df = read_csv(
+        ds,
+        fn,
+        required=["Year", "Month", "Region", "Org Code", "Org Name", "category", *num],
+        dtype=str,
+        rename={"Region": "region", "Org Code": "org_code", "Org Name": "org_name"},
+    )
     for c in num:
         df[c], flag = to_number(df[c], dataset=ds, filename=fn, column=c)
         df[f"{c}_not_available"] = flag
         if (df[c] < 0).any():  # counts and durations (seconds)
             ex = df.loc[df[c] < 0, c].head(3).tolist()
-            raise LoaderError(f"dataset {ds!r}, file {fn!r}, column {c!r}: negative values {ex} "
-                              "(counts and response times cannot be negative).")
+            raise LoaderError(
+                f"dataset {ds!r}, file {fn!r}, column {c!r}: negative values {ex} "
+                "(counts and response times cannot be negative)."
+            )
     df["month"] = df["Year"].str.strip() + "-" + df["Month"].str.strip().str.zfill(2)
     check_codes(df["month"], r"\d{4}-(0[1-9]|1[0-2])", dataset=ds, filename=fn, column="Year/Month")
     df = df.drop(columns=["Year", "Month"])
-    df["level"] = np.select([df["org_code"].eq("Eng"), df["org_code"].str.match(r"^Y\d{2}$")],
-                            ["national", "region"], default="service")
+    df["level"] = np.select(
+        [df["org_code"].eq("Eng"), df["org_code"].str.match(r"^Y\d{2}$")], ["national", "region"], default="service"
+    )
     bad = ~df["category"].isin(["C1", "C1T", "C2", "C3", "C4"])
     if bad.any():
-        raise LoaderError(f"dataset {ds!r}, file {fn!r}: unknown categories {sorted(df.loc[bad, 'category'].unique())}.")
+        raise LoaderError(
+            f"dataset {ds!r}, file {fn!r}: unknown categories {sorted(df.loc[bad, 'category'].unique())}."
+        )
     check_unique(df, ["month", "org_code", "category"], ds, fn)
     return df
 

@@ -5,6 +5,7 @@ with NHS England's QOF 2022-23 practice mapping (``qof_2223/MAPPING_NHS_GEOGRAPH
 practices open at 31 March 2023, registered-practice geography). Practices that closed or merged
 before then are absent and stay unmapped (flagged), never guessed.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,8 +24,14 @@ def practice_icb_map() -> pd.DataFrame:
     """
     from .primary_care import _check_qof_geography
 
-    cols = {"PRACTICE_CODE": "practice_code", "PCN_ODS_CODE": "pcn_code", "SUB_ICB_ODS_CODE": "sub_icb_ods_code",
-            "SUB_ICB_ONS_CODE": "sub_icb_ons_code", "ICB_ODS_CODE": "icb_ods_code", "ICB_ONS_CODE": "icb_ons_code"}
+    cols = {
+        "PRACTICE_CODE": "practice_code",
+        "PCN_ODS_CODE": "pcn_code",
+        "SUB_ICB_ODS_CODE": "sub_icb_ods_code",
+        "SUB_ICB_ONS_CODE": "sub_icb_ons_code",
+        "ICB_ODS_CODE": "icb_ods_code",
+        "ICB_ONS_CODE": "icb_ons_code",
+    }
     geo = read_csv(QOF2223, _MAP_FILE, required=list(cols), rename=cols, dtype=str)
     check_unique(geo, ["practice_code"], QOF2223, _MAP_FILE)
     _check_qof_geography(geo)

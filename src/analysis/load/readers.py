@@ -10,6 +10,7 @@ analysis data add FILE`` uses it to tell which dataset a downloaded file belongs
 (:meth:`~EditionReader.values`). ``tools/make_sources.py`` uses the same readers to date the
 editions already in the manifest, so no period is typed anywhere.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -64,8 +65,9 @@ class EditionReader:
         """For workbook readers: the first rows of ``sheet``, or None and why the file is refused
         (wrong suffix, not a workbook, no such sheet)."""
         if path.suffix.lower() not in self.suffixes:
-            return None, Recognition(False, f"it is a {path.suffix or 'file without a suffix'}, not one of "
-                                            f"{', '.join(self.suffixes)}")
+            return None, Recognition(
+                False, f"it is a {path.suffix or 'file without a suffix'}, not one of {', '.join(self.suffixes)}"
+            )
         rows = sniff_xlsx(path, sheet, nrows=nrows).get(sheet)
         if rows is None:
             return None, Recognition(False, f"it has no sheet {sheet!r}")
@@ -90,8 +92,9 @@ def register(cls: type[EditionReader]) -> type[EditionReader]:
     if not reader.dataset:
         raise TypeError(f"{cls.__name__} must set `dataset`")
     if reader.dataset in READERS and type(READERS[reader.dataset]) is not cls:
-        raise TypeError(f"two readers for dataset {reader.dataset!r}: {type(READERS[reader.dataset]).__name__} "
-                        f"and {cls.__name__}")
+        raise TypeError(
+            f"two readers for dataset {reader.dataset!r}: {type(READERS[reader.dataset]).__name__} and {cls.__name__}"
+        )
     READERS[reader.dataset] = reader
     return cls
 
@@ -140,8 +143,11 @@ def sniff_xlsx(path: Path, sheet: str | None = None, nrows: int = 20) -> dict[st
     try:
         wb = CalamineWorkbook.from_path(str(path))
         names = [sheet] if sheet is not None else list(wb.sheet_names)
-        return {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False, nrows=nrows)
-                for n in names if n in wb.sheet_names}
+        return {
+            n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False, nrows=nrows)
+            for n in names
+            if n in wb.sheet_names
+        }
     except Exception:  # calamine raises its own error types for anything that is not a workbook
         return {}
 
@@ -159,8 +165,9 @@ def title_cells(rows: list[list], labels: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def find_repeated_periods(values_by_period: dict[str, pd.DataFrame], *, min_orgs: int = 10,
-                          min_share: float = 0.9) -> list[tuple[str, str]]:
+def find_repeated_periods(
+    values_by_period: dict[str, pd.DataFrame], *, min_orgs: int = 10, min_share: float = 0.9
+) -> list[tuple[str, str]]:
     """Pairs (period, earlier period) whose values are identical organisation by organisation.
 
     ``values_by_period`` maps a period label to a table indexed by organisation with one column
@@ -189,5 +196,17 @@ def find_repeated_periods(values_by_period: dict[str, pd.DataFrame], *, min_orgs
     return found
 
 
-__all__ = ["EditionReader", "LoaderError", "READERS", "Recognition", "all_readers", "find_repeated_periods",
-           "month_period", "reader_for", "register", "sniff_csv_header", "sniff_xlsx", "title_cells"]
+__all__ = [
+    "EditionReader",
+    "LoaderError",
+    "READERS",
+    "Recognition",
+    "all_readers",
+    "find_repeated_periods",
+    "month_period",
+    "reader_for",
+    "register",
+    "sniff_csv_header",
+    "sniff_xlsx",
+    "title_cells",
+]

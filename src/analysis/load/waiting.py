@@ -23,6 +23,7 @@ Three published sources, each read once and returned as a tidy, validated table:
 publisher gives no lookup); :func:`merged_icbs_2026` reads the April 2026 ICB mergers from the RTT
 file.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -51,8 +52,14 @@ RTT_BREAK_ID = "community_services"
 #: deciles are fixed by the publisher: the book's ``imd_version`` parameter does not change them.
 WLMDS_IMD_VERSION = 2019
 
-RTT_COUNT_COLUMNS = ["total_waiting", "within_18_weeks", "over_52_weeks", "over_65_weeks",
-                     "over_78_weeks", "over_104_weeks"]
+RTT_COUNT_COLUMNS = [
+    "total_waiting",
+    "within_18_weeks",
+    "over_52_weeks",
+    "over_65_weeks",
+    "over_78_weeks",
+    "over_104_weeks",
+]
 
 _RTT_SCHEMA = pa.DataFrameSchema(
     {
@@ -67,8 +74,14 @@ _RTT_SCHEMA = pa.DataFrameSchema(
     strict=False,
     checks=[
         pa.Check(lambda d: (d["within_18_weeks"] <= d["total_waiting"]).all(), error="within 18 weeks > total"),
-        pa.Check(lambda d: ((d["over_104_weeks"] <= d["over_78_weeks"]) & (d["over_78_weeks"] <= d["over_65_weeks"])
-                            & (d["over_65_weeks"] <= d["over_52_weeks"])).all(), error="wait bands not nested"),
+        pa.Check(
+            lambda d: (
+                (d["over_104_weeks"] <= d["over_78_weeks"])
+                & (d["over_78_weeks"] <= d["over_65_weeks"])
+                & (d["over_65_weeks"] <= d["over_52_weeks"])
+            ).all(),
+            error="wait bands not nested",
+        ),
     ],
 )
 
@@ -81,10 +94,24 @@ def rtt_series_break() -> pd.Timestamp:
 
 @lru_cache(maxsize=1)
 def _rtt_raw() -> pd.DataFrame:
-    df = read_csv(RTT_DATASET, RTT_FILE, required=["level", "org_code", "org_name", "region", "month",
-                                                   *RTT_COUNT_COLUMNS, "pct_within_18_weeks", "former_org",
-                                                   "closed_date", "successor_codes"],
-                  schema=_RTT_SCHEMA, dtype={"closed_date": str, "successor_codes": str})
+    df = read_csv(
+        RTT_DATASET,
+        RTT_FILE,
+        required=[
+            "level",
+            "org_code",
+            "org_name",
+            "region",
+            "month",
+            *RTT_COUNT_COLUMNS,
+            "pct_within_18_weeks",
+            "former_org",
+            "closed_date",
+            "successor_codes",
+        ],
+        schema=_RTT_SCHEMA,
+        dtype={"closed_date": str, "successor_codes": str},
+    )
     check_unique(df, ["level", "org_code", "month"], RTT_DATASET, RTT_FILE)
     return df
 
@@ -110,8 +137,10 @@ def _rtt_tidy() -> pd.DataFrame:
     # the conversion recomputed the fraction to 6 dp; check it agrees with the counts
     gap = (pct - 100 * df["pct_within_18_weeks"]).abs()
     if (gap > 1e-3).any():
-        raise LoaderError(f"dataset {RTT_DATASET!r}, file {RTT_FILE!r}: pct_within_18_weeks disagrees with "
-                          f"within_18_weeks / total_waiting in {int((gap > 1e-3).sum())} rows.")
+        raise LoaderError(
+            f"dataset {RTT_DATASET!r}, file {RTT_FILE!r}: pct_within_18_weeks disagrees with "
+            f"within_18_weeks / total_waiting in {int((gap > 1e-3).sum())} rows."
+        )
     out = df[["level", "org_code", "org_name", "region"]].copy()
     out["region"] = out["region"].str.replace(r"\bAnd\b", "and", regex=True).str.replace(r"\bOf\b", "of", regex=True)
     out["month"] = pd.to_datetime(df["month"] + "-01")
@@ -142,8 +171,10 @@ def rtt_commissioner_series(icb_code: str) -> pd.DataFrame:
     df = rtt_incomplete()
     out = df[(df["level"] == "icb") & (df["org_code"] == icb_code)].reset_index(drop=True)
     if out.empty:
-        raise LoaderError(f"dataset {RTT_DATASET!r}: no ICB (commissioner) rows for code {icb_code!r}. "
-                          "RTT uses ICB ODS codes (e.g. QGH), not ONS codes (E54...).")
+        raise LoaderError(
+            f"dataset {RTT_DATASET!r}: no ICB (commissioner) rows for code {icb_code!r}. "
+            "RTT uses ICB ODS codes (e.g. QGH), not ONS codes (E54...)."
+        )
     return out
 
 
@@ -190,9 +221,11 @@ def merged_icbs_2026() -> dict[str, tuple[str, ...]]:
     late = set(first[first > icb["month"].min()].index)
     unexplained = sorted(late - successors)
     if unexplained:
-        raise LoaderError(f"dataset {RTT_DATASET!r}, file {RTT_FILE!r}: ICB code(s) {unexplained} first appear after "
-                          f"the series' first month ({icb['month'].min():%Y-%m}) but are the successor of no closed "
-                          "ICB (successor_codes).")
+        raise LoaderError(
+            f"dataset {RTT_DATASET!r}, file {RTT_FILE!r}: ICB code(s) {unexplained} first appear after "
+            f"the series' first month ({icb['month'].min():%Y-%m}) but are the successor of no closed "
+            "ICB (successor_codes)."
+        )
     out: dict[str, list[str]] = {c: [] for c in sorted(late)}
     for r in closed.itertuples():
         for s in str(r.successor_codes).split(";"):
@@ -218,8 +251,17 @@ _NAT_COLS = {
 
 #: Plausible ranges of the national series: counts of pathways, a percentage, a median in weeks.
 _NAT_RANGES = {
-    **{c: (0, np.inf) for c in ("total_waiting", "within_18_weeks", "over_52_weeks", "over_65_weeks",
-                                "over_78_weeks", "over_104_weeks")},
+    **{
+        c: (0, np.inf)
+        for c in (
+            "total_waiting",
+            "within_18_weeks",
+            "over_52_weeks",
+            "over_65_weeks",
+            "over_78_weeks",
+            "over_104_weeks",
+        )
+    },
     "pct_within_18_weeks_published": (0, 100),
     "median_wait_weeks": (0, 104),
 }
@@ -247,13 +289,17 @@ def rtt_national_timeseries() -> pd.DataFrame:
         bad = (out[c] < lo) | (out[c] > hi)
         if bad.any():
             src = next(k for k, v in _NAT_COLS.items() if v == c)
-            raise LoaderError(f"dataset {NAT_DATASET!r}, file {NAT_FILE!r}, column {src!r}: expected {lo:g} to {hi:g}, "
-                              f"found {out.loc[bad, c].head(3).tolist()} in month(s) "
-                              f"{df.loc[bad, 'month'].head(3).tolist()}.")
+            raise LoaderError(
+                f"dataset {NAT_DATASET!r}, file {NAT_FILE!r}, column {src!r}: expected {lo:g} to {hi:g}, "
+                f"found {out.loc[bad, c].head(3).tolist()} in month(s) "
+                f"{df.loc[bad, 'month'].head(3).tolist()}."
+            )
     over = out["within_18_weeks"] > out["total_waiting"]
     if over.any():
-        raise LoaderError(f"dataset {NAT_DATASET!r}, file {NAT_FILE!r}: 'No. within 18 weeks' exceeds 'Total waiting' "
-                          f"in month(s) {df.loc[over, 'month'].head(3).tolist()}.")
+        raise LoaderError(
+            f"dataset {NAT_DATASET!r}, file {NAT_FILE!r}: 'No. within 18 weeks' exceeds 'Total waiting' "
+            f"in month(s) {df.loc[over, 'month'].head(3).tolist()}."
+        )
     out = out[out["total_waiting"].notna()].reset_index(drop=True)
     check_unique(out, ["month"], NAT_DATASET, NAT_FILE)
     return out
@@ -306,41 +352,62 @@ def _check_wlmds_organisations(df: pd.DataFrame, filename: str) -> None:
     code = "Organisation Code"
     names = df.groupby(code)["Organisation Name"].nunique()
     types = df.groupby(code)["Organisation Type"].agg(lambda t: frozenset(t))
-    bad = sorted(set(names.index[names > 1])
-                 | {c for c, t in types.items() if len(t) > 1 and not (c == "ENG" and t <= _ENGLAND_TYPES)})
+    bad = sorted(
+        set(names.index[names > 1])
+        | {c for c, t in types.items() if len(t) > 1 and not (c == "ENG" and t <= _ENGLAND_TYPES)}
+    )
     if bad:
         ex = {c: sorted(df.loc[df[code] == c, "Organisation Name"].unique())[:3] for c in bad[:3]}
-        raise LoaderError(f"{where}, column {code!r}: code(s) {bad[:10]} carry several organisation names or types "
-                          f"(unknown or mistyped codes?); e.g. {ex}.")
+        raise LoaderError(
+            f"{where}, column {code!r}: code(s) {bad[:10]} carry several organisation names or types "
+            f"(unknown or mistyped codes?); e.g. {ex}."
+        )
     eng = df[df["Organisation Type"].isin(_ENGLAND_TYPES)]
     if not (eng[code] == "ENG").all():
-        raise LoaderError(f"{where}, column {code!r}: England rows (types {sorted(_ENGLAND_TYPES)}) must have code 'ENG', "
-                          f"found {sorted(eng.loc[eng[code] != 'ENG', code].unique())[:5]}.")
+        raise LoaderError(
+            f"{where}, column {code!r}: England rows (types {sorted(_ENGLAND_TYPES)}) must have code 'ENG', "
+            f"found {sorted(eng.loc[eng[code] != 'ENG', code].unique())[:5]}."
+        )
     for org_type, form in _WLMDS_CODE_FORMS.items():
-        check_codes(df.loc[df["Organisation Type"] == org_type, code], form, dataset=WLMDS_DATASET,
-                    filename=filename, column=code)
+        check_codes(
+            df.loc[df["Organisation Type"] == org_type, code],
+            form,
+            dataset=WLMDS_DATASET,
+            filename=filename,
+            column=code,
+        )
     icbs = df.loc[df["Organisation Type"] == "INTEGRATED CARE BOARD", code]
     unknown = sorted(set(icbs) - set(icb_table()["ICB24CDH"]))
     if unknown:
-        raise LoaderError(f"{where}, column {code!r}: ICB code(s) {unknown[:10]} are not among the 42 ICBs "
-                          "(ODS codes) of lookup_lsoa21_icb.")
+        raise LoaderError(
+            f"{where}, column {code!r}: ICB code(s) {unknown[:10]} are not among the 42 ICBs "
+            "(ODS codes) of lookup_lsoa21_icb."
+        )
     cells = ["dimension", "category", "measure"]
     grid = df.loc[(df[code] == "ENG") & (df["Organisation Type"] == "ALL"), cells].drop_duplicates()
     per_org = df.groupby([code, "Organisation Type"]).size()
     short = per_org[per_org != len(grid)]
     if len(short):
         ex = [f"{c} ({t}): {n} of {len(grid)}" for (c, t), n in short.head(5).items()]
-        raise LoaderError(f"{where}, column {code!r}: {len(short)} organisation(s) do not have one row for each of the "
-                          f"{len(grid)} (dimension, category, measure) cells of England; e.g. {ex}.")
+        raise LoaderError(
+            f"{where}, column {code!r}: {len(short)} organisation(s) do not have one row for each of the "
+            f"{len(grid)} (dimension, category, measure) cells of England; e.g. {ex}."
+        )
     cross = df[cells].merge(grid, how="left", indicator=True)["_merge"].eq("left_only")
     if cross.any():
-        raise LoaderError(f"{where}: {int(cross.sum())} rows have a (dimension, category, measure) cell that England "
-                          f"does not have; e.g. {df.loc[cross.to_numpy(), cells].head(3).to_dict('records')}.")
+        raise LoaderError(
+            f"{where}: {int(cross.sum())} rows have a (dimension, category, measure) cell that England "
+            f"does not have; e.g. {df.loc[cross.to_numpy(), cells].head(3).to_dict('records')}."
+        )
 
 
 #: The Demographics Summary's provider sheets and the breakdown each holds.
-WLMDS_SHEETS = {"Provider-Deprivation": "IMD decile", "Provider-Ethnicity": "Ethnicity", "Provider-Age": "Age",
-                "Provider-Sex": "Sex"}
+WLMDS_SHEETS = {
+    "Provider-Deprivation": "IMD decile",
+    "Provider-Ethnicity": "Ethnicity",
+    "Provider-Age": "Age",
+    "Provider-Sex": "Sex",
+}
 _GROUP_PREFIX = "Incomplete Pathways - "
 
 
@@ -349,8 +416,10 @@ def _wlmds_week(rows: list[list], fn: str, sheet: str) -> pd.Timestamp:
     try:
         return pd.Timestamp(pd.to_datetime(period.removeprefix("Week ending").strip(), format="%d %B %Y"))
     except ValueError:
-        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}, sheet {sheet!r}: the title block's 'Period:' "
-                          f"cell should read 'Week ending <day> <Month> <year>', found {period!r}.") from None
+        raise LoaderError(
+            f"dataset {WLMDS_DATASET!r}, file {fn!r}, sheet {sheet!r}: the title block's 'Period:' "
+            f"cell should read 'Week ending <day> <Month> <year>', found {period!r}."
+        ) from None
 
 
 def _wlmds_sheet(raw: pd.DataFrame, sheet: str, fn: str) -> pd.DataFrame:
@@ -367,25 +436,35 @@ def _wlmds_sheet(raw: pd.DataFrame, sheet: str, fn: str) -> pd.DataFrame:
     ids = {"Organisation Code": 1, "Organisation Name": 2, "Organisation Type": 3}
     for name, j in ids.items():
         if str(raw.iat[h, j]).strip() != name:
-            raise LoaderError(f"{where}: column {name!r} expected in header cell {chr(65 + j)}{h + 1}, found "
-                              f"{raw.iat[h, j]!r}.")
-    cols = [j for j in range(4, raw.shape[1])
-            if str(groups.iat[j]).startswith(_GROUP_PREFIX) and str(measures.iat[j]).strip() in _WLMDS_MEASURES]
+            raise LoaderError(
+                f"{where}: column {name!r} expected in header cell {chr(65 + j)}{h + 1}, found {raw.iat[h, j]!r}."
+            )
+    cols = [
+        j
+        for j in range(4, raw.shape[1])
+        if str(groups.iat[j]).startswith(_GROUP_PREFIX) and str(measures.iat[j]).strip() in _WLMDS_MEASURES
+    ]
     if not cols:
-        raise LoaderError(f"{where}: no '{_GROUP_PREFIX}<category>' columns with the published measures "
-                          f"({', '.join(_WLMDS_MEASURES)}).")
-    body = raw.iloc[h + 2:]
+        raise LoaderError(
+            f"{where}: no '{_GROUP_PREFIX}<category>' columns with the published measures "
+            f"({', '.join(_WLMDS_MEASURES)})."
+        )
+    body = raw.iloc[h + 2 :]
     body = body[body.iloc[:, 1].notna() & body.iloc[:, 3].notna()]  # organisation rows; footnotes have no type
     frames = []
     for j in cols:
-        frames.append(pd.DataFrame({
-            "Organisation Code": body.iloc[:, 1].astype(str).str.strip().to_numpy(),
-            "Organisation Name": body.iloc[:, 2].astype(str).str.strip().to_numpy(),
-            "Organisation Type": body.iloc[:, 3].astype(str).str.strip().to_numpy(),
-            "category": str(groups.iat[j]).removeprefix(_GROUP_PREFIX).strip(),
-            "measure": str(measures.iat[j]).strip(),
-            "value_raw": body.iloc[:, j].map(lambda v: "" if pd.isna(v) else str(v).strip()).to_numpy(),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "Organisation Code": body.iloc[:, 1].astype(str).str.strip().to_numpy(),
+                    "Organisation Name": body.iloc[:, 2].astype(str).str.strip().to_numpy(),
+                    "Organisation Type": body.iloc[:, 3].astype(str).str.strip().to_numpy(),
+                    "category": str(groups.iat[j]).removeprefix(_GROUP_PREFIX).strip(),
+                    "measure": str(measures.iat[j]).strip(),
+                    "value_raw": body.iloc[:, j].map(lambda v: "" if pd.isna(v) else str(v).strip()).to_numpy(),
+                }
+            )
+        )
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "dimension", WLMDS_SHEETS[sheet])
     return out
@@ -402,16 +481,19 @@ def parse_wlmds_summary(path: Path, *, filename: str | None = None) -> tuple[pd.
     suppressed, empty = not published).
     """
     fn = filename or path.name
-    book = read_excel(WLMDS_DATASET, fn, path=path, sheet_name=list(WLMDS_SHEETS), header=None, dtype=object,
-                      engine="calamine")
+    book = read_excel(
+        WLMDS_DATASET, fn, path=path, sheet_name=list(WLMDS_SHEETS), header=None, dtype=object, engine="calamine"
+    )
     weeks, frames = {}, []
     for sheet in WLMDS_SHEETS:
         raw = book[sheet]
         weeks[sheet] = _wlmds_week(raw.head(12).values.tolist(), fn, sheet)
         frames.append(_wlmds_sheet(raw, sheet, fn))
     if len(set(weeks.values())) != 1:
-        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}: the sheets state different weeks: "
-                          f"{ {k: f'{v:%Y-%m-%d}' for k, v in weeks.items()} }.")
+        raise LoaderError(
+            f"dataset {WLMDS_DATASET!r}, file {fn!r}: the sheets state different weeks: "
+            f"{ {k: f'{v:%Y-%m-%d}' for k, v in weeks.items()} }."
+        )
     return pd.concat(frames, ignore_index=True), next(iter(weeks.values()))
 
 
@@ -421,8 +503,10 @@ def _wlmds_edition(edition: str | None) -> sources.Edition:
     for e in sources.editions(WLMDS_DATASET):
         if e.id == edition:
             return e
-    raise LoaderError(f"dataset {WLMDS_DATASET!r} has no edition {edition!r} in this build; editions: "
-                      f"{', '.join(e.id for e in sources.editions(WLMDS_DATASET))}.")
+    raise LoaderError(
+        f"dataset {WLMDS_DATASET!r} has no edition {edition!r} in this build; editions: "
+        f"{', '.join(e.id for e in sources.editions(WLMDS_DATASET))}."
+    )
 
 
 def wlmds_editions() -> list[str]:
@@ -435,8 +519,10 @@ def wlmds_week_ending(edition: str | None = None) -> pd.Timestamp:
     manifest from the workbook's ``Period:`` cell when the edition was added."""
     e = _wlmds_edition(edition)
     if e.period.end is None:
-        raise LoaderError(f"dataset {WLMDS_DATASET!r}, edition {e.id!r}: the manifest records no period end; "
-                          "run `python tools/make_sources.py refresh-periods wlmds_deprivation`.")
+        raise LoaderError(
+            f"dataset {WLMDS_DATASET!r}, edition {e.id!r}: the manifest records no period end; "
+            "run `python tools/make_sources.py refresh-periods wlmds_deprivation`."
+        )
     return pd.Timestamp(e.period.end)
 
 
@@ -447,12 +533,13 @@ def _wlmds_wide(edition: str | None = None) -> pd.DataFrame:
     fn = spec.filename
     df, week = parse_wlmds_summary(sources.resolve_spec(spec), filename=fn)
     df = validate(df.assign(suppressed=df["value_raw"].eq("*").astype("int64")), _WLMDS_SCHEMA, WLMDS_DATASET, fn)
-    check_unique(df, ["dimension", "Organisation Code", "Organisation Type", "category", "measure"],
-                 WLMDS_DATASET, fn)
+    check_unique(df, ["dimension", "Organisation Code", "Organisation Type", "category", "measure"], WLMDS_DATASET, fn)
     _check_wlmds_organisations(df, fn)
     if e.period.end is not None and pd.Timestamp(e.period.end) != week:
-        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}: the workbook is for the week ending "
-                          f"{week:%d %B %Y}, but edition {e.id!r} of the manifest says {e.period.label}.")
+        raise LoaderError(
+            f"dataset {WLMDS_DATASET!r}, file {fn!r}: the workbook is for the week ending "
+            f"{week:%d %B %Y}, but edition {e.id!r} of the manifest says {e.period.label}."
+        )
     # '*' = suppressed small count; an empty cell is a percentage that was not published (its
     # count was suppressed or zero). Both stay missing; only '*' sets the suppressed flag.
     raw = df["value_raw"].astype("string").str.strip()
@@ -482,9 +569,12 @@ class WLMDSSummaryReader(EditionReader):
             return why
         cells = title_cells(rows, ("Source", "Period"))
         if "Waiting List Minimum Data Set" not in cells.get("Source", "") or not cells.get("Period", "").startswith(
-                "Week ending"):
-            return Recognition(False, "its title block does not say 'Source: Waiting List Minimum Data Set' and "
-                                      "'Period: Week ending ...'")
+            "Week ending"
+        ):
+            return Recognition(
+                False,
+                "its title block does not say 'Source: Waiting List Minimum Data Set' and 'Period: Week ending ...'",
+            )
         return Recognition(True)
 
     def read(self, path: Path) -> pd.DataFrame:
@@ -522,17 +612,30 @@ def wlmds(dimension: str | None = None, edition: str | None = None) -> pd.DataFr
     """
     w = _wlmds_wide(edition).copy()
     w["dimension"] = w["dimension"].map(_DIMENSIONS)
-    w = w.rename(columns={"Organisation Code": "org_code", "Organisation Name": "org_name",
-                          "Organisation Type": "org_type"})
+    w = w.rename(
+        columns={"Organisation Code": "org_code", "Organisation Name": "org_name", "Organisation Type": "org_type"}
+    )
     for c in ("published_pct_within_18_weeks", "published_pct_over_52_weeks"):
         w[c] = 100 * w[c]
     dec = w["category"].str.extract(r"^IMD (\d{1,2})$")[0]
     w["imd_decile"] = pd.to_numeric(dec).astype("Int64")
     bad = (w["dimension"] == "imd_decile") & ~w["imd_decile"].between(1, 10).fillna(False)
     if bad.any():
-        raise LoaderError(f"dataset {WLMDS_DATASET!r}: unexpected IMD categories {w.loc[bad, 'category'].unique()[:5]}.")
-    cols = ["dimension", "org_code", "org_name", "org_type", "category", "imd_decile", *WLMDS_COUNTS,
-            *[f"{c}_suppressed" for c in WLMDS_COUNTS], "published_pct_within_18_weeks", "published_pct_over_52_weeks"]
+        raise LoaderError(
+            f"dataset {WLMDS_DATASET!r}: unexpected IMD categories {w.loc[bad, 'category'].unique()[:5]}."
+        )
+    cols = [
+        "dimension",
+        "org_code",
+        "org_name",
+        "org_type",
+        "category",
+        "imd_decile",
+        *WLMDS_COUNTS,
+        *[f"{c}_suppressed" for c in WLMDS_COUNTS],
+        "published_pct_within_18_weeks",
+        "published_pct_over_52_weeks",
+    ]
     w = w[cols]
     if dimension is not None:
         if dimension not in _DIMENSIONS.values():
@@ -541,8 +644,10 @@ def wlmds(dimension: str | None = None, edition: str | None = None) -> pd.DataFr
     return w.sort_values(["dimension", "org_type", "org_code", "imd_decile", "category"]).reset_index(drop=True)
 
 
-@cached_table("wlmds_trust_icb", inputs=[(WLMDS_DATASET, "*"), (RTT_DATASET, RTT_FILE),
-                                         ("lookup_lsoa21_icb", "ICB24_NHSER24_derived.csv")])
+@cached_table(
+    "wlmds_trust_icb",
+    inputs=[(WLMDS_DATASET, "*"), (RTT_DATASET, RTT_FILE), ("lookup_lsoa21_icb", "ICB24_NHSER24_derived.csv")],
+)
 def wlmds_trust_icb() -> pd.DataFrame:
     """Which NHS acute trusts WLMDS adds up into each ICB row (the trusts located in the ICB).
 
@@ -564,11 +669,16 @@ def wlmds_trust_icb() -> pd.DataFrame:
     w = _wlmds_wide()
     fn = _wlmds_edition(None).file().filename
     counts = ["total_waiting", "within_18_weeks", "over_18_to_52_weeks", "over_52_weeks"]
-    long = w.melt(id_vars=["dimension", "Organisation Code", "Organisation Name", "Organisation Type", "category"],
-                  value_vars=counts, var_name="measure", value_name="value")
+    long = w.melt(
+        id_vars=["dimension", "Organisation Code", "Organisation Name", "Organisation Type", "category"],
+        value_vars=counts,
+        var_name="measure",
+        value_name="value",
+    )
     long["cell"] = long["dimension"] + "|" + long["category"] + "|" + long["measure"]
-    mat = long.pivot_table(index=["Organisation Code", "Organisation Type"], columns="cell", values="value",
-                           aggfunc="first")
+    mat = long.pivot_table(
+        index=["Organisation Code", "Organisation Type"], columns="cell", values="value", aggfunc="first"
+    )
     trusts = mat.xs("ACUTE TRUST", level=1)
     icbs = mat.xs("INTEGRATED CARE BOARD", level=1)
     names = w.drop_duplicates("Organisation Code").set_index("Organisation Code")["Organisation Name"]
@@ -579,12 +689,13 @@ def wlmds_trust_icb() -> pd.DataFrame:
     icb_region = icb_table().set_index("ICB24CDH")["NHSER24NM"].str.lower()
     missing = sorted(set(trusts.index) - set(trust_region.index))
     if missing:
-        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}: acute trusts {missing} have no provider "
-                          f"rows in dataset {RTT_DATASET!r}, file {RTT_FILE!r} (needed for their region).")
+        raise LoaderError(
+            f"dataset {WLMDS_DATASET!r}, file {fn!r}: acute trusts {missing} have no provider "
+            f"rows in dataset {RTT_DATASET!r}, file {RTT_FILE!r} (needed for their region)."
+        )
     unknown = sorted(set(icbs.index) - set(icb_region.index))
     if unknown:
-        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}: ICB codes {unknown} are not among the "
-                          "42 ICBs.")
+        raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}: ICB codes {unknown} are not among the 42 ICBs.")
 
     rows = []
     for region in sorted(icb_region.unique()):
@@ -601,7 +712,7 @@ def wlmds_trust_icb() -> pd.DataFrame:
         cost = np.concatenate([np.zeros(nx), np.ones(2 * nd)])
         A = np.zeros((nt + nd, nx + 2 * nd))
         for t in range(nt):
-            A[t, t * ni:(t + 1) * ni] = 1  # each trust in exactly one ICB
+            A[t, t * ni : (t + 1) * ni] = 1  # each trust in exactly one ICB
         for i in range(ni):
             for k in range(nc):
                 r = nt + i * nc + k
@@ -609,25 +720,41 @@ def wlmds_trust_icb() -> pd.DataFrame:
                 A[r, nx + i * nc + k] = -1
                 A[r, nx + nd + i * nc + k] = 1
         b = np.concatenate([np.ones(nt), G.ravel()])
-        res = milp(cost, constraints=LinearConstraint(A, b, b),
-                   integrality=np.concatenate([np.ones(nx), np.zeros(2 * nd)]),
-                   bounds=Bounds(0, np.concatenate([np.ones(nx), np.full(2 * nd, np.inf)])))
+        res = milp(
+            cost,
+            constraints=LinearConstraint(A, b, b),
+            integrality=np.concatenate([np.ones(nx), np.zeros(2 * nd)]),
+            bounds=Bounds(0, np.concatenate([np.ones(nx), np.full(2 * nd, np.inf)])),
+        )
         if not res.success:
-            raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}: could not reconstruct the trust -> "
-                              f"ICB grouping in {region}: {res.message}")
+            raise LoaderError(
+                f"dataset {WLMDS_DATASET!r}, file {fn!r}: could not reconstruct the trust -> "
+                f"ICB grouping in {region}: {res.message}"
+            )
         x = res.x[:nx].round().reshape(nt, ni)
         for i, icb in enumerate(I):
             members = [T[t] for t in range(nt) if x[t, i] == 1]
             dev = np.abs(x[:, i] @ V - G[i]).max() if members else np.abs(G[i]).max()
             tol = 2.5 * (len(members) + 1)
             if not members or dev > tol:
-                raise LoaderError(f"dataset {WLMDS_DATASET!r}, file {fn!r}: ICB row {icb}: no set of acute "
-                                  f"trusts reproduces it within rounding "
-                                  f"(best difference {dev:.0f} > {tol}).")
+                raise LoaderError(
+                    f"dataset {WLMDS_DATASET!r}, file {fn!r}: ICB row {icb}: no set of acute "
+                    f"trusts reproduces it within rounding "
+                    f"(best difference {dev:.0f} > {tol})."
+                )
             for m in members:
-                rows.append({"trust_code": m, "trust_name": names[m], "icb_code": icb, "region": region,
-                             "n_trusts": len(members), "n_cells": nc, "max_abs_difference": float(dev),
-                             "tolerance": tol})
+                rows.append(
+                    {
+                        "trust_code": m,
+                        "trust_name": names[m],
+                        "icb_code": icb,
+                        "region": region,
+                        "n_trusts": len(members),
+                        "n_cells": nc,
+                        "max_abs_difference": float(dev),
+                        "tolerance": tol,
+                    }
+                )
     out = pd.DataFrame(rows).sort_values(["icb_code", "trust_code"]).reset_index(drop=True)
     check_unique(out, ["trust_code"], WLMDS_DATASET, fn)
     return out

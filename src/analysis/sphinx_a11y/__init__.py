@@ -14,6 +14,7 @@ of the analysis; it only shapes the HTML). It
 
 See docs/accessibility.md.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,7 +36,8 @@ def setup(app):
         for listener in list(app.events.listeners.get(event, [])):
             handler = listener.handler
             if getattr(handler, "__module__", "") == "sphinx_thebe" and handler.__name__ in (
-                "init_thebe_core", "update_thebe_context"
+                "init_thebe_core",
+                "update_thebe_context",
             ):
                 app.disconnect(listener.id)
     app.connect("config-inited", _templates_first)

@@ -23,6 +23,7 @@ name); whole words only, where a hyphen also joins words (so "ICB" in "sub-ICB" 
 ICB); an optional plural "s". Where forms overlap, the longest wins ("Core20PLUS5" before
 "Core20").
 """
+
 from __future__ import annotations
 
 import re
@@ -32,18 +33,47 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
 #: Nodes whose text is never linked (see the module docstring for why each).
-SKIP = (nodes.title, nodes.subtitle, nodes.rubric, nodes.reference, addnodes.pending_xref, nodes.literal,
-        nodes.literal_block, nodes.doctest_block, nodes.raw, nodes.math, nodes.math_block, nodes.caption,
-        nodes.figure, nodes.legend, nodes.table, nodes.term, nodes.target, nodes.comment, nodes.abbreviation,
-        nodes.citation, nodes.footnote, nodes.footnote_reference, nodes.citation_reference, nodes.field_name,
-        nodes.option_list, nodes.image, nodes.system_message, nodes.substitution_definition, addnodes.toctree,
-        addnodes.glossary, addnodes.desc_signature, addnodes.download_reference)
+SKIP = (
+    nodes.title,
+    nodes.subtitle,
+    nodes.rubric,
+    nodes.reference,
+    addnodes.pending_xref,
+    nodes.literal,
+    nodes.literal_block,
+    nodes.doctest_block,
+    nodes.raw,
+    nodes.math,
+    nodes.math_block,
+    nodes.caption,
+    nodes.figure,
+    nodes.legend,
+    nodes.table,
+    nodes.term,
+    nodes.target,
+    nodes.comment,
+    nodes.abbreviation,
+    nodes.citation,
+    nodes.footnote,
+    nodes.footnote_reference,
+    nodes.citation_reference,
+    nodes.field_name,
+    nodes.option_list,
+    nodes.image,
+    nodes.system_message,
+    nodes.substitution_definition,
+    addnodes.toctree,
+    addnodes.glossary,
+    addnodes.desc_signature,
+    addnodes.download_reference,
+)
 
 
 def _form_pattern(form: str, exact: bool = False) -> str:
     first, rest = form[0], form[1:]
-    head = (f"[{re.escape(first.upper())}{re.escape(first.lower())}]" if first.isalpha() and not exact
-            else re.escape(first))
+    head = (
+        f"[{re.escape(first.upper())}{re.escape(first.lower())}]" if first.isalpha() and not exact else re.escape(first)
+    )
     return rf"(?<![\w-]){head}{re.escape(rest)}s?(?![\w-])"
 
 
@@ -84,8 +114,9 @@ def _eligible(text: nodes.Text) -> bool:
 
 def _xref(term: str, text: str, docname: str) -> addnodes.pending_xref:
     # The node the {term} role makes: Sphinx resolves it to the glossary entry's anchor.
-    ref = addnodes.pending_xref("", refdomain="std", reftype="term", reftarget=term, refexplicit=True,
-                                refwarn=True, refdoc=docname)
+    ref = addnodes.pending_xref(
+        "", refdomain="std", reftype="term", reftarget=term, refexplicit=True, refwarn=True, refdoc=docname
+    )
     ref += nodes.inline(text, text, classes=["xref", "std", "std-term", "glossary-auto"])
     return ref
 
@@ -118,8 +149,7 @@ class GlossaryLinks(SphinxTransform):
             self._link(text, pattern, groups, linked, docname)
 
     @staticmethod
-    def _link(text: nodes.Text, pattern: re.Pattern, groups: dict[str, str], linked: set[str],
-              docname: str) -> None:
+    def _link(text: nodes.Text, pattern: re.Pattern, groups: dict[str, str], linked: set[str], docname: str) -> None:
         source = str(text)
         pieces: list[nodes.Node] = []
         pos = 0
@@ -129,7 +159,7 @@ class GlossaryLinks(SphinxTransform):
                 continue
             linked.add(term)
             if m.start() > pos:
-                pieces.append(nodes.Text(source[pos:m.start()]))
+                pieces.append(nodes.Text(source[pos : m.start()]))
             pieces.append(_xref(term, m.group(0), docname))
             pos = m.end()
         if not pieces:

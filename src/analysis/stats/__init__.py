@@ -81,6 +81,7 @@ method correctly and works with pandas 3 it is called (Wilson proportions, DSRs,
 funnel limits and significance); where it is missing or broken the method is written here and
 the reason is given next to the code.
 """
+
 from __future__ import annotations
 
 from ._common import ESP2013, LIFE_TABLE_AGE_BANDS, StatsInputError

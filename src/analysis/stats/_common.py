@@ -1,4 +1,5 @@
 """common: part of :mod:`analysis.stats` (see its docstring for methods and references)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -15,8 +16,7 @@ class StatsInputError(ValueError):
 #: European Standard Population 2013 (Eurostat), 19 five-year bands 0-4 ... 85-89 and 90+,
 #: indexed by the lower age of each band. Used by OHID for all DSRs since 2013.
 ESP2013: pd.Series = pd.Series(
-    [5000, 5500, 5500, 5500, 6000, 6000, 6500, 7000, 7000, 7000,
-     7000, 6500, 6000, 5500, 5000, 4000, 2500, 1500, 1000],
+    [5000, 5500, 5500, 5500, 6000, 6000, 6500, 7000, 7000, 7000, 7000, 6500, 6000, 5500, 5000, 4000, 2500, 1500, 1000],
     index=pd.Index(list(range(0, 91, 5)), name="age_band_start"),
     name="esp2013",
     dtype="int64",
@@ -32,6 +32,7 @@ ArrayLike = np.ndarray | pd.Series | Sequence[float] | float
 # --------------------------------------------------------------------------------------------
 # validation helpers
 # --------------------------------------------------------------------------------------------
+
 
 def _fail(func: str, message: str) -> StatsInputError:
     return StatsInputError(f"{func}: {message}")
@@ -71,8 +72,9 @@ def _check_groups(df: pd.DataFrame, groups: list[str], func: str) -> None:
     for g in groups:
         if df[g].isna().any():
             # pandas groupby silently drops missing keys, which would lose rows without warning
-            raise _fail(func, f"group_by column {g!r} has {int(df[g].isna().sum())} missing "
-                              "value(s); fill or drop them first")
+            raise _fail(
+                func, f"group_by column {g!r} has {int(df[g].isna().sum())} missing value(s); fill or drop them first"
+            )
 
 
 def _numeric(
@@ -91,16 +93,19 @@ def _numeric(
     x = s.to_numpy(dtype="float64", na_value=np.nan)
     n_missing = int(np.isnan(x).sum())
     if n_missing:
-        raise _fail(func, f"column {column!r} ({what}) has {n_missing} missing (NaN) value(s); "
-                          "every row needs a value")
+        raise _fail(func, f"column {column!r} ({what}) has {n_missing} missing (NaN) value(s); every row needs a value")
     if not np.isfinite(x).all():
         raise _fail(func, f"column {column!r} ({what}) has infinite value(s)")
     if strictly_positive and (x <= 0).any():
-        raise _fail(func, f"column {column!r} ({what}) must be greater than zero; "
-                          f"{int((x <= 0).sum())} row(s) are zero or negative")
+        raise _fail(
+            func,
+            f"column {column!r} ({what}) must be greater than zero; {int((x <= 0).sum())} row(s) are zero or negative",
+        )
     if minimum is not None and (x < minimum).any():
-        raise _fail(func, f"column {column!r} ({what}) must not be negative; "
-                          f"{int((x < minimum).sum())} row(s) are below {minimum:g}")
+        raise _fail(
+            func,
+            f"column {column!r} ({what}) must not be negative; {int((x < minimum).sum())} row(s) are below {minimum:g}",
+        )
     return x
 
 
@@ -179,13 +184,23 @@ def _band_start(series: pd.Series, column: str, func: str) -> np.ndarray:
     starts = series.astype("string").str.extract(r"^\D*?(\d+)", expand=False)
     if starts.isna().any():
         bad = series[starts.isna()].astype("string").unique().tolist()
-        raise _fail(func, f"age band column {column!r}: cannot read a lower age from {bad}; "
-                          "use lower ages (0, 5, ...) or labels that start with one ('5-9', '90+')")
+        raise _fail(
+            func,
+            f"age band column {column!r}: cannot read a lower age from {bad}; "
+            "use lower ages (0, 5, ...) or labels that start with one ('5-9', '90+')",
+        )
     return starts.astype("int64").to_numpy()
 
 
-def _check_complete(work: pd.DataFrame, groups: list[str], column: str, expected: Sequence[object],
-                    func: str, what: str, requirement: str) -> None:
+def _check_complete(
+    work: pd.DataFrame,
+    groups: list[str],
+    column: str,
+    expected: Sequence[object],
+    func: str,
+    what: str,
+    requirement: str,
+) -> None:
     """Every group must hold each ``expected`` value of ``column`` exactly once.
 
     Checked with vectorised counts; the slow per-group search only runs to name the first
@@ -196,7 +211,7 @@ def _check_complete(work: pd.DataFrame, groups: list[str], column: str, expected
     sizes = work.groupby(groups, sort=True).size() if groups else pd.Series([len(work)])
     if not dup.any() and (sizes == len(expected_set)).all():
         return
-    for label, part in (work.groupby(groups, sort=True) if groups else [((), work)]):
+    for label, part in work.groupby(groups, sort=True) if groups else [((), work)]:
         where = f"group {_group_label(label)}" if groups else "the data"
         counts = part[column].value_counts()
         repeated = sorted(_plain(counts[counts > 1].index))
@@ -205,5 +220,3 @@ def _check_complete(work: pd.DataFrame, groups: list[str], column: str, expected
         missing = sorted(_plain(expected_set - set(part[column])))
         if missing:
             raise _fail(func, f"{where} is missing {what} {missing}; {requirement}")
-
-

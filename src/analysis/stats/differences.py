@@ -1,4 +1,5 @@
 """differences: part of :mod:`analysis.stats` (see its docstring for methods and references)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -43,8 +44,10 @@ def difference_ci(
         except (TypeError, ValueError):
             raise _fail(func, f"{name} must be numbers, got {x!r}") from None
         if np.isnan(arr).any():
-            raise _fail(func, f"{name} has missing (NaN) value(s); a difference needs both estimates "
-                              "and their confidence limits")
+            raise _fail(
+                func,
+                f"{name} has missing (NaN) value(s); a difference needs both estimates and their confidence limits",
+            )
         if not np.isfinite(arr).all():
             raise _fail(func, f"{name} has infinite value(s)")
         arrays.append(arr)
@@ -58,8 +61,11 @@ def difference_ci(
         bad = (lo - est > tol) | (est - hi > tol)
         if bad.any():
             i = int(np.argmax(bad))
-            raise _fail(func, f"{name}'s confidence interval must contain {name}: at position {i} "
-                              f"{name} = {est.flat[i]:g} with limits {lo.flat[i]:g} to {hi.flat[i]:g}")
+            raise _fail(
+                func,
+                f"{name}'s confidence interval must contain {name}: at position {i} "
+                f"{name} = {est.flat[i]:g} with limits {lo.flat[i]:g} to {hi.flat[i]:g}",
+            )
     d = va - vb
     lower = d - np.sqrt(np.maximum(va - la, 0) ** 2 + np.maximum(ub - vb, 0) ** 2)
     upper = d + np.sqrt(np.maximum(ua - va, 0) ** 2 + np.maximum(vb - lb, 0) ** 2)

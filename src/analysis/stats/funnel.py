@@ -1,4 +1,5 @@
 """funnel: part of :mod:`analysis.stats` (see its docstring for methods and references)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -30,8 +31,15 @@ _FUNNEL_RENAME = {
 }
 
 
-def _funnel_inputs(df: pd.DataFrame, numerator: str, denominator: str | None, statistic: str,
-                   rate: str | None, rate_type: str | None, func: str) -> pd.DataFrame:
+def _funnel_inputs(
+    df: pd.DataFrame,
+    numerator: str,
+    denominator: str | None,
+    statistic: str,
+    rate: str | None,
+    rate_type: str | None,
+    func: str,
+) -> pd.DataFrame:
     df = _check_frame(df, func)
     if statistic not in ("proportion", "rate"):
         raise _fail(func, f"statistic must be 'proportion' or 'rate', got {statistic!r}")
@@ -42,8 +50,9 @@ def _funnel_inputs(df: pd.DataFrame, numerator: str, denominator: str | None, st
             raise _fail(func, "proportion funnels need a denominator column")
         den = _numeric(df, denominator, func, "denominator", strictly_positive=True)
         if (num > den).any():
-            raise _fail(func, f"numerator {numerator!r} exceeds denominator {denominator!r} in "
-                              f"{int((num > den).sum())} row(s)")
+            raise _fail(
+                func, f"numerator {numerator!r} exceeds denominator {denominator!r} in {int((num > den).sum())} row(s)"
+            )
     else:
         if rate is None or rate_type not in ("crude", "dsr"):
             raise _fail(func, "rate funnels need rate (column of rates) and rate_type 'crude' or 'dsr'")
@@ -84,16 +93,23 @@ def funnel_limits(
     if isinstance(years_of_data, bool) or not isinstance(years_of_data, (int, np.integer)) or years_of_data < 1:
         raise _fail(func, f"years_of_data must be a whole number of at least 1, got {years_of_data!r}")
     if statistic == "proportion":
-        res = phs.calculate_funnel_limits(work, numerator, "proportion", 1, denom_col=denominator,
-                                          metadata=False)
+        res = phs.calculate_funnel_limits(work, numerator, "proportion", 1, denom_col=denominator, metadata=False)
         limit_cols = [c for c in res.columns if c.endswith("limit")]
         # a proportion's limits cannot leave [0, 1]: phe_funnels caps them at 0% and 100%
         res[limit_cols] = res[limit_cols].clip(lower=0, upper=1) * mult
         res["baseline"] = res["baseline"] * mult
     else:
-        res = phs.calculate_funnel_limits(work, numerator, "rate", int(mult), denom_col=denominator,
-                                          metadata=False, rate=rate, rate_type=rate_type,
-                                          years_of_data=int(years_of_data))
+        res = phs.calculate_funnel_limits(
+            work,
+            numerator,
+            "rate",
+            int(mult),
+            denom_col=denominator,
+            metadata=False,
+            rate=rate,
+            rate_type=rate_type,
+            years_of_data=int(years_of_data),
+        )
     return res.rename(columns=_FUNNEL_RENAME)
 
 
@@ -121,13 +137,12 @@ def funnel_significance(
         res = phs.assign_funnel_significance(work, numerator, "proportion", denom_col=denominator)
     else:
         mult = _check_multiplier(multiplier, func)
-        res = phs.assign_funnel_significance(work, numerator, "rate", denom_col=denominator,
-                                             rate=rate, rate_type=rate_type, multiplier=mult)
+        res = phs.assign_funnel_significance(
+            work, numerator, "rate", denom_col=denominator, rate=rate, rate_type=rate_type, multiplier=mult
+        )
     out = df.copy()
     out["significance"] = res["significance"].to_numpy()
     return out
-
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -142,8 +157,9 @@ FUNNEL_LEVELS: dict[float, float] = {0.95: 1.959964, 0.998: 3.090232}
 _LEVEL_TAG = {0.95: "95", 0.998: "99_8"}
 
 
-def _od_limits(den: np.ndarray, target: float, tau2: float, data_type: str, sr_method: str,
-               multiplier: float) -> dict[str, np.ndarray]:
+def _od_limits(
+    den: np.ndarray, target: float, tau2: float, data_type: str, sr_method: str, multiplier: float
+) -> dict[str, np.ndarray]:
     """Unadjusted and tau2-adjusted limits at denominators ``den``, on the multiplier scale."""
     den = np.asarray(den, dtype="float64")
     out: dict[str, np.ndarray] = {}
@@ -152,7 +168,7 @@ def _od_limits(den: np.ndarray, target: float, tau2: float, data_type: str, sr_m
         for kind, t2 in (("unadjusted", 0.0), ("adjusted", tau2)):
             if data_type == "proportion":
                 s = 1 / (2 * np.sqrt(den))
-                sd = np.sqrt(s ** 2 + t2)
+                sd = np.sqrt(s**2 + t2)
                 t0 = np.arcsin(np.sqrt(target))
                 lo_angle, hi_angle = t0 - zc * sd, t0 + zc * sd
                 # sin^2 is the inverse of the arcsine-square-root transform only on [0, pi/2]:
@@ -175,7 +191,7 @@ def _od_limits(den: np.ndarray, target: float, tau2: float, data_type: str, sr_m
                 # FunnelPlotR 0.6.0 omits the squaring (PROVENANCE surprise 3): its limits are
                 # then about half as wide and disagree with its own z-scores.
                 s = 1 / (2 * np.sqrt(den))
-                sd = np.sqrt(s ** 2 + t2)
+                sd = np.sqrt(s**2 + t2)
                 lower = np.maximum(1 - zc * sd, 0.0) ** 2 * target
                 upper = (1 + zc * sd) ** 2 * target
             out[f"lower_{tag}_{kind}"] = lower * multiplier
@@ -183,8 +199,9 @@ def _od_limits(den: np.ndarray, target: float, tau2: float, data_type: str, sr_m
     return out
 
 
-def _transform(num: np.ndarray, den: np.ndarray, data_type: str,
-               sr_method: str) -> tuple[float, float, np.ndarray, np.ndarray]:
+def _transform(
+    num: np.ndarray, den: np.ndarray, data_type: str, sr_method: str
+) -> tuple[float, float, np.ndarray, np.ndarray]:
     """(target, transformed target, transformed values Y, their standard errors s)."""
     if data_type == "proportion":
         target = float(num.sum() / den.sum())
@@ -223,25 +240,36 @@ def _dispersion(z_used: np.ndarray, s_used: np.ndarray) -> tuple[float, float]:
     n phi < n - 1 (no evidence of overdispersion).
     """
     n = len(z_used)
-    phi = float(np.mean(z_used ** 2))
-    w = 1 / s_used ** 2
+    phi = float(np.mean(z_used**2))
+    w = 1 / s_used**2
     if n * phi < n - 1:
         return phi, 0.0
-    return phi, max(0.0, float((n * phi - (n - 1)) / (w.sum() - (w ** 2).sum() / w.sum())))
+    return phi, max(0.0, float((n * phi - (n - 1)) / (w.sum() - (w**2).sum() / w.sum())))
 
 
-def _od_settings(data_type: object, sr_method: object, trim_by: object, adjust: object,
-                 func: str) -> None:
+def _od_settings(data_type: object, sr_method: object, trim_by: object, adjust: object, func: str) -> None:
     if data_type not in ("proportion", "ratio"):
-        raise _fail(func, "data_type must be 'proportion' (FunnelPlotR 'PR') or 'ratio' (an indirectly "
-                          f"standardised ratio, observed / expected; FunnelPlotR 'SR'), got {data_type!r}")
+        raise _fail(
+            func,
+            "data_type must be 'proportion' (FunnelPlotR 'PR') or 'ratio' (an indirectly "
+            f"standardised ratio, observed / expected; FunnelPlotR 'SR'), got {data_type!r}",
+        )
     if sr_method not in ("SHMI", "CQC"):
-        raise _fail(func, f"sr_method must be 'SHMI' (log transform, truncation) or 'CQC' (square-root "
-                          f"transform, winsorisation), got {sr_method!r}")
-    if (isinstance(trim_by, bool) or not isinstance(trim_by, (int, float, np.integer, np.floating))
-            or not 0 < float(trim_by) < 0.5):
-        raise _fail(func, f"trim_by must be a share above 0 and below 0.5 trimmed from each tail "
-                          f"(default 0.1 = 10%), got {trim_by!r}")
+        raise _fail(
+            func,
+            f"sr_method must be 'SHMI' (log transform, truncation) or 'CQC' (square-root "
+            f"transform, winsorisation), got {sr_method!r}",
+        )
+    if (
+        isinstance(trim_by, bool)
+        or not isinstance(trim_by, (int, float, np.integer, np.floating))
+        or not 0 < float(trim_by) < 0.5
+    ):
+        raise _fail(
+            func,
+            f"trim_by must be a share above 0 and below 0.5 trimmed from each tail "
+            f"(default 0.1 = 10%), got {trim_by!r}",
+        )
     if not isinstance(adjust, (bool, np.bool_)):
         raise _fail(func, f"adjust must be True or False, got {adjust!r}")
 
@@ -316,16 +344,22 @@ def funnel_overdispersed(
     mult = _check_multiplier(multiplier, func)
     _require_columns(df, [numerator, denominator], func)
     num = _numeric(df, numerator, func, "numerator")
-    den = _numeric(df, denominator, func,
-                   "denominator" if data_type == "proportion" else "expected count",
-                   strictly_positive=True)
+    den = _numeric(
+        df, denominator, func, "denominator" if data_type == "proportion" else "expected count", strictly_positive=True
+    )
     if data_type == "proportion" and (num > den).any():
-        raise _fail(func, f"numerator {numerator!r} exceeds denominator {denominator!r} in "
-                          f"{int((num > den).sum())} row(s); a proportion cannot be above 1")
+        raise _fail(
+            func,
+            f"numerator {numerator!r} exceeds denominator {denominator!r} in "
+            f"{int((num > den).sum())} row(s); a proportion cannot be above 1",
+        )
     shmi = data_type == "ratio" and sr_method == "SHMI"
     if shmi and (num == 0).any():
-        raise _fail(func, f"numerator {numerator!r} is 0 in {int((num == 0).sum())} row(s): the SHMI "
-                          "method takes log(observed / expected); use sr_method='CQC' for such data")
+        raise _fail(
+            func,
+            f"numerator {numerator!r} is 0 in {int((num == 0).sum())} row(s): the SHMI "
+            "method takes log(observed / expected); use sr_method='CQC' for such data",
+        )
 
     target, t0, y, s = _transform(num, den, data_type, sr_method)
     z = (y - t0) / s
@@ -334,17 +368,22 @@ def funnel_overdispersed(
     used = ~np.isnan(z_w)
     n_used = int(used.sum())
     if n_used < 2:
-        raise _fail(func, f"only {n_used} of {n_units} unit(s) remain after trimming "
-                          f"(trim_by={trim_by!r}); estimating overdispersion needs at least 2, so give "
-                          "more units (all units of the comparison, e.g. all 42 ICBs) or a smaller trim_by")
+        raise _fail(
+            func,
+            f"only {n_used} of {n_units} unit(s) remain after trimming "
+            f"(trim_by={trim_by!r}); estimating overdispersion needs at least 2, so give "
+            "more units (all units of the comparison, e.g. all 42 ICBs) or a smaller trim_by",
+        )
     phi, tau2 = _dispersion(z_w[used], s[used])
 
     use_adjusted = bool(adjust) and phi > 1
     if use_adjusted:
         kind, note = "adjusted", f"overdispersion-adjusted limits (phi = {phi:.3g}, tau2 = {tau2:.3g})"
     elif adjust:
-        kind, note = "unadjusted", (f"unadjusted limits: no overdispersion found (phi = {phi:.3g} <= 1), "
-                                    "so the limits are not widened")
+        kind, note = (
+            "unadjusted",
+            (f"unadjusted limits: no overdispersion found (phi = {phi:.3g} <= 1), so the limits are not widened"),
+        )
     else:
         kind, note = "unadjusted", f"unadjusted limits (adjust=False; phi = {phi:.3g})"
 
@@ -355,7 +394,7 @@ def funnel_overdispersed(
     out["z"] = z
     out["trimmed"] = trimmed
     out["z_winsorised"] = z_w
-    out["z_adjusted"] = (y - t0) / np.sqrt(s ** 2 + tau2)
+    out["z_adjusted"] = (y - t0) / np.sqrt(s**2 + tau2)
     out["phi"] = phi
     out["tau2"] = tau2
     limits = _od_limits(den, target, tau2, data_type, sr_method, mult)
@@ -368,26 +407,49 @@ def funnel_overdispersed(
         out[f"upper_{tag}_limit"] = upper
         # FunnelPlotR's rule: a value on a limit is inside it
         out[f"outlier_{tag}"] = (value < lower) | (value > upper)
-    out.attrs.update({
-        "method": "funnel_overdispersed", "data_type": data_type,
-        "sr_method": sr_method if data_type == "ratio" else None, "trim_by": float(trim_by),
-        "adjust": bool(adjust), "multiplier": mult, "target": target * mult, "target_unscaled": target,
-        "phi": phi, "tau2": tau2,
-        "n_units": n_units, "n_used": n_used, "limits_used": kind, "limits_note": note,
-        "denominator_column": denominator, "denominator_range": (float(den.min()), float(den.max())),
-    })
+    out.attrs.update(
+        {
+            "method": "funnel_overdispersed",
+            "data_type": data_type,
+            "sr_method": sr_method if data_type == "ratio" else None,
+            "trim_by": float(trim_by),
+            "adjust": bool(adjust),
+            "multiplier": mult,
+            "target": target * mult,
+            "target_unscaled": target,
+            "phi": phi,
+            "tau2": tau2,
+            "n_units": n_units,
+            "n_used": n_used,
+            "limits_used": kind,
+            "limits_note": note,
+            "denominator_column": denominator,
+            "denominator_range": (float(den.min()), float(den.max())),
+        }
+    )
     return out
 
 
-_RESULT_ATTRS = ("data_type", "sr_method", "multiplier", "target", "target_unscaled", "tau2",
-                 "limits_used", "denominator_range")
+_RESULT_ATTRS = (
+    "data_type",
+    "sr_method",
+    "multiplier",
+    "target",
+    "target_unscaled",
+    "tau2",
+    "limits_used",
+    "denominator_range",
+)
 
 
 def _check_result(result: object, func: str) -> dict:
     """The attrs of a funnel_overdispersed() result, or a clear error."""
     if not isinstance(result, pd.DataFrame) or result.attrs.get("method") != "funnel_overdispersed":
-        raise _fail(func, "result must be the DataFrame returned by funnel_overdispersed() (its attrs "
-                          "hold the target, tau2 and settings; a merge or concat can drop them)")
+        raise _fail(
+            func,
+            "result must be the DataFrame returned by funnel_overdispersed() (its attrs "
+            "hold the target, tau2 and settings; a merge or concat can drop them)",
+        )
     missing = [k for k in _RESULT_ATTRS if k not in result.attrs]
     if missing:
         raise _fail(func, f"result.attrs lacks {missing}; pass the DataFrame funnel_overdispersed() returned")
@@ -420,8 +482,9 @@ def funnel_limit_curves(
         if den.size == 0 or np.isnan(den).any() or not np.isfinite(den).all() or (den <= 0).any():
             raise _fail(func, "denominators must be finite numbers greater than zero, with no missing values")
     mult = float(a["multiplier"])
-    limits = _od_limits(den, float(a["target_unscaled"]), float(a["tau2"]), a["data_type"],
-                        a["sr_method"] or "SHMI", mult)
+    limits = _od_limits(
+        den, float(a["target_unscaled"]), float(a["tau2"]), a["data_type"], a["sr_method"] or "SHMI", mult
+    )
     out = pd.DataFrame({"denominator": den, "target": float(a["target"]), **limits})
     kind = a["limits_used"]
     out["limits_used"] = kind
@@ -477,8 +540,9 @@ def funnel_position(
         raise _fail(func, f"level must be 0.95 or 0.998 (the funnel's two limits), got {level!r}")
     if unit_column is None:
         if unit not in result.index:
-            raise _fail(func, f"unit {unit!r} is not an index label of the result; give unit_column "
-                              "to look it up in a column")
+            raise _fail(
+                func, f"unit {unit!r} is not an index label of the result; give unit_column to look it up in a column"
+            )
         rows = result.loc[[unit]]
     else:
         _require_columns(result, [unit_column], func)
@@ -490,13 +554,19 @@ def funnel_position(
     row = rows.iloc[0]
     kind, phi = str(row["limits_used"]), float(row["phi"])
     if kind == "unadjusted" and phi > 1:
-        raise _fail(func, f"these limits were not adjusted although the data are overdispersed "
-                          f"(phi = {phi:.3g} > 1); compute with funnel_overdispersed(..., adjust=True) "
-                          "before describing a unit in words")
+        raise _fail(
+            func,
+            f"these limits were not adjusted although the data are overdispersed "
+            f"(phi = {phi:.3g} > 1); compute with funnel_overdispersed(..., adjust=True) "
+            "before describing a unit in words",
+        )
     tag = _LEVEL_TAG[level]
     pct = "99.8%" if level == 0.998 else "95%"
-    named = ("adjusted for overdispersion" if kind == "adjusted"
-             else f"not adjusted: no overdispersion found, phi = {phi:.2f}")
+    named = (
+        "adjusted for overdispersion"
+        if kind == "adjusted"
+        else f"not adjusted: no overdispersion found, phi = {phi:.2f}"
+    )
     value, lower, upper = float(row["value"]), float(row[f"lower_{tag}_limit"]), float(row[f"upper_{tag}_limit"])
     if value > upper:
         code, words = "high", f"above the upper {pct} limit ({named})"

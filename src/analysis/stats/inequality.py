@@ -1,4 +1,5 @@
 """inequality: part of :mod:`analysis.stats` (see its docstring for methods and references)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -27,6 +28,7 @@ from ._common import (
 # --------------------------------------------------------------------------------------------
 # slope index of inequality
 # --------------------------------------------------------------------------------------------
+
 
 def _transform(v: np.ndarray, value_type: int) -> np.ndarray:
     if value_type == 1:
@@ -115,8 +117,12 @@ def sii(
     levels = _confidence_levels(confidence, func)
     if value_type not in (0, 1, 2) or isinstance(value_type, bool):
         raise _fail(func, f"value_type must be 0 (normal), 1 (rate) or 2 (proportion), got {value_type!r}")
-    if isinstance(multiplier, bool) or not isinstance(multiplier, (int, float, np.integer, np.floating)) \
-            or multiplier == 0 or not np.isfinite(multiplier):
+    if (
+        isinstance(multiplier, bool)
+        or not isinstance(multiplier, (int, float, np.integer, np.floating))
+        or multiplier == 0
+        or not np.isfinite(multiplier)
+    ):
         raise _fail(func, f"multiplier must be a non-zero number, got {multiplier!r}")
     if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < 1000:
         raise _fail(func, f"reps (simulation repetitions) must be a whole number of at least 1000, got {reps!r}")
@@ -143,13 +149,17 @@ def sii(
             raise _fail(func, f"value_type 1 (rate) needs {value!r} and its limits above zero (log scale)")
     if value_type == 2:
         if ((val <= 0) | (val >= 1)).any():
-            raise _fail(func, f"value_type 2 (proportion) needs {value!r} strictly between 0 and 1; "
-                              "give proportions, not percentages")
+            raise _fail(
+                func,
+                f"value_type 2 (proportion) needs {value!r} strictly between 0 and 1; "
+                "give proportions, not percentages",
+            )
         if lo_in is not None and (((lo_in <= 0) | (lo_in >= 1)).any() or ((hi_in <= 0) | (hi_in >= 1)).any()):
             raise _fail(func, "value_type 2 (proportion) needs lower_cl and upper_cl strictly between 0 and 1")
     if lo_in is not None and (lo_in > hi_in).any():
-        raise _fail(func, f"lower_cl {lower_cl!r} is above upper_cl {upper_cl!r} in "
-                          f"{int((lo_in > hi_in).sum())} row(s)")
+        raise _fail(
+            func, f"lower_cl {lower_cl!r} is above upper_cl {upper_cl!r} in {int((lo_in > hi_in).sum())} row(s)"
+        )
     q_raw = df[quantile]
     if q_raw.isna().any():
         raise _fail(func, f"column {quantile!r} (quantile) has missing values")
@@ -164,10 +174,10 @@ def sii(
     if not 5 <= k <= 100:
         raise _fail(func, f"the number of quantiles must be between 5 and 100 (found {k})")
     if k > 10:
-        warnings.warn("sii: with more than 10 quantiles small populations can make the SII unstable",
-                      UserWarning, stacklevel=2)
-    _check_complete(work, groups, "_q", all_q, func, "quantile",
-                    "the SII needs every quantile in every group")
+        warnings.warn(
+            "sii: with more than 10 quantiles small populations can make the SII unstable", UserWarning, stacklevel=2
+        )
+    _check_complete(work, groups, "_q", all_q, func, "quantile", "the SII needs every quantile in every group")
 
     work["_pop"], work["_val"] = pop, val
     if se_in is not None:
@@ -213,9 +223,12 @@ def sii(
         keys = work[groups].iloc[::k].astype(str).agg("\x1f".join, axis=1).tolist()
     else:
         keys = [""]
-    rngs = [np.random.default_rng(None if seed is None else
-                                  [int(seed), int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")])
-            for key in keys]
+    rngs = [
+        np.random.default_rng(
+            None if seed is None else [int(seed), int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")]
+        )
+        for key in keys
+    ]
     cols = _ci_names(levels)
     rii_cols = _ci_names(levels, prefix="rii_")
     ci = {name: np.empty(n_groups) for _, lo, hi in cols + rii_cols for name in (lo, hi)}
@@ -257,8 +270,7 @@ def sii(
                 ci[lo][g], ci[hi][g] = sii_sim[pl], sii_sim[pu]
                 ci[rlo][g], ci[rhi][g] = rii_sim[pl], rii_sim[pu]
 
-    out = (work.iloc[::k][groups].reset_index(drop=True) if groups
-           else pd.DataFrame(index=range(1)))
+    out = work.iloc[::k][groups].reset_index(drop=True) if groups else pd.DataFrame(index=range(1))
     out["n_quantiles"] = k
     out[population] = P.sum(axis=1)
     out["value"] = sii_val
@@ -272,5 +284,3 @@ def sii(
         out["intercept"] = icpt
     out.attrs["confidence"] = levels
     return out
-
-

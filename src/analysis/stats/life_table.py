@@ -1,4 +1,5 @@
 """life table: part of :mod:`analysis.stats` (see its docstring for methods and references)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ from ._common import (
 # --------------------------------------------------------------------------------------------
 # life expectancy
 # --------------------------------------------------------------------------------------------
+
 
 def life_expectancy(
     df: pd.DataFrame,
@@ -66,8 +68,11 @@ def life_expectancy(
     p = _numeric(df, population, func, "population", strictly_positive=True)
     over = d > p
     if over.any():
-        raise _fail(func, f"deaths {deaths!r} exceed population {population!r} in "
-                          f"{int(over.sum())} row(s); check the columns are not swapped")
+        raise _fail(
+            func,
+            f"deaths {deaths!r} exceed population {population!r} in "
+            f"{int(over.sum())} row(s); check the columns are not swapped",
+        )
     starts = _band_start(df[age_band], age_band, func)
     if le_age == "all":
         wanted = None
@@ -75,18 +80,31 @@ def life_expectancy(
         wanted = [le_age] if np.isscalar(le_age) else list(le_age)  # type: ignore[arg-type]
         bad = [w for w in wanted if w not in LIFE_TABLE_AGE_BANDS]
         if bad:
-            raise _fail(func, f"le_age {bad} is not the start of a life table band "
-                              f"{list(LIFE_TABLE_AGE_BANDS)}; use one of them or 'all'")
+            raise _fail(
+                func,
+                f"le_age {bad} is not the start of a life table band "
+                f"{list(LIFE_TABLE_AGE_BANDS)}; use one of them or 'all'",
+            )
 
     work = df.reset_index(drop=True).copy()
     work["_band"], work["_d"], work["_p"] = starts, d, p
     expected = set(LIFE_TABLE_AGE_BANDS)
     unknown = sorted(_plain(set(starts) - expected))
     if unknown:
-        raise _fail(func, f"age bands starting {unknown} in {age_band!r} are not life table bands; "
-                          f"expected {list(LIFE_TABLE_AGE_BANDS)} (90 = 90 and over)")
-    _check_complete(work, groups, "_band", LIFE_TABLE_AGE_BANDS, func, "age bands starting",
-                    "life expectancy needs all 20 bands 0, 1, 5, ..., 85, 90+")
+        raise _fail(
+            func,
+            f"age bands starting {unknown} in {age_band!r} are not life table bands; "
+            f"expected {list(LIFE_TABLE_AGE_BANDS)} (90 = 90 and over)",
+        )
+    _check_complete(
+        work,
+        groups,
+        "_band",
+        LIFE_TABLE_AGE_BANDS,
+        func,
+        "age bands starting",
+        "life expectancy needs all 20 bands 0, 1, 5, ..., 85, 90+",
+    )
 
     work = work.sort_values(groups + ["_band"], kind="stable")
     K = len(LIFE_TABLE_AGE_BANDS)
@@ -121,8 +139,11 @@ def life_expectancy(
 
     no_old_deaths = D[:, -1] == 0
     small = Pp.sum(axis=1) <= 5000
-    note = np.where(small, "total population 5,000 or less: life expectancy not calculated",
-                    np.where(no_old_deaths, "no deaths at 90+: life expectancy cannot be calculated", ""))
+    note = np.where(
+        small,
+        "total population 5,000 or less: life expectancy not calculated",
+        np.where(no_old_deaths, "no deaths at 90+: life expectancy cannot be calculated", ""),
+    )
     bad = (small | no_old_deaths)[:, None]
     e = np.where(bad, np.nan, e)
     se_e = np.where(bad, np.nan, se_e)
@@ -139,5 +160,3 @@ def life_expectancy(
     out = out.reset_index(drop=True)
     out.attrs["confidence"] = levels
     return out
-
-

@@ -1,4 +1,5 @@
 """means: part of :mod:`analysis.stats` (see its docstring for methods and references)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -49,7 +50,7 @@ def weighted_mean(
     work = df[groups].reset_index(drop=True).copy() if groups else pd.DataFrame(index=range(len(df)))
     work["_x"], work["_w"] = x_all, w_all
     rows = []
-    for key, part in (work.groupby(groups, sort=True) if groups else [((), work)]):
+    for key, part in work.groupby(groups, sort=True) if groups else [((), work)]:
         x, w = part["_x"].to_numpy(), part["_w"].to_numpy()
         n = len(x)
         fit = sm.WLS(x, np.ones(n), weights=w)
@@ -60,8 +61,17 @@ def weighted_mean(
         else:
             mean, se, lo, hi = float(x[0]), np.nan, np.nan, np.nan
         key = key if isinstance(key, tuple) else (key,)
-        rows.append({**dict(zip(groups, key)), "n": n, "weight": float(w.sum()), "value": mean, "se": se,
-                     "lower_ci": lo, "upper_ci": hi})
+        rows.append(
+            {
+                **dict(zip(groups, key)),
+                "n": n,
+                "weight": float(w.sum()),
+                "value": mean,
+                "se": se,
+                "lower_ci": lo,
+                "upper_ci": hi,
+            }
+        )
     out = pd.DataFrame(rows)
     if out.empty:
         raise _fail(func, "no groups to average")

@@ -1,4 +1,5 @@
 """quantiles: part of :mod:`analysis.stats` (see its docstring for methods and references)."""
+
 from __future__ import annotations
 
 import warnings
@@ -13,6 +14,7 @@ from ._common import _check_frame, _check_groups, _fail, _group_list, _numeric, 
 # --------------------------------------------------------------------------------------------
 # quantiles
 # --------------------------------------------------------------------------------------------
+
 
 def assign_quantiles(
     df: pd.DataFrame,
@@ -43,8 +45,9 @@ def assign_quantiles(
     func = "assign_quantiles"
     if population is not None:
         direction = invert if isinstance(invert, bool) else True
-        return population_weighted_quantiles(df, value, population, n_quantiles, group_by,
-                                             higher_is_more_deprived=direction)
+        return population_weighted_quantiles(
+            df, value, population, n_quantiles, group_by, higher_is_more_deprived=direction
+        )
     df = _check_frame(df, func)
     groups = _group_list(group_by, func)
     _require_columns(df, [value], func)
@@ -75,12 +78,17 @@ def assign_quantiles(
             part = work.loc[flags == flag]
             if part.empty:
                 continue
-            res = phs.ph_quantile(part, value, group_cols=groups or None,
-                                  nquantiles=int(n_quantiles), invert=flag, type="standard")
+            res = phs.ph_quantile(
+                part, value, group_cols=groups or None, nquantiles=int(n_quantiles), invert=flag, type="standard"
+            )
             quantile_out.loc[part.index] = res["quantile"].to_numpy(dtype="float64")
     if quantile_out.isna().any():
-        warnings.warn(f"{func}: {int(quantile_out.isna().sum())} row(s) are in groups with fewer "
-                      f"than {n_quantiles} areas and have no quantile", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"{func}: {int(quantile_out.isna().sum())} row(s) are in groups with fewer "
+            f"than {n_quantiles} areas and have no quantile",
+            UserWarning,
+            stacklevel=2,
+        )
     out = df.copy()
     out["quantile"] = pd.array(quantile_out.to_numpy(), dtype="Int64")  # <NA> where unassigned
     return out
@@ -130,14 +138,17 @@ def population_weighted_quantiles(
         cum = block["_block_pop"].cumsum()
     mid = cum - block["_block_pop"] / 2
     block["quantile"] = np.clip(np.floor(n * mid / total).astype("int64") + 1, 1, n)
-    merged = work.merge(block[(groups or []) + ["_order", "quantile"]], on=(groups or []) + ["_order"],
-                        how="left", validate="many_to_one")
+    merged = work.merge(
+        block[(groups or []) + ["_order", "quantile"]],
+        on=(groups or []) + ["_order"],
+        how="left",
+        validate="many_to_one",
+    )
     out = df.copy()
     out["quantile"] = merged["quantile"].to_numpy(dtype="int64")
     filled = merged.groupby(groups)["quantile"].nunique() if groups else pd.Series([merged["quantile"].nunique()])
     if (filled < n).any():
-        warnings.warn(f"{func}: some groups have empty quantiles (too few areas for {n} quantiles)",
-                      UserWarning, stacklevel=2)
+        warnings.warn(
+            f"{func}: some groups have empty quantiles (too few areas for {n} quantiles)", UserWarning, stacklevel=2
+        )
     return out
-
-

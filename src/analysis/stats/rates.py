@@ -1,4 +1,5 @@
 """rates: part of :mod:`analysis.stats` (see its docstring for methods and references)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,7 @@ from ._common import (
 # --------------------------------------------------------------------------------------------
 # low-level confidence intervals
 # --------------------------------------------------------------------------------------------
+
 
 def wilson_ci(x: ArrayLike, n: ArrayLike, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for a proportion ``x / n``, as proportions between 0 and 1.
@@ -117,6 +119,7 @@ def _aggregate(df: pd.DataFrame, groups: list[str], columns: list[str]) -> pd.Da
 # proportions and rates
 # --------------------------------------------------------------------------------------------
 
+
 def proportion(
     df: pd.DataFrame,
     numerator: str,
@@ -145,14 +148,27 @@ def proportion(
     den = _numeric(df, denominator, func, "denominator", strictly_positive=True)
     over = num > den
     if over.any():
-        raise _fail(func, f"numerator {numerator!r} exceeds denominator {denominator!r} in "
-                          f"{int(over.sum())} row(s) (first at row {int(np.argmax(over))}); "
-                          "a proportion cannot be above 1")
+        raise _fail(
+            func,
+            f"numerator {numerator!r} exceeds denominator {denominator!r} in "
+            f"{int(over.sum())} row(s) (first at row {int(np.argmax(over))}); "
+            "a proportion cannot be above 1",
+        )
 
-    work = df[groups + [numerator, denominator]].reset_index(drop=True).astype(
-        {numerator: "float64", denominator: "float64"})
-    result = phs.ph_proportion(work, numerator, denominator, group_cols=groups or None,
-                               metadata=False, confidence=list(levels), multiplier=int(mult))
+    work = (
+        df[groups + [numerator, denominator]]
+        .reset_index(drop=True)
+        .astype({numerator: "float64", denominator: "float64"})
+    )
+    result = phs.ph_proportion(
+        work,
+        numerator,
+        denominator,
+        group_cols=groups or None,
+        metadata=False,
+        confidence=list(levels),
+        multiplier=int(mult),
+    )
     if groups:
         out = result[groups + [numerator, denominator]].copy()
     else:
@@ -245,6 +261,7 @@ def rate_ci_from_count(
 # directly standardised rates
 # --------------------------------------------------------------------------------------------
 
+
 def dsr(
     df: pd.DataFrame,
     numerator: str,
@@ -293,14 +310,20 @@ def dsr(
     mult = _check_multiplier(multiplier, func, integer=True)
     count = df[numerator]
     if pd.api.types.is_numeric_dtype(count) and count.isna().any():
-        raise _fail(func, f"column {numerator!r} (event count) has {int(count.isna().sum())} "
-                          "missing value(s); if missing means no events, fill with 0 first")
+        raise _fail(
+            func,
+            f"column {numerator!r} (event count) has {int(count.isna().sum())} "
+            "missing value(s); if missing means no events, fill with 0 first",
+        )
     _numeric(df, numerator, func, "event count")
     _numeric(df, denominator, func, "population", strictly_positive=True)
     starts = _band_start(df[age_band], age_band, func)
 
-    work = df[groups + [numerator, denominator]].reset_index(drop=True).astype(
-        {numerator: "float64", denominator: "float64"})
+    work = (
+        df[groups + [numerator, denominator]]
+        .reset_index(drop=True)
+        .astype({numerator: "float64", denominator: "float64"})
+    )
     work["_band"] = starts
     if isinstance(standard_population, str):
         _require_columns(df, [standard_population], func)
@@ -315,17 +338,35 @@ def dsr(
         std.index = std.index.astype("int64")
         unknown = sorted(_plain(set(starts) - set(std.index)))
         if unknown:
-            raise _fail(func, f"age bands starting {unknown} in {age_band!r} are not in the "
-                              f"standard population (bands start {_plain(std.index)})")
+            raise _fail(
+                func,
+                f"age bands starting {unknown} in {age_band!r} are not in the "
+                f"standard population (bands start {_plain(std.index)})",
+            )
         work["_std"] = std.reindex(starts).to_numpy()
-        _check_complete(work, groups, "_band", list(std.index), func, "age bands starting",
-                        f"every group needs all {len(std)} standard population bands")
+        _check_complete(
+            work,
+            groups,
+            "_band",
+            list(std.index),
+            func,
+            "age bands starting",
+            f"every group needs all {len(std)} standard population bands",
+        )
     if work.duplicated(groups + ["_band"]).any():
         raise _fail(func, f"age band column {age_band!r} has duplicated bands within a group")
 
-    result = phs.ph_dsr(work.drop(columns="_band"), numerator, denominator, "_std",
-                        group_cols=groups or None, metadata=False, confidence=list(levels),
-                        multiplier=int(mult), euro_standard_pops=False)
+    result = phs.ph_dsr(
+        work.drop(columns="_band"),
+        numerator,
+        denominator,
+        "_std",
+        group_cols=groups or None,
+        metadata=False,
+        confidence=list(levels),
+        multiplier=int(mult),
+        euro_standard_pops=False,
+    )
     result = result.rename(columns={"Total Count": numerator, "Total Pop": denominator})
     out = result[groups + [numerator, denominator]].copy()
     out["value"] = result["Value"].to_numpy()
@@ -339,5 +380,3 @@ def dsr(
     out["value_note"] = np.where(suppressed, "fewer than 10 events: DSR not calculated", "")
     out.attrs["confidence"] = levels
     return out
-
-

@@ -52,6 +52,7 @@ Deliberate differences from the reference, each outside what its fixtures cover:
   are returned as rows with no value, ``point_type`` "missing" and no flag, so a chart shows the
   gap.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -91,8 +92,17 @@ TWO_IN_THREE_UP, TWO_IN_THREE_DOWN = "2 in 3 Above CL", "2 in 3 Below CL"
 RUN_UP, RUN_DOWN = "7 Points Above CL", "7 Points Below CL"
 COMMON_CAUSE = "Common Cause"
 #: +1 for a signal upwards (above, increasing), -1 downwards, 0 none.
-LABEL_SIGN = {ABOVE_UCL: 1, TREND_UP: 1, TWO_IN_THREE_UP: 1, RUN_UP: 1,
-              BELOW_LCL: -1, TREND_DOWN: -1, TWO_IN_THREE_DOWN: -1, RUN_DOWN: -1, COMMON_CAUSE: 0}
+LABEL_SIGN = {
+    ABOVE_UCL: 1,
+    TREND_UP: 1,
+    TWO_IN_THREE_UP: 1,
+    RUN_UP: 1,
+    BELOW_LCL: -1,
+    TREND_DOWN: -1,
+    TWO_IN_THREE_DOWN: -1,
+    RUN_DOWN: -1,
+    COMMON_CAUSE: 0,
+}
 MISSING = "missing"
 
 #: The MDC variation icons, as NHSRplotthedots names them, in words.
@@ -127,6 +137,7 @@ ASSURANCE_WORDS = {
 # --------------------------------------------------------------------------------------------
 # the rules, one function each
 # --------------------------------------------------------------------------------------------
+
 
 def _mean(x: np.ndarray) -> float:
     """R's ``mean()``: the sum divided by n, then corrected by the mean residual (R sums in long
@@ -169,7 +180,7 @@ def _part_of_run(flags_end: np.ndarray) -> np.ndarray:
     n = len(flags_end)
     out = np.zeros(n, dtype=bool)
     for i in np.flatnonzero(flags_end):
-        out[max(0, i - SIGNAL_POINTS + 1):i + 1] = True
+        out[max(0, i - SIGNAL_POINTS + 1) : i + 1] = True
     return out
 
 
@@ -178,7 +189,7 @@ def _shift(relative_to_mean: np.ndarray) -> np.ndarray:
     rtm = relative_to_mean
     ends = np.zeros(len(rtm), dtype=bool)
     for i in range(SIGNAL_POINTS - 1, len(rtm)):
-        window = rtm[i - SIGNAL_POINTS + 1:i + 1]
+        window = rtm[i - SIGNAL_POINTS + 1 : i + 1]
         ends[i] = rtm[i] != 0 and (window == rtm[i]).all()
     return _part_of_run(ends)
 
@@ -194,7 +205,7 @@ def _trend(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     step = np.sign(np.diff(y))
     ends = np.zeros(n, dtype=bool)
     for i in range(SIGNAL_POINTS - 1, n):
-        steps = step[i - SIGNAL_POINTS + 1:i]
+        steps = step[i - SIGNAL_POINTS + 1 : i]
         ends[i] = (steps == 1).all() or (steps == -1).all()
     part = _part_of_run(ends)
     next_part = np.concatenate([part[1:], [False]])
@@ -213,7 +224,7 @@ def _two_in_three(counted: np.ndarray, relative_to_mean: np.ndarray) -> np.ndarr
     hit = np.zeros(n, dtype=bool)
     for i in range(n):
         for start in (i, i + 1, i + 2):  # the three windows holding point i
-            if c[start:start + 3].sum() >= 2 and abs(r[start:start + 3].sum()) == 3:
+            if c[start : start + 3].sum() >= 2 and abs(r[start : start + 3].sum()) == 3:
                 hit[i] = True
                 break
     return hit & counted
@@ -227,8 +238,16 @@ def _special_cause_type(y, outside, relative_to_mean, close, two_in_three: str) 
     shift = _shift(relative_to_mean)
     up = relative_to_mean > 0
     return np.select(
-        [outside & (relative_to_mean == 1), outside, trend & (trend_dir == 1), trend,
-         two3 & up, two3, shift & up, shift],
+        [
+            outside & (relative_to_mean == 1),
+            outside,
+            trend & (trend_dir == 1),
+            trend,
+            two3 & up,
+            two3,
+            shift & up,
+            shift,
+        ],
         [ABOVE_UCL, BELOW_LCL, TREND_UP, TREND_DOWN, TWO_IN_THREE_UP, TWO_IN_THREE_DOWN, RUN_UP, RUN_DOWN],
         default=COMMON_CAUSE,
     ).astype(object)
@@ -274,12 +293,15 @@ def _assurance(target: float | None, improvement_direction: str, lpl: float, upl
 # readings in words
 # --------------------------------------------------------------------------------------------
 
+
 def variation_sentence(variation: str, special_cause_type: str) -> str:
     """The variation reading of the latest point as a sentence, e.g. "Special-cause improvement
     (higher values): the latest point is part of a run of 7 or more points in a row above the mean."."""
     if variation == "common_cause":
-        return ("Common-cause variation: the latest point shows no signal of change (none of the Making Data "
-                "Count rules is met).")
+        return (
+            "Common-cause variation: the latest point shows no signal of change (none of the Making Data "
+            "Count rules is met)."
+        )
     return f"{VARIATION_WORDS[variation]}: the latest point is {RULE_WORDS[special_cause_type]}."
 
 
@@ -288,19 +310,25 @@ def assurance_sentence(assurance: str | None, improvement_direction: str) -> str
     if assurance is None:
         return None
     if assurance == "inconsistent":
-        return ("Hit and miss: the target lies within the process limits, so it will be met at some points "
-                "and missed at others by chance alone.")
+        return (
+            "Hit and miss: the target lies within the process limits, so it will be met at some points "
+            "and missed at others by chance alone."
+        )
     # consistent_pass with "increase" and consistent_fail with "decrease": target below the lower limit
     below = (assurance == "consistent_pass") == (improvement_direction == "increase")
     where = "below the lower" if below else "above the upper"
-    then = ("so it is expected to be met every time while the process stays as it is"
-            if assurance == "consistent_pass" else "so it will not be met unless the process changes")
+    then = (
+        "so it is expected to be met every time while the process stays as it is"
+        if assurance == "consistent_pass"
+        else "so it will not be met unless the process changes"
+    )
     return f"{ASSURANCE_WORDS[assurance]}: the target lies {where} process limit, {then}."
 
 
 # --------------------------------------------------------------------------------------------
 # result
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SPCResult:
@@ -350,8 +378,10 @@ class SPCResult:
             starts = ", ".join(str(_period_text(s)) for s in g["start"].iloc[1:])
             out.append(f"Limits are recalculated from {starts}; the readings use the latest limits.")
         if self.options.get("fix_after_n_points"):
-            out.append(f"Limits are fixed on the first {self.options['fix_after_n_points']} points of each "
-                       "period and later points are judged against them.")
+            out.append(
+                f"Limits are fixed on the first {self.options['fix_after_n_points']} points of each "
+                "period and later points are judged against them."
+            )
         if g["short_group_warning"].iloc[-1]:
             out.append(f"The limits rest on fewer than {SHORT_GROUP_POINTS} points, so they are provisional.")
         return out
@@ -386,9 +416,13 @@ def _period_text(p: object) -> str:
 # input checks
 # --------------------------------------------------------------------------------------------
 
+
 def _check_periods(periods: object, n: int, func: str) -> pd.Index:
-    idx = pd.RangeIndex(1, n + 1) if periods is None else pd.Index(list(periods) if not isinstance(
-        periods, pd.Index) else periods)
+    idx = (
+        pd.RangeIndex(1, n + 1)
+        if periods is None
+        else pd.Index(list(periods) if not isinstance(periods, pd.Index) else periods)
+    )
     if len(idx) != n:
         raise _fail(func, f"periods has {len(idx)} entries but values has {n}")
     if pd.api.types.infer_dtype(idx, skipna=False) == "date":  # datetime.date objects: compare as dates
@@ -404,8 +438,9 @@ def _check_periods(periods: object, n: int, func: str) -> pd.Index:
         raise _fail(func, f"periods are duplicated ({', '.join(map(_period_text, rep))}); give one value per period")
     if not ordered:
         i = int(np.flatnonzero(~(idx[1:] > idx[:-1]))[0])
-        raise _fail(func, f"periods must be sorted oldest first: {_period_text(idx[i + 1])} comes after "
-                          f"{_period_text(idx[i])}")
+        raise _fail(
+            func, f"periods must be sorted oldest first: {_period_text(idx[i + 1])} comes after {_period_text(idx[i])}"
+        )
     return idx
 
 
@@ -428,9 +463,12 @@ def _check_rebase(rebase: object, idx: pd.Index, func: str) -> list[int]:
         try:
             pos = idx.get_loc(key)
         except (KeyError, TypeError):
-            raise _fail(func, f"rebase date {_period_text(key)} is not one of the periods "
-                              f"({_period_text(idx[0])} to {_period_text(idx[-1])}); a recalculation point "
-                              "must be the first period of the new limits") from None
+            raise _fail(
+                func,
+                f"rebase date {_period_text(key)} is not one of the periods "
+                f"({_period_text(idx[0])} to {_period_text(idx[-1])}); a recalculation point "
+                "must be the first period of the new limits",
+            ) from None
         out.append(int(pos))
     if len(set(out)) != len(out):
         raise _fail(func, "rebase dates are repeated")
@@ -457,6 +495,7 @@ def _choice(name: str, value: object, allowed, func: str) -> None:
 # --------------------------------------------------------------------------------------------
 # the public function
 # --------------------------------------------------------------------------------------------
+
 
 def spc(
     values: Sequence[float] | np.ndarray | pd.Series,
@@ -516,15 +555,23 @@ def spc(
             raise _fail(func, f"target must be a finite number or None, got {target!r}")
         target = float(target)
     if fix_after_n_points is not None and (
-            isinstance(fix_after_n_points, bool) or not isinstance(fix_after_n_points, (int, np.integer))
-            or fix_after_n_points < MIN_FIX_AFTER_N_POINTS):
-        raise _fail(func, f"fix_after_n_points must be a whole number of at least {MIN_FIX_AFTER_N_POINTS} "
-                          f"(Making Data Count: limits need at least 12 points), got {fix_after_n_points!r}")
+        isinstance(fix_after_n_points, bool)
+        or not isinstance(fix_after_n_points, (int, np.integer))
+        or fix_after_n_points < MIN_FIX_AFTER_N_POINTS
+    ):
+        raise _fail(
+            func,
+            f"fix_after_n_points must be a whole number of at least {MIN_FIX_AFTER_N_POINTS} "
+            f"(Making Data Count: limits need at least 12 points), got {fix_after_n_points!r}",
+        )
     gaps = np.isnan(x)
     if gaps.any() and missing == "error":
         where = ", ".join(_period_text(p) for p in idx[gaps][:5])
-        raise _fail(func, f"values has {int(gaps.sum())} missing value(s) (at {where}); SPC needs an unbroken "
-                          "series: drop those periods, or pass missing='drop' to leave them out of the calculation")
+        raise _fail(
+            func,
+            f"values has {int(gaps.sum())} missing value(s) (at {where}); SPC needs an unbroken "
+            "series: drop those periods, or pass missing='drop' to leave them out of the calculation",
+        )
     starts = _check_rebase(rebase, idx, func)
     direction = DIRECTIONS[improvement_direction]
 
@@ -532,18 +579,28 @@ def spc(
     for s in starts:
         group[s:] += 1
     cols: dict[str, np.ndarray] = {
-        "used_for_limits": np.zeros(n, dtype=bool), "moving_range": np.full(n, np.nan),
-        "moving_range_used": np.zeros(n, dtype=bool), "mean": np.full(n, np.nan),
-        "lower_process_limit": np.full(n, np.nan), "upper_process_limit": np.full(n, np.nan),
-        "lower_near_limit": np.full(n, np.nan), "upper_near_limit": np.full(n, np.nan), "outside_limits": np.zeros(n, dtype=bool),
-        "relative_to_mean": np.zeros(n, dtype="int64"), "close_to_limits": np.zeros(n, dtype=bool),
-        "special_cause_type": np.full(n, MISSING, dtype=object), "short_group_warning": np.zeros(n, dtype=bool),
+        "used_for_limits": np.zeros(n, dtype=bool),
+        "moving_range": np.full(n, np.nan),
+        "moving_range_used": np.zeros(n, dtype=bool),
+        "mean": np.full(n, np.nan),
+        "lower_process_limit": np.full(n, np.nan),
+        "upper_process_limit": np.full(n, np.nan),
+        "lower_near_limit": np.full(n, np.nan),
+        "upper_near_limit": np.full(n, np.nan),
+        "outside_limits": np.zeros(n, dtype=bool),
+        "relative_to_mean": np.zeros(n, dtype="int64"),
+        "close_to_limits": np.zeros(n, dtype=bool),
+        "special_cause_type": np.full(n, MISSING, dtype=object),
+        "short_group_warning": np.zeros(n, dtype=bool),
     }
     for g in np.unique(group):
         rows = np.flatnonzero((group == g) & ~gaps)  # the observed points of the group
         if len(rows) < 2:
-            raise _fail(func, f"the rebase group starting {_period_text(idx[group == g][0])} has {len(rows)} "
-                              "value(s); each group needs at least 2 for a moving range")
+            raise _fail(
+                func,
+                f"the rebase group starting {_period_text(idx[group == g][0])} has {len(rows)} "
+                "value(s); each group needs at least 2 for a moving range",
+            )
         y = x[rows]
         lim = _limits(y, fix_after_n_points, bool(screen_outliers))
         mean, amr = lim.mean, lim.amr
@@ -553,8 +610,13 @@ def spc(
         rtm = np.sign(y - mean).astype("int64")
         close = ~outside & ((y < nlpl) | (y > nupl))
         all_rows = np.flatnonzero(group == g)
-        for name, v in (("mean", mean), ("lower_process_limit", lpl), ("upper_process_limit", upl),
-                        ("lower_near_limit", nlpl), ("upper_near_limit", nupl)):
+        for name, v in (
+            ("mean", mean),
+            ("lower_process_limit", lpl),
+            ("upper_process_limit", upl),
+            ("lower_near_limit", nlpl),
+            ("upper_near_limit", nupl),
+        ):
             cols[name][all_rows] = v
         cols["short_group_warning"][all_rows] = len(rows) < SHORT_GROUP_POINTS
         n_fix = len(rows) if fix_after_n_points is None else min(fix_after_n_points, len(rows))
@@ -567,18 +629,34 @@ def spc(
         cols["special_cause_type"][rows] = _special_cause_type(y, outside, rtm, close, two_in_three)
 
     labels = cols["special_cause_type"]
-    points = pd.DataFrame({
-        "period": idx,
-        "value": x,
-        "rebase_group": group,
-        **{c: cols[c] for c in ("short_group_warning", "used_for_limits", "moving_range", "moving_range_used",
-                                "mean", "lower_process_limit", "upper_process_limit", "lower_near_limit",
-                                "upper_near_limit", "outside_limits", "relative_to_mean", "close_to_limits")},
-        "special_cause_type": labels,
-        "special_cause_flag": np.array([LABEL_SIGN.get(t, 0) != 0 for t in labels]),
-        "point_type": [_point_type(t, direction) for t in labels],
-        "target": np.nan if target is None else target,
-    })
+    points = pd.DataFrame(
+        {
+            "period": idx,
+            "value": x,
+            "rebase_group": group,
+            **{
+                c: cols[c]
+                for c in (
+                    "short_group_warning",
+                    "used_for_limits",
+                    "moving_range",
+                    "moving_range_used",
+                    "mean",
+                    "lower_process_limit",
+                    "upper_process_limit",
+                    "lower_near_limit",
+                    "upper_near_limit",
+                    "outside_limits",
+                    "relative_to_mean",
+                    "close_to_limits",
+                )
+            },
+            "special_cause_type": labels,
+            "special_cause_flag": np.array([LABEL_SIGN.get(t, 0) != 0 for t in labels]),
+            "point_type": [_point_type(t, direction) for t in labels],
+            "target": np.nan if target is None else target,
+        }
+    )
     points.loc[gaps, "special_cause_type"] = None
 
     groups = []
@@ -586,27 +664,44 @@ def spc(
         obs = part[part["point_type"] != MISSING]
         last = obs.iloc[-1]
         kinds = obs["point_type"]
-        groups.append({
-            "rebase_group": int(g), "start": part["period"].iloc[0], "end": part["period"].iloc[-1],
-            "n": len(obs), "short_group_warning": bool(last["short_group_warning"]),
-            "mean": last["mean"], "lower_process_limit": last["lower_process_limit"],
-            "upper_process_limit": last["upper_process_limit"],
-            "common_cause": int((kinds == "common_cause").sum()),
-            "special_cause_improvement": int((kinds == "special_cause_improvement").sum()),
-            "special_cause_concern": int((kinds == "special_cause_concern").sum()),
-            "special_cause_neutral": int(kinds.str.startswith("special_cause_neutral").sum()),
-            "variation_type": last["point_type"],
-            "variation": _variation_icon(last["point_type"], improvement_direction),
-            "assurance": _assurance(target, improvement_direction, last["lower_process_limit"],
-                                    last["upper_process_limit"]),
-        })
+        groups.append(
+            {
+                "rebase_group": int(g),
+                "start": part["period"].iloc[0],
+                "end": part["period"].iloc[-1],
+                "n": len(obs),
+                "short_group_warning": bool(last["short_group_warning"]),
+                "mean": last["mean"],
+                "lower_process_limit": last["lower_process_limit"],
+                "upper_process_limit": last["upper_process_limit"],
+                "common_cause": int((kinds == "common_cause").sum()),
+                "special_cause_improvement": int((kinds == "special_cause_improvement").sum()),
+                "special_cause_concern": int((kinds == "special_cause_concern").sum()),
+                "special_cause_neutral": int(kinds.str.startswith("special_cause_neutral").sum()),
+                "variation_type": last["point_type"],
+                "variation": _variation_icon(last["point_type"], improvement_direction),
+                "assurance": _assurance(
+                    target, improvement_direction, last["lower_process_limit"], last["upper_process_limit"]
+                ),
+            }
+        )
     groups_df = pd.DataFrame(groups)
     final = groups_df.iloc[-1]
     return SPCResult(
-        points=points, groups=groups_df, improvement_direction=improvement_direction, target=target,
-        variation_type=final["variation_type"], variation=final["variation"], assurance=final["assurance"],
-        options={"rebase": [idx[s] for s in starts], "fix_after_n_points": fix_after_n_points,
-                 "screen_outliers": bool(screen_outliers), "two_in_three": two_in_three, "missing": missing},
+        points=points,
+        groups=groups_df,
+        improvement_direction=improvement_direction,
+        target=target,
+        variation_type=final["variation_type"],
+        variation=final["variation"],
+        assurance=final["assurance"],
+        options={
+            "rebase": [idx[s] for s in starts],
+            "fix_after_n_points": fix_after_n_points,
+            "screen_outliers": bool(screen_outliers),
+            "two_in_three": two_in_three,
+            "missing": missing,
+        },
     )
 
 
