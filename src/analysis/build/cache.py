@@ -68,7 +68,7 @@ def pre_key(chapter: ChapterSpec, params: Params) -> str:
         notebook_source_hash(chapter.notebook),
         json.dumps(params.for_chapter(chapter), sort_keys=True),
         __version__,
-        code_fingerprint(),
+        code_fingerprint(chapter.id),
     )[:24]
 
 
