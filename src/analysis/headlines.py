@@ -51,6 +51,9 @@ class HeadlineSpec:
     compare: str | None = None  # label on the all-ICB landing page; None: not compared
     compare_note: str = ""
     dp: int = 1
+    #: shown on the key findings page (false: kept in headline.json, the check and the comparison,
+    #: but left off the page a board prints, which must fit two A4 pages)
+    key_finding: bool = True
 
 
 def _fail(path: Path, key: str, why: str) -> RegistryError:
@@ -87,6 +90,8 @@ def registry(chapter: str) -> dict[str, HeadlineSpec]:
         hib = e.get("higher_is_better")
         if hib not in (True, False, None):
             raise _fail(path, key, "higher_is_better must be true, false or null (neither)")
+        if e.get("key_finding", True) not in (True, False):
+            raise _fail(path, key, "key_finding must be true or false")
         if not str(e["evidence"]).startswith(("figure-", "table-", "section-")):
             raise _fail(
                 path, key, "evidence must be an anchor on the page: figure-<name>, table-<name> or section-<name>"
@@ -103,6 +108,7 @@ def registry(chapter: str) -> dict[str, HeadlineSpec]:
             e.get("compare"),
             str(e.get("compare_note", "")),
             int(e.get("dp", 1)),
+            bool(e.get("key_finding", True)),
         )
     return out
 

@@ -470,6 +470,8 @@ class Chapter:
             hi = spec.hi if hi is None else hi
             extra.setdefault("evidence", spec.evidence)
             extra.setdefault("higher_is_better", spec.higher_is_better)
+            if not spec.key_finding:
+                extra.setdefault("summary", False)
         v = _check(value, f"{self.chapter}.{key} ({label})", lo, hi)
         what = f"{self.chapter}.{key}"
         if england is not None:

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import FRONT_PAGES, ROOT, front_strict_chapters_pending
+from conftest import FRONT_PAGES, ROOT, all_pages
 from reader_text import dataset_keys, page_problems
 
 pytestmark = pytest.mark.xdist_group("book")
@@ -34,10 +34,6 @@ def _chapters() -> list[str]:
 
 #: The chapters' words are being rewritten in parallel (issues "Chapters an analyst can edit" and
 #: "Board-ready"): their pages fail the reader-text checks until the rewrite merges.
-CHAPTER_REWRITE = (
-    "chapter {} is being rewritten (prose in Markdown, words from analysis.claims); "
-    "its developer text goes with that rewrite"
-)
 
 
 def _soup(html: Path, page: str) -> BeautifulSoup:
@@ -296,7 +292,7 @@ def test_headline_values_are_formatted_with_units():
     assert _fmt_value({"value": 79.855, "unit": "years"}) == "79.9 years"
 
 
-@pytest.mark.parametrize("page", front_strict_chapters_pending(CHAPTER_REWRITE))
+@pytest.mark.parametrize("page", all_pages())
 def test_readers_see_no_developer_text(site, page):
     """Code formatting, file names, identifiers, dataset keys, "(s)", "Women'S", developer notes
     and Python values (tests/reader_text.py); every problem of the page is listed."""

@@ -11,7 +11,7 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-from conftest import ROOT, chapter_ids, front_strict_chapters_pending
+from conftest import ROOT, all_pages, chapter_ids
 
 pytestmark = pytest.mark.xdist_group("all_icbs")
 
@@ -55,10 +55,6 @@ class _Links(HTMLParser):
 
 
 THREE = ("qgh", "qhl", "qxu")  # Herefordshire and Worcestershire; Birmingham and Solihull; Surrey Heartlands
-CHAPTER_REWRITE = (
-    "chapter {} is being rewritten (prose in Markdown, words from analysis.claims); "
-    "its developer text goes with that rewrite"
-)
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +106,7 @@ def test_three_contrasting_books_and_the_landing_page(three_books):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", front_strict_chapters_pending(CHAPTER_REWRITE))
+@pytest.mark.parametrize("page", all_pages())
 def test_readers_see_no_developer_text_in_any_of_three_books(three_books, page):
     from reader_text import dataset_keys, page_problems
 

@@ -33,7 +33,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 import yaml
-from conftest import FRONT_PAGES, ROOT, front_strict_chapters_pending
+from conftest import FRONT_PAGES, ROOT, all_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("book")]
 
@@ -503,10 +503,6 @@ def test_the_book_in_headless_chromium(server, playwright_api, tmp_path_factory)
 # front matter must pass; the chapters pass once their rewrites land (narrow tables through
 # show_columns, figure(..., data=...)), and are reported until then.
 
-CHAPTER_REWRITE = (
-    "chapter {} is being rewritten (tables with show_columns, every figure with its data); "
-    "it passes when the rewrite lands"
-)
 #: Printed on A4 (book.css print rules), the key findings page is a board paper of one or two pages.
 SUMMARY_MAX_PAGES = 2
 
@@ -562,7 +558,7 @@ def layout(server, playwright_api, tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("page", front_strict_chapters_pending(CHAPTER_REWRITE))
+@pytest.mark.parametrize("page", all_pages())
 def test_tables_show_their_key_columns_at_1280_px(layout, page):
     bad = [t for t in layout["pages"][page]["tables"] if not t["fits"] and t["hidden"]]
     assert not bad, (
@@ -575,7 +571,7 @@ def test_tables_show_their_key_columns_at_1280_px(layout, page):
     )
 
 
-@pytest.mark.parametrize("page", front_strict_chapters_pending(CHAPTER_REWRITE))
+@pytest.mark.parametrize("page", all_pages())
 def test_every_chart_has_a_data_link_that_resolves(layout, page):
     problems = []
     for fig in layout["pages"][page]["figures"]:

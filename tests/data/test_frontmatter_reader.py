@@ -143,6 +143,38 @@ def _headline_doc(tmp_path, **extras) -> dict:
     return json.loads((tmp_path / "data" / "scorecard" / "headline.json").read_text())
 
 
+def test_a_registry_figure_marked_not_a_key_finding_stays_off_the_page(tmp_path, monkeypatch):
+    reg = tmp_path / "reg"
+    reg.mkdir()
+    entry = {
+        "label": "Waiting under 18 weeks",
+        "unit": "%",
+        "range": [0, 100],
+        "evidence": "figure-rtt",
+        "higher_is_better": True,
+    }
+    (reg / "scorecard.yml").write_text(
+        yaml.safe_dump({"headlines": {"shown": entry, "context": {**entry, "key_finding": False}}})
+    )
+    monkeypatch.setattr(headlines, "REGISTRY_DIR", reg)
+    headlines.registry.cache_clear()
+    try:
+        ch = Chapter("scorecard", tmp_path / "data")
+        ch.headline("shown", 58.2, period="March 2024")
+        ch.headline("context", 61.0, period="March 2024")
+        ch.save()
+        doc = json.loads((tmp_path / "data" / "headline.json").read_text())
+        book = types.SimpleNamespace(chapters=[types.SimpleNamespace(id="scorecard", title="Scorecard")])
+        rows = frontmatter.summary_rows(book, {"scorecard": doc}, dt.date(2026, 11, 1))
+        assert [r["key"] for r in rows] == ["shown"] and set(doc["headlines"]) == {"shown", "context"}
+        (reg / "scorecard.yml").write_text(yaml.safe_dump({"headlines": {"x": {**entry, "key_finding": "no"}}}))
+        headlines.registry.cache_clear()
+        with pytest.raises(headlines.RegistryError, match="key_finding must be true or false"):
+            headlines.registry("scorecard")
+    finally:
+        headlines.registry.cache_clear()
+
+
 def test_headline_records_england_target_change_place_and_currency_only_when_given(tmp_path):
     doc = _headline_doc(
         tmp_path,

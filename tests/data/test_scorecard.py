@@ -247,7 +247,7 @@ def test_no_objective_in_the_registry_is_said_plainly(qgh):
     assert rtt.objective is None and rtt.target is None and rtt.met.code == "no_target"
     text = S.in_force_text(rtt)
     assert text.startswith("none recorded for 2026/27") and "ends with 2025/26" in text
-    assert S.in_force_text(rtt, short=True) == "None recorded for 2026/27"
+    assert S.in_force_text(rtt, short=True) == "No target recorded for 2026/27"
     hyp = qgh.series["hypertension"]  # 2024/25 target not confirmed: not entered, with the reason
     assert S.in_force_text(hyp).startswith("none entered for 2024/25: ")
     amb = qgh.series["ambulance_c2"]  # before the registry's first year

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -204,6 +205,14 @@ def clean_stale_work(log: Callable[[str], None] | None = None) -> list[Path]:
         return removed
     now = time.time()
     for work in base.iterdir():
+        if work.is_file():
+            # a warm-engine job's outcome file, ".outcome-<build pid>-<job>.json": the build
+            # reads and removes it; one is left only when that build was killed
+            m = re.match(r"\.outcome-(\d+)-", work.name)
+            if m and not _pid_alive(int(m.group(1))):
+                work.unlink(missing_ok=True)
+                removed.append(work)
+            continue
         try:
             owner = work / OWNER_FILE
             text = owner.read_text(encoding="utf-8").strip() if owner.exists() else ""

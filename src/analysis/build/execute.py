@@ -339,7 +339,7 @@ def _run_warm(zygote, todo: list[tuple[ChapterSpec, Params]], results: dict, log
                 "chapter": ch,
                 "params": params,
                 "run": _chapter_job,
-                "outcome": str(base / f".outcome-{jid}.json"),
+                "outcome": str(base / f".outcome-{os.getpid()}-{jid}.json"),
                 "stderr_log": str(notebook_cache_dir() / ".logs" / f"{ch.id}-{params.icb.ods_code}.stderr.log"),
             }
         )

@@ -134,7 +134,7 @@ def compile_books(todo: list, jb_out: Callable, n_jobs: int, log: Callable[[str]
                 "run": _compile_job,
                 "stage": str(stage),
                 "out": str(jb_out(params)),
-                "outcome": str(base / f".outcome-{jid}.json"),
+                "outcome": str(base / f".outcome-{os.getpid()}-{jid}.json"),
                 "stderr_log": str(notebook_cache_dir() / ".logs" / f"compile-{code}.stderr.log"),
             }
         )

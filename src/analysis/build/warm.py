@@ -91,10 +91,20 @@ def _zygote(conn, n_jobs: int, preload: list[str]) -> None:
     """The zygote's loop: import once, then fork a child per job, at most ``n_jobs`` at a time,
     and report each child's end to the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    running: dict[int, dict] = {}
+
+    def _stop(signum, frame):  # the parent gave up on us (terminate): stop the chapters we run
+        for pid in list(running):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, _stop)
     _preload(preload)
     conn.send(("ready", os.getpid()))
     queue: list[dict] = []
-    running: dict[int, dict] = {}
     closing = False
     while True:
         while not closing and (conn.poll(0 if running or queue else None)):
@@ -107,6 +117,9 @@ def _zygote(conn, n_jobs: int, preload: list[str]) -> None:
             job = queue.pop(0)
             pid = os.fork()
             if pid == 0:  # the child: never returns into the zygote's loop
+                # Ctrl-C (sent to the whole process group) stops a chapter, as it stops a kernel
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 code = 1
                 try:
                     code = _child(job)

@@ -899,10 +899,12 @@ def in_force_text(s: Series, *, short: bool = False) -> str:
     year = inf.planning_year
     if (year, s.spec.key) in reg.not_entered:
         return (
-            f"None entered for {year}" if short else f"none entered for {year}: {reg.not_entered[(year, s.spec.key)]}"
+            f"No target entered for {year}"
+            if short
+            else f"none entered for {year}: {reg.not_entered[(year, s.spec.key)]}"
         )
     if short:
-        return f"None recorded for {year}"
+        return f"No target recorded for {year}"
     if year < years[0]:
         return f"none recorded for {year}: the book's record of national objectives starts with {years[0]}"
     earlier = [x for x in objectives.objectives(s.spec.key) if x.planning_year < year and x.has_target]
@@ -1755,7 +1757,7 @@ def _scorecard_table(ch: Chapter, sc: Scorecard) -> None:
         show_columns=["Measure", "Latest", "Target in force", "Met?", "Variation", "Assurance"],
         defer=True,
         notes="Latest period differs by source. 'Target in force' is the objective for the planning year "
-        "(April to March) of the latest value; 'None recorded' means the book's record of national "
+        "(April to March) of the latest value; 'No target recorded' means the book's record of national "
         "objectives has no target for that measure and year. Variation: ▲ special-cause improvement, "
         "▼ special-cause concern, ● common-cause variation. The CSV adds England, the full objective "
         "text, what each value is for and how it is computed.",

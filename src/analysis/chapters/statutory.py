@@ -3030,7 +3030,7 @@ def _methods_box(ch: Chapter) -> None:
             "as OHID computes them (PHEindicatormethods); a rate published without its population (the Mental "
             "Health Act statistics) has the interval of its count. The gap's interval combines the two groups' "
             "intervals (the method of variance estimates recovery). The slope index of inequality follows "
-            "PHEindicatormethods (phe_sii, 100,000 simulations), on national deciles or quintiles so that ICBs can be "
+            "PHEindicatormethods (its slope index function, with 100,000 simulations), on national deciles or quintiles so that ICBs can be "
             "compared. Practice data are summed over the practices of each national practice deprivation quintile "
             "(patient-weighted fifths of England by the practice's IMD 2019 score) before any rate is computed. "
             "Waiting list figures for an ICB are those of the NHS acute trusts located in it (WLMDS groups trusts so), "
