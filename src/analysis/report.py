@@ -471,7 +471,7 @@ class Chapter:
             extra.setdefault("evidence", spec.evidence)
             extra.setdefault("higher_is_better", spec.higher_is_better)
             if not spec.key_finding:
-                extra.setdefault("summary", False)
+                extra["summary"] = False  # the registry decides, whatever the chapter passed
         v = _check(value, f"{self.chapter}.{key} ({label})", lo, hi)
         what = f"{self.chapter}.{key}"
         if england is not None:
