@@ -149,7 +149,7 @@ def compile_books(todo: list, jb_out: Callable, n_jobs: int, log: Callable[[str]
                 errors.append(f"{params.icb.short_name}: {outcome.get('error', 'failed')}")
                 continue
             for line in outcome.get("log", []):
-                log(f"{params.icb.short_name}:{line}")
+                log(f"{params.icb.short_name}: {line.strip()}")
             yield params, Path(outcome["html"]), key
     finally:
         zygote.close()
