@@ -107,14 +107,8 @@ def execute_chapter(
         return _execute_in_process(chapter, params)
     import papermill as pm
 
-    t0 = time.perf_counter()
-    pre = pre_key(chapter, params)
-    work = new_work_folder(chapter)
-    log = work / "inputs.log"
-    log.touch()
-    os.environ["ANALYSIS_INPUTS_LOG"] = str(log)
+    t0, pre, work, log, out_nb = _start(chapter, params)
     os.environ.setdefault("MPLBACKEND", "Agg")
-    out_nb = work / "notebook.ipynb"
     try:
         for attempt in (1, 2):
             try:
@@ -150,17 +144,23 @@ def execute_chapter(
     return _finish(chapter, params, work, pre, log, out_nb, t0)
 
 
-def _execute_in_process(chapter: ChapterSpec, params: Params) -> ChapterResult:
-    """The warm engine's body, run in a forked child (:mod:`.warm`)."""
-    from .inprocess import CellError, execute_notebook
-
+def _start(chapter: ChapterSpec, params: Params) -> tuple[float, str, Path, Path, Path]:
+    """A chapter run's start, for both engines: its time, pre-key, fresh work folder, the inputs
+    log the resolver writes to (through ANALYSIS_INPUTS_LOG) and the executed notebook's path."""
     t0 = time.perf_counter()
     pre = pre_key(chapter, params)
     work = new_work_folder(chapter)
     log = work / "inputs.log"
     log.touch()
     os.environ["ANALYSIS_INPUTS_LOG"] = str(log)
-    out_nb = work / "notebook.ipynb"
+    return t0, pre, work, log, work / "notebook.ipynb"
+
+
+def _execute_in_process(chapter: ChapterSpec, params: Params) -> ChapterResult:
+    """The warm engine's body, run in a forked child (:mod:`.warm`)."""
+    from .inprocess import CellError, execute_notebook
+
+    t0, pre, work, log, out_nb = _start(chapter, params)
     try:
         execute_notebook(chapter.notebook, out_nb, params.for_chapter(chapter), work)
     except CellError as exc:
