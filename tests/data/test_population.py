@@ -293,7 +293,10 @@ def test_key_findings_page_marks_the_mid_year_estimates_out_of_date_and_gives_th
     assert "since mid-2019" in rows["population"] and "data end June 2020" in rows["population"]
     assert 'data-out-of-date="true"' in rows["core20_share"]
     assert f">{head['england_core20_share']['value']:.1f}%<" in rows["core20_share"]
-    assert 'data-out-of-date="false"' in rows["non_white_share"] and 'data-out-of-date="false"' in rows["n_lsoas"]
+    assert (
+        'data-out-of-date="false"' in rows["non_white_share"] and 'data-out-of-date="false"' in rows["disabled_share"]
+    )
+    assert "n_lsoas" not in rows and "n_lsoas" in head, "a count kept off the page (key_finding: false)"
     # the chapter says the same of its population count
     assert "out of date" in qgh.glued["population_currency"]
 
