@@ -5,7 +5,7 @@
 icb_code = "QGH"
 imd_version = 2019
 data_dir = "data/scorecard"
-reference_date = ""  # set by the build (the first day of the month the book is as of); "" = this month
+reference_date = ""  # set by the build: the first day of the month the book is as of (empty means this month)
 
 # %%
 from analysis.chapters import scorecard

@@ -86,7 +86,10 @@ def _changed_mirror(base: Path, label: str, manifest_path: Path) -> dict:
     mirror = sources.mirror_dir()
     if mirror is None:
         raise SystemExit("benchmark needs the data mirror (ANALYSIS_DATA_MIRROR or ../shared/data)")
-    ds, _, fname = label.partition("/")
+    head, _, fname = label.partition("/")
+    ds, _, edition = head.partition("@")
+    spec = sources.file_spec(ds, fname, edition or None)
+    rel = spec.mirror or f"{sources.mirror_folder(ds)}/{fname}"
     new_mirror = base / "mirror"
     if new_mirror.exists():
         shutil.rmtree(new_mirror)
@@ -98,15 +101,18 @@ def _changed_mirror(base: Path, label: str, manifest_path: Path) -> dict:
                     target = new_mirror / d.name / f.relative_to(d)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.symlink_to(f)
-    target = new_mirror / ds / fname
+    target = new_mirror / rel
     target.unlink()
-    data = (mirror / ds / fname).read_bytes()
+    data = (mirror / rel).read_bytes()
     data = data + (b"" if data.endswith(b"\n") else b"\n") + b"\n"  # a blank line: same table, new bytes
     target.write_bytes(data)
-    manifest = yaml.safe_load(manifest_path.read_text())
-    manifest_io.file_entry(manifest["datasets"], ds, fname)["sha256"] = hashlib.sha256(data).hexdigest()
+    manifest = manifest_io.read(manifest_path)
+    entries = [e for ed, name, e in manifest_io.iter_files(manifest, ds) if name == fname and ed == edition]
+    if len(entries) != 1:
+        raise SystemExit(f"benchmark: {label} is not (once) in {manifest_path}")
+    entries[0]["sha256"] = hashlib.sha256(data).hexdigest()
     mpath = base / "sources.yml"
-    mpath.write_text(yaml.safe_dump(manifest, sort_keys=False))
+    mpath.write_text(manifest_io.dumps(manifest), encoding="utf-8")
     return {"ANALYSIS_DATA_MIRROR": str(new_mirror), "ANALYSIS_SOURCES": str(mpath)}
 
 

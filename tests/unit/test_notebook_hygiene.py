@@ -114,3 +114,37 @@ def test_a_notebook_run_in_jupyter_shows_no_change_but_an_edit_does(tmp_path):
     diff = _git(repo, "diff", "--no-textconv")
     changed = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     assert changed == ['-    "# Tiny"', '+    "# Tiny, edited"'], diff
+
+
+def test_papermill_reads_every_chapter_parameter_without_a_warning(caplog):
+    """papermill parses the parameters cell (its line parser gives up on a line with two ``=``,
+    for example in a comment, and then warns "Passed unknown parameter" on every build)."""
+    import logging
+
+    import papermill
+
+    chapters = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert chapters, "no chapter notebooks found"
+    for nb in chapters:
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="papermill"):
+            params = papermill.inspect_notebook(str(nb))
+        assert set(params) == {"icb_code", "imd_version", "data_dir", "reference_date"}, nb.name
+        assert not caplog.records, f"{nb.name}: papermill warned: {caplog.records[0].getMessage()}"
+
+
+def test_the_parameter_check_fails_on_a_line_papermill_cannot_parse(tmp_path, caplog):
+    import logging
+
+    import papermill
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('icb_code = "QGH"\nreference_date = ""  # "" = this month')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params]
+    path = tmp_path / "bad.ipynb"
+    nbformat.write(nb, path)
+    with caplog.at_level(logging.WARNING, logger="papermill"):
+        found = papermill.inspect_notebook(str(path))
+    assert "reference_date" not in found and caplog.records
