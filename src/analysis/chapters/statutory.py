@@ -1852,15 +1852,19 @@ def _completeness_text(key: str, comp: dict[str, float]) -> str:
     return "no breakdown by deprivation, ethnicity, age or sex published"
 
 
-def annual_report_table(icb: geography.ICB | str, reference_date: object = "") -> pd.DataFrame:
+def annual_report_table(
+    icb: geography.ICB | str, reference_date: object = "", words: dict[str, C.Claim] | None = None
+) -> pd.DataFrame:
     """One row per indicator of the chapter, in the Statement's order of areas: the ICB's value
     with its 95% limits, England, the ICB against England, its rank among the 42 ICBs, the gap
     between the most and least deprived groups (with limits, words and the SII), the ethnic group
     furthest from the White group where published, the period, whether it is out of date, and how
-    complete the recording is; plus short text columns for the page (:data:`REPORT_COLUMNS`)."""
+    complete the recording is; plus short text columns for the page (:data:`REPORT_COLUMNS`).
+    ``words``: the chapter's :func:`claims` for this ICB and date, when the caller has them."""
     icb = _icb(icb)
     ref = _reference_date(reference_date)
-    words = claims(icb.ods_code, 2019, ref)
+    if words is None:
+        words = claims(icb.ods_code, 2019, ref)
     comp = completeness(icb)
     eth = {
         "elective": ethnicity_gap(elective_by_ethnicity(icb), icb.ods_code, "pct18", "pct18_lower", "pct18_upper"),
@@ -2275,7 +2279,7 @@ def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = 
     words = claims(icb.ods_code, v, ref)
     ch.text("icb_name", icb.short_name)
     _edition_box(ch, v)
-    _annual_outputs(ch, icb, ref)
+    _annual_outputs(ch, icb, ref, words)
     for key in [*MEASURES, *LEVELS]:
         _level_glue(ch, icb, key, words, ref)
     comp = completeness(icb)
@@ -2334,8 +2338,8 @@ def _edition_box(ch: Chapter, v: int) -> None:
     )
 
 
-def _annual_outputs(ch: Chapter, icb: geography.ICB, ref: pd.Timestamp) -> None:
-    table = annual_report_table(icb, ref)
+def _annual_outputs(ch: Chapter, icb: geography.ICB, ref: pd.Timestamp, words: dict[str, C.Claim]) -> None:
+    table = annual_report_table(icb, ref, words)
     shown = [REPORT_COLUMNS[c] for c in REPORT_COLUMNS]
     ch.table(
         table.rename(columns=REPORT_COLUMNS),

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .. import sources
-from ._base import LoaderError, check_codes, read_excel
+from ._base import LoaderError, cached_table, check_codes, read_excel
 
 COVER = "childhood_immunisation_cover"
 
@@ -177,7 +177,10 @@ def _read_workbook(filename: str) -> tuple[pd.DataFrame, dict[str, str]]:
     ), ons
 
 
+@cached_table("cover_all", [(COVER, "*")])
 def _cover_all() -> pd.DataFrame:
+    """Every quarterly COVER workbook of the selected editions as one long table, parsed once per
+    build (the same national workbooks serve every ICB) and kept in the table cache."""
     parts, ons_all = [], {}
     for f in _workbooks():
         df, ons = _read_workbook(f)

@@ -26,6 +26,7 @@ file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,7 +36,17 @@ import pandera.pandas as pa
 
 from .. import sources
 from ..sources import Period
-from ._base import LoaderError, cached_table, check_codes, check_unique, read_csv, read_excel, to_number, validate
+from ._base import (
+    LoaderError,
+    cached_table,
+    check_codes,
+    check_unique,
+    read_csv,
+    read_excel,
+    snake,
+    to_number,
+    validate,
+)
 from .readers import EditionReader, Recognition, register, title_cells
 
 RTT_DATASET = "rtt_incomplete"
@@ -526,8 +537,25 @@ def wlmds_week_ending(edition: str | None = None) -> pd.Timestamp:
     return pd.Timestamp(e.period.end)
 
 
-@lru_cache(maxsize=4)
+_WLMDS_TABLES: dict[str, Callable[..., pd.DataFrame]] = {}
+
+
 def _wlmds_wide(edition: str | None = None) -> pd.DataFrame:
+    """One WLMDS edition as a wide table, parsed once per build (a national workbook that every
+    ICB's chapters read) and kept in the table cache, keyed on the files of the selected editions
+    and the code."""
+    e = _wlmds_edition(edition)
+    table = _WLMDS_TABLES.get(e.id)
+    if table is None:
+        table = cached_table(f"wlmds_wide_{snake(e.id)}", [(WLMDS_DATASET, "*")])(_parse_wlmds_wide)
+        _WLMDS_TABLES[e.id] = table
+    return table(edition=e.id)
+
+
+_wlmds_wide.cache_clear = _WLMDS_TABLES.clear  # type: ignore[attr-defined]  # as tests clear lru_caches
+
+
+def _parse_wlmds_wide(edition: str) -> pd.DataFrame:
     e = _wlmds_edition(edition)
     spec = e.file()
     fn = spec.filename
