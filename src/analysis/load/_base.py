@@ -385,10 +385,12 @@ def tables_dir() -> Path:
 
 
 def _input_key(dataset: str, filename: str) -> str:
-    """sha256 of one input file, or for ``(dataset, "*")`` the hash of every file of the
-    editions the build selects (each resolved, so verified and recorded as read)."""
+    """sha256 of one input file (``dataset@edition`` for the file of one edition), or for
+    ``(dataset, "*")`` the hash of every file of the editions the build selects (each resolved,
+    so verified and recorded as read)."""
     if filename != "*":
-        return sources.sha256_file(sources.resolve(dataset, filename))
+        ds, _, edition = dataset.partition("@")
+        return sources.sha256_file(sources.resolve(ds, filename, edition=edition or None))
     chosen = sources.editions(dataset)
     h = hashlib.sha256(sources.selection_hash(chosen).encode())
     for e in chosen:
@@ -400,7 +402,8 @@ def _input_key(dataset: str, filename: str) -> str:
 def cached_table(name: str, inputs: list[tuple[str, str]]) -> Callable:
     """Cache a function's DataFrame result as parquet, keyed on its inputs' sha256 and the code.
 
-    ``inputs`` lists the (dataset, file) pairs the function reads (``(dataset, "*")``: every file
+    ``inputs`` lists the (dataset, file) pairs the function reads (``dataset@edition`` for one
+    edition's file; ``(dataset, "*")``: every file
     of the editions selected for the build, for a series read edition by edition). They are resolved (and so
     verified and recorded as read) on every call, cache hit or not, so a chapter's cache key
     still sees every raw file behind the tables it used. Keyword arguments become part of the

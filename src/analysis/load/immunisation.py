@@ -30,6 +30,7 @@ Traps handled here:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -177,10 +178,25 @@ def _read_workbook(filename: str) -> tuple[pd.DataFrame, dict[str, str]]:
     ), ons
 
 
-@cached_table("cover_all", [(COVER, "*")])
+_COVER_TABLES: dict[tuple[str, ...], Callable[..., pd.DataFrame]] = {}
+
+
 def _cover_all() -> pd.DataFrame:
     """Every quarterly COVER workbook of the selected editions as one long table, parsed once per
-    build (the same national workbooks serve every ICB) and kept in the table cache."""
+    build (the same national workbooks serve every ICB) and kept in the table cache, keyed on
+    those workbooks and the code."""
+    books = tuple(_workbooks())
+    table = _COVER_TABLES.get(books)
+    if table is None:
+        table = cached_table("cover_all", [(COVER, f) for f in books])(_parse_cover_all)
+        _COVER_TABLES[books] = table
+    return table()
+
+
+_cover_all.cache_clear = _COVER_TABLES.clear  # type: ignore[attr-defined]  # as tests clear lru_caches
+
+
+def _parse_cover_all() -> pd.DataFrame:
     parts, ons_all = [], {}
     for f in _workbooks():
         df, ons = _read_workbook(f)

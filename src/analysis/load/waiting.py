@@ -542,12 +542,12 @@ _WLMDS_TABLES: dict[str, Callable[..., pd.DataFrame]] = {}
 
 def _wlmds_wide(edition: str | None = None) -> pd.DataFrame:
     """One WLMDS edition as a wide table, parsed once per build (a national workbook that every
-    ICB's chapters read) and kept in the table cache, keyed on the files of the selected editions
-    and the code."""
+    ICB's chapters read) and kept in the table cache, keyed on the edition's file and the code."""
     e = _wlmds_edition(edition)
     table = _WLMDS_TABLES.get(e.id)
     if table is None:
-        table = cached_table(f"wlmds_wide_{snake(e.id)}", [(WLMDS_DATASET, "*")])(_parse_wlmds_wide)
+        inputs = [(f"{WLMDS_DATASET}@{e.id}", e.file().filename)]
+        table = cached_table(f"wlmds_wide_{snake(e.id)}", inputs)(_parse_wlmds_wide)
         _WLMDS_TABLES[e.id] = table
     return table(edition=e.id)
 
