@@ -320,8 +320,7 @@ class Chapter:
         self.claims: dict[str, Any] = {}
         self._blocks: dict[str, tuple[str, str]] = {}  # name -> ("html" | "md", content)
         self._shown: set[str] = set()
-        self._n_fig = 0
-        self._n_tab = 0
+        self._numbers = {"figure": 0, "table": 0}  # figures and tables shown so far
 
     # ---------------------------------------------------------------- glued words and numbers
     def _key(self, key: str) -> str:
@@ -393,12 +392,26 @@ class Chapter:
             raise ValueError(f"output {name!r} is made twice in chapter {self.chapter!r}")
         self._blocks[name] = (kind, content)
 
+    def _number(self, kind: str, defer: bool) -> str:
+        """The number of a figure or table shown now; for a deferred one, a mark that
+        :meth:`show` replaces, so that numbers follow the order the page shows outputs in, not the
+        order the module makes them."""
+        if defer:
+            return _NUMBER_MARK[kind]
+        self._numbers[kind] += 1
+        return str(self._numbers[kind])
+
     def show(self, name: str) -> None:
         """Display the figure, table or box ``name`` made by the chapter's module."""
         if name not in self._blocks:
             known = ", ".join(sorted(self._blocks)) or "none"
             raise KeyError(f"chapter {self.chapter!r} has no output {name!r}; it made: {known}")
         kind, content = self._blocks[name]
+        for what, mark in _NUMBER_MARK.items():
+            if mark in content:
+                self._numbers[what] += 1
+                content = content.replace(mark, str(self._numbers[what]))
+                self._blocks[name] = (kind, content)
         self._shown.add(name)
         if kind == "md":
             _display(markdown=content)
@@ -527,7 +540,7 @@ class Chapter:
         """
         if not re.fullmatch(r"[a-z0-9_]+", name):
             raise ValueError(f"table name {name!r} must be lower-case letters, digits and underscores")
-        self._n_tab += 1
+        number = self._number("table", defer)
         csv_path = self.data_dir / f"{name}.csv"
         df.to_csv(csv_path, index=index)
         shown = df.reset_index() if index else df.copy()
@@ -574,7 +587,7 @@ class Chapter:
         extra = f" {esc_html(notes)}" if notes else ""
         html_out = (
             f'<figure class="evidence-table-wrap" id="table-{name}">'
-            f'<figcaption id="cap-{name}"><strong>Table {self._n_tab}.</strong> {esc_html(caption)}{src}{extra}{more} '
+            f'<figcaption id="cap-{name}"><strong>Table {number}.</strong> {esc_html(caption)}{src}{extra}{more} '
             f'<a href="{self.href}/{name}.csv" download>Download this table as CSV</a></figcaption>'
             f'<div class="table-scroll" tabindex="0" role="region" aria-label="{esc_html(caption)}">{table_html}</div>'
             f"</figure>"
@@ -615,7 +628,7 @@ class Chapter:
             raise ValueError(f"figure {name!r}: give the data it draws (data=...), for the CSV download")
         check_text(alt)
         check_text(caption)
-        self._n_fig += 1
+        number = self._number("figure", defer)
         png = self.data_dir / f"{name}.png"
         svg = self.data_dir / f"{name}.svg"
         # The tight box is worked out once (a draw without rendering at the PNG's resolution,
@@ -652,7 +665,7 @@ class Chapter:
         html_out = (
             f'<figure class="evidence-figure" id="figure-{name}">'
             f'<img src="{self.href}/{name}.png" alt="{esc_html(alt)}" loading="lazy" style="max-width:100%;height:auto">'
-            f"<figcaption><strong>Figure {self._n_fig}.</strong> {esc_html(caption)}{src} "
+            f"<figcaption><strong>Figure {number}.</strong> {esc_html(caption)}{src} "
             f"{' · '.join(links)}</figcaption></figure>"
         )
         self.outputs.append(
@@ -710,6 +723,10 @@ def _claim_record(claim: Any) -> dict:
     except TypeError:
         rec = {"words": getattr(claim, "words", str(claim))}
     return json.loads(json.dumps(rec, default=str))
+
+
+#: Stands for a deferred figure's or table's number until :meth:`Chapter.show` shows it.
+_NUMBER_MARK = {"figure": "\ue000figure-number\ue000", "table": "\ue000table-number\ue000"}
 
 
 class _MdText(str):
