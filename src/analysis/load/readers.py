@@ -178,11 +178,25 @@ def find_repeated_periods(
     (the A&E conversion in the mirror repeats February and March 2024 as 2025) does.
     """
     labels = list(values_by_period)
+    # Each period's rows as {organisation: values}, to reject a pair at its first differing
+    # organisation (almost every pair) without building the aligned tables; a pair that passes
+    # is confirmed with the exact comparison below.
+    rows = {
+        label: dict(zip(t.index, map(tuple, t.fillna(-1).to_numpy().tolist()))) if t.index.is_unique else None
+        for label, t in values_by_period.items()
+    }
     found = []
     for i, later in enumerate(labels):
         b = values_by_period[later]
         for earlier in labels[:i]:
             a = values_by_period[earlier]
+            ra, rb = rows[earlier], rows[later]
+            if ra is not None and rb is not None and list(a.columns) == list(b.columns):
+                common_keys = ra.keys() & rb.keys()
+                if len(common_keys) < min_orgs or len(common_keys) < min_share * min(len(a), len(b)):
+                    continue
+                if any(ra[k] != rb[k] for k in common_keys):
+                    continue
             common = a.index.intersection(b.index)
             if len(common) < min_orgs or len(common) < min_share * min(len(a), len(b)):
                 continue
