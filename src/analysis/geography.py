@@ -114,6 +114,25 @@ def icb_local_authorities(icb: ICB | str, vintage: int = 2021) -> pd.DataFrame:
     return out.sort_values(["utla_name", "lad_name"]).reset_index(drop=True)
 
 
+#: Readable type of an area, by the first three characters of its ONS code.
+AREA_TYPES = {
+    "E92": "England",
+    "E10": "County",
+    "E06": "Unitary authority",
+    "E07": "District",
+    "E08": "Metropolitan district",
+    "E09": "London borough",
+    "E47": "Combined authority",
+    "E67": "Two councils combined",
+}
+
+
+def area_type(code: str) -> str:
+    """The readable type of an area from its ONS code (publishers' own labels differ: Fingertips
+    calls a metropolitan district such as Birmingham, E08, a "UA")."""
+    return AREA_TYPES.get(str(code)[:3], "Local authority")
+
+
 def place_name(name: str) -> str:
     """A local authority name for a sentence: ONS's "Herefordshire, County of" reads "Herefordshire"
     ("Bristol, City of" -> "Bristol"); other names are unchanged."""

@@ -424,6 +424,10 @@ def test_key_findings_fields_agree_with_the_chapters_tables(executed):
         highest=False,
     )
     oral = pd.read_csv(d / "oral_health.csv")
+    # the type of area from its ONS code, as on the health inequalities page (Fingertips calls a
+    # metropolitan district such as Birmingham a "UA")
+    assert (oral["Type of area"] == oral["Area code"].map(geography.area_type)).all()
+    assert "Local authority" not in set(oral["Type of area"])
     survey = oral.assign(v=_numbers(oral["Five-year-olds with visible decay (%)"])).dropna(subset=["v"])
     survey = survey.loc[survey["Area code"] != "E92000001", "Survey year"].max()
     _extreme_check(

@@ -34,3 +34,12 @@ def test_every_top_level_module_is_in_a_layer():
     assert modules - standalone == named, (
         f"not in a layer: {sorted(modules - standalone - named)}; layers naming no module: {sorted(named - modules)}"
     )
+
+
+def test_area_type_reads_the_ons_code():
+    from analysis import geography
+
+    assert geography.area_type("E08000025") == "Metropolitan district"  # Birmingham; Fingertips says "UA"
+    assert geography.area_type("E06000019") == "Unitary authority"
+    assert geography.area_type("E92000001") == "England"
+    assert geography.area_type("E12000005") == "Local authority"

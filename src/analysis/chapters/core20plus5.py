@@ -2537,7 +2537,7 @@ class _Page:
         ax.legend(fontsize=9, loc="lower right")
         tab = f.oral[["area_code", "area_name", "area_type", "period", "value", "compared_to_england"]]
         tab = tab.assign(
-            area_type=tab["area_type"].replace({"UA": "Unitary authority"}),
+            area_type=tab["area_code"].map(geography.area_type),
             value=tab["value"].astype(object).where(tab["value"].notna(), "suppressed"),
         ).rename(
             columns={

@@ -159,23 +159,12 @@ SOURCES = {
     ),
 }
 
-#: Readable type of each area (the book never shows the internal kind).
-AREA_TYPES = {
-    "E92": "England",
-    "E10": "County",
-    "E06": "Unitary authority",
-    "E07": "District",
-    "E08": "Metropolitan district",
-    "E09": "London borough",
-    "E47": "Combined authority",
-    "E67": "Two councils combined",
-}
 
 SEXES = ("Male", "Female")
 
 
 def _area_type(code: str) -> str:
-    return AREA_TYPES.get(str(code)[:3], "Local authority")
+    return geography.area_type(code)
 
 
 def latest_sii_source() -> str:
