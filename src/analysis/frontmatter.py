@@ -17,7 +17,8 @@ import html
 import inspect
 import math
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlparse
 
 import yaml
 
@@ -567,13 +568,25 @@ def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
     for e, spec in files:
         link = f"[download]({spec.url})" if spec.url else "from the official page"
         out.append(
-            f"| {_md_table_cell(e.period.label or '-')} | {_md_table_cell(spec.filename)} | "
+            f"| {_md_table_cell(e.period.label or '-')} | {_md_table_cell(shown_file_name(spec))} | "
             f'{_fmt_bytes(spec.bytes)} | <code class="checksum">{_h(spec.sha256)}</code> | {link} |'
         )
     out.append(":::")
     out.append("::::")
     out.append("")
     return out
+
+
+def shown_file_name(spec: sources.FileSpec) -> str:
+    """The name a reader sees for a file on the sources page: the file as its publisher names it
+    (the last part of its exact-bytes link) when there is a link, the project's own name for it
+    otherwise. The project's names (``source/...`` sub-folders, period suffixes added to tell
+    editions apart) are for analysts, who find them in the manifest under the dataset's key."""
+    if spec.url:
+        name = unquote(PurePosixPath(urlparse(spec.url).path).name)
+        if name:
+            return name
+    return spec.filename
 
 
 def render_sources(book=None, inputs: dict[str, list[str]] | None = None) -> str:

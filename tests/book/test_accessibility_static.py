@@ -243,6 +243,18 @@ def test_data_sources_page_gives_every_dataset_with_publisher_licence_period_and
     assert text.count("Licence:") == len(sources.manifest())
     assert text.count("Edition used:") == len(sources.manifest())
     assert text.count("For analysts:") == len(sources.manifest())
+    # a file a reader can download is named as its link names it (the project's own file names,
+    # with sub-folders and period suffixes, are developer text)
+    from pathlib import PurePosixPath
+    from urllib.parse import unquote, urlparse
+
+    rows = [r for t in _article(page).select("table") if t.select_one("code.checksum") for r in t.select("tbody tr")]
+    assert rows, "no tables of files on the data sources page"
+    for row in rows:
+        link = row.find("a", href=True)
+        if link is not None:
+            shown = row.find_all("td")[1].get_text(strip=True)
+            assert shown == unquote(PurePosixPath(urlparse(link["href"]).path).name), shown
 
 
 def test_glossary_explains_the_books_terms(site):
