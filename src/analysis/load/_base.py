@@ -399,7 +399,7 @@ def _input_key(dataset: str, filename: str) -> str:
     return h.hexdigest()
 
 
-def cached_table(name: str, inputs: list[tuple[str, str]]) -> Callable:
+def cached_table(name: str, inputs: list[tuple[str, str]], *, geo: bool = False) -> Callable:
     """Cache a function's DataFrame result as parquet, keyed on its inputs' sha256 and the code.
 
     ``inputs`` lists the (dataset, file) pairs the function reads (``dataset@edition`` for one
@@ -407,7 +407,8 @@ def cached_table(name: str, inputs: list[tuple[str, str]]) -> Callable:
     of the editions selected for the build, for a series read edition by edition). They are resolved (and so
     verified and recorded as read) on every call, cache hit or not, so a chapter's cache key
     still sees every raw file behind the tables it used. Keyword arguments become part of the
-    key. Set ANALYSIS_NO_TABLE_CACHE=1 to bypass.
+    key. Set ANALYSIS_NO_TABLE_CACHE=1 to bypass. ``geo``: the table is a GeoDataFrame (stored as
+    GeoParquet and read back with geopandas).
     """
 
     def deco(fn: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
@@ -433,7 +434,7 @@ def cached_table(name: str, inputs: list[tuple[str, str]]) -> Callable:
             with FileLock(str(target) + ".lock", timeout=600):
                 if target.exists():
                     try:
-                        df = pd.read_parquet(target)
+                        df = _read_geoparquet(target) if geo else pd.read_parquet(target)
                     except Exception:
                         target.unlink(missing_ok=True)  # damaged entry: recompute
                     else:
@@ -456,6 +457,12 @@ def cached_table(name: str, inputs: list[tuple[str, str]]) -> Callable:
         return wrapper
 
     return deco
+
+
+def _read_geoparquet(path: Path) -> pd.DataFrame:
+    import geopandas as gpd
+
+    return gpd.read_parquet(path)
 
 
 def snake(name: str) -> str:

@@ -37,8 +37,8 @@ Ranks, deciles and quintiles: 1 = most deprived, always.
 
 from __future__ import annotations
 
-import os
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import pandera.pandas as pa
@@ -53,7 +53,6 @@ from ._base import (
     read_csv,
     read_excel,
     snake,
-    tables_dir,
     validate,
 )
 
@@ -653,45 +652,31 @@ _LAD_BOUNDARIES = {
 }
 
 
-_GEO_MEMO: dict[str, object] = {}
+_GEO_TABLES: dict[tuple[str, str], Callable[..., pd.DataFrame]] = {}
 
 
 def _read_geo(dataset: str, filename: str):
     """A boundary file as a GeoDataFrame. Parsing GeoJSON of every LSOA in England takes seconds,
-    so the parsed table is kept as GeoParquet in the table cache (keyed on the file's sha256; the
-    file is resolved, so verified and recorded as read, on every call) and in memory."""
+    so the parsed table is kept in the table cache (as GeoParquet, keyed on the file and the code)."""
+    table = _GEO_TABLES.get((dataset, filename))
+    if table is None:
+        table = cached_table(f"geo_{snake(filename)}", [(dataset, filename)], geo=True)(_parse_geo)
+        _GEO_TABLES[(dataset, filename)] = table
+    return table(dataset=dataset, filename=filename)
+
+
+_read_geo.cache_clear = _GEO_TABLES.clear  # type: ignore[attr-defined]  # as tests clear lru_caches
+
+
+def _parse_geo(dataset: str, filename: str):
     import geopandas as gpd
 
     path = sources.resolve(dataset, filename)
-    sha = sources.sha256_file(path)
-    if sha in _GEO_MEMO:
-        return _GEO_MEMO[sha].copy()
-    cached = tables_dir() / f"geo-{snake(filename)}-{sha[:20]}.parquet"
-    use_cache = os.environ.get("ANALYSIS_NO_TABLE_CACHE") != "1"
-    g = None
-    if use_cache and cached.exists():
-        try:
-            g = gpd.read_parquet(cached)
-        except Exception:
-            cached.unlink(missing_ok=True)  # damaged entry: parse the file again
-    if g is None:
-        target = "/vsigzip/" + str(path) if filename.endswith(".gz") else str(path)
-        try:
-            g = gpd.read_file(target)
-        except Exception as exc:  # pyogrio raises DataSourceError and friends
-            raise LoaderError(f"dataset {dataset!r}, file {filename!r} could not be read as GeoJSON: {exc}") from exc
-        if use_cache:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".tmp{os.getpid()}")
-            g.to_parquet(tmp, index=False)
-            os.replace(tmp, cached)  # atomic: readers see the whole table or none
-    if use_cache:
-        _GEO_MEMO[sha] = g
-        g = g.copy()
-    return g
-
-
-_read_geo.cache_clear = _GEO_MEMO.clear  # type: ignore[attr-defined]  # as tests clear lru_caches
+    target = "/vsigzip/" + str(path) if filename.endswith(".gz") else str(path)
+    try:
+        return gpd.read_file(target)
+    except Exception as exc:  # pyogrio raises DataSourceError and friends
+        raise LoaderError(f"dataset {dataset!r}, file {filename!r} could not be read as GeoJSON: {exc}") from exc
 
 
 def lsoa_boundaries(vintage: int, codes: list[str] | None = None):
