@@ -37,19 +37,24 @@ used it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import ipaddress
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import yaml
 
 from .paths import CACHE_DIR, RAW_DIR, ROOT
+
+T = TypeVar("T")
 
 
 class DataSourceError(RuntimeError):
@@ -441,10 +446,14 @@ def sha256_file(path: Path) -> str:
 
 
 _read: dict[str, str] = {}
+#: What each call of a :func:`remembered` function now computing has read (innermost last).
+_recorders: list[dict[str, str]] = []
 
 
 def _log_line(label: str, value: str) -> None:
     _read[label] = value
+    for rec in _recorders:
+        rec[label] = value
     log = os.environ.get("ANALYSIS_INPUTS_LOG")
     if log:
         # One line per read; appends of a short line are atomic enough for one kernel per log.
@@ -459,13 +468,69 @@ def _record(spec: FileSpec) -> None:
 def _record_selection(dataset: str, chosen: list[Edition]) -> None:
     label = f"{dataset}#editions"
     value = selection_hash(chosen)
-    if _read.get(label) != value:
+    if _read.get(label) != value or _recorders:
         _log_line(label, value)
 
 
 def label_dataset(label: str) -> str:
     """The dataset of an inputs-log label (``ds/file``, ``ds@edition/file`` or ``ds#editions``)."""
     return label.split("/", 1)[0].split("@", 1)[0].split("#", 1)[0]
+
+
+#: Calls of functions marked ``national`` (their result does not depend on the ICB) computed
+#: in this process, as (module, qualified name, repr of args, repr of keyword args): the warm
+#: engine runs them once in the process it forks chapters from, before the chapter's next ICB.
+national_calls: list[tuple[str, str, str, str]] = []
+
+
+def _note_national(fn: Callable, args: tuple, kwargs: dict) -> None:
+    call = (fn.__module__, fn.__qualname__, repr(args), repr(sorted(kwargs.items())))
+    if call not in national_calls:
+        national_calls.append(call)
+
+
+def remembered(maxsize: int | None = 128, *, national: bool = False) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """:func:`functools.lru_cache` for a function that reads data, directly or not: a call
+    answered from the cache records again every input the computing call read (files, edition
+    selections, series breaks), so the inputs a chapter records are the same whether a result was
+    computed in its own process or before it, in the process it was forked from. Arguments must
+    be hashable, as for ``lru_cache``; ``cache_clear`` and ``cache_info`` work as there.
+
+    ``national=True``: the result is the same for every ICB (a national table, or a computation
+    over all ICBs), given its arguments, the code and the data. Such calls are noted in
+    :data:`national_calls`, so that a build of many ICBs computes them once
+    (:func:`analysis.build.warm.prepare_calls`) instead of once per ICB."""
+
+    def deco(fn: Callable[..., T]) -> Callable[..., T]:
+        @functools.lru_cache(maxsize=maxsize)
+        def compute(*args: Any, **kwargs: Any) -> tuple[T, tuple[tuple[str, str], ...]]:
+            rec: dict[str, str] = {}
+            _recorders.append(rec)
+            try:
+                value = fn(*args, **kwargs)
+            finally:
+                # by identity: calls nest, so this call's record is the last one (and equal
+                # dicts must not be mistaken for one another)
+                while _recorders and _recorders.pop() is not rec:
+                    pass
+            return value, tuple(rec.items())
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> T:
+            misses = compute.cache_info().misses
+            value, reads = compute(*args, **kwargs)
+            if compute.cache_info().misses == misses:  # answered from the cache: record its reads again
+                for label, sha in reads:
+                    _log_line(label, sha)
+            elif national:
+                _note_national(fn, args, kwargs)
+            return value
+
+        wrapper.cache_clear = compute.cache_clear  # type: ignore[attr-defined]
+        wrapper.cache_info = compute.cache_info  # type: ignore[attr-defined]
+        return wrapper
+
+    return deco
 
 
 def inputs_read() -> dict[str, str]:
@@ -648,7 +713,7 @@ def series_breaks(dataset: str) -> list[SeriesBreak]:
     if out:
         label = f"{dataset}#breaks"
         value = _breaks_hash(out)
-        if _read.get(label) != value:
+        if _read.get(label) != value or _recorders:
             _log_line(label, value)
     return list(out)
 
@@ -686,6 +751,8 @@ __all__ = [
     "editions",
     "file_spec",
     "inputs_read",
+    "national_calls",
+    "remembered",
     "label_dataset",
     "latest",
     "manifest",

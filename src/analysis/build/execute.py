@@ -311,6 +311,13 @@ def run_chapters(
             f"Engine warm: {zygote.forks} chapter run(s) forked from one process that imported everything "
             f"once (ready in {zygote.start_seconds:.1f}s); 0 kernels started."
         )
+        if zygote.prepared:
+            calls = sum(p["calls"] for p in zygote.prepared)
+            secs = sum(p["seconds"] for p in zygote.prepared)
+            log(
+                f"  National tables computed once for the later ICBs of {len(zygote.prepared)} chapter(s): "
+                f"{calls} call(s) in {secs:.1f}s."
+            )
     else:
         log(f"Engine kernel: {len(todo)} fresh Jupyter kernel(s) started, one per chapter run.")
     if errors:
@@ -339,6 +346,7 @@ def _run_warm(zygote, todo: list[tuple[ChapterSpec, Params]], results: dict, log
                 "chapter": ch,
                 "params": params,
                 "run": _chapter_job,
+                "group": ch.id,  # runs of one chapter share its national tables (warm.prepare_calls)
                 "outcome": str(base / f".outcome-{os.getpid()}-{jid}.json"),
                 "stderr_log": str(notebook_cache_dir() / ".logs" / f"{ch.id}-{params.icb.ods_code}.stderr.log"),
             }

@@ -64,7 +64,8 @@ def _child(job: dict) -> int:
     from .. import sources
     from .spec import BuildError
 
-    sources._read.clear()  # the zygote read nothing; start the inputs record empty regardless
+    sources._read.clear()  # start the inputs record empty: what the zygote read is not this job's
+    sources.national_calls.clear()
     log_path = Path(job["stderr_log"])
     log_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -72,7 +73,7 @@ def _child(job: dict) -> int:
     os.close(fd)
     outcome: dict
     try:
-        outcome = {"ok": True, **job["run"](job)}
+        outcome = {"ok": True, **job["run"](job), "national_calls": list(sources.national_calls)}
     except BuildError as exc:
         outcome = {"ok": False, "error": str(exc), "kind": "BuildError"}
     except BaseException as exc:  # a crash of the runner itself
@@ -85,6 +86,58 @@ def _child(job: dict) -> int:
     tmp.write_text(json.dumps(outcome), encoding="utf-8")
     os.replace(tmp, job["outcome"])
     return 0 if outcome["ok"] else 1
+
+
+def prepare_calls(calls: list) -> tuple[int, int]:
+    """Run, in this process, the national calls a chapter run noted (``sources.national_calls``:
+    functions whose result is the same for every ICB), so that the chapter's runs for the next
+    ICBs, forked from here, find them computed. Returns (calls made, calls skipped or failed).
+
+    A call that cannot be made here (a function not at module level, an argument that is not a
+    literal) or that fails is skipped: the chapter then computes it itself, as it would have, and
+    reports any error in its own run. Warnings are shown nowhere and leave no "already shown"
+    record, so a chapter's run shows the same warnings as in a fresh kernel."""
+    import ast
+    import importlib
+    import warnings
+
+    made = skipped = 0
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        for module, qualname, args, kwargs in calls:
+            try:
+                if "<" in qualname:
+                    raise LookupError(qualname)
+                fn = importlib.import_module(module)
+                for part in qualname.split("."):
+                    fn = getattr(fn, part)
+                if not hasattr(fn, "cache_clear"):
+                    raise LookupError(qualname)  # not a remembered function or a cached table
+                fn(*ast.literal_eval(args), **dict(ast.literal_eval(kwargs)))
+            except Exception:
+                skipped += 1
+            else:
+                made += 1
+    return made, skipped
+
+
+def _national_calls(job: dict) -> list:
+    try:
+        return json.loads(Path(job["outcome"]).read_text(encoding="utf-8")).get("national_calls") or []
+    except (OSError, ValueError):
+        return []
+
+
+def _prepare_for(job: dict, calls: list, queue: list[dict], prepared: set, conn) -> None:
+    """After a chapter's first run ends, compute in the zygote the national calls it noted, if
+    the chapter is still to run for other ICBs."""
+    group = job.get("group")
+    if group is None or group in prepared or not calls or not any(q.get("group") == group for q in queue):
+        return
+    prepared.add(group)
+    t0 = time.perf_counter()
+    made, skipped = prepare_calls(calls)
+    conn.send(("prepared", {"group": group, "calls": made, "skipped": skipped, "seconds": time.perf_counter() - t0}))
 
 
 def _zygote(conn, n_jobs: int, preload: list[str]) -> None:
@@ -105,6 +158,7 @@ def _zygote(conn, n_jobs: int, preload: list[str]) -> None:
     _preload(preload)
     conn.send(("ready", os.getpid()))
     queue: list[dict] = []
+    prepared: set = set()
     closing = False
     while True:
         while not closing and (conn.poll(0 if running or queue else None)):
@@ -134,7 +188,15 @@ def _zygote(conn, n_jobs: int, preload: list[str]) -> None:
         pid, status = os.waitpid(-1, 0)
         job = running.pop(pid, None)
         if job is not None:
+            calls = _national_calls(job)  # read before the parent, told it is done, removes the file
             conn.send(("done", {"id": job["id"], "status": os.waitstatus_to_exitcode(status)}))
+            while conn.poll(0):  # jobs sent meanwhile count as still to run
+                msg = conn.recv()
+                if msg is None:
+                    closing = True
+                else:
+                    queue.append(msg)
+            _prepare_for(job, calls, queue, prepared, conn)
 
 
 class Zygote:
@@ -149,6 +211,8 @@ class Zygote:
             target=_zygote, args=(child, max(1, n_jobs), list(preload)), daemon=True, name="analysis-zygote"
         )
         self.forks = 0
+        #: What the zygote computed once for a chapter's later runs (:func:`_prepare_for`).
+        self.prepared: list[dict] = []
         t0 = time.perf_counter()
         self._proc.start()
         kind, _ = self._conn.recv()
@@ -163,6 +227,8 @@ class Zygote:
         pending = set(by_id)
         while pending:
             kind, msg = self._conn.recv()
+            if kind == "prepared":
+                self.prepared.append(msg)
             if kind != "done":
                 continue
             job = by_id[msg["id"]]

@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
-from functools import cache, cached_property, lru_cache
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -322,7 +322,7 @@ _NATIONAL = {
 }
 
 
-@cache
+@sources.remembered(maxsize=None, national=True)
 def _national(name: str) -> pd.DataFrame:
     return _NATIONAL[name]()
 
@@ -381,7 +381,7 @@ def _possessive(name: str) -> str:
 # ----------------------------------------------------------------------------- areas of an ICB
 
 
-@lru_cache(maxsize=64)
+@sources.remembered(maxsize=64)
 def icb_area_codes(icb_code: str, min_share: float = 0.5) -> dict[str, list[str]]:
     """Local authority codes (2022 and 2024 vintages) of which at least ``min_share`` of the
     LSOAs lie in the ICB: ``{"utla": [...], "lad": [...]}``. Both vintages are included so that
@@ -458,7 +458,7 @@ def qof_indicator(
     return res.sort_values("area", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
-@lru_cache(maxsize=8)
+@sources.remembered(maxsize=8, national=True)
 def _qof_all_icbs(codes: tuple[str, ...], include_pcas: bool = True) -> pd.DataFrame:
     q = _national("qof_icb")
     q = q[q["indicator_code"].isin(codes) & (q["org_type"] == "ICB")]
@@ -502,7 +502,7 @@ NATIONAL_FIFTHS = "national practice deprivation quintiles"
 ICB_FIFTHS = "the ICB's own fifths of patients"
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _practices_with_quintile() -> pd.DataFrame:
     """QOF 2022-23 practices with their IMD 2019 score, national practice deprivation quintile
     (:func:`analysis.deprivation.practice_deprivation_quintiles`) and the ICB's own fifth of
@@ -586,7 +586,7 @@ def _sii(df: pd.DataFrame, quintile: str, reps: int) -> pd.DataFrame:
     return out.merge(df[["group_code", "area", "period"]].drop_duplicates(), on=["group_code", "area"], how="left")
 
 
-@lru_cache(maxsize=4)
+@sources.remembered(maxsize=4, national=True)
 def _england_prevalence_sii(groups: tuple[str, ...], reps: int) -> pd.DataFrame:
     d = _practice_registers(list(groups)).assign(area="England")
     by_q = stats.proportion(d, "register", "list_size", group_by=["group_code", "area", "national_quintile", "period"])
@@ -638,7 +638,7 @@ CVD_NAMES = {
 }
 
 
-@lru_cache(maxsize=2)
+@sources.remembered(maxsize=2, national=True)
 def cvdprevent_gradient(reps: int = 10_000) -> tuple[pd.DataFrame, pd.DataFrame]:
     """CVDPREVENT England by IMD quintile (1 = most deprived) and the SII for each indicator
     (**least minus most deprived**, percentage points: ``phe_sii``'s own sign)."""
@@ -745,7 +745,7 @@ def smi_checks(icb: ICB | str) -> pd.DataFrame:
     return res.sort_values(["area", "quarter_end"]).reset_index(drop=True)
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _smi_funnel() -> pd.DataFrame:
     s = _national("smi")
     s = s[s["quarter_end"] == s["quarter_end"].max()].dropna(subset=["SMIRegister", "All6PHC"])
@@ -823,7 +823,7 @@ def maternity_coc_groups(icb: ICB | str) -> pd.DataFrame:
     return res
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _lmns_funnel() -> pd.DataFrame:
     m = _national("msds_proportions")
     m = m[m["indicator"] == COC]
@@ -1013,7 +1013,7 @@ class Facts:
         return self.cvd_sii[self.cvd_sii["indicator_code"] == code].iloc[0]
 
 
-@lru_cache(maxsize=4)
+@sources.remembered(maxsize=4)
 def facts(icb_code: str, reps: int = 10_000) -> Facts:
     """The chapter's tables for one ICB (cached: :func:`claims`, :func:`build` and
     :func:`headline_figures` share them)."""

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -231,7 +230,7 @@ def _currency(period_end, reference_date, dataset: str) -> C.Currency:
 # ----------------------------------------------------------------------------- geography
 
 
-@lru_cache(maxsize=64)
+@sources.remembered(maxsize=64)
 def _areas(ods_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     icb = geography.find_icb(ods_code)
     las = geography.icb_local_authorities(icb, vintage=2021)
@@ -324,7 +323,7 @@ def suppressed_areas(df: pd.DataFrame, period: str) -> list[str]:
 # ----------------------------------------------------------------------------- LE and HLE
 
 
-@lru_cache(maxsize=64)
+@sources.remembered(maxsize=64)
 def _le(ods_code: str) -> pd.DataFrame:
     le = mort.life_expectancy()
     latest = le["period"].max()
@@ -340,7 +339,7 @@ def le_series(icb_code: str) -> pd.DataFrame:
     return _le(geography.find_icb(icb_code).ods_code).copy()
 
 
-@lru_cache(maxsize=64)
+@sources.remembered(maxsize=64)
 def _hle(ods_code: str) -> pd.DataFrame:
     return (
         _pick(mort.healthy_life_expectancy(), _areas(ods_code)[0])
@@ -377,7 +376,7 @@ def _judge_against_england(df: pd.DataFrame, keys: list[str], polarity: str) -> 
     return df
 
 
-@lru_cache(maxsize=64)
+@sources.remembered(maxsize=64)
 def _hle_table(ods_code: str) -> pd.DataFrame:
     hle = _hle(ods_code)
     le = _le(ods_code)
@@ -427,7 +426,7 @@ def le_hle_gap(icb_code: str) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- SII 92901
 
 
-@lru_cache(maxsize=64)
+@sources.remembered(maxsize=64)
 def _sii(ods_code: str) -> pd.DataFrame:
     areas = _areas(ods_code)[0]
     # Every extraction is kept whole, with its source: Fingertips re-published the series with
@@ -517,7 +516,7 @@ def plan_comparison(icb_code: str) -> pd.DataFrame:
     )
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def sii_revision_summary() -> dict[str, float]:
     """How much the latest 92901 extraction revised the earlier one, over every (area, period,
     sex) in both: median and maximum absolute difference (years), and the number compared."""
@@ -536,7 +535,7 @@ def sii_revision_summary() -> dict[str, float]:
 # ----------------------------------------------------------------------------- premature mortality
 
 
-@lru_cache(maxsize=64)
+@sources.remembered(maxsize=64)
 def _u75(ods_code: str) -> pd.DataFrame:
     d = mort.u75_preventable()
     d = _pick(d[d["sex"] == "Persons"], _areas(ods_code)[0])
@@ -551,7 +550,7 @@ def u75_preventable_table(icb_code: str) -> pd.DataFrame:
     return _u75(geography.find_icb(icb_code).ods_code).copy()
 
 
-@lru_cache(maxsize=64)
+@sources.remembered(maxsize=64)
 def _cvd(ods_code: str) -> pd.DataFrame:
     areas = _areas(ods_code)[0]
     extra = [
@@ -575,7 +574,7 @@ def u75_cvd_table(icb_code: str) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- GP practices
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _practice_base() -> pd.DataFrame:
     """Every practice in the QOF list-size file with its ICB (ODS code, as QOF registers it),
     list size, IMD 2019 score, the book's national practice deprivation quintile, and the latest
@@ -633,7 +632,7 @@ def _le_col(sex: str) -> str:
     return f"le_{sex.lower()}"
 
 
-@lru_cache(maxsize=64)
+@sources.remembered(maxsize=64)
 def _quintiles(ods_code: str) -> pd.DataFrame:
     df, _ = practice_table(ods_code)
     rows = []
@@ -701,7 +700,7 @@ def _sii_estimate(rows: pd.DataFrame) -> C.Estimate:
     return C.Estimate(float(r["value"]), float(r["lower_ci"]), float(r["upper_ci"]))
 
 
-@lru_cache(maxsize=64)
+@sources.remembered(maxsize=64)
 def _gradients(ods_code: str) -> dict[tuple[str, str], PracticeGradient]:
     q = _quintiles(ods_code)
     out = {}
@@ -893,7 +892,7 @@ def headline_figures(icb_code: str, imd_version: int = 2019) -> dict[str, float]
 # ----------------------------------------------------------------------------- SII method check (methods page)
 
 
-@lru_cache(maxsize=4)
+@sources.remembered(maxsize=4, national=True)
 def sii_backtest(reps: int = 1000) -> pd.DataFrame:
     """The book's SII (:func:`analysis.stats.sii`) recomputed from life expectancy by local
     deprivation decile for England and every local authority (the test data of

@@ -27,7 +27,6 @@ import datetime as dt
 import textwrap
 import warnings
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -208,14 +207,14 @@ def _reference_date(reference_date: object) -> pd.Timestamp:
 # --------------------------------------------------------------------------- national tables (cached)
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _ae_icb() -> pd.DataFrame:
     df = perf.ae_attendances("icb")
     df["month"] = _ts(df["month"])
     return df
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _ae_providers() -> pd.DataFrame:
     """Every provider-month of NHS England's monthly A&E files (read once per process)."""
     from ..load.urgent_care import ae_monthly_providers
@@ -223,7 +222,7 @@ def _ae_providers() -> pd.DataFrame:
     return ae_monthly_providers()
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _ae_official_icb() -> pd.DataFrame:
     """Attendances and 4-hour waits summed over the providers located in each ICB (ODS code) and
     over every provider for England ("ENG"), for each month of the official monthly files."""
@@ -240,7 +239,7 @@ def _ae_official_icb() -> pd.DataFrame:
     return out
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _ae_conversion_icb() -> pd.DataFrame:
     """The conversion's ICB rows with ODS codes, without the months that repeat earlier months."""
     conv = _ae_icb()
@@ -258,7 +257,7 @@ def _ae_conversion_icb() -> pd.DataFrame:
     )
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _copied_conversion_months() -> tuple[tuple[str, str], ...]:
     """(month, the earlier month it repeats) for the conversion's copied ICB months."""
     from ..load.urgent_care import repeated_months_in_conversion
@@ -266,7 +265,7 @@ def _copied_conversion_months() -> tuple[tuple[str, str], ...]:
     return tuple(repeated_months_in_conversion("icb"))
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _ae_series_table() -> pd.DataFrame:
     """ICB x month 4-hour performance: the official monthly files' sums from their first month on,
     the conversion's system-level rows before (never its copied months). England before the official
@@ -284,7 +283,7 @@ def _ae_series_table() -> pd.DataFrame:
     return out.sort_values(["icb_code", "month"], ignore_index=True)
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def ae_official_vs_conversion() -> pd.DataFrame:
     """For the months both sources cover and the conversion gets right, each ICB's 4-hour
     performance summed from the official monthly files beside NHS England's system-level figure
@@ -354,14 +353,14 @@ def dementia_edition_change(icb_code: str) -> dict:
     }
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _cwt() -> pd.DataFrame:
     df = perf.cancer_waiting_times()
     df["month"] = _ts(df["month"])
     return df
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _beds_icb() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Adult G&A beds summed by ICB (trusts located in the ICB) and the trust -> ICB table used."""
     from ..load.waiting import wlmds_trust_icb
@@ -394,7 +393,7 @@ def _beds_icb() -> tuple[pd.DataFrame, pd.DataFrame]:
     )
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _gpad_icb() -> pd.DataFrame:
     g = perf.gp_appointments()
     g["within_2w"] = g["lead_time"].isin(perf.GPAD_WITHIN_2_WEEKS)
@@ -410,7 +409,7 @@ def _gpad_icb() -> pd.DataFrame:
     return out
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _iapt_icb() -> pd.DataFrame:
     tt = perf.talking_therapies("sicbl")
     tt = tt[tt["measure"] == "Count_AccessingServices"].copy()
@@ -430,7 +429,7 @@ def _iapt_icb() -> pd.DataFrame:
     return out
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _dementia() -> pd.DataFrame:
     d = perf.dementia_diagnosis_rate()
     d = d[(d["org_type"] == "ICB") | (d["ods_code"] == "ENG")].copy()
@@ -438,7 +437,7 @@ def _dementia() -> pd.DataFrame:
     return d
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _ambulance() -> pd.DataFrame:
     a = perf.ambsys_response_times_2017_2021()
     a = a[a["category"] == "C2"].copy()
@@ -447,7 +446,7 @@ def _ambulance() -> pd.DataFrame:
     return a
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _qof_hyp() -> pd.DataFrame:
     """QOF blood pressure indicators for people with hypertension (HYP008: aged 79 or under, at or
     below 140/90 mmHg; HYP009: aged 80 or over, at or below 150/90 mmHg) summed, by ICB and England,
@@ -471,7 +470,7 @@ def _financial_year_end(period: str) -> pd.Timestamp:
     return pd.Timestamp(f"{int(text[:4]) + 1}-03-01")
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _rtt() -> pd.DataFrame:
     from ..load.waiting import rtt_incomplete
 
@@ -827,7 +826,7 @@ _BUILDERS = {
 }
 
 
-@lru_cache(maxsize=64 * len(_BUILDERS))
+@sources.remembered(maxsize=64 * len(_BUILDERS))
 def measure_series(icb_code: str, key: str) -> Series:
     """One measure for one ICB: the series, the objective in force for its latest period, whether
     the latest value meets it, and the SPC reading (where the series has at least
@@ -1137,7 +1136,7 @@ def _latest_complete_month(df: pd.DataFrame, codes: set[str], code_col: str = "o
     return present[present == len(codes)].index.max()
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def icb_comparison() -> pd.DataFrame:
     """Latest value of each compared measure for all 42 ICBs and England, the same period for all
     (the latest in which every ICB has data).

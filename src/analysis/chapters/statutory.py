@@ -38,7 +38,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -376,7 +375,7 @@ def _reference_date(reference_date: object) -> pd.Timestamp:
 # ============================================================================= practice quintiles
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def practice_quintiles() -> pd.DataFrame:
     """Every English practice with its national practice deprivation quintile, the book's one
     definition (:data:`analysis.deprivation.PRACTICE_QUINTILE_DEFINITION`): the Fingertips
@@ -442,7 +441,7 @@ def _practice_long(df: pd.DataFrame, m: Measure, period: str) -> pd.DataFrame:
     return _with_values(long, m)
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _elective_long() -> pd.DataFrame:
     m = MEASURES["elective"]
     w = waiting.wlmds()
@@ -471,7 +470,7 @@ def wlmds_period() -> str:
     return f"week ending {week.day} {week:%B %Y}"
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _ae_u5_long() -> pd.DataFrame:
     p = ae_children.ae_under5_practices()
     p = p[~p["suppressed"]].rename(columns={"count": "numerator"})
@@ -488,7 +487,7 @@ def _one_period(s: pd.Series, what: str) -> str:
     return str(values[0])
 
 
-@lru_cache(maxsize=4)
+@sources.remembered(maxsize=4, national=True)
 def _prevalence_long(key: str) -> pd.DataFrame:
     prev = primary_care.qof_practice_prevalence()
     p = prev[prev["group_code"] == QOF_GROUPS[key]]
@@ -501,7 +500,7 @@ def _prevalence_long(key: str) -> pd.DataFrame:
     )
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _smoking_long() -> pd.DataFrame:
     s = primary_care.practice_smoking_qof()
     # The latest Fingertips release of practice rows (HEEC's appended later year is not a
@@ -515,7 +514,7 @@ def _smoking_long() -> pd.DataFrame:
     )
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _lipid_long() -> pd.DataFrame:
     c = cardiovascular.cvdprevent_icb_quintiles()
     c = c[c["period_end"] == c["period_end"].max()]
@@ -533,7 +532,7 @@ def lipid_period_end() -> pd.Timestamp:
     return pd.Period(c["period_end"].max(), freq="M").end_time.normalize()
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _mha_long() -> pd.DataFrame:
     imd = mental_health.mha_detentions_by_imd()
     imd = imd[(imd["org_level"] == "England") | imd["icb_ods_code"].notna()]
@@ -627,7 +626,7 @@ def _cached(key: str):
 _CACHED = {k: _cached(k) for k in MEASURES}
 
 
-@lru_cache(maxsize=16)
+@sources.remembered(maxsize=16, national=True)
 def inequality(key: str) -> pd.DataFrame:
     """England and every ICB for the deprivation measure ``key``: level (everyone), the most and
     least deprived groups, the gap between them (:func:`analysis.claims.gap`; positive = worse
@@ -884,7 +883,7 @@ ETHNIC_GROUPS = ["Asian", "Black", "Mixed", "White", "Other"]
 NOT_RECORDED = "Not stated or not known"
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def census_ethnicity() -> pd.DataFrame:
     """Census 2021 usual residents by the five high-level ethnic groups, each ICB (ODS code) and
     England (the sum of the 42). Columns: area_code, group, residents."""
@@ -1261,7 +1260,7 @@ def pcv_overlap(icb: geography.ICB | str) -> pd.DataFrame:
     )
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _pcv_weights() -> pd.DataFrame:
     o = immunisation.cover_icb_overlap()
     area_children = o.groupby("utla_ods_code")["population_0_15"].transform("sum")
@@ -1340,7 +1339,7 @@ FREQUENCY = {
 }
 
 
-@lru_cache(maxsize=32)
+@sources.remembered(maxsize=32, national=True)
 def level(key: str) -> pd.DataFrame:
     """England and the 42 ICBs for one indicator (a deprivation measure's value for everyone, or
     one of :data:`LEVELS`), with 95% limits (Wilson; Byar for rates; limits from the count for a
@@ -1438,7 +1437,7 @@ def la_overlap(icb: geography.ICB | str, level_: str) -> pd.DataFrame:
 CORNWALL_AND_SCILLY = ("E67000002", ("E06000052", "E06000053"))
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _cancer_stage() -> pd.DataFrame:
     return clinical.cancer_stage().dropna(subset=["value"])
 
@@ -1480,7 +1479,7 @@ def cancer_stage_areas(icb: geography.ICB | str) -> pd.DataFrame:
     return out.sort_values("share_of_icb", ascending=False).reset_index(drop=True)
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _oral() -> pd.DataFrame:
     return clinical.child_oral_health()
 
@@ -1621,7 +1620,7 @@ def claims(icb_code: str, imd_version: int = 2019, reference_date: object = "") 
     return out
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def hypertension_england() -> dict:
     """CVDPREVENT, England by deprivation quintile: hypertension treated to the appropriate
     threshold (CVDP007HYP), the most against the least deprived quintile. Returns table (the
@@ -1645,7 +1644,7 @@ def cvdprevent_period(label: str) -> str:
     return f"12 months to {m.group(1)}"
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def ae_u5_england_deciles() -> dict:
     """Fingertips 93930, England by deprivation decile of the area of residence (county and
     unitary authority deciles, the latest geography and year): table, gap (decile 1 against 10,

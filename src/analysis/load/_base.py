@@ -428,6 +428,7 @@ def cached_table(name: str, inputs: list[tuple[str, str]], *, geo: bool = False)
                 return fn(**kwargs)
             if key in memo:
                 return memo[key].copy()
+            sources._note_national(wrapper, (), kwargs)  # a table is the same for every ICB
             folder = tables_dir()
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"{name}-{key}.parquet"

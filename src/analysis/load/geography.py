@@ -8,8 +8,6 @@ ICB objects, name resolution and per-ICB selections built on them are in
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 import pandera.pandas as pa
 
@@ -33,7 +31,7 @@ ICB_SCHEMA = pa.DataFrameSchema(
 )
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def icb_table() -> pd.DataFrame:
     """The 42 ICBs (April 2024 codes) with their NHS England region."""
     df = read_csv(

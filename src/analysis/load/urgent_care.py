@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -306,7 +305,7 @@ def repeated_months_in_conversion(level: str = "trust") -> list[tuple[str, str]]
     return find_repeated_periods(by_month)
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def ae_provider_locations() -> pd.DataFrame:
     """Every provider in NHS England's monthly A&E files and the ICB it is located in (ODS code),
     as the scorecard sums them: an NHS acute trust is in the ICB WLMDS groups it into (as for bed

@@ -27,7 +27,6 @@ file.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -103,7 +102,7 @@ def rtt_series_break() -> pd.Timestamp:
     return sources.series_break(RTT_DATASET, RTT_BREAK_ID)
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _rtt_raw() -> pd.DataFrame:
     df = read_csv(
         RTT_DATASET,
@@ -141,7 +140,7 @@ def rtt_incomplete() -> pd.DataFrame:
     return _rtt_tidy().copy()
 
 
-@lru_cache(maxsize=1)
+@sources.remembered(maxsize=1, national=True)
 def _rtt_tidy() -> pd.DataFrame:
     df = _rtt_raw().copy()
     pct = 100 * df["within_18_weeks"] / df["total_waiting"].where(df["total_waiting"] > 0)
