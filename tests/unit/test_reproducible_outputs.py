@@ -49,3 +49,43 @@ def test_a_workbook_is_dated_as_of_and_gives_the_same_bytes(tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
     assert wb.active["A1"].value == 12.5
     assert wb.properties.created == wb.properties.modified == pd.Timestamp("2026-11-01").to_pydatetime()
+
+
+def test_a_figure_is_cropped_to_the_box_savefig_tight_would_use(tmp_path):
+    """report.figure finds the tight box once for the PNG and the SVG; the PNG must be the one
+    savefig(bbox_inches="tight") writes, byte for byte, including a legend below the axes
+    (outside the figure) and text beyond its right edge."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def make():
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        ax.plot([1, 2, 3], [3, 1, 2], label="first series")
+        ax.plot([1, 2, 3], [1, 2, 3], label="second series")
+        ax.set_title("A title long enough to be laid out with care", loc="left")
+        ax.annotate("a note past the right edge", xy=(3, 2), xytext=(1.02, 0.5), textcoords="axes fraction")
+        fig.legend(loc="lower center", ncol=2, bbox_to_anchor=(0.5, -0.12))
+        return fig
+
+    ch = report.Chapter("demo", tmp_path / "chapter")
+    ch.figure(
+        make(),
+        "chart",
+        alt="Two made-up lines for a test of cropping",
+        caption="Test",
+        defer=True,
+        data=pd.DataFrame({"x": [1, 2, 3]}),
+    )
+    fig = make()
+    fig.savefig(
+        tmp_path / "tight.png",
+        dpi=220,
+        bbox_inches="tight",
+        facecolor="white",
+        metadata={"Software": None},
+        pil_kwargs={"compress_level": 3},
+    )
+    plt.close(fig)
+    assert (tmp_path / "chapter" / "chart.png").read_bytes() == (tmp_path / "tight.png").read_bytes()
