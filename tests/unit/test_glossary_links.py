@@ -87,6 +87,10 @@ def _build(tmp_path: Path, pages: dict[str, str], terms: dict | None = TERMS) ->
     (src / "conf.py").write_text(
         textwrap.dedent(f"""
         extensions = ["myst_parser", "analysis.sphinx_a11y"]
+        # Explicit: Sphinx merges extensions' suffixes into its default dict in place, so after a
+        # Jupyter Book build in the same test process (the preview tests) ".md" would still map
+        # to MyST-NB's parser, which this project does not load.
+        source_suffix = {{".rst": "restructuredtext", ".md": "markdown"}}
         glossary_links = {{"page": "glossary", "terms": {terms!r}}}
         exclude_patterns = ["_build"]
         """)
