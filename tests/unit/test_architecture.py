@@ -43,3 +43,19 @@ def test_area_type_reads_the_ons_code():
     assert geography.area_type("E06000019") == "Unitary authority"
     assert geography.area_type("E92000001") == "England"
     assert geography.area_type("E12000005") == "Local authority"
+
+
+def test_data_reading_code_memoises_with_remembered_not_lru_cache():
+    """Chapters and loaders memoise with ``sources.remembered``, never ``functools.lru_cache`` or
+    ``functools.cache``: a plain cache answers without recording the files behind its result, so
+    a chapter forked after the warm engine computed national tables (which fill such caches as a
+    side effect) would record too few inputs, and its cache entry would not notice new data."""
+    import re
+
+    offenders = []
+    for folder in ("chapters", "load"):
+        for path in sorted((PKG / folder).glob("*.py")):
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if re.match(r"\s*@(functools\.)?(lru_cache|cache)\b", line):
+                    offenders.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert not offenders, "use @sources.remembered(...) instead:\n" + "\n".join(offenders)
