@@ -40,10 +40,24 @@ from . import build, geography, manifest_io, sources
 from .paths import ROOT
 
 
+def _cpu_of_children() -> float:
+    """CPU seconds (user + system) used so far by this process's finished children and, through
+    them, every descendant they waited for (forked chapter runs, kernels, Sphinx)."""
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+# CPU seconds of each step run by _run, by its arguments joined with spaces (the last run wins).
+cpu_used: dict[str, float] = {}
+
+
 def _run(args: list[str], env: dict) -> tuple[float, str]:
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_of_children()
     proc = subprocess.run([sys.executable, "-m", "analysis", *args], env=env, capture_output=True, text=True, cwd=ROOT)
     dt = time.perf_counter() - t0
+    cpu_used[" ".join(args)] = _cpu_of_children() - c0
     if proc.returncode != 0:
         raise SystemExit(f"benchmark step failed: {' '.join(args)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return dt, proc.stdout
@@ -118,6 +132,31 @@ def _changed_mirror(base: Path, label: str, manifest_path: Path) -> dict:
 
 AE = "ae_monthly_official"
 
+# The build-speed targets the benchmarks are read against (issue 19): all ICBs' books, cold, in
+# this many seconds; one ICB's cold book this many times faster than Jupyter Book's own execution.
+TARGET_ALL_SECONDS = 300
+TARGET_RATIO_TO_JUPYTER_BOOK = 3.0
+
+
+def _cores() -> int:
+    """Cores this process may run on (the affinity mask, which a container may narrow)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def cpu_floor_lines(what: str, wall: float, cpu: float, cores: int) -> list[str]:
+    """Plain-English lines on the least time ``cpu`` seconds of work can take on ``cores`` cores
+    (a schedule cannot beat the work divided by the cores), against the ``wall`` seconds taken."""
+    if cpu <= 0 or cores < 1:
+        raise ValueError(f"cpu_floor_lines: expected positive CPU seconds and cores, got {cpu!r} and {cores!r}")
+    floor = cpu / cores
+    return [
+        f"{what}: {wall:.1f} s on the clock, {cpu:.1f} s of CPU; on {cores} core(s) this work cannot take "
+        f"less than {floor:.1f} s (the build kept the cores {min(floor / wall, 1.0):.0%} busy)"
+    ]
+
 
 def _hold_back_latest_ae(base: Path) -> tuple[Path, Path, str]:
     """A manifest without the latest monthly A&E edition (the bench adds it back with ``data
@@ -182,7 +221,7 @@ def _reference_build(base: Path, icb: str, env: dict) -> tuple[float, int]:
     exe = Path(sys.executable).with_name("jupyter-book")
     renv = dict(env)
     renv["ANALYSIS_CACHE_DIR"] = str(base / "cache-reference")  # cold, like the cold build
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_of_children()
     proc = subprocess.run(
         [str(exe), "build", str(stage), "--path-output", str(base / "jb-reference-out"), "--quiet"],
         env=renv,
@@ -191,6 +230,7 @@ def _reference_build(base: Path, icb: str, env: dict) -> tuple[float, int]:
         cwd=stage,
     )
     dt = time.perf_counter() - t0
+    cpu_used["jupyter-book build"] = _cpu_of_children() - c0
     if proc.returncode != 0:
         print(
             f"  (reference build exited {proc.returncode}; its time is still reported)\n"
@@ -279,7 +319,7 @@ def bench_default(icb: str = geography.DEFAULT_ICB, n_jobs: int = 2, skip_refere
     rows.append(("cold build, a fresh kernel per notebook (--engine kernel)", t_kernel, _executed(out), ""))
     t, out = _run(args, env)
     rows.append(("cold build (empty caches; warm engine, the default)", t, _executed(out), ""))
-    t_cold = t
+    t_cold, cpu_cold = t, cpu_used[" ".join(args)]
     t, out = _run(args, env)
     rows.append(("no-op rebuild", t, _executed(out), ""))
     t, n, chapter = _markdown_edit_in_preview(base, params.icb.ods_code, env)
@@ -326,8 +366,19 @@ def bench_default(icb: str = geography.DEFAULT_ICB, n_jobs: int = 2, skip_refere
         if note:
             print(f"    {note}")
     print(f"\nratio, fresh kernels / warm engine (cold builds): {t_kernel / t_cold:.2f}x")
+    cores = _cores()
+    for line in cpu_floor_lines("our cold build (warm engine)", t_cold, cpu_cold, cores):
+        print(line)
     if not skip_reference:
-        print(f"ratio, Jupyter Book's own execution / our cold build: {rows[-1][1] / t_cold:.2f}x")
+        t_jb = rows[-1][1]
+        print(f"ratio, Jupyter Book's own execution / our cold build: {t_jb / t_cold:.2f}x")
+        for line in cpu_floor_lines("Jupyter Book's own execution", t_jb, cpu_used["jupyter-book build"], cores):
+            print(line)
+        print(
+            f"with this much work the ratio cannot exceed {t_jb / (cpu_cold / cores):.2f}x on {cores} core(s); "
+            f"{TARGET_RATIO_TO_JUPYTER_BOOK:g}x needs our cold build to use at most "
+            f"{t_jb * cores / TARGET_RATIO_TO_JUPYTER_BOOK:.1f} s of CPU (it used {cpu_cold:.1f} s)"
+        )
     return 0
 
 
@@ -373,13 +424,14 @@ def bench_all(limit: int | None = None, n_jobs: int = 2, reference_icbs: int = 3
     for n, engine in ((n_ref, "kernel"), (n_ref, "warm"), (n_all, "warm")):
         t, out = cold(n, engine)
         forks, kernels = _engine_counts(out)
-        rows.append((n, engine, t, len(re.findall(r": executed in", out)), forks, kernels, _chapter_seconds(out)))
+        cpu = cpu_used[f"build --all --jobs {n_jobs} --limit {n} --engine {engine}"]
+        rows.append((n, engine, t, len(re.findall(r": executed in", out)), forks, kernels, _chapter_seconds(out), cpu))
     print(
         f"\n{'ICBs':>5} {'engine':<8}{'seconds':>9}{'per ICB':>9}{'notebooks executed':>20}{'forks':>7}"
-        f"{'kernels started':>17}"
+        f"{'kernels started':>17}{'CPU s':>9}{'CPU s per ICB':>15}"
     )
-    for n, engine, t, ex, forks, kernels, _ in rows:
-        print(f"{n:>5} {engine:<8}{t:>9.1f}{t / n:>9.1f}{ex:>20}{forks:>7}{kernels:>17}")
+    for n, engine, t, ex, forks, kernels, _, cpu in rows:
+        print(f"{n:>5} {engine:<8}{t:>9.1f}{t / n:>9.1f}{ex:>20}{forks:>7}{kernels:>17}{cpu:>9.1f}{cpu / n:>15.1f}")
     ref, warm_same = rows[0], rows[1]
     print(f"\nPer chapter, mean seconds per run on the same {n_ref} ICBs (fresh kernel vs warm fork):")
     print(f"{'chapter':<24}{'kernel':>9}{'warm':>9}{'ratio':>8}")
@@ -393,5 +445,13 @@ def bench_all(limit: int | None = None, n_jobs: int = 2, reference_icbs: int = 3
         f"all {n_all} ICBs cold (warm engine): {rows[2][2]:.1f} s = {rows[2][2] / 60:.1f} min "
         f"({rows[2][2] / n_all:.1f} s per ICB); a fresh kernel per notebook at the reference's rate would take "
         f"about {ref[2] / n_ref * n_all / 60:.1f} min"
+    )
+    cores = _cores()
+    n, t, cpu = rows[2][0], rows[2][2], rows[2][7]
+    for line in cpu_floor_lines(f"all {n} ICBs cold (warm engine)", t, cpu, cores):
+        print(line)
+    print(
+        f"under {TARGET_ALL_SECONDS / 60:g} min on {cores} core(s) needs at most "
+        f"{TARGET_ALL_SECONDS * cores / n:.1f} s of CPU per ICB (this build used {cpu / n:.1f} s)"
     )
     return 0
