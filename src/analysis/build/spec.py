@@ -37,7 +37,6 @@ class ChapterSpec:
     id: str
     title: str
     notebook: Path
-    imd_dependent: bool = True
 
 
 @dataclass
@@ -52,13 +51,34 @@ def load_book_spec(path: Path | None = None) -> BookSpec:
     env = os.environ.get("ANALYSIS_BOOK_SPEC")
     path = path or (Path(env) if env else BOOK_DIR / "chapters.yml")
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(doc, dict) or not isinstance(doc.get("chapters"), list) or not doc["chapters"]:
+        raise BuildError(f"{path}: expected a mapping with a non-empty list under 'chapters'.")
+    _only_keys(path, "the book", doc, _BOOK_KEYS)
     chapters = []
-    for c in doc.get("chapters", []):
+    for i, c in enumerate(doc["chapters"], 1):
+        if not isinstance(c, dict):
+            raise BuildError(f"{path}: chapter {i} must be a mapping with keys {', '.join(_CHAPTER_KEYS)}.")
+        _only_keys(path, f"chapter {c.get('id', i)!r}", c, _CHAPTER_KEYS, required=True)
         nb = ROOT / c["notebook"]
         if not nb.exists():
             raise BuildError(f"{path}: chapter {c['id']!r} names notebook {nb}, which does not exist.")
-        chapters.append(ChapterSpec(c["id"], c["title"], nb, bool(c.get("imd_dependent", True))))
-    return BookSpec(chapters, list(doc.get("prepare", [])))
+        chapters.append(ChapterSpec(c["id"], c["title"], nb))
+    return BookSpec(chapters, list(doc.get("prepare") or []))
+
+
+_BOOK_KEYS = ("prepare", "chapters")
+_CHAPTER_KEYS = ("id", "title", "notebook")
+
+
+def _only_keys(path: Path, what: str, doc: dict, allowed: tuple[str, ...], required: bool = False) -> None:
+    """A key the build does not read is refused, not ignored: a misspelt or retired setting would
+    otherwise change nothing without a word."""
+    unknown = sorted(set(doc) - set(allowed))
+    if unknown:
+        raise BuildError(f"{path}: {what} has key(s) {', '.join(unknown)}; the keys read are {', '.join(allowed)}.")
+    missing = [k for k in allowed if k not in doc] if required else []
+    if missing:
+        raise BuildError(f"{path}: {what} lacks key(s) {', '.join(missing)}.")
 
 
 # ----------------------------------------------------------------------------- parameters
