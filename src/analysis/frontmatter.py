@@ -541,6 +541,8 @@ def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
         fields.append(("Geography", _md_escape(meta["geography"])))
     if meta.get("caveat"):
         fields.append(("Main caveat", _md_escape(meta["caveat"])))
+    for b in sources.series_breaks(ds):
+        fields.append(("Series break", series_break_text(b)))
     if used_by:
         fields.append(("Used in", ", ".join(used_by)))
     # The one place a reader meets the manifest's key: analysts ask for data by it. Marked so that
@@ -575,6 +577,23 @@ def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
     out.append("::::")
     out.append("")
     return out
+
+
+def series_break_text(b: sources.SeriesBreak) -> str:
+    """A series break as Markdown for the sources page: the first day counted the new way, what
+    changed in the publisher's words (quoted), and where the publisher says so (an address in
+    the reference becomes a link)."""
+    text = _md_escape(
+        f"counted a new way from {_pretty_date(b.start)}; in the publisher's words: \u201c{b.what.rstrip()}\u201d."
+    )
+    if not b.reference:
+        return text
+    parts = re.split(r"(https?://\S+)", b.reference)
+    ref = "".join(
+        f'<a class="reference external" href="{_h(p)}">{_h(p)}</a>' if i % 2 else _md_escape(p)
+        for i, p in enumerate(parts)
+    )
+    return f"{text} Reference: {ref}"
 
 
 def shown_file_name(spec: sources.FileSpec) -> str:

@@ -367,3 +367,27 @@ def test_landing_page_shows_the_registrys_compared_figure(tmp_path, monkeypatch)
     assert "Under 18 weeks (%)" in page and ">58.2%<" in page
     assert json.loads((tmp_path / "data" / "compare.json").read_text())["QGH"]["waiting_lists.rtt_pct18"] == 58.24
     assert geography.find_icb("QGH").short_name in page
+
+
+def test_sources_page_gives_each_series_break_with_its_date_and_the_publishers_words():
+    with_breaks = [ds for ds in sources.manifest() if sources.series_breaks(ds)]
+    assert {"rtt_incomplete", "cancer_waiting_times"} <= set(with_breaks)
+    for ds in with_breaks:
+        lines = frontmatter._dataset_section(ds, sources.manifest()[ds], [])
+        shown = [line for line in lines if line.startswith("- **Series break:**")]
+        assert len(shown) == len(sources.series_breaks(ds)), ds
+        for b, line in zip(sources.series_breaks(ds), shown):
+            start = sources.series_break(ds, b.id)
+            assert f"counted a new way from {start.day} {start:%B %Y}" in line, line
+            assert f"\u201c{b.what}\u201d" in line, line  # the publisher's words, quoted, unescaped here
+    rtt = next(
+        line
+        for line in frontmatter._dataset_section("rtt_incomplete", sources.manifest()["rtt_incomplete"], [])
+        if line.startswith("- **Series break:**")
+    )
+    assert "counted a new way from 1 February 2024" in rtt  # NHS England: from Feb-24 data onwards
+    assert '<a class="reference external" href="https://www.england.nhs.uk/' in rtt
+    without = next(ds for ds in sources.manifest() if not sources.series_breaks(ds))
+    assert not any(
+        "Series break" in line for line in frontmatter._dataset_section(without, sources.manifest()[without], [])
+    )
