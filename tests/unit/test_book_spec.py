@@ -41,7 +41,9 @@ def test_an_unread_chapter_key_is_refused(tmp_path, notebook):
 
 
 def test_an_unread_book_key_is_refused(tmp_path, notebook):
-    path = _spec(tmp_path, {"prepare": [], "compare": [], "chapters": [{"id": "t", "title": "T", "notebook": notebook}]})
+    path = _spec(
+        tmp_path, {"prepare": [], "compare": [], "chapters": [{"id": "t", "title": "T", "notebook": notebook}]}
+    )
     with pytest.raises(build.BuildError, match=r"the book has key\(s\) compare"):
         build.load_book_spec(path)
 
