@@ -279,7 +279,8 @@ def run_chapters(
             os.environ.setdefault(var, "1")
     zygote = None
     if engine == "warm":
-        # Start the zygote first: its imports overlap the prepare step below.
+        # Start the zygote first: its imports overlap the prepare step below (the zygote is
+        # waited for only when the chapters are handed to it).
         from .warm import Zygote, chapter_modules
 
         zygote = Zygote(n_jobs, chapter_modules([c.id for c in book.chapters]))
@@ -296,7 +297,7 @@ def run_chapters(
                         "engine": engine,
                         "forks": zygote.forks,
                         "kernels": 0,
-                        "zygote_start_seconds": round(zygote.start_seconds, 2),
+                        "zygote_start_seconds": round(zygote.start_seconds or 0, 2),
                     }
                 )
         else:
@@ -309,7 +310,7 @@ def run_chapters(
     if zygote is not None:
         log(
             f"Engine warm: {zygote.forks} chapter run(s) forked from one process that imported everything "
-            f"once (ready in {zygote.start_seconds:.1f}s); 0 kernels started."
+            f"once (ready {zygote.start_seconds or 0:.1f}s after it started); 0 kernels started."
         )
         if zygote.prepared:
             calls = sum(p["calls"] for p in zygote.prepared)

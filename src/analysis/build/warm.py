@@ -156,7 +156,7 @@ def _zygote(conn, n_jobs: int, preload: list[str]) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     _preload(preload)
-    conn.send(("ready", os.getpid()))
+    conn.send(("ready", time.time()))  # the wall clock: the parent may read this message later
     queue: list[dict] = []
     prepared: set = set()
     closing = False
@@ -213,14 +213,29 @@ class Zygote:
         self.forks = 0
         #: What the zygote computed once for a chapter's later runs (:func:`_prepare_for`).
         self.prepared: list[dict] = []
-        t0 = time.perf_counter()
+        # The zygote imports while the caller goes on (a build's prepare step, say): its first
+        # ``run`` waits for it to be ready, not this constructor.
+        self._started = time.time()
         self._proc.start()
-        kind, _ = self._conn.recv()
+        #: Seconds from starting the zygote until it had imported everything (known once ready).
+        self.start_seconds: float | None = None
+
+    def wait_ready(self) -> None:
+        """Wait until the zygote has imported everything (at once if it has)."""
+        if self.start_seconds is not None:
+            return
+        try:
+            kind, when = self._conn.recv()
+        except EOFError:
+            kind, when = None, None
         if kind != "ready":
-            raise RuntimeError("the warm engine's zygote did not start")
-        self.start_seconds = time.perf_counter() - t0
+            self._proc.join(timeout=5)  # it has closed its end: let it finish, to give its exit code
+            code = self._proc.exitcode
+            raise RuntimeError(f"the warm engine's zygote did not start (exit code {code})")
+        self.start_seconds = max(0.0, float(when) - self._started)
 
     def run(self, jobs: list[dict]) -> Iterator[tuple[dict, dict]]:
+        self.wait_ready()
         by_id = {j["id"]: j for j in jobs}
         for j in jobs:
             self._conn.send(j)
