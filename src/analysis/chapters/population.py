@@ -40,10 +40,10 @@ CHAPTER = "population"
 #: The publications behind each IMD edition's figures; the lookup's boundaries (a month) are the
 #: manifest's period of the lookup (:func:`source`).
 SOURCE_IMD = {
-    2019: "MHCLG English Indices of Deprivation 2019 (Files 1, 2, 3, 9); ONS mid-2020 LSOA population "
-    "estimates; ONS LSOA (2011) to sub-ICB to ICB lookup",
-    2025: "MHCLG English Indices of Deprivation 2025 (File 7); ONS Census 2021 usual residents; "
-    "ONS LSOA (2021) to sub-ICB to ICB lookup",
+    2019: "MHCLG English Indices of Deprivation 2019 (Files 1, 2, 3, 9); "
+    f"{dep.population_label(2019)}; ONS LSOA (2011) to sub-ICB to ICB lookup",
+    2025: "MHCLG English Indices of Deprivation 2025 (File 7); "
+    f"ONS {dep.population_label(2025)}; ONS LSOA (2021) to sub-ICB to ICB lookup",
 }
 SOURCE_ACCESS = {
     2019: "MHCLG English Indices of Deprivation 2019, File 8 (underlying indicators); ONS mid-2019 LSOA "
@@ -1285,7 +1285,9 @@ def build(icb_code: str, imd_version: int, data_dir: str, reference_date: str = 
     imd = dep.imd_label(v)
     src = source(v)
     period = dep.population_period(v)
-    col_pop = "mid-2020" if v == 2019 else "Census 2021"  # short population label for column headers
+    # Short population label for column headers: the mid-year of the estimates paired with IMD 2019
+    # (deprivation's registry), or the Census itself ("Census day, ..." is too long for a header).
+    col_pop = period if v == 2019 else "Census 2021"
     name = icb.short_name
     head = headline_figures(icb.ods_code, v)
     eng = dep.england_summary(v)
