@@ -529,9 +529,7 @@ def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
     out = [f"({_anchor(ds)})=", f"### {_md_escape(meta.get('title', ds))}", ""]
     fields = [("Publisher", _md_escape(meta.get("publisher", "")))]
     if meta.get("official_page"):
-        # As HTML: a Markdown autolink escapes the "&" of a query string twice (a broken link).
-        url = str(meta["official_page"])
-        fields.append(("Official page", f'<a class="reference external" href="{_h(url)}">{_h(url)}</a>'))
+        fields.append(("Official page", _external_link(str(meta["official_page"]))))
     fields.append(("Licence", _md_escape(meta.get("licence", "not stated"))))
     fields.append(("Edition used", _md_escape(edition_used(ds))))
     fields.append(("Form", _md_escape(dataset_form(ds))))
@@ -579,6 +577,12 @@ def _dataset_section(ds: str, meta: dict, used_by: list[str]) -> list[str]:
     return out
 
 
+def _external_link(url: str) -> str:
+    """An address as a link that shows itself, written as HTML: a Markdown autolink escapes the
+    "&" of a query string twice (a broken link)."""
+    return f'<a class="reference external" href="{_h(url)}">{_h(url)}</a>'
+
+
 def series_break_text(b: sources.SeriesBreak) -> str:
     """A series break as Markdown for the sources page: the first day counted the new way, what
     changed in the publisher's words (quoted), and where the publisher says so (an address in
@@ -589,10 +593,7 @@ def series_break_text(b: sources.SeriesBreak) -> str:
     if not b.reference:
         return text
     parts = re.split(r"(https?://\S+)", b.reference)
-    ref = "".join(
-        f'<a class="reference external" href="{_h(p)}">{_h(p)}</a>' if i % 2 else _md_escape(p)
-        for i, p in enumerate(parts)
-    )
+    ref = "".join(_external_link(p) if i % 2 else _md_escape(p) for i, p in enumerate(parts))
     return f"{text} Reference: {ref}"
 
 
